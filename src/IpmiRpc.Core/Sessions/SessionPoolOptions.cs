@@ -1,0 +1,16 @@
+namespace IpmiRpc.Core.Sessions;
+
+public sealed record SessionPoolOptions
+{
+    /// <summary>Most sessions kept open to one target identity (BMCs cap sessions per user; ipmi_sim at 63 in all).</summary>
+    public int MaxSessionsPerTarget { get; init; } = 2;
+
+    /// <summary>Requests in flight on one session before the pool opens another (up to the cap).</summary>
+    public int MaxInFlightPerSession { get; init; } = 16;
+
+    /// <summary>A session unused this long is closed by the scavenger.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the scavenger looks for idle sessions.</summary>
+    public TimeSpan ScavengeInterval { get; init; } = TimeSpan.FromSeconds(10);
+}

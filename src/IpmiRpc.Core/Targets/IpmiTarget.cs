@@ -1,0 +1,81 @@
+namespace IpmiRpc.Core.Targets;
+
+/// <summary>
+/// Where and how to reach one BMC. Secrets are already resolved (from params, env or file) by the host.
+/// </summary>
+public sealed record IpmiTarget
+{
+    public const string LanPlus = "lanplus";
+    public const string OpenIpmi = "openipmi";
+    public const string Cim = "cim";
+
+    public required string Transport { get; init; }
+
+    // lanplus
+    public string? Host { get; init; }
+    public int Port { get; init; } = 623;
+    public string Username { get; init; } = "";
+    public Secret? Password { get; init; }
+    public Secret? Kg { get; init; }
+
+    /// <summary>RMCP+ cipher suite id; null lets the transport negotiate (prefer 17, then 3).</summary>
+    public int? CipherSuite { get; init; }
+
+    public PrivilegeLevel Privilege { get; init; } = PrivilegeLevel.Administrator;
+
+    /// <summary>Time to wait for one answer before a retransmit (ipmitool lanplus: 1 s).</summary>
+    public int TimeoutMs { get; init; } = 1000;
+
+    /// <summary>Retransmits after the first try (ipmitool lanplus: 4).</summary>
+    public int Retries { get; init; } = 4;
+
+    /// <summary>Opt-in for cipher suite 0 and IPMI 1.5 none/straight authentication.</summary>
+    public bool AllowInsecure { get; init; }
+
+    // openipmi
+    public string? Device { get; init; }
+
+    // cim
+    public string? ComputerName { get; init; }
+    public string? Protocol { get; init; }
+
+    /// <summary>The pool key: everything that makes two sessions interchangeable.</summary>
+    public TargetIdentity Identity => new(
+        Transport,
+        Transport switch
+        {
+            OpenIpmi => Device ?? "/dev/ipmi0",
+            Cim => ComputerName ?? "localhost",
+            _ => Host ?? "",
+        },
+        Transport == LanPlus ? Port : 0,
+        Username,
+        Privilege,
+        CipherSuite,
+        Protocol,
+        CredentialFingerprint());
+
+    private string CredentialFingerprint() =>
+        (Password?.Fingerprint ?? "-") + "/" + (Kg?.Fingerprint ?? "-");
+
+    public override string ToString() => Identity.ToString();
+}
+
+/// <summary>Pool key. <see cref="CredentialFingerprint"/> keeps a session opened with one password from serving another.</summary>
+public sealed record TargetIdentity(
+    string Transport,
+    string Address,
+    int Port,
+    string Username,
+    PrivilegeLevel Privilege,
+    int? CipherSuite,
+    string? Protocol,
+    string CredentialFingerprint)
+{
+    public override string ToString() =>
+        Transport switch
+        {
+            IpmiTarget.LanPlus => $"lanplus://{Username}@{Address}:{Port} (cipher {CipherSuite?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"}, {Privilege})",
+            _ => $"{Transport}://{(string.IsNullOrEmpty(Username) ? "" : Username + "@")}{Address}",
+        };
+}
