@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using IpmiRpc.Core.Sessions;
+using IpmiRpc.Core.Targets;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IpmiRpc.Core.Tests.Sessions;
+
+public sealed class SessionPoolTests
+{
+    private static readonly IpmiRequest GetDeviceId = new(0x06, 0x01, ReadOnlyMemory<byte>.Empty);
+
+    private static IpmiTarget Target(string host = "10.0.0.1", string password = "pw", int? cipher = 3) => new()
+    {
+        Transport = "fake",
+        Host = host,
+        Username = "admin",
+        Password = Secret.FromString(password),
+        CipherSuite = cipher,
+    };
+
+    [Fact]
+    public async Task Sequential_requests_to_one_target_share_one_session()
+    {
+        var transport = new FakeTransport();
+        await using var pool = new SessionPool([transport]);
+
+        for (var i = 0; i < 100; i++)
+        {
+            var response = await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+            Assert.Equal(0, response.CompletionCode);
+        }
+
+        Assert.Equal(1, transport.Opened);
+        var info = Assert.Single(pool.List());
+        Assert.Equal(100, info.RequestCount);
+        Assert.Equal(0, info.InFlight);
+    }
+
+    [Fact]
+    public async Task A_burst_to_a_new_target_opens_one_session_not_one_per_request()
+    {
+        var transport = new FakeTransport { OpenDelay = TimeSpan.FromMilliseconds(100) };
+        await using var pool = new SessionPool([transport], new SessionPoolOptions { MaxInFlightPerSession = 1000 });
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)));
+
+        Assert.Equal(1, transport.Opened);
+    }
+
+    [Fact]
+    public async Task Saturated_sessions_grow_up_to_the_cap_and_no_further()
+    {
+        var transport = new FakeTransport { SendDelay = TimeSpan.FromMilliseconds(50) };
+        await using var pool = new SessionPool([transport], new SessionPoolOptions { MaxInFlightPerSession = 2, MaxSessionsPerTarget = 3 });
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)));
+
+        Assert.InRange(transport.Opened, 2, 3);
+        Assert.Equal(40, pool.List().Sum(s => s.RequestCount));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.2", "pw", 3)]
+    [InlineData("10.0.0.1", "other-password", 3)]
+    [InlineData("10.0.0.1", "pw", 17)]
+    public async Task Targets_that_differ_in_any_identity_field_get_their_own_session(string host, string password, int cipher)
+    {
+        var transport = new FakeTransport();
+        await using var pool = new SessionPool([transport]);
+
+        await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+        await pool.SendAsync(Target(host, password, cipher), GetDeviceId, CancellationToken.None);
+
+        Assert.Equal(2, transport.Opened);
+        Assert.Equal(2, pool.List().Count);
+    }
+
+    [Fact]
+    public async Task A_session_the_bmc_forgot_is_replaced_and_the_request_retried_once()
+    {
+        var transport = new FakeTransport();
+        await using var pool = new SessionPool([transport]);
+        await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+
+        transport.Sessions.Single().FailNextWithLoss = true;
+        var response = await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+
+        Assert.Equal(0, response.CompletionCode);
+        Assert.Equal(2, transport.Opened);
+        Assert.True(transport.Sessions.First().Disposed);
+        Assert.Single(pool.List());
+    }
+
+    [Fact]
+    public async Task Authentication_failures_are_not_retried()
+    {
+        var transport = new FakeTransport { FailOpenWith = new IpmiAuthenticationException("fake", "RAKP2 HMAC mismatch") };
+        await using var pool = new SessionPool([transport]);
+
+        await Assert.ThrowsAsync<IpmiAuthenticationException>(() => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None));
+
+        Assert.Equal(1, transport.OpenAttempts);
+        Assert.Empty(pool.List());
+    }
+
+    [Fact]
+    public async Task Idle_sessions_are_closed_by_the_scavenger()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new FakeTransport();
+        var options = new SessionPoolOptions { IdleTimeout = TimeSpan.FromMinutes(1), ScavengeInterval = TimeSpan.FromSeconds(10) };
+        await using var pool = new SessionPool([transport], options, time);
+        await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+
+        time.Advance(TimeSpan.FromSeconds(50));
+        Assert.Single(pool.List());
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        await WaitUntil(() => pool.List().Count == 0);
+        Assert.True(transport.Sessions.Single().Disposed);
+    }
+
+    [Fact]
+    public async Task Unknown_transport_is_a_clear_transport_unavailable_error()
+    {
+        await using var pool = new SessionPool([new FakeTransport()]);
+
+        var error = await Assert.ThrowsAsync<TransportUnavailableException>(
+            () => pool.SendAsync(Target() with { Transport = "nope" }, GetDeviceId, CancellationToken.None));
+
+        Assert.Equal(IpmiErrorKind.TransportUnavailable, error.Kind);
+        Assert.Contains("fake", error.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispose_closes_every_session()
+    {
+        var transport = new FakeTransport();
+        var pool = new SessionPool([transport]);
+        await pool.SendAsync(Target("a"), GetDeviceId, CancellationToken.None);
+        await pool.SendAsync(Target("b"), GetDeviceId, CancellationToken.None);
+
+        await pool.DisposeAsync();
+
+        Assert.All(transport.Sessions, s => Assert.True(s.Disposed));
+    }
+
+    [Fact]
+    public async Task Session_listing_and_identity_never_show_secrets()
+    {
+        var transport = new FakeTransport();
+        await using var pool = new SessionPool([transport]);
+        await pool.SendAsync(Target(password: "s3cr3t-marker"), GetDeviceId, CancellationToken.None);
+
+        var info = Assert.Single(pool.List());
+        Assert.DoesNotContain("s3cr3t-marker", info.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-marker", info.Identity.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-marker", Target(password: "s3cr3t-marker").ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 5 s");
+            await Task.Delay(10);
+        }
+    }
+
+    private sealed class FakeTransport : IIpmiTransport
+    {
+        private int _opened;
+        private int _attempts;
+
+        public string Name => "fake";
+        public TimeSpan OpenDelay { get; init; }
+        public TimeSpan SendDelay { get; init; }
+        public IpmiException? FailOpenWith { get; init; }
+        public ConcurrentQueue<FakeSession> Sessions { get; } = new();
+        public int Opened => _opened;
+        public int OpenAttempts => _attempts;
+
+        public async Task<IIpmiSession> OpenAsync(IpmiTarget target, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            await Task.Delay(OpenDelay, cancellationToken);
+            if (FailOpenWith is not null)
+            {
+                throw FailOpenWith;
+            }
+
+            Interlocked.Increment(ref _opened);
+            var session = new FakeSession(SendDelay);
+            Sessions.Enqueue(session);
+            return session;
+        }
+    }
+
+    private sealed class FakeSession(TimeSpan sendDelay) : IIpmiSession
+    {
+        public bool FailNextWithLoss { get; set; }
+        public bool Disposed { get; private set; }
+        public bool IsUsable { get; private set; } = true;
+
+        public async Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken)
+        {
+            await Task.Delay(sendDelay, cancellationToken);
+            if (FailNextWithLoss)
+            {
+                IsUsable = false;
+                throw new IpmiTimeoutException("no answer", 1000, 4);
+            }
+
+            return new IpmiResponse(0, new byte[] { 0x20, 0x01 });
+        }
+
+        public IReadOnlyDictionary<string, object?> Describe() => new Dictionary<string, object?>();
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            IsUsable = false;
+            return ValueTask.CompletedTask;
+        }
+    }
+}
