@@ -1,13 +1,315 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using IpmiRpc.Core;
+using IpmiRpc.Core.Commands.App;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.Transports.Lan.Crypto;
+using IpmiRpc.Transports.Lan.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IpmiRpc.Transports.Lan;
 
-// Placeholder until the transport lands: the host can register it and clients get a clear -32002.
-public sealed class LanPlusTransport : IIpmiTransport
+/// <summary>
+/// IPMI 2.0 RMCP+ over UDP ("lanplus"). One socket serves every BMC and session; sessions are opened with
+/// Get Channel Authentication Capabilities, cipher suite negotiation, Open Session and RAKP 1–4, kept alive while
+/// idle, and closed with Close Session when disposed.
+/// </summary>
+public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
 {
-    public string Name => "lanplus";
+    private readonly LanPlusOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly ConcurrentDictionary<LanPlusSession, byte> _sessions = new();
+    private LanSocket? _socket;
+    private ITimer? _keepaliveTimer;
+    private int _disposed;
 
-    public Task<IIpmiSession> OpenAsync(IpmiTarget target, CancellationToken cancellationToken) =>
-        throw new TransportUnavailableException(Name, "The lanplus transport is not implemented yet", "Use another transport");
+    public LanPlusTransport(LanPlusOptions? options = null, ILogger? logger = null)
+    {
+        _options = options ?? new LanPlusOptions();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public string Name => IpmiTarget.LanPlus;
+
+    /// <summary>Datagrams this transport has sent (0 until the first needs the socket).</summary>
+    public long DatagramsSent => _socket?.DatagramsSent ?? 0;
+
+    /// <summary>Datagrams received that matched no session or request.</summary>
+    public long DatagramsUnmatched => _socket?.DatagramsUnmatched ?? 0;
+
+    /// <summary>The local UDP endpoint, once the socket exists.</summary>
+    public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint;
+
+    public async Task<IIpmiSession> OpenAsync(IpmiTarget target, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        Validate(target);
+
+        var socket = EnsureSocket();
+        var remote = socket.Normalize(await ResolveAsync(target, cancellationToken).ConfigureAwait(false));
+        var remoteKey = EndpointKey.From(remote);
+        var sessionless = socket.Sessionless(remoteKey, remote.Serialize());
+
+        var caps = await GetAuthenticationCapabilitiesAsync(sessionless, target, cancellationToken).ConfigureAwait(false);
+        if (!caps.SupportsIpmi20)
+        {
+            throw new IpmiNotSupportedException($"The BMC at {target.Host}:{target.Port} does not offer IPMI 2.0 (RMCP+) sessions on this channel");
+        }
+
+        if (caps.KgStatusNonZero && target.Kg is null)
+        {
+            _logger.LogDebug("BMC {Remote} reports a non-zero Kg; no Kg was given", remote);
+        }
+
+        var explicitSuite = target.CipherSuite is not null;
+        var suiteId = target.CipherSuite ?? await NegotiateSuiteAsync(sessionless, target, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await OpenSessionAsync(socket, target, CipherSuite.Find(suiteId)!, remote, remoteKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IpmiNotSupportedException) when (!explicitSuite && suiteId != CipherSuite.Suite3.Id)
+        {
+            // The BMC listed the suite but refused its algorithms: fall back to the one every RMCP+ BMC has.
+            _logger.LogDebug("BMC {Remote} refused cipher suite {Suite}; falling back to 3", remote, suiteId);
+            return await OpenSessionAsync(socket, target, CipherSuite.Suite3, remote, remoteKey, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_keepaliveTimer is not null)
+        {
+            await _keepaliveTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(_sessions.Keys.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        _sessions.Clear();
+        if (_socket is not null)
+        {
+            await _socket.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal IReadOnlyCollection<LanPlusSession> Sessions => _sessions.Keys.ToArray();
+
+    private static void Validate(IpmiTarget target)
+    {
+        // Refuse before any packet leaves: cipher suite 0 means no authentication, integrity or encryption at all.
+        if (target.CipherSuite == 0 && !target.AllowInsecure)
+        {
+            throw new InsecureConfigurationException(
+                "Cipher suite 0 sends everything unauthenticated and in clear text; set allowInsecure to use it anyway");
+        }
+
+        if (target.CipherSuite is { } id && CipherSuite.Find(id) is null)
+        {
+            throw new IpmiNotSupportedException(
+                $"Cipher suite {id} is not supported; use one of {string.Join(", ", CipherSuite.SupportedIds)} (or omit it to negotiate)");
+        }
+
+        if (string.IsNullOrWhiteSpace(target.Host))
+        {
+            throw new TransportUnavailableException(IpmiTarget.LanPlus, "A lanplus target needs a host", "Set target.host");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(target.Username) > Rakp1.MaxUsernameLength)
+        {
+            throw new IpmiAuthenticationException(IpmiTarget.LanPlus, $"User names are at most {Rakp1.MaxUsernameLength} bytes in IPMI 2.0");
+        }
+
+        if (target.Password is { Length: > 20 })
+        {
+            throw new IpmiAuthenticationException(IpmiTarget.LanPlus, "Passwords are at most 20 bytes in IPMI 2.0");
+        }
+
+        if (target.TimeoutMs <= 0 || target.Retries < 0)
+        {
+            throw new IpmiNotSupportedException("timeoutMs must be positive and retries not negative");
+        }
+    }
+
+    private LanSocket EnsureSocket()
+    {
+        lock (_lock)
+        {
+            if (_socket is null)
+            {
+                _socket = new LanSocket(_options.LocalEndPoint, _logger);
+                if (_options.KeepaliveInterval > TimeSpan.Zero)
+                {
+                    var tick = TimeSpan.FromMilliseconds(Math.Clamp(_options.KeepaliveInterval.TotalMilliseconds / 4, 50, 1000));
+                    _keepaliveTimer = TimeProvider.System.CreateTimer(_ => KeepaliveTick(), null, tick, tick);
+                }
+            }
+
+            return _socket;
+        }
+    }
+
+    private void KeepaliveTick()
+    {
+        var idleLimit = (long)_options.KeepaliveInterval.TotalMilliseconds;
+        foreach (var session in _sessions.Keys)
+        {
+            if (session.IsUsable && session.IdleMilliseconds >= idleLimit)
+            {
+                _ = session.KeepaliveAsync();
+            }
+        }
+    }
+
+    private static async Task<IPEndPoint> ResolveAsync(IpmiTarget target, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(target.Host, out var address))
+        {
+            return new IPEndPoint(address, target.Port);
+        }
+
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(target.Host!, cancellationToken).ConfigureAwait(false);
+            var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+            if (chosen is not null)
+            {
+                return new IPEndPoint(chosen, target.Port);
+            }
+        }
+        catch (SocketException)
+        {
+        }
+
+        throw new TransportUnavailableException(IpmiTarget.LanPlus, $"Cannot resolve host '{target.Host}'", "Check the host name or use an IP address");
+    }
+
+    private static async Task<GetChannelAuthenticationCapabilitiesResponse> GetAuthenticationCapabilitiesAsync(
+        SessionlessClient sessionless, IpmiTarget target, CancellationToken cancellationToken)
+    {
+        var response = await sessionless.SendAsync(
+            GetChannelAuthenticationCapabilities.CreateRequest(target.Privilege), target.TimeoutMs, target.Retries, cancellationToken).ConfigureAwait(false);
+        if (response.CompletionCode == 0xCC)
+        {
+            // An IPMI 1.5 BMC rejects the "IPMI 2.0 extended data" bit.
+            throw new IpmiNotSupportedException($"The BMC at {target.Host}:{target.Port} speaks IPMI 1.5 only; lanplus needs IPMI 2.0");
+        }
+
+        response.EnsureSuccess(GetChannelAuthenticationCapabilities.NetFn, GetChannelAuthenticationCapabilities.Command);
+        return GetChannelAuthenticationCapabilities.Decode(response.Data.Span);
+    }
+
+    /// <summary>Asks Get Channel Cipher Suites and prefers 17, then 3; any failure to answer means 3.</summary>
+    private async Task<int> NegotiateSuiteAsync(SessionlessClient sessionless, IpmiTarget target, CancellationToken cancellationToken)
+    {
+        var records = new List<byte>();
+        try
+        {
+            for (byte index = 0; index <= GetChannelCipherSuites.MaxListIndex; index++)
+            {
+                // One retransmit only: a BMC that cannot answer this must not delay every session by the full retry budget.
+                var response = await sessionless.SendAsync(GetChannelCipherSuites.CreateRequest(index), target.TimeoutMs, Math.Min(1, target.Retries), cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccess)
+                {
+                    break;
+                }
+
+                var chunk = GetChannelCipherSuites.Decode(response.Data.Span);
+                records.AddRange(chunk.RecordData);
+                if (chunk.IsLastChunk)
+                {
+                    break;
+                }
+            }
+
+            var suites = GetChannelCipherSuites.ParseRecords(records.ToArray());
+            foreach (var preferred in CipherSuite.Preference)
+            {
+                var definition = CipherSuite.Find(preferred)!;
+                if (suites.Any(s => s.OemIana is null && s.Id == preferred && s.Authentication == definition.Authentication.Id))
+                {
+                    return preferred;
+                }
+            }
+        }
+        catch (IpmiException ex) when (ex is IpmiTimeoutException or IpmiDecodeException)
+        {
+            _logger.LogDebug("Get Channel Cipher Suites failed ({Error}); using cipher suite 3", ex.Message);
+        }
+
+        return CipherSuite.Suite3.Id;
+    }
+
+    private async Task<IIpmiSession> OpenSessionAsync(
+        LanSocket socket, IpmiTarget target, CipherSuite suite, IPEndPoint remote, EndpointKey remoteKey, CancellationToken cancellationToken)
+    {
+        LanPlusSession session;
+        while (true)
+        {
+            var consoleSessionId = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
+            if (consoleSessionId == 0)
+            {
+                continue;
+            }
+
+            session = new LanPlusSession(socket, target, suite, remote, remoteKey, consoleSessionId, _options, _logger);
+            if (socket.TryRegister(remoteKey, consoleSessionId, session))
+            {
+                break;
+            }
+        }
+
+        try
+        {
+            await session.HandshakeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _sessions.TryAdd(session, 0);
+        return new TrackedSession(session, this);
+    }
+
+    private void Forget(LanPlusSession session) => _sessions.TryRemove(session, out _);
+
+    /// <summary>What callers hold: disposing it closes the session and stops its keepalive.</summary>
+    private sealed class TrackedSession(LanPlusSession inner, LanPlusTransport owner) : IIpmiSession, ILanPlusSessionInfo
+    {
+        public bool IsUsable => inner.IsUsable;
+        public LanPlusSession Inner => inner;
+        public long PacketsRetransmitted => inner.PacketsRetransmitted;
+        public long PacketsDiscarded => inner.PacketsDiscarded;
+        public long KeepalivesSent => inner.KeepalivesSent;
+        public int CipherSuiteId => inner.Suite.Id;
+        public uint BmcSessionId => inner.BmcSessionId;
+
+        public Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken) => inner.SendAsync(request, cancellationToken);
+
+        public IReadOnlyDictionary<string, object?> Describe() => inner.Describe();
+
+        public ValueTask DisposeAsync()
+        {
+            owner.Forget(inner);
+            return inner.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Counters of a lanplus session (tests, diagnostics); every session <see cref="LanPlusTransport.OpenAsync"/> returns implements it.</summary>
+public interface ILanPlusSessionInfo
+{
+    long PacketsRetransmitted { get; }
+    long PacketsDiscarded { get; }
+    long KeepalivesSent { get; }
+    int CipherSuiteId { get; }
+    uint BmcSessionId { get; }
 }

@@ -1,0 +1,42 @@
+# IpmiRpc PowerShell module: thin cmdlets over one long-running `ipmirpc` JSON-RPC host per session.
+#
+# Import-Module IpmiRpc [-ArgumentList <path to ipmirpc>]
+# Finding ipmirpc: the argument, then $env:IPMIRPC_PATH, then PATH.
+param(
+    [string] $IpmiRpcPath
+)
+
+Set-StrictMode -Version 3.0
+
+# A JSON-RPC error (or a failure to reach the host) as an exception that carries the JSON-RPC code and,
+# when the BMC answered with a non-zero completion code, that code.
+class IpmiRpcException : System.Exception {
+    [int] $Code
+    [object] $CompletionCode
+    [string] $CompletionText
+    [object] $RpcData
+
+    IpmiRpcException([string] $message, [int] $code, [object] $data) : base($message) {
+        $this.Code = $code
+        $this.RpcData = $data
+        if ($null -ne $data -and $data.PSObject.Properties['completionCode']) {
+            $this.CompletionCode = $data.completionCode
+            if ($data.PSObject.Properties['completionText']) {
+                $this.CompletionText = $data.completionText
+            }
+        }
+    }
+}
+
+$script:IpmiRpcPathArgument = $IpmiRpcPath
+
+foreach ($folder in 'Private', 'Public') {
+    foreach ($file in Get-ChildItem -Path (Join-Path $PSScriptRoot $folder) -Filter '*.ps1' | Sort-Object Name) {
+        . $file.FullName
+    }
+}
+
+# Removing the module ends the host: stdin EOF lets it close its IPMI sessions properly.
+$MyInvocation.MyCommand.ScriptBlock.Module.OnRemove = {
+    Stop-IpmiRpcHost
+}

@@ -1,0 +1,78 @@
+using IpmiRpc.Core;
+using IpmiRpc.Core.Sessions;
+using IpmiRpc.Core.Targets;
+using IpmiRpc.Host.Schema;
+using IpmiRpc.Host.Targets;
+using Microsoft.Extensions.Logging;
+
+namespace IpmiRpc.Host.Hosting;
+
+/// <summary>The services methods use: the session pool, target resolution, the schema, logging.</summary>
+public sealed class HostContext : IAsyncDisposable
+{
+    private readonly IReadOnlyList<IIpmiTransport> _transports;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    public HostContext(IReadOnlyList<IIpmiTransport> transports, TargetResolver targets, OpenRpcDocument schema, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null, TimeProvider? time = null)
+    {
+        _transports = transports;
+        Targets = targets;
+        Schema = schema;
+        LoggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("IpmiRpc.Host");
+        Pool = new SessionPool(transports, poolOptions, time);
+    }
+
+    public SessionPool Pool { get; }
+
+    public TargetResolver Targets { get; }
+
+    public OpenRpcDocument Schema { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>An <see cref="IpmiSend"/> bound to one target over the pool (a pooled session, opened on first use).</summary>
+    public IpmiSend SendFor(IpmiTarget target) => (request, ct) => Pool.SendAsync(target, request, ct);
+
+    /// <summary>Closes every pooled session (IPMI Close Session) and disposes the transports.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var closed = 0;
+        try
+        {
+            closed = await Pool.CloseAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Closing pooled sessions failed");
+        }
+
+        await Pool.DisposeAsync().ConfigureAwait(false);
+        _logger.LogDebug("Closed {Count} sessions", closed);
+        foreach (var transport in _transports)
+        {
+            try
+            {
+                switch (transport)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Disposing transport {Transport} failed", transport.Name);
+            }
+        }
+    }
+}

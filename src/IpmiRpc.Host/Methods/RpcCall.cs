@@ -1,0 +1,37 @@
+using IpmiRpc.Core;
+using IpmiRpc.Core.Targets;
+using IpmiRpc.Host.Hosting;
+
+namespace IpmiRpc.Host.Methods;
+
+/// <summary>Everything a method implementation needs for one request.</summary>
+public sealed class RpcCall
+{
+    private IpmiTarget? _target;
+
+    public RpcCall(string method, ParamReader parameters, HostContext host, CancellationToken cancellationToken)
+    {
+        Method = method;
+        Params = parameters;
+        Host = host;
+        CancellationToken = cancellationToken;
+    }
+
+    public string Method { get; }
+
+    public ParamReader Params { get; }
+
+    public HostContext Host { get; }
+
+    /// <summary>Cancelled by <c>$/cancelRequest</c> or when the request's <c>timeoutMs</c> runs out.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The <c>target</c> param resolved (object, named target or the default); -32602 on a bad one.</summary>
+    public IpmiTarget Target => _target ??= Host.Targets.Resolve(Params.Get("target"), "target");
+
+    /// <summary>The target if it has been resolved already (for error details), without resolving it.</summary>
+    internal IpmiTarget? ResolvedTarget => _target;
+
+    /// <summary>Sends requests to <see cref="Target"/> over the session pool.</summary>
+    public IpmiSend Send => Host.SendFor(Target);
+}

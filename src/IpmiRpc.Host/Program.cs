@@ -1,0 +1,237 @@
+using System.CommandLine;
+using System.Text;
+using IpmiRpc.Host.Hosting;
+using IpmiRpc.Host.Protocol;
+using IpmiRpc.Host.Schema;
+using IpmiRpc.Host.Targets;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace IpmiRpc.Host;
+
+/// <summary>
+/// <c>ipmirpc</c> [serve] | call METHOD | schema. No option takes a password: secrets come from the request
+/// (passwordEnv/passwordFile) or the <c>--targets</c> file.
+/// </summary>
+public static class Program
+{
+    private static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
+
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("JSON-RPC 2.0 over stdin/stdout for IPMI BMCs (lanplus, openipmi, cim).");
+        var serve = new Command("serve", "Serve JSON-RPC on stdin/stdout until stdin closes (the default).");
+        ConfigureServe(root);
+        ConfigureServe(serve);
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(CreateCall());
+        root.Subcommands.Add(CreateSchema());
+        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    }
+
+    private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
+
+    private static Option<string> LogLevelOption()
+    {
+        var option = new Option<string>("--log-level") { Description = "Log level on stderr.", DefaultValueFactory = _ => "warning" };
+        option.AcceptOnlyFromAmong(LogLevels);
+        return option;
+    }
+
+    private static void ConfigureServe(Command command)
+    {
+        var framing = new Option<string>("--framing") { Description = "Message framing; auto detects from the first byte.", DefaultValueFactory = _ => "auto" };
+        framing.AcceptOnlyFromAmong("auto", "ndjson", "headers");
+        var targets = TargetsOption();
+        var logLevel = LogLevelOption();
+        var maxBytes = new Option<int>("--max-message-bytes") { Description = "Largest accepted message.", DefaultValueFactory = _ => ServerOptions.DefaultMaxMessageBytes };
+        maxBytes.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1024)
+            {
+                r.AddError("--max-message-bytes must be at least 1024");
+            }
+        });
+        command.Options.Add(framing);
+        command.Options.Add(targets);
+        command.Options.Add(logLevel);
+        command.Options.Add(maxBytes);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
+            if (!TryCreateResolver(parse.GetValue(targets), loggerFactory, out var resolver))
+            {
+                return 2;
+            }
+
+            var context = HostComposition.CreateContext(resolver, loggerFactory);
+            var options = new ServerOptions
+            {
+                Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
+                MaxMessageBytes = parse.GetValue(maxBytes),
+            };
+            using var stdin = Console.OpenStandardInput();
+            using var stdout = Console.OpenStandardOutput();
+            return await new RpcServer(context, options).RunAsync(stdin, stdout, ct).ConfigureAwait(false);
+        });
+    }
+
+    private static Command CreateCall()
+    {
+        var method = new Argument<string>("method") { Description = "Method name, e.g. bmc.getDeviceId." };
+        var parameters = new Option<string?>("--params") { Description = "Named params as a JSON object (no passwords: use passwordEnv/passwordFile or --targets)." };
+        var targets = TargetsOption();
+        var logLevel = LogLevelOption();
+        var command = new Command("call", "Run one request in-process: result JSON on stdout; error JSON on stderr, exit 1 (failed) or 2 (bad request).");
+        command.Arguments.Add(method);
+        command.Options.Add(parameters);
+        command.Options.Add(targets);
+        command.Options.Add(logLevel);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
+            JToken? paramsToken = null;
+            if (parse.GetValue(parameters) is { } rawParams)
+            {
+                try
+                {
+                    paramsToken = JToken.Parse(rawParams);
+                }
+                catch (JsonException)
+                {
+                    return await WriteErrorAsync(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "params", "--params is not valid JSON"), 2).ConfigureAwait(false);
+                }
+
+                if (FindSecretOnArgv(paramsToken) is { } secretField)
+                {
+                    return await WriteErrorAsync(RpcError.Invalid(JsonRpcErrorCodes.InvalidParams, secretField,
+                        "secrets are not accepted on the command line; use passwordEnv/passwordFile (kgEnv/kgFile) or --targets"), 2).ConfigureAwait(false);
+                }
+            }
+
+            if (!TryCreateResolver(parse.GetValue(targets), loggerFactory, out var resolver))
+            {
+                return 2;
+            }
+
+            var request = new JObject { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = parse.GetValue(method) };
+            if (paramsToken is not null)
+            {
+                request["params"] = paramsToken;
+            }
+
+            using var input = new MemoryStream(Encoding.UTF8.GetBytes(request.ToString(Formatting.None) + "\n"));
+            using var output = new MemoryStream();
+            var context = HostComposition.CreateContext(resolver, loggerFactory);
+            await new RpcServer(context).RunAsync(input, output, ct).ConfigureAwait(false);
+            var response = JObject.Parse(Encoding.UTF8.GetString(output.ToArray()));
+            if (response["error"] is JObject error)
+            {
+                var code = (int?)error["code"] ?? JsonRpcErrorCodes.InternalError;
+                var usage = code is JsonRpcErrorCodes.ParseError or JsonRpcErrorCodes.InvalidRequest or JsonRpcErrorCodes.MethodNotFound or JsonRpcErrorCodes.InvalidParams;
+                await WriteAsync(Console.OpenStandardError(), error).ConfigureAwait(false);
+                return usage ? 2 : 1;
+            }
+
+            await WriteAsync(Console.OpenStandardOutput(), response["result"] ?? JValue.CreateNull()).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateSchema()
+    {
+        var command = new Command("schema", "Print the OpenRPC document (the same as rpc.discover).");
+        command.SetAction(async (_, _) =>
+        {
+            await WriteAsync(Console.OpenStandardOutput(), OpenRpcDocument.LoadEmbedded().Document).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<int> WriteErrorAsync(RpcError error, int exitCode)
+    {
+        await WriteAsync(Console.OpenStandardError(), error.ToJson()).ConfigureAwait(false);
+        return exitCode;
+    }
+
+    private static async Task WriteAsync(Stream stream, JToken token)
+    {
+        await using (stream.ConfigureAwait(false))
+        {
+            var bytes = Encoding.UTF8.GetBytes(token.ToString(Formatting.Indented) + "\n");
+            await stream.WriteAsync(bytes).ConfigureAwait(false);
+            await stream.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The path of a plain-text secret field anywhere in the params (<c>target.password</c>), or null.</summary>
+    internal static string? FindSecretOnArgv(JToken token, string path = "")
+    {
+        switch (token)
+        {
+            case JObject obj:
+                foreach (var property in obj.Properties())
+                {
+                    var field = path.Length == 0 ? property.Name : path + "." + property.Name;
+                    if (property.Name is "password" or "kg" or "kgHex" && property.Value.Type != JTokenType.Null)
+                    {
+                        return field;
+                    }
+
+                    if (FindSecretOnArgv(property.Value, field) is { } nested)
+                    {
+                        return nested;
+                    }
+                }
+
+                break;
+            case JArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (FindSecretOnArgv(array[i], $"{path}[{i}]") is { } nested)
+                    {
+                        return nested;
+                    }
+                }
+
+                break;
+        }
+
+        return null;
+    }
+
+    private static bool TryCreateResolver(string? targetsFile, ILoggerFactory loggerFactory, out TargetResolver resolver)
+    {
+        if (targetsFile is null)
+        {
+            resolver = new TargetResolver();
+            return true;
+        }
+
+        try
+        {
+            resolver = TargetResolver.FromFile(targetsFile);
+            return true;
+        }
+        catch (InvalidDataException ex)
+        {
+            loggerFactory.CreateLogger("IpmiRpc.Host").LogCritical("{Message}", ex.Message);
+            resolver = null!;
+            return false;
+        }
+    }
+
+    private static LogLevel ParseLevel(string level) => level switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "information" => LogLevel.Information,
+        "error" => LogLevel.Error,
+        "critical" => LogLevel.Critical,
+        "none" => LogLevel.None,
+        _ => LogLevel.Warning,
+    };
+}

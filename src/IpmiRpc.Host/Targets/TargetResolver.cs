@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Text;
+using IpmiRpc.Core.Targets;
+using IpmiRpc.Host.Methods;
+using IpmiRpc.Host.Protocol;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace IpmiRpc.Host.Targets;
+
+/// <summary>
+/// Turns a <c>target</c> param (an object, or the name of an entry in the <c>--targets</c> file) into an
+/// <see cref="IpmiTarget"/>, reading secrets from <c>password</c> | <c>passwordEnv</c> | <c>passwordFile</c> (and the Kg
+/// likewise). Errors are -32602 naming the field (<c>target.port</c>); they never quote a secret.
+/// </summary>
+public sealed class TargetResolver
+{
+    /// <summary>A targets-file entry with this name is used when a request gives no target.</summary>
+    public const string DefaultName = "default";
+
+    private const int MaxPasswordBytes = 20;  // IPMI v2.0 §13.31: RAKP passwords are up to 20 bytes
+    private const int MaxKgBytes = 20;
+    private const int MaxUsernameBytes = 16;
+
+    private static readonly string[] Privileges = ["callback", "user", "operator", "administrator"];
+    private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "transport", "timeoutMs", "retries" };
+    private static readonly HashSet<string> LanFields = new(StringComparer.Ordinal)
+    {
+        "host", "port", "username", "password", "passwordEnv", "passwordFile", "kg", "kgHex", "kgEnv", "kgFile",
+        "cipherSuite", "privilege", "allowInsecure",
+    };
+    private static readonly HashSet<string> OpenIpmiFields = new(StringComparer.Ordinal) { "device" };
+    private static readonly HashSet<string> CimFields = new(StringComparer.Ordinal)
+    {
+        "computerName", "protocol", "username", "password", "passwordEnv", "passwordFile",
+    };
+
+    private readonly IReadOnlyDictionary<string, JObject> _named;
+    private readonly Func<string, string?> _environment;
+
+    public TargetResolver(IReadOnlyDictionary<string, JObject>? named = null, string? defaultTransport = null, Func<string, string?>? environment = null)
+    {
+        _named = named ?? new Dictionary<string, JObject>();
+        DefaultTransport = defaultTransport ?? (OperatingSystem.IsWindows() ? IpmiTarget.Cim : IpmiTarget.OpenIpmi);
+        _environment = environment ?? Environment.GetEnvironmentVariable;
+    }
+
+    public string DefaultTransport { get; }
+
+    public IReadOnlyCollection<string> Names => _named.Keys.ToArray();
+
+    /// <summary>Loads a targets file: a JSON object mapping names to target objects. Throws <see cref="InvalidDataException"/>.</summary>
+    public static TargetResolver FromFile(string path, string? defaultTransport = null, Func<string, string?>? environment = null)
+    {
+        JToken root;
+        try
+        {
+            root = JToken.Parse(File.ReadAllText(path, Encoding.UTF8));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new InvalidDataException($"Cannot read targets file '{path}': {(ex is JsonException ? "not valid JSON" : ex.Message)}", ex);
+        }
+
+        if (root is not JObject obj)
+        {
+            throw new InvalidDataException($"Targets file '{path}' must hold a JSON object mapping names to targets");
+        }
+
+        var named = new Dictionary<string, JObject>(StringComparer.Ordinal);
+        foreach (var property in obj.Properties())
+        {
+            if (property.Value is not JObject target)
+            {
+                throw new InvalidDataException($"Targets file '{path}': entry '{property.Name}' must be an object");
+            }
+
+            named[property.Name] = target;
+        }
+
+        return new TargetResolver(named, defaultTransport, environment);
+    }
+
+    /// <summary>Resolves a <c>target</c> param; null means the default target.</summary>
+    public IpmiTarget Resolve(JToken? target, string field = "target")
+    {
+        switch (target)
+        {
+            case null or { Type: JTokenType.Null }:
+                return _named.TryGetValue(DefaultName, out var fallback)
+                    ? Parse(fallback, field)
+                    : new IpmiTarget { Transport = DefaultTransport };
+            case JValue { Type: JTokenType.String } name:
+                return _named.TryGetValue((string)name!, out var entry)
+                    ? Parse(entry, field)
+                    : throw new RpcParamException(field, $"no configured target named '{(string)name!}' (see --targets)");
+            case JObject obj:
+                return Parse(obj, field);
+            default:
+                throw new RpcParamException(field, "must be a target object or the name of a configured target");
+        }
+    }
+
+    public IpmiTarget Parse(JObject obj, string field = "target")
+    {
+        var p = new ParamReader(obj, field);
+        var transport = p.OptionalChoice("transport", IpmiTarget.LanPlus, IpmiTarget.OpenIpmi, IpmiTarget.Cim)
+                        ?? (p.Has("host") ? IpmiTarget.LanPlus
+                            : p.Has("computerName") ? IpmiTarget.Cim
+                            : p.Has("device") ? IpmiTarget.OpenIpmi
+                            : DefaultTransport);
+        var allowed = transport switch
+        {
+            IpmiTarget.LanPlus => LanFields,
+            IpmiTarget.OpenIpmi => OpenIpmiFields,
+            _ => CimFields,
+        };
+        foreach (var property in obj.Properties())
+        {
+            if (!CommonFields.Contains(property.Name) && !allowed.Contains(property.Name))
+            {
+                throw p.Error(property.Name, $"not a field of a {transport} target");
+            }
+        }
+
+        var timeoutMs = p.OptionalInt("timeoutMs", 1, 60_000) ?? 1000;
+        var retries = p.OptionalInt("retries", 0, 20) ?? 4;
+        return transport switch
+        {
+            IpmiTarget.LanPlus => new IpmiTarget
+            {
+                Transport = transport,
+                Host = p.OptionalString("host", 253) is { Length: > 0 } host ? host : throw p.Error("host", "required for a lanplus target"),
+                Port = p.OptionalInt("port", 1, 65535) ?? 623,
+                Username = Username(p),
+                Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, MaxPasswordBytes),
+                Kg = ReadSecret(p, "kg", "kgEnv", "kgFile", "kgHex", MaxKgBytes),
+                CipherSuite = p.OptionalInt("cipherSuite", 0, 255),
+                Privilege = Privilege(p),
+                TimeoutMs = timeoutMs,
+                Retries = retries,
+                AllowInsecure = p.OptionalBool("allowInsecure") ?? false,
+            },
+            IpmiTarget.OpenIpmi => new IpmiTarget
+            {
+                Transport = transport,
+                Device = p.OptionalString("device", 4096),
+                TimeoutMs = timeoutMs,
+                Retries = retries,
+            },
+            _ => new IpmiTarget
+            {
+                Transport = transport,
+                ComputerName = p.OptionalString("computerName", 253),
+                Protocol = p.OptionalChoice("protocol", "wsman", "dcom"),
+                Username = Username(p),
+                Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, int.MaxValue),
+                TimeoutMs = timeoutMs,
+                Retries = retries,
+            },
+        };
+    }
+
+    private static string Username(ParamReader p)
+    {
+        var username = p.OptionalString("username", 256) ?? "";
+        if (Encoding.UTF8.GetByteCount(username) > MaxUsernameBytes && p.Values["transport"]?.ToString() != IpmiTarget.Cim)
+        {
+            throw p.Error("username", $"must be at most {MaxUsernameBytes} bytes");
+        }
+
+        return username;
+    }
+
+    private static PrivilegeLevel Privilege(ParamReader p) =>
+        p.OptionalChoice("privilege", Privileges) switch
+        {
+            "callback" => PrivilegeLevel.Callback,
+            "user" => PrivilegeLevel.User,
+            "operator" => PrivilegeLevel.Operator,
+            _ => PrivilegeLevel.Administrator,
+        };
+
+    private Secret? ReadSecret(ParamReader p, string plain, string env, string file, string? hex, int maxBytes)
+    {
+        var given = new[] { plain, env, file, hex }.Where(n => n is not null && p.Has(n)).ToArray();
+        if (given.Length == 0)
+        {
+            return null;
+        }
+
+        if (given.Length > 1)
+        {
+            throw p.Error(given[1]!, $"give only one of {string.Join(", ", new[] { plain, env, file, hex }.Where(n => n is not null))}");
+        }
+
+        var source = given[0]!;
+        byte[] bytes;
+        if (source == plain)
+        {
+            bytes = Encoding.UTF8.GetBytes(p.OptionalString(plain, 1024)!);
+        }
+        else if (source == hex)
+        {
+            bytes = HexBytes.Parse(p.OptionalString(hex, 1024)!) ?? throw p.Error(hex, "not a hex string");
+        }
+        else if (source == env)
+        {
+            var name = p.OptionalString(env, 256)!;
+            var value = _environment(name) ?? throw p.Error(env, $"environment variable '{name}' is not set");
+            bytes = Encoding.UTF8.GetBytes(value);
+        }
+        else
+        {
+            var path = p.OptionalString(file, 4096)!;
+            string text;
+            try
+            {
+                text = File.ReadAllText(path, Encoding.UTF8);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw p.Error(file, $"cannot read the file ({ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+            }
+
+            // Files written by `echo` end in one newline that is not part of the secret.
+            if (text.EndsWith("\r\n", StringComparison.Ordinal))
+            {
+                text = text[..^2];
+            }
+            else if (text.EndsWith('\n'))
+            {
+                text = text[..^1];
+            }
+
+            bytes = Encoding.UTF8.GetBytes(text);
+        }
+
+        if (bytes.Length > maxBytes)
+        {
+            throw p.Error(source, $"the secret must be at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes");
+        }
+
+        return new Secret(bytes);
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace IpmiRpc.Transports.Lan;
+
+/// <summary>Transport-wide knobs. Per-target timing (timeout, retries, cipher suite) lives on the target.</summary>
+public sealed record LanPlusOptions
+{
+    /// <summary>
+    /// Send a harmless in-session request when a session has been idle this long; BMCs drop idle sessions
+    /// (ipmi_sim after 30 s, the spec suggests 60 s). <see cref="TimeSpan.Zero"/> disables keepalive.
+    /// </summary>
+    public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long Close Session waits for its one attempt when a session is disposed.</summary>
+    public TimeSpan CloseSessionTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Requests in flight on one session (the 6-bit rqSeq allows 64).</summary>
+    public int MaxInFlightPerSession { get; init; } = 63;
+
+    /// <summary>Inbound sequence numbers accepted below the newest one seen (1–64).</summary>
+    public int ReplayWindow { get; init; } = 32;
+
+    /// <summary>Local address to bind the one UDP socket to; null binds any address, an ephemeral port.</summary>
+    public IPEndPoint? LocalEndPoint { get; init; }
+}

@@ -1,0 +1,489 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using IpmiRpc.Core;
+using IpmiRpc.Core.Commands.App;
+using IpmiRpc.Core.Targets;
+using IpmiRpc.Transports.Lan.Crypto;
+using IpmiRpc.Transports.Lan.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace IpmiRpc.Transports.Lan;
+
+/// <summary>
+/// One RMCP+ session: the RAKP handshake, then many requests in flight at once (one rqSeq each), each retransmitted
+/// with a fresh session sequence number until answered or out of retries. Answers are authenticated before anything
+/// in them is believed; packets that fail any check are dropped and counted, never delivered.
+/// </summary>
+internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
+{
+    private const string TransportName = IpmiTarget.LanPlus;
+    private const int MaxMessageLength = IpmiLanMessage.RequestOverhead + IpmiRequest.MaxDataLength;
+
+    private readonly LanSocket _socket;
+    private readonly IpmiTarget _target;
+    private readonly LanPlusOptions _options;
+    private readonly ILogger _logger;
+    private readonly SocketAddress _address;
+    private readonly Lock _lock = new();
+    private readonly Pending?[] _slots = new Pending?[64];
+    private readonly SemaphoreSlim _slotGate;
+    private HandshakeWait? _handshakeWait;
+    private volatile SessionSecurity? _security;
+    private volatile bool _usable;
+    private int _disposed;
+    private int _nextRqSeq;
+    private long _outboundSequence;
+    private long _lastSendTicks = Environment.TickCount64;
+    private long _requests;
+    private long _retransmits;
+    private long _discarded;
+    private long _keepalives;
+    private long _timeouts;
+    private int _keepaliveRunning;
+    private uint _bmcSessionId;
+
+    public LanPlusSession(LanSocket socket, IpmiTarget target, CipherSuite suite, IPEndPoint remote, EndpointKey remoteKey, uint consoleSessionId, LanPlusOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _target = target;
+        _options = options;
+        _logger = logger;
+        Suite = suite;
+        Remote = remote;
+        RemoteKey = remoteKey;
+        ConsoleSessionId = consoleSessionId;
+        _address = remote.Serialize();
+        _slotGate = new SemaphoreSlim(Math.Clamp(options.MaxInFlightPerSession, 1, 64));
+    }
+
+    public CipherSuite Suite { get; }
+    public IPEndPoint Remote { get; }
+    public EndpointKey RemoteKey { get; }
+    public uint ConsoleSessionId { get; }
+    public uint BmcSessionId => _bmcSessionId;
+    public PrivilegeLevel Privilege => _target.Privilege;
+    public DateTimeOffset OpenedAt { get; private set; }
+
+    public bool IsUsable => _usable && Volatile.Read(ref _disposed) == 0;
+
+    public long PacketsRetransmitted => Interlocked.Read(ref _retransmits);
+    public long PacketsDiscarded => Interlocked.Read(ref _discarded);
+    public long KeepalivesSent => Interlocked.Read(ref _keepalives);
+    public long RequestCount => Interlocked.Read(ref _requests);
+
+    /// <summary>Milliseconds since this session last sent anything (what the BMC's idle timer sees).</summary>
+    public long IdleMilliseconds => Environment.TickCount64 - Interlocked.Read(ref _lastSendTicks);
+
+    public IReadOnlyDictionary<string, object?> Describe() => new Dictionary<string, object?>
+    {
+        ["transport"] = TransportName,
+        ["host"] = _target.Host,
+        ["port"] = _target.Port,
+        ["bmcSessionId"] = "0x" + _bmcSessionId.ToString("X8", CultureInfo.InvariantCulture),
+        ["consoleSessionId"] = "0x" + ConsoleSessionId.ToString("X8", CultureInfo.InvariantCulture),
+        ["cipherSuite"] = Suite.Id,
+        ["privilege"] = _target.Privilege.ToString().ToLowerInvariant(),
+        ["authentication"] = Suite.Authentication.Name,
+        ["integrity"] = Suite.IntegrityName,
+        ["confidentiality"] = Suite.ConfidentialityName,
+        ["openedAt"] = OpenedAt,
+        ["requests"] = RequestCount,
+        ["packetsRetransmitted"] = PacketsRetransmitted,
+        ["packetsDiscarded"] = PacketsDiscarded,
+        ["keepalivesSent"] = KeepalivesSent,
+        ["usable"] = IsUsable,
+    };
+
+    /// <summary>Open Session, RAKP 1–4, then Set Session Privilege Level. Throws; the caller disposes on failure.</summary>
+    public async Task HandshakeAsync(CancellationToken cancellationToken)
+    {
+        var auth = Suite.Authentication;
+        var privilege = (byte)_target.Privilege;
+        var password = _target.Password?.Bytes.ToArray() ?? [];
+        var kg = _target.Kg is { Length: > 0 } k ? k.Bytes.ToArray() : password;
+        var username = System.Text.Encoding.UTF8.GetBytes(_target.Username);
+        try
+        {
+            byte tag = 0;
+            var open = new OpenSessionRequest(tag, privilege, ConsoleSessionId, auth.Id, Suite.IntegrityId, Suite.ConfidentialityId);
+            var buffer = new byte[OpenSessionRequest.Length];
+            open.Encode(buffer);
+            var payload = await ExchangeAsync(PayloadType.OpenSessionRequest, buffer, PayloadType.OpenSessionResponse, tag, "Open Session Request", cancellationToken).ConfigureAwait(false);
+            var response = OpenSessionResponse.Decode(payload);
+            if (response.Status != 0)
+            {
+                throw StatusError(response.Status, "Open Session");
+            }
+
+            if (response.AuthenticationAlgorithm != auth.Id || response.IntegrityAlgorithm != Suite.IntegrityId || response.ConfidentialityAlgorithm != Suite.ConfidentialityId)
+            {
+                // Some BMCs answer every proposal with their favourite algorithms; continuing would mean a suite we did not choose.
+                throw new IpmiNotSupportedException(
+                    $"BMC answered cipher suite {Suite.Id}'s proposal with algorithms {response.AuthenticationAlgorithm}/{response.IntegrityAlgorithm}/{response.ConfidentialityAlgorithm}");
+            }
+
+            if (response.BmcSessionId == 0)
+            {
+                throw new IpmiDecodeException("Open Session Response: BMC session id 0");
+            }
+
+            // ipmi_sim echoes the requested maximum privilege, even 0; the privilege that counts is Set Session Privilege's.
+            _bmcSessionId = response.BmcSessionId;
+
+            tag++;
+            var rm = RandomNumberGenerator.GetBytes(16);
+            var role = (byte)(privilege | 0x10); // name-only lookup, as ipmitool does
+            var rakp1 = new Rakp1(tag, _bmcSessionId, rm, role, username);
+            buffer = new byte[rakp1.Length];
+            rakp1.Encode(buffer);
+            payload = await ExchangeAsync(PayloadType.Rakp1, buffer, PayloadType.Rakp2, tag, "RAKP Message 1", cancellationToken).ConfigureAwait(false);
+            var rakp2 = Rakp2.Decode(payload, auth.HmacLength);
+            if (rakp2.Status != 0)
+            {
+                throw StatusError(rakp2.Status, "RAKP Message 2");
+            }
+
+            var expected = SessionKeys.Rakp2AuthCode(auth, password, ConsoleSessionId, _bmcSessionId, rm, rakp2.BmcRandom, rakp2.BmcGuid, role, username);
+            if (!SessionKeys.FixedTimeEquals(expected, rakp2.AuthCode))
+            {
+                throw new IpmiAuthenticationException(TransportName, "The BMC's RAKP 2 key exchange code does not match: wrong user name or password");
+            }
+
+            var sik = SessionKeys.Sik(auth, kg, rm, rakp2.BmcRandom, role, username);
+            var k1 = SessionKeys.K1(auth, sik);
+            var k2 = SessionKeys.K2(auth, sik);
+
+            tag++;
+            var rakp3 = new Rakp3(tag, 0, _bmcSessionId, SessionKeys.Rakp3AuthCode(auth, password, rakp2.BmcRandom, ConsoleSessionId, role, username));
+            buffer = new byte[rakp3.Length];
+            rakp3.Encode(buffer);
+            payload = await ExchangeAsync(PayloadType.Rakp3, buffer, PayloadType.Rakp4, tag, "RAKP Message 3", cancellationToken).ConfigureAwait(false);
+            var rakp4 = Rakp4.Decode(payload, auth.IcvLength);
+            if (rakp4.Status != 0)
+            {
+                throw StatusError(rakp4.Status, "RAKP Message 4");
+            }
+
+            var icv = SessionKeys.Rakp4Icv(auth, sik, rm, _bmcSessionId, rakp2.BmcGuid);
+            if (!SessionKeys.FixedTimeEquals(icv, rakp4.IntegrityCheckValue))
+            {
+                throw new IpmiAuthenticationException(TransportName, "The BMC's RAKP 4 integrity check value does not match: wrong Kg (BMC key)?");
+            }
+
+            _security = new SessionSecurity(Suite, k1, k2, _bmcSessionId, ConsoleSessionId, _options.ReplayWindow);
+            CryptographicOperations.ZeroMemory(sik);
+            CryptographicOperations.ZeroMemory(k1);
+            CryptographicOperations.ZeroMemory(k2);
+            OpenedAt = DateTimeOffset.UtcNow;
+            _usable = true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(password);
+            CryptographicOperations.ZeroMemory(kg);
+        }
+
+        // A new session starts at User; raise it to what the target asked for (IPMI v2.0 §22.18).
+        if (_target.Privilege != PrivilegeLevel.User)
+        {
+            var response = await SendCoreAsync(SetSessionPrivilegeLevel.CreateRequest(_target.Privilege), _target.TimeoutMs, _target.Retries, cancellationToken).ConfigureAwait(false);
+            if (response.CompletionCode is 0x80 or 0x81)
+            {
+                throw new IpmiPermissionDeniedException(
+                    $"BMC refused privilege {_target.Privilege} for this user (completion code 0x{response.CompletionCode:X2})");
+            }
+
+            response.EnsureSuccess(SetSessionPrivilegeLevel.NetFn, SetSessionPrivilegeLevel.Command);
+        }
+
+        _logger.LogDebug(
+            "Opened RMCP+ session to {Remote}: cipher suite {Suite}, BMC session 0x{BmcSession:X8}",
+            Remote, Suite.Id, _bmcSessionId);
+    }
+
+    public Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || _security is null)
+        {
+            throw new TransportUnavailableException(TransportName, "The RMCP+ session is closed", "Open a new session");
+        }
+
+        if (request.ResponderAddress != IpmiRequest.BmcAddress || request.Channel is not null)
+        {
+            throw new IpmiNotSupportedException("Bridged requests (responder address other than 20h, or a channel) are not supported on lanplus yet");
+        }
+
+        if (request.Data.Length > IpmiRequest.MaxDataLength)
+        {
+            throw new IpmiNotSupportedException($"Request data of {request.Data.Length} bytes exceeds {IpmiRequest.MaxDataLength}");
+        }
+
+        return SendCoreAsync(request, _target.TimeoutMs, _target.Retries, cancellationToken);
+    }
+
+    /// <summary>Sends a harmless request (Get Device ID) so the BMC does not expire an idle session.</summary>
+    public async Task KeepaliveAsync()
+    {
+        if (!IsUsable || Interlocked.Exchange(ref _keepaliveRunning, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Interlocked.Increment(ref _keepalives);
+            await SendCoreAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), _target.TimeoutMs, _target.Retries, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IpmiException ex)
+        {
+            _logger.LogDebug("Keepalive on BMC session 0x{BmcSession:X8} failed: {Error}", _bmcSessionId, ex.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _keepaliveRunning, 0);
+        }
+    }
+
+    public void OnDatagram(ReadOnlySpan<byte> datagram)
+    {
+        var security = _security;
+        if (security is null)
+        {
+            OnHandshakeDatagram(datagram);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
+        try
+        {
+            var result = security.Open(datagram, buffer, out var type, out var length);
+            if (result != OpenResult.Ok || type != PayloadType.Ipmi)
+            {
+                Discard(result == OpenResult.Ok ? "unexpected payload type " + type : result.ToString());
+                return;
+            }
+
+            var message = buffer.AsSpan(0, length);
+            LanResponse response;
+            try
+            {
+                response = IpmiLanMessage.DecodeResponse(message);
+            }
+            catch (IpmiDecodeException ex)
+            {
+                Discard(ex.Message);
+                return;
+            }
+
+            Pending? pending;
+            lock (_lock)
+            {
+                pending = _slots[response.RqSeq];
+            }
+
+            if (pending is null || response.NetFn != (pending.NetFn | 1) || response.Command != pending.Command)
+            {
+                // A late answer to a retransmitted request that was already answered, or a stranger's.
+                Discard("no request waiting for rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
+            pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray()));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_usable && _security is not null)
+        {
+            _usable = false;
+            try
+            {
+                // One attempt, short wait: the BMC may already have forgotten us, and closing must never hang or throw.
+                var timeout = (int)Math.Clamp(_options.CloseSessionTimeout.TotalMilliseconds, 1, _target.TimeoutMs);
+                await SendCoreAsync(CloseSession.CreateRequest(_bmcSessionId), timeout, 0, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IpmiException or OperationCanceledException)
+            {
+                _logger.LogDebug("Close Session for BMC session 0x{BmcSession:X8}: {Error}", _bmcSessionId, ex.Message);
+            }
+        }
+
+        _usable = false;
+        _socket.Unregister(RemoteKey, ConsoleSessionId);
+        lock (_lock)
+        {
+            foreach (var pending in _slots)
+            {
+                pending?.Completion.TrySetException(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session"));
+            }
+        }
+
+        _security?.Dispose();
+    }
+
+    private void OnHandshakeDatagram(ReadOnlySpan<byte> datagram)
+    {
+        try
+        {
+            var header = Ipmi20Packet.DecodeHeader(datagram);
+            var payload = Ipmi20Packet.Payload(datagram, header);
+            var wait = Volatile.Read(ref _handshakeWait);
+            if (wait is not null && header.Type == wait.Type && payload.Length > 0 && payload[0] == wait.Tag && !header.Authenticated && !header.Encrypted)
+            {
+                wait.Completion.TrySetResult(payload.ToArray());
+                return;
+            }
+
+            Discard("unexpected handshake message " + header.Type);
+        }
+        catch (IpmiDecodeException ex)
+        {
+            Discard(ex.Message);
+        }
+    }
+
+    private async Task<byte[]> ExchangeAsync(PayloadType type, byte[] payload, PayloadType expect, byte tag, string what, CancellationToken cancellationToken)
+    {
+        var wait = new HandshakeWait(expect, tag);
+        Volatile.Write(ref _handshakeWait, wait);
+        var datagram = new byte[Ipmi20Packet.HeaderLength + payload.Length];
+        Ipmi20Packet.EncodeUnprotected(datagram, type, 0, 0, payload);
+        try
+        {
+            return await Retransmit.RunAsync(
+                (_, ct) => _socket.SendAsync(_address, datagram, ct),
+                wait.Completion.Task,
+                _target.TimeoutMs,
+                _target.Retries,
+                () => Interlocked.Increment(ref _retransmits),
+                what,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _handshakeWait, null, wait);
+        }
+    }
+
+    private async Task<IpmiResponse> SendCoreAsync(IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken)
+    {
+        var security = _security ?? throw new TransportUnavailableException(TransportName, "The RMCP+ session is not established", "Open a new session");
+        await _slotGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var pending = new Pending(request.NetFn, request.Command);
+        var rqSeq = Reserve(pending);
+        var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
+        var datagram = ArrayPool<byte>.Shared.Rent(SessionSecurity.MaxSealedLength(MaxMessageLength));
+        try
+        {
+            Interlocked.Increment(ref _requests);
+            var messageLength = IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
+            return await Retransmit.RunAsync(
+                (_, ct) =>
+                {
+                    // Every attempt gets a new session sequence number (a BMC drops repeats as replays); the rqSeq stays,
+                    // so a late answer to an earlier attempt still completes this request.
+                    var length = security.Seal(datagram, PayloadType.Ipmi, NextSequence(), message.AsSpan(0, messageLength));
+                    Interlocked.Exchange(ref _lastSendTicks, Environment.TickCount64);
+                    return _socket.SendAsync(_address, datagram.AsMemory(0, length), ct);
+                },
+                pending.Completion.Task,
+                timeoutMs,
+                retries,
+                () => Interlocked.Increment(ref _retransmits),
+                $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}",
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (IpmiTimeoutException)
+        {
+            // Silence for every retry: the BMC is gone or forgot the session (restart, idle expiry). Let the pool re-open.
+            Interlocked.Increment(ref _timeouts);
+            _usable = false;
+            throw;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (ReferenceEquals(_slots[rqSeq], pending))
+                {
+                    _slots[rqSeq] = null;
+                }
+            }
+
+            _slotGate.Release();
+            ArrayPool<byte>.Shared.Return(message);
+            ArrayPool<byte>.Shared.Return(datagram);
+        }
+    }
+
+    private byte Reserve(Pending pending)
+    {
+        lock (_lock)
+        {
+            // Round-robin so a just-freed rqSeq is reused last: late answers to it then find no match.
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                var seq = (_nextRqSeq + i) % _slots.Length;
+                if (_slots[seq] is null)
+                {
+                    _slots[seq] = pending;
+                    _nextRqSeq = seq + 1;
+                    return (byte)seq;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("No free rqSeq although the in-flight gate admitted the request");
+    }
+
+    private uint NextSequence()
+    {
+        // Session sequence numbers start at 1 and skip 0 on wrap (IPMI v2.0 §6.12.13).
+        var n = Interlocked.Increment(ref _outboundSequence);
+        return (uint)(((n - 1) % uint.MaxValue) + 1);
+    }
+
+    private void Discard(string reason)
+    {
+        Interlocked.Increment(ref _discarded);
+        _logger.LogDebug("Discarded a packet for console session 0x{ConsoleSession:X8}: {Reason}", ConsoleSessionId, reason);
+    }
+
+    private static IpmiException StatusError(byte status, string step)
+    {
+        var text = $"{step}: RMCP+ status 0x{status:X2} ({RmcpPlusStatus.Describe(status)})";
+        return status switch
+        {
+            RmcpPlusStatus.InsufficientResources or RmcpPlusStatus.InsufficientResourcesForRole =>
+                new TransportUnavailableException(TransportName, text, "The BMC has no free session slots; close sessions or retry later"),
+            _ when RmcpPlusStatus.IsAlgorithmRefusal(status) => new IpmiNotSupportedException(text),
+            _ => new IpmiAuthenticationException(TransportName, text),
+        };
+    }
+
+    private sealed class Pending(byte netFn, byte command)
+    {
+        public byte NetFn { get; } = netFn;
+        public byte Command { get; } = command;
+        public TaskCompletionSource<IpmiResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class HandshakeWait(PayloadType type, byte tag)
+    {
+        public PayloadType Type { get; } = type;
+        public byte Tag { get; } = tag;
+        public TaskCompletionSource<byte[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

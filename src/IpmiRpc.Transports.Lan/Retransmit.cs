@@ -1,0 +1,36 @@
+using IpmiRpc.Core;
+
+namespace IpmiRpc.Transports.Lan;
+
+/// <summary>The retransmit loop every exchange uses: send, wait one timeout, send again, up to the retry count.</summary>
+internal static class Retransmit
+{
+    /// <param name="send">Sends attempt N (0 = first). May re-encode (new session sequence number) each time.</param>
+    /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
+    public static async Task<T> RunAsync<T>(
+        Func<int, CancellationToken, ValueTask> send, Task<T> completion, int timeoutMs, int retries, Action? onRetransmit,
+        string what, CancellationToken cancellationToken)
+    {
+        var perAttempt = TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs));
+        for (var attempt = 0; attempt <= retries; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (attempt > 0)
+            {
+                onRetransmit?.Invoke();
+            }
+
+            await send(attempt, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await completion.WaitAsync(perAttempt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // No answer in time: retransmit, or give up below.
+            }
+        }
+
+        throw new IpmiTimeoutException($"No answer to {what} after {retries + 1} attempt(s) of {timeoutMs} ms", timeoutMs, retries);
+    }
+}

@@ -1,0 +1,160 @@
+using IpmiRpc.TestSupport;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace IpmiRpc.EndToEnd.Tests.Wrappers;
+
+/// <summary>
+/// The IpmiRpc PowerShell module in real pwsh (dotnet tool PowerShell 7.6.9) against ipmi_sim: every cmdlet,
+/// values cross-checked with ipmitool, errors as ErrorRecords with codes, one host process per session,
+/// Remove-Module stops it, -WhatIf writes nothing.
+/// </summary>
+public sealed class PowerShellModuleTests
+{
+    private static string Script(string name) => Path.Combine(WrapperSupport.FixturesDir, "powershell", name);
+
+    [Fact]
+    public async Task Cmdlets_ReturnWhatIpmitoolReads_OverOneReusedHost()
+    {
+        await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { SystemInfoPlugin = true });
+        await using var sim2 = await IpmiSim.StartAsync();
+        var ip = WrapperSupport.DistinctIp(sim);
+        await WrapperSupport.IpmitoolLanSetAsync(sim, "ipaddr", ip);
+        var osName = $"PowerShell OS {sim.Port}";
+        await WrapperSupport.IpmitoolSetSysInfoAsync(sim, "os_name", osName);
+        var mcInfo = WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut);
+        var lan = await WrapperSupport.IpmitoolLanPrintAsync(sim);
+        var rawHex = await WrapperSupport.IpmitoolRawHexAsync(sim, "6", "1");
+        var wrong = "Wr0ngPw" + Guid.NewGuid().ToString("N")[..10];
+
+        var (o, r) = await RunPwshAsync("cmdlets.ps1", sim, new() { ["BMC2_PORT"] = sim2.Port.ToString(), ["WRONG_PASSWORD"] = wrong });
+
+        Assert.Equal(
+            ["Get-IPMIDevice", "Get-IPMILANConfig", "Get-IPMISystemInfo", "Invoke-IPMIRequestResponse", "Set-IPMIOSInfo"],
+            o["Exported"]!.Values<string>());
+        var device = o["Device"]!;
+        Assert.Equal(WrapperSupport.ParseInt(mcInfo["Manufacturer ID"]), device["ManufacturerId"]!.Value<int>());
+        Assert.Equal(WrapperSupport.ParseInt(mcInfo["Product ID"]), device["ProductId"]!.Value<int>());
+        Assert.Equal(mcInfo["Firmware Revision"], device["FirmwareVersion"]!.Value<string>());
+        Assert.Equal($"127.0.0.1:{sim.Port}", device["Target"]!.Value<string>());
+        Assert.Equal(ip, o["Lan"]!["IpAddress"]!.Value<string>());
+        Assert.Equal(lan["Subnet Mask"], o["Lan"]!["SubnetMask"]!.Value<string>());
+        Assert.Equal(osName, o["SystemInfo"]!["OperatingSystemName"]!.Value<string>());
+        Assert.Equal(osName, o["SystemInfoOsOnly"]!["OperatingSystemName"]!.Value<string>());
+        foreach (var raw in new[] { o["RawByName"]!, o["RawByNumber"]! })
+        {
+            Assert.Equal(0, raw["CompletionCode"]!.Value<int>());
+            Assert.Equal(rawHex, raw["Hex"]!.Value<string>());
+            Assert.Equal(Convert.FromHexString(rawHex), raw["Data"]!.Values<byte>());
+        }
+
+        var piped = o["Piped"]!.ToArray();
+        Assert.Equal(2, piped.Length);
+        Assert.Equal($"127.0.0.1:{sim.Port}", piped[0]["Target"]!.Value<string>());
+        Assert.Equal($"127.0.0.1:{sim2.Port}", piped[1]["Target"]!.Value<string>());
+        Assert.All(piped, p => Assert.Equal(device["ProductId"]!.Value<int>(), p["ProductId"]!.Value<int>()));
+
+        // ipmitool: "rsp=0xc1" for Get Self Test on ipmi_sim; the cmdlet reports the same code.
+        var selfTest = await IpmiTool.RunAsync(sim, "raw", "6", "4");
+        Assert.Contains("rsp=0xc1", selfTest.StdOut + selfTest.StdErr, StringComparison.OrdinalIgnoreCase);
+        var cc = o["CompletionCodeError"]!;
+        Assert.Equal(1, cc["Count"]!.Value<int>());
+        Assert.Equal("IpmiRpc.CompletionCode,Invoke-IPMIRequestResponse", cc["Id"]!.Value<string>());
+        Assert.Equal(-32001, cc["Code"]!.Value<int>());
+        Assert.Equal(0xC1, cc["CompletionCode"]!.Value<int>());
+        Assert.Equal("InvalidResult", cc["Category"]!.Value<string>());
+        Assert.Equal($"127.0.0.1:{sim.Port}", cc["TargetObject"]!.Value<string>());
+
+        var auth = o["AuthError"]!;
+        Assert.Equal(1, auth["Count"]!.Value<int>());
+        Assert.Equal("IpmiRpc.AuthenticationFailed,Get-IPMIDevice", auth["Id"]!.Value<string>());
+        Assert.Equal(-32003, auth["Code"]!.Value<int>());
+        Assert.Equal(1, auth["ResultsAfterError"]!.Value<int>()); // non-terminating: the next target still ran
+        Assert.Equal("IpmiRpc.AuthenticationFailed,Get-IPMIDevice", o["Terminating"]!.Value<string>());
+        Assert.DoesNotContain(wrong, r.StdOut + r.StdErr, StringComparison.Ordinal);
+
+        // One host for the whole session, gone after Remove-Module.
+        Assert.Equal(0, o["ChildrenBefore"]!.Value<int>());
+        Assert.Equal(1, o["ChildrenDuring"]!.Value<int>());
+        var pids = o["Pids"]!.Values<int>().ToArray();
+        Assert.True(pids.Length >= 8, r.ToString());
+        Assert.Single(pids.Distinct());
+        Assert.False(o["HostAliveAfterRemove"]!.Value<bool>());
+        Assert.Equal(0, o["ChildrenAfter"]!.Value<int>());
+        Assert.False(ProcessExists(pids[0]));
+
+        var missing = o["MissingHost"]!;
+        Assert.Equal("IpmiRpc.HostNotFound,Get-IPMIDevice", missing["Id"]!.Value<string>());
+        Assert.Contains("/nonexistent/ipmirpc", missing["Message"]!.Value<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetIPMIOSInfo_WhatIfWritesNothing_ThenSetsOnce()
+    {
+        await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { SystemInfoPlugin = true });
+        var before = $"Old OS {sim.Port}";
+        var wanted = $"New OS {sim.Port}";
+        await WrapperSupport.IpmitoolSetSysInfoAsync(sim, "os_name", before);
+
+        var (whatIf, wr) = await RunPwshAsync("set-osinfo.ps1", sim, new() { ["MODE"] = "whatif", ["OS_NAME"] = wanted });
+        Assert.Empty(whatIf["WhatIfOutput"]!);
+        Assert.Contains($"What if: Performing the operation \"Set IPMI operating system name to '{wanted}' (was '{before}')\"",
+            wr.StdOut, StringComparison.Ordinal);
+        Assert.Equal(before, await WrapperSupport.IpmitoolGetSysInfoAsync(sim, "os_name"));
+
+        var (set, _) = await RunPwshAsync("set-osinfo.ps1", sim, new() { ["MODE"] = "set", ["OS_NAME"] = wanted });
+        Assert.True(set["First"]!["Changed"]!.Value<bool>());
+        Assert.Equal(before, set["First"]!["Previous"]!["OperatingSystemName"]!.Value<string>());
+        Assert.False(set["Second"]!["Changed"]!.Value<bool>());
+        Assert.Equal(wanted, set["ReadBack"]!.Value<string>());
+        Assert.Equal(wanted, await WrapperSupport.IpmitoolGetSysInfoAsync(sim, "os_name"));
+    }
+
+    private static bool ProcessExists(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<(JObject Output, ToolResult Raw)> RunPwshAsync(string script, IpmiSim sim,
+        Dictionary<string, string> extraEnv)
+    {
+        var pwsh = Require.Tool("pwsh");
+        var env = new Dictionary<string, string>
+        {
+            ["IPMIRPC_MODULE"] = WrapperSupport.PowerShellModuleManifest,
+            ["IPMIRPC_PATH"] = WrapperSupport.HostExe,
+            ["BMC_HOST"] = sim.Host,
+            ["BMC_PORT"] = sim.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BMC_USER"] = sim.User,
+            ["BMC_PASSWORD"] = sim.Password,
+            ["NO_COLOR"] = "1",
+            ["POWERSHELL_TELEMETRY_OPTOUT"] = "1",
+            ["POWERSHELL_UPDATECHECK"] = "Off",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        foreach (var (k, v) in extraEnv)
+            env[k] = v;
+        var r = await ProcessRunner.RunAsync(pwsh, ["-NoLogo", "-NoProfile", "-NonInteractive", "-File", Script(script)],
+            env: env, timeout: TimeSpan.FromMinutes(3));
+        Assert.True(r.Succeeded, r.ToString());
+        var start = r.StdOut.IndexOf("\n{", StringComparison.Ordinal) + 1;
+        if (!r.StdOut.StartsWith('{') && start == 0)
+            throw new Xunit.Sdk.XunitException($"no JSON in pwsh output:\n{r}");
+        try
+        {
+            return (JObject.Parse(r.StdOut[(r.StdOut.StartsWith('{') ? 0 : start)..]), r);
+        }
+        catch (JsonReaderException e)
+        {
+            throw new Xunit.Sdk.XunitException($"pwsh output is not JSON ({e.Message}):\n{r}");
+        }
+    }
+}

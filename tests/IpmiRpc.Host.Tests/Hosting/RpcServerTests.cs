@@ -1,0 +1,314 @@
+using System.Diagnostics;
+using IpmiRpc.Core;
+using IpmiRpc.Host.Hosting;
+using Newtonsoft.Json.Linq;
+using Xunit.Abstractions;
+using static IpmiRpc.Host.Tests.HostHarness;
+
+namespace IpmiRpc.Host.Tests.Hosting;
+
+/// <summary>Concurrency, cancellation, deadlines, framing and shutdown of the whole server over in-memory streams.</summary>
+public sealed class RpcServerTests(ITestOutputHelper output)
+{
+    private const byte SlowNetFn = 0x30;
+
+    private static object Raw(int netFn, int command, object? data = null) => new { netFn, command, data = data ?? Array.Empty<int>() };
+
+    [Fact]
+    public async Task Slow_request_does_not_block_a_fast_one_and_responses_match_their_ids()
+    {
+        var release = new TaskCompletionSource();
+        var transport = new FakeTransport
+        {
+            Responder = async (r, ct) =>
+            {
+                if (r.NetFn == SlowNetFn)
+                {
+                    await release.Task.WaitAsync(ct);
+                }
+
+                return new IpmiResponse(0, new[] { r.Command });
+            },
+        };
+        await using var host = Start(transport);
+        await host.SendAsync(Request("slow", "ipmi.requestResponse", Raw(SlowNetFn, 1)));
+        await host.SendAsync(Request("fast", "ipmi.requestResponse", Raw(0x06, 2)));
+
+        var first = await host.ReadAsync();
+        Assert.Equal("fast", (string?)first["id"]);
+        Assert.Equal(new[] { 2 }, first["result"]!["data"]!.ToObject<int[]>());
+
+        release.SetResult();
+        var second = await host.ReadAsync();
+        Assert.Equal("slow", (string?)second["id"]);
+        Assert.Equal(new[] { 1 }, second["result"]!["data"]!.ToObject<int[]>());
+    }
+
+    [Fact]
+    public async Task Many_concurrent_requests_each_get_their_own_answer()
+    {
+        var transport = new FakeTransport
+        {
+            Responder = async (r, ct) =>
+            {
+                await Task.Delay(r.Data.Span[0] % 7, ct);
+                return new IpmiResponse(0, r.Data.ToArray());
+            },
+        };
+        await using var host = Start(transport);
+        const int n = 200;
+        for (var i = 0; i < n; i++)
+        {
+            await host.SendAsync(Request(i, "ipmi.requestResponse", Raw(0x06, 0x01, new[] { i % 256, i / 256 })));
+        }
+
+        var seen = new HashSet<int>();
+        for (var i = 0; i < n; i++)
+        {
+            var response = await host.ReadAsync();
+            var id = (int)response["id"]!;
+            var data = response["result"]!["data"]!.ToObject<int[]>()!;
+            Assert.Equal(id, data[0] + (data[1] * 256));
+            Assert.True(seen.Add(id));
+        }
+    }
+
+    [Fact]
+    public async Task CancelRequest_cancels_the_matching_request()
+    {
+        var started = new TaskCompletionSource();
+        var transport = new FakeTransport
+        {
+            Responder = async (r, ct) =>
+            {
+                started.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+                return new IpmiResponse(0, Array.Empty<byte>());
+            },
+        };
+        await using var host = Start(transport);
+        await host.SendAsync(Request("c1", "bmc.getDeviceId"));
+        await started.Task.WaitAsync(DefaultWait);
+        await host.SendLineAsync("{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":{\"id\":\"c1\"}}");
+        var response = await host.ReadAsync();
+        AssertError(response, -32800, id: "c1");
+        Assert.NotNull((await host.CallAsync("sessions.list"))["result"]);
+    }
+
+    [Fact]
+    public async Task TimeoutMs_cancels_and_answers_32004_with_timeout_data()
+    {
+        var transport = new FakeTransport
+        {
+            Responder = async (_, ct) =>
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return new IpmiResponse(0, Array.Empty<byte>());
+            },
+        };
+        await using var host = Start(transport);
+        var sw = Stopwatch.StartNew();
+        var response = await host.CallAsync("bmc.getDeviceId", new { timeoutMs = 150 });
+        sw.Stop();
+        AssertError(response, -32004);
+        Assert.Equal(150, (int)response["error"]!["data"]!["timeoutMs"]!);
+        Assert.Equal(4, (int)response["error"]!["data"]!["retries"]!);
+        Assert.InRange(sw.ElapsedMilliseconds, 140, 3000);
+    }
+
+    [Fact]
+    public async Task Completion_code_is_error_32001_with_code_text_and_data()
+    {
+        var transport = new FakeTransport { Responder = (_, _) => Task.FromResult(new IpmiResponse(0xC1, new byte[] { 0xAA })) };
+        await using var host = Start(transport);
+        var response = await host.CallAsync("ipmi.requestResponse", new { command = 0x58, netFn = 0x06, data = "01 02" });
+        AssertError(response, -32001);
+        var data = response["error"]!["data"]!;
+        Assert.Equal(0xC1, (int)data["completionCode"]!);
+        Assert.Equal("Invalid command", (string?)data["completionText"]);
+        Assert.Equal(0x06, (int)data["netFn"]!);
+        Assert.Equal(0x58, (int)data["command"]!);
+        Assert.Equal(new[] { 0xAA }, data["data"]!.ToObject<int[]>());
+    }
+
+    [Fact]
+    public async Task Unexpected_exception_is_a_generic_internal_error_without_details()
+    {
+        var transport = new FakeTransport { Responder = (_, _) => throw new InvalidOperationException("internal detail 1234") };
+        await using var host = Start(transport);
+        var response = await host.CallAsync("bmc.getDeviceId");
+        AssertError(response, -32603);
+        Assert.Equal("Internal error", (string?)response["error"]!["message"]);
+        Assert.Null(response["error"]!["data"]);
+        Assert.DoesNotContain("1234", response.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ipmi_exception_kind_is_the_code_and_details_the_data()
+    {
+        var transport = new FakeTransport { Responder = (_, _) => throw new IpmiAuthenticationException("lanplus", "RAKP 2 HMAC did not verify") };
+        await using var host = Start(transport);
+        var response = await host.CallAsync("bmc.getDeviceId");
+        AssertError(response, -32003);
+        Assert.Equal("lanplus", (string?)response["error"]!["data"]!["transport"]);
+    }
+
+    [Fact]
+    public async Task Header_framing_in_and_out_including_a_bad_header_block()
+    {
+        await using var host = Start();
+        static string Frame(string body) => $"Content-Length: {System.Text.Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+        var ok = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sessions.list\"}";
+        await host.SendRawAsync(Frame(ok) + Frame("{broken") + "Garbage here\r\n\r\n" + Frame(ok.Replace(":1,", ":2,", StringComparison.Ordinal))
+                                + "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n" + Frame(ok.Replace(":1,", ":3,", StringComparison.Ordinal)));
+        var r1 = await host.ReadHeaderFramedAsync();
+        Assert.Equal(1, (int)r1["id"]!);
+        AssertError(await host.ReadHeaderFramedAsync(), -32700);
+        AssertError(await host.ReadHeaderFramedAsync(), -32700);
+        Assert.Equal(2, (int)(await host.ReadHeaderFramedAsync())["id"]!);
+        Assert.Equal(3, (int)(await host.ReadHeaderFramedAsync())["id"]!);
+    }
+
+    [Fact]
+    public async Task Header_framing_oversize_body_is_skipped_exactly()
+    {
+        await using var host = Start(options: new ServerOptions { MaxMessageBytes = 2048 });
+        var big = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"sessions.list\",\"params\":{\"x\":\"" + new string('y', 5000) + "\"}}";
+        var ok = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sessions.list\"}";
+        await host.SendRawAsync($"Content-Length: {big.Length}\r\n\r\n{big}Content-Length: {ok.Length}\r\n\r\n{ok}");
+        var error = await host.ReadHeaderFramedAsync();
+        AssertError(error, -32600);
+        Assert.Equal(JTokenType.Null, error["id"]!.Type);
+        Assert.Equal(1, (int)(await host.ReadHeaderFramedAsync())["id"]!);
+    }
+
+    [Fact]
+    public async Task Forced_ndjson_framing_treats_a_header_as_a_bad_line()
+    {
+        await using var host = Start(options: new ServerOptions { Framing = IpmiRpc.Host.Protocol.Framing.Ndjson });
+        await host.SendLineAsync("Content-Length: 10");
+        AssertError(await host.ReadAsync(), -32700);
+        Assert.NotNull((await host.CallAsync("sessions.list"))["result"]);
+    }
+
+    [Fact]
+    public async Task Eof_waits_for_in_flight_work_then_closes_sessions_and_disposes_transports()
+    {
+        var release = new TaskCompletionSource();
+        var transport = new FakeTransport
+        {
+            Responder = async (r, ct) =>
+            {
+                if (r.NetFn == SlowNetFn)
+                {
+                    await release.Task.WaitAsync(ct);
+                }
+
+                return new IpmiResponse(0, new byte[] { 7 });
+            },
+        };
+        var host = Start(transport);
+        Assert.NotNull((await host.CallAsync("bmc.getDeviceId"))["id"]);
+        await host.SendAsync(Request("late", "ipmi.requestResponse", Raw(SlowNetFn, 1)));
+        await host.CloseInputAsync();
+        await Task.Delay(100);
+        Assert.False(host.Run.IsCompleted, "must wait for the request in flight");
+        Assert.Equal(0, transport.Closed);
+
+        release.SetResult();
+        var response = await host.ReadAsync();
+        Assert.Equal("late", (string?)response["id"]);
+        Assert.Equal(0, await host.Run.WaitAsync(DefaultWait));
+        Assert.Equal(1, transport.Opened);
+        Assert.Equal(1, transport.Closed);
+        Assert.True(transport.Disposed);
+        Assert.Null(await host.ReadLineAsync());
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Empty_input_exits_zero()
+    {
+        var host = Start();
+        await host.CloseInputAsync();
+        Assert.Equal(0, await host.Run.WaitAsync(DefaultWait));
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Sequential_requests_share_one_pooled_session_and_guard_overhead_is_small()
+    {
+        await using var host = Start();
+        const int n = 2000;
+        for (var i = 0; i < 50; i++)
+        {
+            await host.CallAsync("bmc.getDeviceId");
+        }
+
+        host.Transport.Responder = (_, _) => Task.FromResult(DeviceIdResponse());
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++)
+        {
+            var response = await host.CallAsync("bmc.getDeviceId");
+            Assert.NotNull(response["result"]);
+        }
+
+        sw.Stop();
+        var perRequestUs = sw.Elapsed.TotalMicroseconds / n;
+        output.WriteLine($"in-process round trip through guard + StreamJsonRpc: {perRequestUs:F1} µs/request over {n} sequential requests");
+        Assert.True(perRequestUs < 2000, $"{perRequestUs} µs per request");
+
+        var sessions = (JArray)(await host.CallAsync("sessions.list"))["result"]!;
+        var session = Assert.Single(sessions);
+        Assert.Equal(1, host.Transport.Opened);
+        Assert.True((long)session["requestCount"]! >= n);
+        Assert.Equal("bmc.test", (string?)session["address"]);
+        Assert.Equal("administrator", (string?)session["privilege"]);
+        Assert.DoesNotContain("ingerprint", sessions.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("pw", sessions.ToString(), StringComparison.Ordinal);
+
+        var closed = await host.CallAsync("sessions.close");
+        Assert.Equal(1, (int)closed["result"]!["closed"]!);
+        Assert.Equal(1, host.Transport.Closed);
+        Assert.Empty((JArray)(await host.CallAsync("sessions.list"))["result"]!);
+    }
+
+    [Fact]
+    public async Task Sessions_close_with_a_target_closes_only_that_targets_sessions()
+    {
+        await using var host = Start();
+        await host.CallAsync("bmc.getDeviceId", new { target = new { host = "a.test", password = "pw" } });
+        await host.CallAsync("bmc.getDeviceId", new { target = new { host = "b.test", password = "pw" } });
+        var closed = await host.CallAsync("sessions.close", new { target = new { host = "a.test", password = "pw" } });
+        Assert.Equal(1, (int)closed["result"]!["closed"]!);
+        var left = Assert.Single((JArray)(await host.CallAsync("sessions.list"))["result"]!);
+        Assert.Equal("b.test", (string?)left["address"]);
+    }
+
+    [Fact]
+    public async Task GetDeviceId_is_decoded_with_camel_case_names()
+    {
+        var transport = new FakeTransport { Responder = (_, _) => Task.FromResult(DeviceIdResponse()) };
+        await using var host = Start(transport);
+        var result = (await host.CallAsync("bmc.getDeviceId"))["result"]!;
+        Assert.Equal(0x20, (int)result["deviceId"]!);
+        Assert.Equal("9.08", (string?)result["firmwareVersion"]);
+        Assert.Equal("2.0", (string?)result["ipmiVersion"]);
+        Assert.Equal(0x1291, (int)result["manufacturerId"]!);
+        Assert.Equal(0x0f02, (int)result["productId"]!);
+        Assert.True((bool)result["support"]!["chassis"]!);
+        var request = Assert.Single(transport.Requests);
+        Assert.Equal((0x06, 0x01), (request.NetFn, request.Command));
+    }
+
+    [Fact]
+    public async Task Rpc_discover_lists_every_registered_method()
+    {
+        await using var host = Start();
+        var doc = (await host.CallAsync("rpc.discover"))["result"]!;
+        Assert.Equal("1.3.2", (string?)doc["openrpc"]);
+        var names = doc["methods"]!.Select(m => (string)m["name"]!).ToHashSet();
+        var table = IpmiRpc.Host.Methods.MethodRegistry.RegisterAll(new IpmiRpc.Host.Methods.MethodTable());
+        Assert.Equal(table.All.Keys.OrderBy(k => k, StringComparer.Ordinal), names.OrderBy(k => k, StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs every IpmiRpc test on a fresh Debian 12 with only the .NET SDK: installs what is missing, builds the
+# solution in Release, runs all test projects (unit, ipmi_sim end-to-end, QEMU, Ansible, PowerShell: all
+# driven from xunit), and ends with one line `tests: N passed, N failed, N skipped`. Non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$(pwd)"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_GENERATE_ASPNET_CERTIFICATE=false MSBUILDTERMINALLOGGER=off
+export PATH="$PATH:$HOME/.dotnet/tools"
+
+bash tests/setup/install-deps.sh || { echo "tests: 0 passed, 1 failed, 0 skipped (dependency install failed)"; exit 1; }
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+start=$SECONDS
+if ! dotnet build IpmiRpc.sln -c Release -nologo -v minimal; then
+    echo "build failed"
+    echo "tests: 0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
+echo "build: $((SECONDS - start)) s"
+
+start=$SECONDS
+dotnet test IpmiRpc.sln -c Release --no-build -nologo \
+    --logger trx --logger "console;verbosity=normal" \
+    --results-directory "$results" \
+    --blame-hang-timeout 5m --blame-hang-dump-type none
+test_rc=$?
+echo "test run: $((SECONDS - start)) s (dotnet test exit $test_rc)"
+
+passed=0 failed=0 skipped=0 files=0
+shopt -s nullglob globstar
+for trx in "$results"/**/*.trx; do
+    files=$((files + 1))
+    counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n1)"
+    attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+    p="$(attr passed)"; f="$(attr failed)"; e="$(attr error)"; t="$(attr timeout)"; a="$(attr aborted)"
+    n="$(attr notExecuted)"
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+    skipped=$((skipped + ${n:-0}))
+    # Name the failures again at the end, where a reader of a long log looks.
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p'
+done
+
+rc=0
+if ((test_rc != 0)); then rc=1; fi
+if ((failed > 0)); then rc=1; fi
+if ((files == 0 || passed == 0)); then
+    echo "no test results found in $results"
+    rc=1
+    ((failed == 0)) && failed=1
+fi
+if ((test_rc != 0 && failed == 0)); then
+    # A crashed test host can leave counters that show no failure: count the crash as one.
+    echo "dotnet test failed (exit $test_rc) without a failed test in the results: counting it as a failure"
+    failed=1
+fi
+
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $rc
