@@ -15,9 +15,14 @@ say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 say "installing missing dependencies (openipmi, jq, gcc, libopenipmi-dev)"
 bash tests/setup/install-deps.sh --demo
 
-say "building ipmirpc (Release)"
-dotnet build src/IpmiRpc.Host -c Release -nologo -v quiet >&2
-ipmirpc="$root/src/IpmiRpc.Host/bin/Release/net10.0/ipmirpc"
+# IPMIRPC_EXE: use an existing build (the tests set it); otherwise build Release.
+if [[ -n "${IPMIRPC_EXE:-}" ]]; then
+    ipmirpc="$IPMIRPC_EXE"
+else
+    say "building ipmirpc (Release)"
+    dotnet build src/IpmiRpc.Host -c Release -nologo -v quiet >&2
+    ipmirpc="$root/src/IpmiRpc.Host/bin/Release/net10.0/ipmirpc"
+fi
 
 say "building the ipmi_sim system-info plugin"
 bash tests/fixtures/ipmi_sim/build-plugin.sh >&2
@@ -75,13 +80,15 @@ say "examples/requests.ndjson -> ipmirpc --targets targets.json"
 # to bottom: request, then its answer.
 coproc RPC { exec "$ipmirpc" --targets "$work/targets.json"; }
 rpc_in=${RPC[1]} rpc_out=${RPC[0]}
+jq_style=()
+[[ "${DEMO_COMPACT:-}" == 1 ]] && jq_style=(-c)   # one answer per line (for the test that runs this demo)
 rc=0
 while IFS= read -r line; do
     [[ -n "$line" ]] || continue
     printf '\n\033[36m--> %s\033[0m\n' "$line"
     printf '%s\n' "$line" >&"$rpc_in"
     if IFS= read -r -t 30 answer <&"$rpc_out"; then
-        printf '%s\n' "$answer" | jq . || printf '%s\n' "$answer"
+        printf '%s\n' "$answer" | jq "${jq_style[@]}" . || printf '%s\n' "$answer"
     else
         echo "no answer within 30 s" >&2
         rc=1

@@ -2,6 +2,7 @@
 # Runs every IpmiRpc test on a fresh Debian 12 with only the .NET SDK: installs what is missing, builds the
 # solution in Release, runs all test projects (unit, ipmi_sim end-to-end, QEMU, Ansible, PowerShell: all
 # driven from xunit), and ends with one line `tests: N passed, N failed, N skipped`. Non-zero on any failure.
+# Extra arguments go to `dotnet test` (e.g. `bash tests/run.sh --filter FullyQualifiedName~EndToEnd`).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
@@ -28,7 +29,7 @@ start=$SECONDS
 dotnet test IpmiRpc.sln -c Release --no-build -nologo \
     --logger trx --logger "console;verbosity=normal" \
     --results-directory "$results" \
-    --blame-hang-timeout 5m --blame-hang-dump-type none
+    --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
 test_rc=$?
 echo "test run: $((SECONDS - start)) s (dotnet test exit $test_rc)"
 

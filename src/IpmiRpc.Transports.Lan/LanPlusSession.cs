@@ -342,6 +342,14 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             var wait = Volatile.Read(ref _handshakeWait);
             if (wait is not null && header.Type == wait.Type && payload.Length > 0 && payload[0] == wait.Tag && !header.Authenticated && !header.Encrypted)
             {
+                if (wait.Retransmitted && payload.Length > 1 && payload[1] == RmcpPlusStatus.InvalidSessionId && header.Type != PayloadType.OpenSessionResponse)
+                {
+                    // The BMC already moved on with our first copy and calls the retransmitted one stale; its answer to
+                    // the first copy may still be on the way, so keep waiting (as pyghmi does).
+                    Discard("stale-copy status for retransmitted " + header.Type);
+                    return;
+                }
+
                 wait.Completion.TrySetResult(payload.ToArray());
                 return;
             }
@@ -367,7 +375,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 wait.Completion.Task,
                 _target.TimeoutMs,
                 _target.Retries,
-                () => Interlocked.Increment(ref _retransmits),
+                () =>
+                {
+                    wait.Retransmitted = true;
+                    Interlocked.Increment(ref _retransmits);
+                },
                 what,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -484,6 +496,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     {
         public PayloadType Type { get; } = type;
         public byte Tag { get; } = tag;
+        public volatile bool Retransmitted;
         public TaskCompletionSource<byte[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

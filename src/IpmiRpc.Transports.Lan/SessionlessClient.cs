@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using IpmiRpc.Core;
 using IpmiRpc.Transports.Lan.Wire;

@@ -33,7 +33,12 @@ internal sealed class HostHarness : IAsyncDisposable
             [TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
         });
         Context = new HostContext([transport], resolver, OpenRpcDocument.LoadEmbedded(), NullLoggerFactory.Instance);
-        Run = Task.Run(() => new RpcServer(Context, options).RunAsync(_input.Reader.AsStream(), _output.Writer.AsStream()));
+        Run = Task.Run(async () =>
+        {
+            var exitCode = await new RpcServer(Context, options).RunAsync(_input.Reader.AsStream(), _output.Writer.AsStream());
+            await _output.Writer.CompleteAsync(); // like stdout closing when the process exits
+            return exitCode;
+        });
     }
 
     public FakeTransport Transport { get; }

@@ -227,7 +227,7 @@ public sealed class IpmiSim : IAsyncDisposable
             try
             {
                 var r = await udp.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
-                if (r.ReceivedBytes >= 4 && buffer[0] == 0x06)
+                if (r.ReceivedBytes >= 4 && buffer[0] == 0x06 && SerialPortReady())
                     return;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -249,6 +249,28 @@ public sealed class IpmiSim : IAsyncDisposable
         0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x09, // auth none, seq 0, session 0, length 9
         0x20, 0x18, 0xc8, 0x81, 0x00, 0x38, 0x8e, 0x04, 0xb5,
     ];
+
+    // QEMU must find the BMC's serial port listening when it starts; a test connection would be taken
+    // for the VM, so look at the kernel's socket table instead.
+    private bool SerialPortReady()
+    {
+        if (_options.QemuSerialPort is not { } port)
+            return true;
+        var needle = string.Create(CultureInfo.InvariantCulture, $":{port:X4} ");
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table))
+                continue;
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var cols = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (cols.Length > 3 && (cols[1] + " ").EndsWith(needle, StringComparison.Ordinal) && cols[3] == "0A")
+                    return true;
+            }
+        }
+
+        return false;
+    }
 
     private void WriteLog(string? line)
     {

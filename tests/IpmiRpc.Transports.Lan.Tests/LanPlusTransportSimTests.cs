@@ -49,7 +49,8 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
         Assert.Equal("AES-CBC-128", info["confidentiality"]);
         Assert.Equal("HMAC-SHA1-96", info["integrity"]);
         Assert.Equal("administrator", info["privilege"]);
-        Assert.DoesNotContain(info.Values, v => v is string s && s.Contains(_sim.Password, StringComparison.Ordinal) && s.Length < 8);
+        Assert.DoesNotContain(info.Values, v => v is string s && s.Contains(_sim.Password, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(10, ((string)info["bmcSessionId"]!).Length); // 0x + 8 hex digits
     }
 
     [Theory]
@@ -135,9 +136,49 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
         watch.Stop();
         Assert.Equal(IpmiErrorKind.AuthenticationFailed, ex.Kind);
         Assert.DoesNotContain("wrong-password", ex.Message, StringComparison.Ordinal);
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"took {watch.ElapsedMilliseconds} ms");
+        Assert.True(watch.ElapsedMilliseconds < 3000, $"took {watch.ElapsedMilliseconds} ms"); // no retransmit budget spent (1 s timeout × 4 would be ≥ 4 s)
         // Get Channel Authentication Capabilities, Open Session, RAKP 1: nothing repeated.
         Assert.Equal(3, transport.DatagramsSent);
+    }
+
+    [Fact]
+    public async Task Unknown_user_is_refused_by_the_bmc_with_an_authentication_error()
+    {
+        await using var transport = new LanPlusTransport();
+        var ex = await Assert.ThrowsAsync<IpmiAuthenticationException>(
+            () => transport.OpenAsync(TargetFor(_sim) with { Username = "nobody" }, CancellationToken.None));
+        Assert.Contains("RAKP", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, transport.DatagramsSent);
+    }
+
+    [Fact]
+    public async Task Operator_privilege_is_set_after_login_and_commands_still_work()
+    {
+        await using var transport = new LanPlusTransport();
+        await using var session = await transport.OpenAsync(TargetFor(_sim) with { Privilege = PrivilegeLevel.Operator }, CancellationToken.None);
+        Assert.Equal("operator", session.Describe()["privilege"]);
+        // Set Session Privilege Level with 0 reads the present level back.
+        var now = await session.SendAsync(new IpmiRequest(0x06, 0x3B, new byte[] { 0x00 }), CancellationToken.None);
+        Assert.Equal(0, now.CompletionCode);
+        Assert.Equal(PrivilegeLevel.Operator, Core.Commands.App.SetSessionPrivilegeLevel.Decode(now.Data.Span));
+    }
+
+    [Fact]
+    public async Task A_thousand_sequential_requests_on_one_session()
+    {
+        await using var transport = new LanPlusTransport();
+        await using var session = await transport.OpenAsync(TargetFor(_sim), CancellationToken.None);
+        var first = await session.SendAsync(GetDeviceId, CancellationToken.None);
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 1000; i++)
+        {
+            var r = await session.SendAsync(GetDeviceId, CancellationToken.None);
+            Assert.Equal(first.Data.ToArray(), r.Data.ToArray());
+        }
+
+        watch.Stop();
+        Assert.Equal(0L, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"1000 requests took {watch.ElapsedMilliseconds} ms");
     }
 
     [Fact]
@@ -215,6 +256,22 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
         Assert.Equal(sent + 1, transport.DatagramsSent); // exactly one Close Session
         Assert.False(session.IsUsable);
         await Assert.ThrowsAsync<TransportUnavailableException>(() => session.SendAsync(GetDeviceId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Disposing_the_transport_closes_every_open_session_once()
+    {
+        var transport = new LanPlusTransport();
+        var a = await transport.OpenAsync(TargetFor(_sim), CancellationToken.None);
+        var b = await transport.OpenAsync(TargetFor(_sim), CancellationToken.None);
+        var sent = transport.DatagramsSent;
+        await transport.DisposeAsync();
+        Assert.Equal(sent + 2, transport.DatagramsSent);
+        Assert.False(a.IsUsable);
+        Assert.False(b.IsUsable);
+        await a.DisposeAsync(); // idempotent, sends nothing more
+        Assert.Equal(sent + 2, transport.DatagramsSent);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => transport.OpenAsync(TargetFor(_sim), CancellationToken.None));
     }
 
     [Fact]

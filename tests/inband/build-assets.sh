@@ -124,7 +124,9 @@ copy_tree src
 [ -d "$ROOT/schema" ] && copy_tree schema
 astamp=$( (cd "$SRC" && find . -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
           sha256sum "$HERE/publish-guest.targets"; echo "$CONFIGURATION ${INBAND_PUBLISH_MODE:-}") | sha256sum | cut -c1-16)
-if [ "$(cat "$CACHE/app.stamp" 2>/dev/null)" != "$astamp" ] || [ ! -f "$CACHE/app.cpio.gz" ]; then
+if [ -n "${INBAND_REUSE_APP:-}" ] && [ -f "$CACHE/app.cpio.gz" ]; then
+    log "INBAND_REUSE_APP set: keeping the published ipmirpc even if sources changed"
+elif [ "$(cat "$CACHE/app.stamp" 2>/dev/null)" != "$astamp" ] || [ ! -f "$CACHE/app.cpio.gz" ]; then
     PUB="$CACHE/publish"
     rm -rf "$PUB"
     publish() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what IpmiRpc's tests and demo need on Debian 12 that has only the .NET SDK. Idempotent: asks
 # apt only when a package is missing (one `apt-get update`, then one install), and installs the
-# PowerShell global tool only when pwsh is missing.
+# PowerShell global tool only when pwsh is missing. Recommended packages come too (apt's default), as on
+# the machines the tests were written on.
 #
 #   bash tests/setup/install-deps.sh            # everything the tests need
 #   bash tests/setup/install-deps.sh --demo     # only what examples/demo.sh needs
@@ -15,7 +16,7 @@ _ipmirpc_install_deps() {
     export DEBIAN_FRONTEND=noninteractive
     local packages
     if ((demo_only)); then
-        packages=(openipmi jq)
+        packages=(openipmi jq gcc libc6-dev libopenipmi-dev)
     else
         packages=(openipmi ipmitool freeipmi-tools python3-pyghmi libopenipmi-dev gcc make libc6-dev
                   qemu-system-x86 busybox-static cpio xz-utils ansible-core jq)
@@ -39,7 +40,7 @@ _ipmirpc_install_deps() {
     if ((${#missing[@]} > 0)); then
         echo "install-deps: installing ${missing[*]}" >&2
         "${sudo[@]}" apt-get update -qq
-        "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
     else
         echo "install-deps: Debian packages already present" >&2
     fi
@@ -51,15 +52,15 @@ _ipmirpc_install_deps() {
             dotnet tool install --global PowerShell --version 7.6.9 >/dev/null
     fi
 
-    local tools=(ipmi_sim jq) t
-    ((demo_only)) || tools+=(ipmitool ipmi-raw gcc qemu-system-x86_64 busybox cpio ansible-playbook pwsh)
+    local tools=(ipmi_sim jq gcc) t
+    ((demo_only)) || tools+=(ipmitool ipmi-raw qemu-system-x86_64 busybox cpio ansible-playbook pwsh)
     for t in "${tools[@]}"; do
         if ! command -v "$t" >/dev/null 2>&1; then
             echo "install-deps: '$t' still missing after install" >&2
             return 1
         fi
     done
-    [[ -f /usr/include/OpenIPMI/mcserv.h ]] || ((demo_only)) || {
+    [[ -f /usr/include/OpenIPMI/mcserv.h ]] || {
         echo "install-deps: OpenIPMI headers missing" >&2
         return 1
     }

@@ -136,24 +136,48 @@ public sealed class SessionPool : IAsyncDisposable
         }
     }
 
-    private void Release(Lease lease) => lease.Entry?.Return(_time);
+    private void Release(Lease lease)
+    {
+        if (lease.Entry is not { } entry)
+        {
+            return;
+        }
+
+        entry.Return(_time);
+        if (entry.Retired && entry.InFlight == 0 && entry.TryClaimDispose())
+        {
+            // The last request on a session the pool already dropped: close it now, without holding up this answer.
+            _ = DisposeQuietlyAsync(entry);
+        }
+    }
 
     private static async Task<int> RemoveAsync(TargetSlot slot, Func<PooledEntry, bool> predicate)
     {
         var removed = slot.RemoveWhere(predicate);
         foreach (var entry in removed)
         {
-            try
+            // No new requests go to a removed session; requests still in flight on it finish first (a session that
+            // timed out one request may still answer the others), and the last of them closes it (Release).
+            entry.Retire();
+            if (entry.InFlight == 0 && entry.TryClaimDispose())
             {
-                await entry.Session.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (IpmiException)
-            {
-                // Closing a session the BMC already forgot is expected to fail; it is gone either way.
+                await DisposeQuietlyAsync(entry).ConfigureAwait(false);
             }
         }
 
         return removed.Count;
+    }
+
+    private static async Task DisposeQuietlyAsync(PooledEntry entry)
+    {
+        try
+        {
+            await entry.Session.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IpmiException)
+        {
+            // Closing a session the BMC already forgot is expected to fail; it is gone either way.
+        }
     }
 
     private async Task ScavengeAsync()
@@ -173,6 +197,8 @@ public sealed class SessionPool : IAsyncDisposable
     private sealed class PooledEntry(string id, TargetIdentity identity, IIpmiSession session, DateTimeOffset openedAt)
     {
         private int _inFlight;
+        private int _retired;
+        private int _disposeClaimed;
         private long _requests;
         private long _lastUsedTicks = openedAt.UtcTicks;
 
@@ -196,6 +222,14 @@ public sealed class SessionPool : IAsyncDisposable
             Interlocked.Decrement(ref _inFlight);
             Interlocked.Exchange(ref _lastUsedTicks, time.GetUtcNow().UtcTicks);
         }
+
+        /// <summary>True once the pool removed this entry: it is closed when its last request returns.</summary>
+        public bool Retired => Volatile.Read(ref _retired) != 0;
+
+        public void Retire() => Interlocked.Exchange(ref _retired, 1);
+
+        /// <summary>True for exactly one caller: the one that disposes the session.</summary>
+        public bool TryClaimDispose() => Interlocked.Exchange(ref _disposeClaimed, 1) == 0;
     }
 
     private sealed class TargetSlot(TargetIdentity identity)

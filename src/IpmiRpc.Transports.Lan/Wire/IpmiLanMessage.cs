@@ -57,6 +57,18 @@ internal static class IpmiLanMessage
             DataLength: message.Length - MinResponseLength);
     }
 
+    /// <summary>Decodes a request as a BMC sees it (tests play BMCs with it). Checksums are verified.</summary>
+    internal static LanRequest DecodeRequest(ReadOnlySpan<byte> message)
+    {
+        IpmiDecodeException.ThrowIfShorter(message, RequestOverhead, "IPMI LAN request message");
+        if (Checksum(message[..2]) != message[2] || Checksum(message[3..^1]) != message[^1])
+        {
+            throw new IpmiDecodeException("IPMI LAN request message: checksum mismatch");
+        }
+
+        return new LanRequest(message[0], (byte)(message[1] >> 2), (byte)(message[4] >> 2), message[5], message[6..^1].ToArray());
+    }
+
     /// <summary>Two's complement checksum: the bytes plus the checksum sum to zero mod 256.</summary>
     public static byte Checksum(ReadOnlySpan<byte> bytes)
     {
@@ -73,3 +85,6 @@ internal static class IpmiLanMessage
 /// <summary>A decoded response header; the data lies at <see cref="DataOffset"/> of the message.</summary>
 internal readonly record struct LanResponse(
     byte RqAddr, byte NetFn, byte RqLun, byte RsAddr, byte RqSeq, byte RsLun, byte Command, byte CompletionCode, int DataOffset, int DataLength);
+
+/// <summary>A decoded request as a BMC sees it.</summary>
+internal sealed record LanRequest(byte RsAddr, byte NetFn, byte RqSeq, byte Command, byte[] Data);

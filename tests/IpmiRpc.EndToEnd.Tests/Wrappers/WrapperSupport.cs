@@ -49,7 +49,8 @@ internal static partial class WrapperSupport
     public static async Task WritePrivateFileAsync(string path, string text)
     {
         await File.WriteAllTextAsync(path, "");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(path, text);
     }
 

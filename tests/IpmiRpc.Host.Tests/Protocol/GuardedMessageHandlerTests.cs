@@ -66,7 +66,7 @@ public sealed class GuardedMessageHandlerTests
     [Fact]
     public async Task Oversize_line_is_refused_with_id_null_and_reading_resyncs_at_the_next_line()
     {
-        await using var host = Start(options: new Hosting.ServerOptions { MaxMessageBytes = 4096 });
+        await using var host = Start(options: new global::IpmiRpc.Host.Hosting.ServerOptions { MaxMessageBytes = 4096 });
         var huge = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"sessions.list\",\"params\":{\"pad\":\"" + new string('x', 100_000) + "\"}}";
         await host.SendLineAsync(huge);
         var response = await host.ReadAsync();

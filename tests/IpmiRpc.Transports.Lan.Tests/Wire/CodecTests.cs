@@ -34,7 +34,7 @@ public sealed class CodecTests
     [Theory]
     [InlineData(2)]  // header checksum
     [InlineData(9)]  // data byte (breaks checksum 2)
-    [InlineData(16)] // checksum 2 itself
+    [InlineData(15)] // checksum 2 itself
     public void Corrupt_checksums_are_rejected(int offsetInMessage)
     {
         var message = Ipmi15Packet.Decode(Captured.Packet(1), out _).ToArray();

@@ -12,7 +12,7 @@ function Get-HostChildren {
 $out = [ordered]@{}
 Import-Module $env:IPMIRPC_MODULE
 $out.Exported = @((Get-Module IpmiRpc).ExportedFunctions.Keys | Sort-Object)
-$out.ChildrenBefore = (Get-HostChildren).Count
+$out.ChildrenBefore = @(Get-HostChildren).Count
 
 $t1 = @{ Host = $env:BMC_HOST; Port = [int]$env:BMC_PORT; Username = $env:BMC_USER; Password = $env:BMC_PASSWORD; CipherSuite = 3 }
 $cred = [pscredential]::new($env:BMC_USER, (ConvertTo-SecureString $env:BMC_PASSWORD -AsPlainText -Force))
@@ -29,7 +29,7 @@ $out.RawByName = Invoke-IPMIRequestResponse -Command GetDeviceId -Target $t1; Ad
 $out.RawByNumber = Invoke-IPMIRequestResponse -NetFn 6 -Command 0x01 -LUN 0 -ResponderAddress 0x20 -RequestData @() -Target $t1; Add-HostPid
 # Pipeline: targets in, one object per target out (the second BMC via a PSCredential).
 $out.Piped = @($t1, $t2 | Get-IPMIDevice | Select-Object Target, ProductId, FirmwareVersion); Add-HostPid
-$out.ChildrenDuring = (Get-HostChildren).Count
+$out.ChildrenDuring = @(Get-HostChildren).Count
 
 # Errors: non-terminating ErrorRecords carrying the JSON-RPC code and the completion code.
 $ev = $null
@@ -60,7 +60,7 @@ $out.Pids = $pids
 $hostPid = & $module { $script:IpmiRpcHost.Id }
 Remove-Module IpmiRpc
 $out.HostAliveAfterRemove = [bool](Get-Process -Id $hostPid -ErrorAction SilentlyContinue)
-$out.ChildrenAfter = (Get-HostChildren).Count
+$out.ChildrenAfter = @(Get-HostChildren).Count
 
 # No ipmirpc anywhere: a clear error, not a hang.
 $env:IPMIRPC_PATH = '/nonexistent/ipmirpc'

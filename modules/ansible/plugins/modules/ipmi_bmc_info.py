@@ -107,11 +107,7 @@ def main():
             params['channel'] = module.params['lan_channel']
         facts['ipmi_lan'] = snake_keys(session.call('lan.getConfiguration', params))
     if 'system_info' in gather:
-        info = session.call('systemInfo.get')
-        # The parameters may come flat or under "values"; facts are the flat name -> value map.
-        if isinstance(info, dict) and isinstance(info.get('values'), dict):
-            info = info['values']
-        facts['ipmi_system_info'] = snake_keys(info)
+        facts['ipmi_system_info'] = snake_keys(session.call('systemInfo.get'))
     session.exit(changed=False, ansible_facts=facts)
 
 

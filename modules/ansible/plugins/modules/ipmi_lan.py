@@ -30,7 +30,7 @@ options:
   ip_address_source:
     description: Where the BMC gets its address.
     type: str
-    choices: [static, dhcp, bios, other]
+    choices: [static, dhcp]
   subnet_mask:
     description: IPv4 subnet mask (C(255.255.255.0)).
     type: str
@@ -40,17 +40,9 @@ options:
   default_gateway_mac:
     description: Default gateway MAC address (C(aa:bb:cc:dd:ee:ff)).
     type: str
-  backup_gateway:
-    description: Backup gateway IPv4 address.
-    type: str
-  backup_gateway_mac:
-    description: Backup gateway MAC address.
-    type: str
-  vlan_enabled:
-    description: Whether 802.1q VLAN tagging is on.
-    type: bool
   vlan_id:
-    description: 802.1q VLAN ID (1-4095).
+    description:
+      - 802.1q VLAN ID. C(1)-C(4094) turns tagging on with that ID; C(0) turns it off.
     type: int
   vlan_priority:
     description: 802.1q VLAN priority (0-7).
@@ -80,56 +72,62 @@ EXAMPLES = r'''
     host: "{{ bmc_address }}"
     user: admin
     password: "{{ bmc_password }}"
-    vlan_enabled: true
     vlan_id: 42
   delegate_to: localhost
 '''
 
 RETURN = r'''
-configuration:
-  description: The settings asked for (snake_case names).
-  returned: always
-  type: dict
-  sample: {"ip_address": "192.0.2.10", "subnet_mask": "255.255.255.0"}
 previous:
-  description: The BMC's values of those settings before the task.
-  returned: when ipmirpc reports them
+  description: The BMC's settable LAN values before the task.
+  returned: success
   type: dict
-  sample: {"ip_address": "192.0.2.99", "subnet_mask": "255.255.255.0"}
+  sample: {"ip_address": "192.0.2.99", "subnet_mask": "255.255.255.0", "vlan_enabled": false}
+current:
+  description: The BMC's settable LAN values after the task (in check mode, what they would be).
+  returned: success
+  type: dict
+  sample: {"ip_address": "192.0.2.10", "subnet_mask": "255.255.255.0", "vlan_enabled": false}
+changed_fields:
+  description: The settings that differed (snake_case).
+  returned: success
+  type: list
+  elements: str
+  sample: [ip_address]
+channel:
+  description: The LAN channel used.
+  returned: success
+  type: int
+  sample: 1
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_client import (
-    IpmiRpcSession, camel_case, snake_keys, target_argument_spec)
+    IpmiRpcSession, snake_case, snake_keys, target_argument_spec)
 
-# Module option -> lan.setConfiguration parameter (the method's schema names).
+# Module option -> lan.setConfiguration parameter (schema/methods/lan.setConfiguration.json).
 SETTINGS = dict(
-    ip_address=dict(type='str'),
-    ip_address_source=dict(type='str', choices=['static', 'dhcp', 'bios', 'other']),
-    subnet_mask=dict(type='str'),
-    default_gateway=dict(type='str'),
-    default_gateway_mac=dict(type='str'),
-    backup_gateway=dict(type='str'),
-    backup_gateway_mac=dict(type='str'),
-    vlan_enabled=dict(type='bool'),
-    vlan_id=dict(type='int'),
-    vlan_priority=dict(type='int'),
+    ip_address=(dict(type='str'), 'ipAddress'),
+    ip_address_source=(dict(type='str', choices=['static', 'dhcp']), 'ipAddressSource'),
+    subnet_mask=(dict(type='str'), 'subnetMask'),
+    default_gateway=(dict(type='str'), 'defaultGatewayIp'),
+    default_gateway_mac=(dict(type='str'), 'defaultGatewayMac'),
+    vlan_id=(dict(type='int'), 'vlanId'),
+    vlan_priority=(dict(type='int'), 'vlanPriority'),
 )
-PARAM_NAMES = dict((name, camel_case(name)) for name in SETTINGS)
 
 
 def main():
     spec = dict(channel=dict(type='int'))
-    spec.update((k, dict(v)) for k, v in SETTINGS.items())
+    spec.update((k, dict(v[0])) for k, v in SETTINGS.items())
     module = AnsibleModule(argument_spec=target_argument_spec(**spec), supports_check_mode=True)
     p = module.params
 
-    wanted = dict((PARAM_NAMES[name], p[name]) for name in SETTINGS if p[name] is not None)
+    wanted = dict((SETTINGS[name][1], p[name]) for name in SETTINGS if p[name] is not None)
     if not wanted:
         module.fail_json(msg='nothing to set: give at least one of ' + ', '.join(sorted(SETTINGS)), code=-32602,
                          data=dict(field='ip_address', reason='empty'))
-    if p['vlan_id'] is not None and not 1 <= p['vlan_id'] <= 4095:
-        module.fail_json(msg='vlan_id must be 1-4095', code=-32602, data=dict(field='vlan_id', reason='range'))
+    if p['vlan_id'] is not None and not 0 <= p['vlan_id'] <= 4094:
+        module.fail_json(msg='vlan_id must be 0-4094', code=-32602, data=dict(field='vlan_id', reason='range'))
     if p['vlan_priority'] is not None and not 0 <= p['vlan_priority'] <= 7:
         module.fail_json(msg='vlan_priority must be 0-7', code=-32602,
                          data=dict(field='vlan_priority', reason='range'))
@@ -140,17 +138,17 @@ def main():
         params['channel'] = p['channel']
     params['dryRun'] = module.check_mode
     result = session.call('lan.setConfiguration', params)
-    result = result if isinstance(result, dict) else {}
 
-    previous = result.get('previous')
-    out = dict(changed=bool(result.get('changed')), configuration=snake_keys(wanted))
-    if isinstance(previous, dict):
-        before = dict((k, previous.get(k)) for k in wanted)
-        out['previous'] = snake_keys(before)
-        if module._diff:
-            after = dict(before)
-            after.update(wanted)
-            out['diff'] = dict(before=snake_keys(before), after=snake_keys(after))
+    previous = result.get('previous') or {}
+    current = result.get('current') or {}
+    out = dict(changed=bool(result.get('changed')), channel=result.get('channel'),
+               changed_fields=[snake_case(f) for f in result.get('changedFields') or []],
+               previous=snake_keys(previous), current=snake_keys(current))
+    if module._diff:
+        # Only what the task is about (VLAN ID also switches tagging on or off).
+        keys = set(wanted) | (set(['vlanEnabled']) if 'vlanId' in wanted else set())
+        out['diff'] = dict(before=snake_keys(dict((k, previous.get(k)) for k in keys)),
+                           after=snake_keys(dict((k, current.get(k)) for k in keys)))
     session.exit(**out)
 
 

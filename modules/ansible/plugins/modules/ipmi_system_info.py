@@ -83,10 +83,21 @@ values:
   type: dict
   sample: {"operating_system_name": "Debian GNU/Linux 12"}
 previous:
-  description: The values the BMC held before (snake_case names), when known.
-  returned: when ipmirpc reports them or in diff mode
+  description: What the BMC held before, per parameter asked for (null where unsupported).
+  returned: success
   type: dict
   sample: {"operating_system_name": "Debian GNU/Linux 11"}
+current:
+  description: What the BMC holds after the task (in check mode, what it would hold).
+  returned: success
+  type: dict
+  sample: {"operating_system_name": "Debian GNU/Linux 12"}
+changed_parameters:
+  description: The parameters that differed (snake_case).
+  returned: success
+  type: list
+  elements: str
+  sample: [operating_system_name]
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -95,12 +106,6 @@ from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_client import
 
 SHORTCUTS = ('operating_system_name', 'primary_operating_system_name', 'present_operating_system_version',
              'system_name', 'system_firmware_version', 'bmc_url', 'hypervisor_url')
-
-
-def flat_values(result):
-    if isinstance(result, dict) and isinstance(result.get('values'), dict):
-        return result['values']
-    return result if isinstance(result, dict) else {}
 
 
 def main():
@@ -122,22 +127,16 @@ def main():
                          data=dict(field='values', reason='empty'))
 
     session = IpmiRpcSession(module)
-    before = None
-    if module._diff:
-        before = flat_values(session.call('systemInfo.get', dict(parameters=sorted(wanted))))
     result = session.call('systemInfo.set', dict(values=wanted, dryRun=module.check_mode))
-    changed = bool(result.get('changed')) if isinstance(result, dict) else False
-    if isinstance(result, dict) and isinstance(result.get('previous'), dict) and before is None:
-        before = result['previous']
-
-    out = dict(changed=changed, values=dict((snake_case(k), v) for k, v in wanted.items()))
-    if before is not None:
-        before = dict((k, before.get(k)) for k in sorted(wanted))
-        out['previous'] = snake_keys(before)
-    if module._diff and before is not None:
-        after = dict(before)
-        after.update(wanted)
-        out['diff'] = dict(before=snake_keys(before), after=snake_keys(after))
+    previous = result.get('previous') or {}
+    current = result.get('current') or {}
+    out = dict(changed=bool(result.get('changed')),
+               values=dict((snake_case(k), v) for k, v in wanted.items()),
+               previous=snake_keys(previous), current=snake_keys(current),
+               changed_parameters=[snake_case(n) for n in result.get('changedParameters') or []])
+    if module._diff:
+        out['diff'] = dict(before=snake_keys(dict((k, previous.get(k)) for k in wanted)),
+                           after=snake_keys(dict((k, current.get(k)) for k in wanted)))
     session.exit(**out)
 
 

@@ -1,0 +1,17 @@
+using IpmiRpc.Core.Commands.App;
+using IpmiRpc.Core.Targets;
+
+namespace IpmiRpc.Core.Tests.Commands.App;
+
+public sealed class SetSessionPrivilegeLevelTests
+{
+    [Fact]
+    public void Request_and_response()
+    {
+        var request = SetSessionPrivilegeLevel.CreateRequest(PrivilegeLevel.Operator);
+        Assert.Equal((0x06, 0x3B), (request.NetFn, request.Command));
+        Assert.Equal(new byte[] { 0x03 }, request.Data.ToArray());
+        Assert.Equal(PrivilegeLevel.Administrator, SetSessionPrivilegeLevel.Decode([0x04]));
+        Assert.Throws<IpmiDecodeException>(() => SetSessionPrivilegeLevel.Decode([]));
+    }
+}

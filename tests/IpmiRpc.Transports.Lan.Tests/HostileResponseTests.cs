@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using IpmiRpc.Core;
+using IpmiRpc.TestSupport;
+
+namespace IpmiRpc.Transports.Lan.Tests;
+
+/// <summary>
+/// A relay between the transport and ipmi_sim tampers with the BMC's answers: nothing forged, replayed or misaddressed
+/// may complete a request, and a forged RAKP proof must end the login at once (no retries).
+/// </summary>
+public sealed class HostileResponseTests : IAsyncLifetime
+{
+    private static readonly IpmiRequest GetDeviceId = new(0x06, 0x01, ReadOnlyMemory<byte>.Empty);
+    private IpmiSim _sim = null!;
+    private UdpRelay _relay = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sim = await IpmiSim.StartAsync();
+        _relay = new UdpRelay(_sim.Port);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _relay.DisposeAsync();
+        await _sim.DisposeAsync();
+    }
+
+    private Core.Targets.IpmiTarget Target(int timeoutMs = 300, int retries = 3, int suite = 3) =>
+        LanPlusTransportSimTests.TargetFor(_sim, suite, timeoutMs: timeoutMs, retries: retries, port: _relay.Port);
+
+    private static bool IsInSession(byte[] d) => d.Length > 16 && d[4] == 0x06 && (d[5] & 0x3F) == 0x00 && d[6..10].Any(b => b != 0);
+
+    [Fact]
+    public async Task A_response_with_a_bad_auth_code_is_discarded_and_the_retransmit_is_answered()
+    {
+        await using var transport = new LanPlusTransport();
+        await using var session = await transport.OpenAsync(Target(), CancellationToken.None);
+        var tampered = 0;
+        _relay.FromBmc = d =>
+        {
+            if (IsInSession(d) && Interlocked.CompareExchange(ref tampered, 1, 0) == 0)
+            {
+                var bad = (byte[])d.Clone();
+                bad[^1] ^= 0x01;
+                return [bad];
+            }
+
+            return [d];
+        };
+
+        var response = await session.SendAsync(GetDeviceId, CancellationToken.None);
+
+        Assert.Equal(1, tampered);
+        Assert.Equal(0, response.CompletionCode);
+        Assert.Equal(15, response.Data.Length);
+        var info = (ILanPlusSessionInfo)session;
+        Assert.Equal(1, info.PacketsDiscarded);
+        Assert.True(info.PacketsRetransmitted >= 1);
+        Assert.True(session.IsUsable);
+    }
+
+    [Fact]
+    public async Task Every_answer_delivered_twice_completes_once_and_the_copy_is_rejected_as_a_replay()
+    {
+        await using var transport = new LanPlusTransport();
+        await using var session = await transport.OpenAsync(Target(), CancellationToken.None);
+        _relay.FromBmc = d => IsInSession(d) ? [d, d] : [d];
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
+        }
+
+        // Each duplicate is dropped (replay window) before it could match anything; allow the last one a moment to land.
+        var info = (ILanPlusSessionInfo)session;
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while (info.PacketsDiscarded < 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(5, info.PacketsDiscarded);
+        Assert.Equal(0, info.PacketsRetransmitted);
+    }
+
+    [Fact]
+    public async Task Answers_addressed_to_another_session_never_complete_a_request()
+    {
+        await using var transport = new LanPlusTransport();
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 200, retries: 1), CancellationToken.None);
+        _relay.FromBmc = d =>
+        {
+            if (!IsInSession(d))
+            {
+                return [d];
+            }
+
+            var other = (byte[])d.Clone();
+            other[6] ^= 0x5A;
+            return [other];
+        };
+
+        await Assert.ThrowsAsync<IpmiTimeoutException>(() => session.SendAsync(GetDeviceId, CancellationToken.None));
+        Assert.False(session.IsUsable); // the pool will open a fresh session
+        Assert.True(transport.DatagramsUnmatched >= 2);
+    }
+
+    [Theory]
+    [InlineData(0x13, "RAKP 2")]
+    [InlineData(0x15, "RAKP 4")]
+    public async Task A_forged_rakp_proof_fails_login_at_once_without_retries(byte payloadType, string step)
+    {
+        _relay.FromBmc = d =>
+        {
+            if (d.Length > 16 && d[4] == 0x06 && d[5] == payloadType)
+            {
+                var bad = (byte[])d.Clone();
+                bad[^1] ^= 0x01; // last byte of the HMAC / ICV
+                return [bad];
+            }
+
+            return [d];
+        };
+
+        await using var transport = new LanPlusTransport();
+        var watch = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<IpmiAuthenticationException>(() => transport.OpenAsync(Target(timeoutMs: 1000), CancellationToken.None));
+        watch.Stop();
+        Assert.Contains(step, ex.Message, StringComparison.Ordinal);
+        // Auth capabilities, Open Session, RAKP 1 (+ RAKP 3 when RAKP 4 is forged) — each once.
+        Assert.Equal(payloadType == 0x13 ? 3 : 4, transport.DatagramsSent);
+        Assert.True(watch.ElapsedMilliseconds < 3000, $"{step}: {watch.ElapsedMilliseconds} ms"); // generous: a loaded 2-core box; the datagram count is the real check
+    }
+}
