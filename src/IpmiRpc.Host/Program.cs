@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text;
 using IpmiRpc.Host.Hosting;
 using IpmiRpc.Host.Protocol;
@@ -71,9 +72,13 @@ public static class Program
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
                 MaxMessageBytes = parse.GetValue(maxBytes),
             };
+            // SIGTERM/SIGINT: stop reading, finish what is in flight, close sessions, exit 0 — like stdin EOF.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             using var stdin = Console.OpenStandardInput();
             using var stdout = Console.OpenStandardOutput();
-            return await new RpcServer(context, options).RunAsync(stdin, stdout, ct).ConfigureAwait(false);
+            return await new RpcServer(context, options).RunAsync(stdin, stdout, stop.Token).ConfigureAwait(false);
         });
     }
 

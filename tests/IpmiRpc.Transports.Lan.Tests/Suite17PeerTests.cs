@@ -38,7 +38,12 @@ public sealed class Suite17PeerTests : IAsyncLifetime
             psi.ArgumentList.Add(a);
         }
 
+        var w = Stopwatch.StartNew();
         _bmc = Process.Start(psi)!;
+        var t1 = w.ElapsedMilliseconds;
+        var readTask = _bmc.StandardOutput.ReadLineAsync();
+        var t2 = w.ElapsedMilliseconds;
+        try { await readTask.WaitAsync(TimeSpan.FromSeconds(3)); } catch (TimeoutException) { throw new InvalidOperationException($"start {t1} readcall {t2} now {w.ElapsedMilliseconds}"); }
         var line = await _bmc.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(int.TryParse(line, out _port), $"peer did not start: {line} {await _bmc.StandardError.ReadToEndAsync()}");
     }
@@ -59,9 +64,14 @@ public sealed class Suite17PeerTests : IAsyncLifetime
     [Fact]
     public async Task Negotiation_prefers_17_and_requests_round_trip()
     {
+        var w = Stopwatch.StartNew();
         await StartBmcAsync("--suites", "17,3");
+        var started = w.ElapsedMilliseconds;
         await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(Target(suite: null), CancellationToken.None);
+        IIpmiSession session;
+        try { session = await transport.OpenAsync(Target(suite: null), CancellationToken.None); }
+        catch (Exception e) { throw new InvalidOperationException($"started {started} ms, failed at {w.ElapsedMilliseconds} ms, port {_port}, exited {_bmc!.HasExited}", e); }
+        await using var _s = session;
         var info = session.Describe();
         Assert.Equal(17, info["cipherSuite"]);
         Assert.Equal("RAKP-HMAC-SHA256", info["authentication"]);

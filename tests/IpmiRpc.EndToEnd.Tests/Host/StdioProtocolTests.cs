@@ -186,6 +186,24 @@ public sealed class StdioProtocolTests
     }
 
     [Fact]
+    public async Task Sigterm_is_a_graceful_shutdown_like_eof()
+    {
+        await using var rpc = await IpmiRpcProcess.StartAsync("--log-level debug");
+        SchemaValidator.AssertValid("sessions.list", await rpc.CallAsync("sessions.list", null, Wait));
+        var kill = await ProcessRunner.RunAsync("kill", ["-TERM", rpc.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout: Wait);
+        Assert.Equal(0, kill.ExitCode);
+        var deadline = DateTime.UtcNow + Wait;
+        while (!rpc.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(rpc.HasExited, rpc.StdErrText);
+        Assert.Equal(0, await rpc.CloseInputAndWaitAsync(Wait));
+        Assert.Contains("Closed 0 sessions", rpc.StdErrText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Empty_stdin_exits_zero_with_no_output()
     {
         var result = await ProcessRunner.RunAsync(IpmiRpcProcess.ExecutablePath, [], "", timeout: Wait);

@@ -38,7 +38,6 @@ function Get-IPMISystemInfo {
         }
         $r = Invoke-IpmiRpcForCmdlet -Cmdlet $PSCmdlet -Method 'systemInfo.get' -Params $params -Target $Target
         if ($null -eq $r) { return }
-        if ($r.PSObject.Properties['values'] -and $r.values -is [System.Management.Automation.PSCustomObject]) { $r = $r.values }
         $o = ConvertTo-IpmiObject -InputObject $r -TypeName 'IpmiRpc.SystemInfo'
         $o | Add-Member -NotePropertyName Target -NotePropertyValue (Get-IpmiRpcTargetLabel $Target) -PassThru
     }

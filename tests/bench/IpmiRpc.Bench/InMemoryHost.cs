@@ -1,0 +1,69 @@
+using System.IO.Pipelines;
+using IpmiRpc.Core;
+using IpmiRpc.Core.Targets;
+using IpmiRpc.Host.Hosting;
+using IpmiRpc.Host.Schema;
+using IpmiRpc.Host.Targets;
+using Microsoft.Extensions.Logging;
+
+namespace IpmiRpc.Bench;
+
+/// <summary>
+/// The real host (guard, StreamJsonRpc, method table, target resolution, session pool) over in-memory pipes, with a
+/// transport named "lanplus" that answers every request at once from memory: what is left is the JSON-RPC layer.
+/// </summary>
+public sealed class InMemoryHost : IAsyncDisposable
+{
+    // Get Device ID data as ipmi_sim's fixture answers it (after the completion code).
+    private static readonly byte[] DeviceId = [0x00, 0x03, 0x09, 0x08, 0x02, 0x9F, 0x91, 0x12, 0x00, 0x02, 0x0F, 0x00, 0x00, 0x00, 0x00];
+
+    private readonly Pipe _requests = new();
+    private readonly Pipe _responses = new();
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly Task<int> _server;
+
+    private InMemoryHost()
+    {
+        _loggerFactory = HostComposition.CreateLoggerFactory(LogLevel.Warning);
+        var resolver = new TargetResolver(environment: name => name == "IPMI_PASSWORD" ? "test" : null);
+        Context = new HostContext([new MemoryTransport()], resolver, OpenRpcDocument.LoadEmbedded(), _loggerFactory);
+        _server = Task.Run(() => new RpcServer(Context).RunAsync(_requests.Reader.AsStream(), _responses.Writer.AsStream()));
+        Client = RpcClient.Over(_requests.Writer.AsStream(), new StreamReader(_responses.Reader.AsStream()));
+    }
+
+    public HostContext Context { get; }
+
+    public RpcClient Client { get; }
+
+    public static InMemoryHost Start() => new();
+
+    public static IpmiResponse Answer(IpmiRequest request) =>
+        request is { NetFn: 0x06, Command: 0x01 } ? new IpmiResponse(0, DeviceId) : new IpmiResponse(0xC1, ReadOnlyMemory<byte>.Empty);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _requests.Writer.CompleteAsync();
+        await _server.WaitAsync(TimeSpan.FromSeconds(10));
+        await _responses.Writer.CompleteAsync();
+        _loggerFactory.Dispose();
+    }
+
+    private sealed class MemoryTransport : IIpmiTransport
+    {
+        public string Name => "lanplus";
+
+        public Task<IIpmiSession> OpenAsync(IpmiTarget target, CancellationToken cancellationToken) =>
+            Task.FromResult<IIpmiSession>(new MemorySession());
+    }
+
+    private sealed class MemorySession : IIpmiSession
+    {
+        public bool IsUsable => true;
+
+        public Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken) => Task.FromResult(Answer(request));
+
+        public IReadOnlyDictionary<string, object?> Describe() => new Dictionary<string, object?> { ["transport"] = "memory" };
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace IpmiRpc.Bench;
+
+/// <summary>
+/// N ipmi_sim BMCs on a contiguous block of free loopback UDP ports (FreeIPMI's host ranges need contiguous
+/// ports), each with its own temp dir built from tests/fixtures/ipmi_sim. Every PID goes to the pid file so
+/// run.sh's trap can kill them even if this process dies.
+/// </summary>
+public sealed class SimFleet : IAsyncDisposable
+{
+    private readonly List<Process> _processes = [];
+    private readonly string _dir;
+
+    private SimFleet(int basePort, int count, string dir)
+    {
+        BasePort = basePort;
+        Count = count;
+        _dir = dir;
+    }
+
+    public int BasePort { get; }
+
+    public int Count { get; }
+
+    public IEnumerable<int> Ports => Enumerable.Range(BasePort, Count);
+
+    public int LastPort => BasePort + Count - 1;
+
+    public static async Task<SimFleet> StartAsync(int count, string fixtures, string pidFile, string workDir)
+    {
+        var basePort = FindFreeBlock(count);
+        var dir = Path.Combine(workDir, $"sims-{basePort}");
+        Directory.CreateDirectory(dir);
+        var fleet = new SimFleet(basePort, count, dir);
+        try
+        {
+            var template = await File.ReadAllLinesAsync(Path.Combine(fixtures, "lan.conf.in"));
+            var emu = await File.ReadAllTextAsync(Path.Combine(fixtures, "sim.emu"));
+            foreach (var port in fleet.Ports)
+            {
+                fleet.Launch(port, template, emu, pidFile);
+            }
+
+            await Task.WhenAll(fleet.Ports.Select(p => WaitReadyAsync(p, TimeSpan.FromSeconds(15))));
+            return fleet;
+        }
+        catch
+        {
+            await fleet.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void Launch(int port, string[] template, string emu, string pidFile)
+    {
+        var simDir = Path.Combine(_dir, port.ToString(CultureInfo.InvariantCulture));
+        var state = Path.Combine(simDir, "state");
+        Directory.CreateDirectory(state);
+        var conf = new StringBuilder();
+        foreach (var line in template)
+        {
+            if (line.Trim() is { Length: > 2 } t && t[0] == '@' && t[^1] == '@')
+            {
+                continue;
+            }
+
+            conf.Append(line.Replace("@PORT@", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)).Append('\n');
+        }
+
+        File.WriteAllText(Path.Combine(simDir, "lan.conf"), conf.ToString());
+        File.WriteAllText(Path.Combine(simDir, "sim.emu"), emu);
+        // exec keeps the PID: the one we record is the simulator itself.
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = simDir,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec ipmi_sim -c lan.conf -f sim.emu -s state -n </dev/null >sim.log 2>&1");
+        var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start ipmi_sim");
+        _processes.Add(p);
+        File.AppendAllText(pidFile, p.Id.ToString(CultureInfo.InvariantCulture) + "\n");
+    }
+
+    private static int FindFreeBlock(int count)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var start = Random.Shared.Next(20000, 59999 - count);
+            if (Enumerable.Range(start, count).All(IsUdpPortFree))
+            {
+                return start;
+            }
+        }
+
+        throw new InvalidOperationException($"no block of {count} free UDP ports");
+    }
+
+    private static bool IsUdpPortFree(int port)
+    {
+        try
+        {
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            s.ExclusiveAddressUse = true;
+            s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    // Session-less Get Channel Authentication Capabilities: any IPMI LAN BMC answers it and it opens nothing.
+    private static readonly byte[] Probe =
+    [
+        0x06, 0x00, 0xff, 0x07, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x09,
+        0x20, 0x18, 0xc8, 0x81, 0x00, 0x38, 0x8e, 0x04, 0xb5,
+    ];
+
+    private static async Task WaitReadyAsync(int port, TimeSpan timeout)
+    {
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var target = new IPEndPoint(IPAddress.Loopback, port);
+        var buffer = new byte[512];
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < timeout)
+        {
+            await udp.SendToAsync(Probe, SocketFlags.None, target);
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                var r = await udp.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
+                if (r.ReceivedBytes >= 4 && buffer[0] == 0x06)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        throw new TimeoutException($"ipmi_sim on port {port} did not answer within {timeout.TotalSeconds} s");
+    }
+
+    /// <summary>Sum of the simulators' current RSS (KiB), for context in the memory table.</summary>
+    public long TotalRssKb() => _processes.Where(p => !p.HasExited).Sum(p => ProcStatus.ReadKb(p.Id, "VmRSS:"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            try
+            {
+                if (!p.HasExited)
+                {
+                    p.Kill();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        foreach (var p in _processes)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await p.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            p.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public static class ProcStatus
+{
+    /// <summary>A "kB" field of /proc/PID/status (VmHWM: peak RSS, VmRSS: current), or 0 if gone.</summary>
+    public static long ReadKb(int pid, string field)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                {
+                    var parts = line[field.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return long.Parse(parts[0], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+}
