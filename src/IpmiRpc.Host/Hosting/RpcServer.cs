@@ -44,7 +44,12 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         var reader = new MessageReader(pipe, _options.Framing, _options.MaxMessageBytes);
         var readLoop = ReadLoopAsync(reader, writer, handler, stopReading);
         var stopped = Task.Delay(Timeout.Infinite, stopReading);
-        await Task.WhenAny(readLoop, stopped).ConfigureAwait(false);
+        // rpc.Completion only ends early if StreamJsonRpc itself broke; then stop rather than read into the void.
+        await Task.WhenAny(readLoop, stopped, rpc.Completion).ConfigureAwait(false);
+        if (rpc.Completion.IsCompleted && !readLoop.IsCompleted)
+        {
+            _logger.LogError(rpc.Completion.Exception, "The JSON-RPC dispatcher stopped unexpectedly");
+        }
         if (readLoop.IsFaulted)
         {
             _logger.LogError(readLoop.Exception, "Reading input failed");
@@ -52,7 +57,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
 
         _logger.LogDebug("Input ended; waiting for {Count} requests in flight", handler.InFlight);
         handler.CompleteInput();
-        await handler.Drained.ConfigureAwait(false);
+        await Task.WhenAny(handler.Drained, rpc.Completion).ConfigureAwait(false);
         handler.CompleteOutbound();
         try
         {

@@ -47,7 +47,7 @@ internal sealed class MethodEndpoint(string name, RpcHandler handler, HostContex
         {
             return await handler(call).ConfigureAwait(false);
         }
-        catch (Exception ex) when (timeoutMs is { } limit && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+        catch (Exception ex) when (timeoutMs is not null && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
                                    && ex is OperationCanceledException or IpmiTimeoutException)
         {
             throw new IpmiTimeoutException(

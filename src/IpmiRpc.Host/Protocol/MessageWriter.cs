@@ -12,6 +12,7 @@ namespace IpmiRpc.Host.Protocol;
 internal sealed class MessageWriter(Stream output) : IDisposable
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly byte[] Newline = "\n"u8.ToArray();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _broken;
 
@@ -41,7 +42,7 @@ internal sealed class MessageWriter(Stream output) : IDisposable
             else
             {
                 await output.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-                await output.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
             }
 
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);

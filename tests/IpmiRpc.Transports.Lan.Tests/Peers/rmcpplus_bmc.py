@@ -3,7 +3,7 @@
 python3-cryptography's AES, independently of the C# transport under test. ipmi_sim refuses suite 17, so this is the
 end-to-end peer for it. Prints its UDP port on the first stdout line, then serves until killed (or 120 s pass).
 
-usage: rmcpplus_bmc.py [--kg HEX] [--suites 17,3]
+usage: rmcpplus_bmc.py [--port N] [--kg HEX] [--suites 17,3]
 """
 import hashlib, hmac, os, select, socket, struct, sys, time
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -18,7 +18,7 @@ kg = bytes.fromhex(args[args.index("--kg") + 1]) if "--kg" in args else None
 allowed = [int(x) for x in args[args.index("--suites") + 1].split(",")] if "--suites" in args else [17, 3]
 
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind(("127.0.0.1", 0))
+sock.bind(("127.0.0.1", int(args[args.index("--port") + 1]) if "--port" in args else 0))
 print(sock.getsockname()[1], flush=True)
 
 def cks(b):

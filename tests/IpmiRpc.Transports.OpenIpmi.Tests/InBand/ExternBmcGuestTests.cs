@@ -18,8 +18,16 @@ public sealed class ExternBmcGuestTests(InBandAssets assets)
     public async Task Lan_address_set_over_lanplus_is_read_in_band_and_an_in_band_os_name_is_read_over_lanplus()
     {
         Assert.NotNull(assets);
-        await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { QemuSerialPort = Ports.GetFreeTcpPort(), SystemInfoPlugin = true });
         var rng = Random.Shared;
+        var satelliteManufacturer = rng.Next(1, 0x10_0000);
+        var satelliteProduct = rng.Next(1, 0x1_0000);
+        await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions
+        {
+            QemuSerialPort = Ports.GetFreeTcpPort(),
+            SystemInfoPlugin = true,
+            // A second controller on IPMB channel 0, reachable only by bridging through the BMC.
+            ExtraEmu = [string.Create(CultureInfo.InvariantCulture, $"mc_add 0x30 0 no-device-sdrs 0x31 1 2 0x00 0x{satelliteManufacturer:x} 0x{satelliteProduct:x}"), "mc_enable 0x30"],
+        });
         var ip = string.Create(CultureInfo.InvariantCulture, $"10.{rng.Next(0, 256)}.{rng.Next(0, 256)}.{rng.Next(1, 255)}");
         var mask = "255.255." + (256 - (1 << rng.Next(0, 8))).ToString(CultureInfo.InvariantCulture) + ".0";
         var systemName = "host-set-" + Guid.NewGuid().ToString("N")[..10];
@@ -58,6 +66,13 @@ public sealed class ExternBmcGuestTests(InBandAssets assets)
         Assert.Equal(systemName, (string)Result(read, "sysName")["systemName"]!);
         Assert.True(JToken.DeepEquals(deviceIdOverLan, Result(read, "deviceId")), $"lanplus {deviceIdOverLan}\nin-band {Result(read, "deviceId")}");
 
+        // Bridged through the kernel's IPMB addressing: same bytes as ipmitool -b 0 -t 0x30, and the satellite's identity.
+        var bridged = Bytes(Result(read, "bridged"));
+        Assert.Equal(Hex(run.Step("ipmitool-bridged")), bridged);
+        Assert.True(bridged.Length >= 11, Convert.ToHexString(bridged));
+        Assert.Equal(satelliteManufacturer, bridged[6] | (bridged[7] << 8) | (bridged[8] << 16));
+        Assert.Equal(satelliteProduct, bridged[9] | (bridged[10] << 8));
+
         var stamp = Result(run.Responses("ipmirpc-stamp"), "stamp");
         Assert.True((bool)stamp["changed"]!, stamp.ToString());
         Assert.Equal(osName, (string)Result(run.Responses("ipmirpc-verify"), "os")["operatingSystemName"]!);
@@ -86,6 +101,10 @@ public sealed class ExternBmcGuestTests(InBandAssets assets)
 
     private static Task<IpmiRpcProcess> StartHostAsync(IpmiSim sim) =>
         IpmiRpcProcess.StartAsync(env: new Dictionary<string, string> { [PasswordEnv] = sim.Password });
+
+    private static byte[] Hex(IEnumerable<string> lines) =>
+        string.Join(' ', lines).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(h => byte.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray();
 
     private static byte[] Bytes(JObject raw) => raw["data"]!.Select(t => (byte)(int)t).ToArray();
 
