@@ -35,7 +35,7 @@ public sealed class HostileResponseTests : IAsyncLifetime
     public async Task A_response_with_a_bad_auth_code_is_discarded_and_the_retransmit_is_answered()
     {
         await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(Target(), CancellationToken.None);
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 500), CancellationToken.None);
         var tampered = 0;
         _relay.FromBmc = d =>
         {
@@ -55,7 +55,8 @@ public sealed class HostileResponseTests : IAsyncLifetime
         Assert.Equal(0, response.CompletionCode);
         Assert.Equal(15, response.Data.Length);
         var info = (ILanPlusSessionInfo)session;
-        Assert.Equal(1, info.PacketsDiscarded);
+        // Had the forged answer been accepted there would be no retransmit; under load a late copy may add discards.
+        Assert.True(info.PacketsDiscarded >= 1);
         Assert.True(info.PacketsRetransmitted >= 1);
         Assert.True(session.IsUsable);
     }
@@ -64,7 +65,7 @@ public sealed class HostileResponseTests : IAsyncLifetime
     public async Task Every_answer_delivered_twice_completes_once_and_the_copy_is_rejected_as_a_replay()
     {
         await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(Target(), CancellationToken.None);
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 3000), CancellationToken.None);
         _relay.FromBmc = d => IsInSession(d) ? [d, d] : [d];
 
         for (var i = 0; i < 5; i++)
@@ -106,6 +107,22 @@ public sealed class HostileResponseTests : IAsyncLifetime
         Assert.True(transport.DatagramsUnmatched >= 2);
     }
 
+    [Fact]
+    public async Task Cancelling_a_request_that_gets_no_answer_leaves_the_session_usable()
+    {
+        await using var transport = new LanPlusTransport();
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 2000), CancellationToken.None);
+        _relay.FromBmc = d => IsInSession(d) ? [] : [d];
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SendAsync(GetDeviceId, cts.Token));
+        Assert.True(watch.ElapsedMilliseconds < 1500, $"{watch.ElapsedMilliseconds} ms");
+        Assert.True(session.IsUsable); // a cancelled request says nothing about the BMC
+
+        _relay.FromBmc = d => [d];
+        Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
+    }
+
     [Theory]
     [InlineData(0x13, "RAKP 2")]
     [InlineData(0x15, "RAKP 4")]
@@ -125,7 +142,7 @@ public sealed class HostileResponseTests : IAsyncLifetime
 
         await using var transport = new LanPlusTransport();
         var watch = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<IpmiAuthenticationException>(() => transport.OpenAsync(Target(timeoutMs: 1000), CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<IpmiAuthenticationException>(() => transport.OpenAsync(Target(timeoutMs: 3000), CancellationToken.None));
         watch.Stop();
         Assert.Contains(step, ex.Message, StringComparison.Ordinal);
         // Auth capabilities, Open Session, RAKP 1 (+ RAKP 3 when RAKP 4 is forged) — each once.

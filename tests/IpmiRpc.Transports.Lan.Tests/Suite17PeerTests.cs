@@ -76,8 +76,8 @@ public sealed class Suite17PeerTests : IAsyncLifetime
         Password = Secret.FromString(password),
         Kg = kg is null ? null : new Secret(kg),
         CipherSuite = suite,
-        TimeoutMs = 500,
-        Retries = 2,
+        TimeoutMs = 2000,
+        Retries = 1,
     };
 
     [Fact]
@@ -139,6 +139,20 @@ public sealed class Suite17PeerTests : IAsyncLifetime
         await using var session = await transport.OpenAsync(Target(suite: null), CancellationToken.None);
         Assert.Equal(3, session.Describe()["cipherSuite"]);
         Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
+    }
+
+    [Fact]
+    public async Task A_bmc_that_cannot_list_its_cipher_suites_gets_suite_3()
+    {
+        await StartBmcAsync("--suites", "17,3", "--no-cipher-list");
+        await using var transport = new LanPlusTransport();
+        var target = Target(suite: null) with { TimeoutMs = 300, Retries = 3 };
+        var watch = Stopwatch.StartNew();
+        await using var session = await transport.OpenAsync(target, CancellationToken.None);
+        watch.Stop();
+        Assert.Equal(3, session.Describe()["cipherSuite"]);
+        // The unanswered list costs one retransmit (2 × 300 ms), not the whole retry budget.
+        Assert.InRange(watch.ElapsedMilliseconds, 550, 3000);
     }
 
     [Fact]

@@ -2,7 +2,7 @@
 # Builds what an in-band guest run needs, into tests/inband/.cache (or $INBAND_CACHE):
 #   kernel/vmlinux + kernel/*.ko     Debian's current kernel, resolved through linux-image-amd64
 #   base.cpio.gz                     busybox, the IPMI modules, /init, ipmitool (cross-check) with its libraries
-#   app.cpio.gz + publish/           ipmirpc published self-contained for linux-x64, with its libraries
+#   app.cpio + publish/           ipmirpc published self-contained for linux-x64, with its libraries
 # Idempotent: each part is rebuilt only when its inputs changed. Safe to run concurrently (flock).
 set -euo pipefail
 
@@ -78,7 +78,12 @@ stage_binary() {
     done
 }
 
-pack() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) > "$2.tmp" && mv "$2.tmp" "$2"; }
+# pack DIR ARCHIVE [gzip]: newc archive of DIR; the app stays uncompressed, the guest kernel copies it faster than it
+# inflates it under TCG.
+pack() {
+    (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | if [ "${3:-}" = gzip ]; then gzip -1; else cat; fi) > "$2.tmp"
+    mv "$2.tmp" "$2"
+}
 
 # ---- base initramfs ------------------------------------------------------------------------------------------
 bstamp=$( { cat "$KDIR/stamp"; sha256sum "$HERE/init" "$(command -v busybox)" "$(command -v ipmitool)"; } | sha256sum | cut -c1-16)
@@ -95,7 +100,7 @@ if [ "$(cat "$CACHE/base.stamp" 2>/dev/null)" != "$bstamp" ] || [ ! -f "$CACHE/b
     stage_binary "$S" "$(command -v ipmitool)" /usr/bin/ipmitool
     printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:1000:1000:nobody:/:/bin/sh\n' > "$S/etc/passwd"
     printf 'root:x:0:\nnobody:x:1000:\n' > "$S/etc/group"
-    pack "$S" "$CACHE/base.cpio.gz"
+    pack "$S" "$CACHE/base.cpio.gz" gzip
     rm -rf "$S"
     echo "$bstamp" > "$CACHE/base.stamp"
 fi
@@ -124,9 +129,9 @@ copy_tree src
 [ -d "$ROOT/schema" ] && copy_tree schema
 astamp=$( (cd "$SRC" && find . -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
           sha256sum "$HERE/publish-guest.targets"; echo "$CONFIGURATION ${INBAND_PUBLISH_MODE:-}") | sha256sum | cut -c1-16)
-if [ -n "${INBAND_REUSE_APP:-}" ] && [ -f "$CACHE/app.cpio.gz" ]; then
+if [ -n "${INBAND_REUSE_APP:-}" ] && [ -f "$CACHE/app.cpio" ]; then
     log "INBAND_REUSE_APP set: keeping the published ipmirpc even if sources changed"
-elif [ "$(cat "$CACHE/app.stamp" 2>/dev/null)" != "$astamp" ] || [ ! -f "$CACHE/app.cpio.gz" ]; then
+elif [ "$(cat "$CACHE/app.stamp" 2>/dev/null)" != "$astamp" ] || [ ! -f "$CACHE/app.cpio" ]; then
     PUB="$CACHE/publish"
     rm -rf "$PUB"
     publish() {
@@ -148,7 +153,7 @@ elif [ "$(cat "$CACHE/app.stamp" 2>/dev/null)" != "$astamp" ] || [ ! -f "$CACHE/
     cp -a "$PUB/." "$S/opt/ipmirpc/"
     stage_binary "$S" "$PUB/ipmirpc" /opt/ipmirpc/ipmirpc
     echo "$mode" > "$S/opt/ipmirpc/PUBLISH_MODE"
-    pack "$S" "$CACHE/app.cpio.gz"
+    pack "$S" "$CACHE/app.cpio"
     rm -rf "$S"
     echo "$mode $(stat -c %s "$PUB/ipmirpc")" > "$CACHE/app.info"
     echo "$astamp" > "$CACHE/app.stamp"
@@ -156,5 +161,5 @@ fi
 
 echo "kernel=$KDIR/vmlinux"
 echo "base=$CACHE/base.cpio.gz"
-echo "app=$CACHE/app.cpio.gz"
+echo "app=$CACHE/app.cpio"
 echo "publish=$(cat "$CACHE/app.info")"

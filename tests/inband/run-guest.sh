@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$TEST_DIR" ] && [ -f "$TEST_DIR/run.sh" ] || { echo "run-guest: --test-dir with run.sh required" >&2; exit 2; }
 [ -n "$OUT" ] || { echo "run-guest: --out required" >&2; exit 2; }
-for f in kernel/vmlinux base.cpio.gz app.cpio.gz; do
+for f in kernel/vmlinux base.cpio.gz app.cpio; do
     [ -f "$CACHE/$f" ] || { echo "run-guest: $CACHE/$f missing: run tests/inband/build-assets.sh" >&2; exit 2; }
 done
 mkdir -p "$OUT"
@@ -29,7 +29,7 @@ trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/root/test"
 cp -a "$TEST_DIR/." "$STAGE/root/test/"
 (cd "$STAGE/root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) > "$STAGE/test.cpio.gz"
-cat "$CACHE/base.cpio.gz" "$CACHE/app.cpio.gz" "$STAGE/test.cpio.gz" > "$STAGE/initrd"
+cat "$CACHE/base.cpio.gz" "$CACHE/app.cpio" "$STAGE/test.cpio.gz" > "$STAGE/initrd"
 
 case "$BMC" in
     sim) BMC_ARGS=(-device ipmi-bmc-sim,id=bmc0) ;;

@@ -20,6 +20,8 @@ internal sealed class ErrorMapper(JsonSerializer serializer, ILogger logger)
         {
             case RpcParamException p:
                 return RpcError.Invalid(JsonRpcErrorCodes.InvalidParams, p.Field, p.Reason);
+            case IpmiInvalidArgumentException a:
+                return RpcError.Invalid(JsonRpcErrorCodes.InvalidParams, a.Field, a.Reason);
             case IpmiException ipmi:
                 logger.LogDebug("{Method} failed: {Kind} {Message}", method, ipmi.Kind, ipmi.Message);
                 return new RpcError((int)ipmi.Kind, ipmi.Message, DataOf(ipmi));

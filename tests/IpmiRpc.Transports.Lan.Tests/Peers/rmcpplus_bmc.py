@@ -3,7 +3,7 @@
 python3-cryptography's AES, independently of the C# transport under test. ipmi_sim refuses suite 17, so this is the
 end-to-end peer for it. Prints its UDP port on the first stdout line, then serves until killed (or 120 s pass).
 
-usage: rmcpplus_bmc.py [--port N] [--kg HEX] [--suites 17,3]
+usage: rmcpplus_bmc.py [--port N] [--kg HEX] [--suites 17,3] [--no-cipher-list]
 """
 import hashlib, hmac, os, select, socket, struct, sys, time
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -49,7 +49,7 @@ def handle_sessionless(d, addr):
     if (netfn, cmd) == (6, 0x38):
         status = 0x24 if kg else 0x04
         sock.sendto(ipmi15(response_msg(msg, 0, bytes([1, 0x80 | 0x04, status, 0x02, 0, 0, 0, 0]))), addr)
-    elif (netfn, cmd) == (6, 0x54):
+    elif (netfn, cmd) == (6, 0x54) and "--no-cipher-list" not in args:
         records = b"".join(bytes([0xC0, s, SUITES[s][0], 0x40 | SUITES[s][1], 0x80 | SUITES[s][2]]) for s in allowed)
         idx = data[2] & 0x3F
         sock.sendto(ipmi15(response_msg(msg, 0, bytes([1]) + records[idx * 16:idx * 16 + 16])), addr)
