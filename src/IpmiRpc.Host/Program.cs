@@ -22,9 +22,9 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand("JSON-RPC 2.0 over stdin/stdout for IPMI BMCs (lanplus, openipmi, cim).");
-        var serve = new Command("serve", "Serve JSON-RPC on stdin/stdout until stdin closes (the default).");
-        ConfigureServe(root);
-        ConfigureServe(serve);
+        var serve = new Command("serve", "Serve JSON-RPC on stdin/stdout until stdin closes (the default), or on a Unix socket shared by many clients.");
+        ConfigureServe(root, socketOptions: false);
+        ConfigureServe(serve, socketOptions: true);
         root.Subcommands.Add(serve);
         root.Subcommands.Add(CreateCall());
         root.Subcommands.Add(CreateSchema());
@@ -40,7 +40,7 @@ public static class Program
         return option;
     }
 
-    private static void ConfigureServe(Command command)
+    private static void ConfigureServe(Command command, bool socketOptions)
     {
         var framing = new Option<string>("--framing") { Description = "Message framing; auto detects from the first byte.", DefaultValueFactory = _ => "auto" };
         framing.AcceptOnlyFromAmong("auto", "ndjson", "headers");
@@ -58,6 +58,29 @@ public static class Program
         command.Options.Add(targets);
         command.Options.Add(logLevel);
         command.Options.Add(maxBytes);
+        var socket = new Option<string?>("--socket")
+        {
+            Description = "Listen on this Unix domain socket (mode 0600, same-uid peers only) instead of stdin/stdout; "
+                + "all connections share one session pool.",
+        };
+        var idleExit = new Option<int>("--idle-exit")
+        {
+            Description = "With --socket: close the sessions, remove the socket and exit after this many seconds without a connection (0 = never).",
+            DefaultValueFactory = _ => 300,
+        };
+        idleExit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--idle-exit must not be negative");
+            }
+        });
+        if (socketOptions)
+        {
+            command.Options.Add(socket);
+            command.Options.Add(idleExit);
+        }
+
         command.SetAction(async (parse, ct) =>
         {
             using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
@@ -76,6 +99,20 @@ public static class Program
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            if (socketOptions && parse.GetValue(socket) is { } socketPath)
+            {
+                if (!OperatingSystem.IsLinux())
+                {
+                    loggerFactory.CreateLogger("IpmiRpc.Host").LogCritical("--socket needs Linux (SO_PEERCRED)");
+                    await context.DisposeAsync().ConfigureAwait(false);
+                    return 2;
+                }
+
+                // stdout stays untouched: in socket mode nothing but the socket carries protocol bytes.
+                return await new SocketServer(context, options, socketPath, TimeSpan.FromSeconds(parse.GetValue(idleExit)))
+                    .RunAsync(stop.Token).ConfigureAwait(false);
+            }
+
             using var stdin = Console.OpenStandardInput();
             using var stdout = Console.OpenStandardOutput();
             return await new RpcServer(context, options).RunAsync(stdin, stdout, stop.Token).ConfigureAwait(false);

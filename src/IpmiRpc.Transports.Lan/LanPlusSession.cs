@@ -27,6 +27,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly ILogger _logger;
     private readonly SocketAddress _address;
     private readonly Lock _lock = new();
+    private readonly Lock _sendLock = new();
     private readonly Pending?[] _slots = new Pending?[64];
     private readonly SemaphoreSlim _slotGate;
     private HandshakeWait? _handshakeWait;
@@ -402,13 +403,21 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             Interlocked.Increment(ref _requests);
             var messageLength = IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
             return await Retransmit.RunAsync(
-                (_, ct) =>
+                (_, _) =>
                 {
                     // Every attempt gets a new session sequence number (a BMC drops repeats as replays); the rqSeq stays,
-                    // so a late answer to an earlier attempt still completes this request.
-                    var length = security.Seal(datagram, PayloadType.Ipmi, NextSequence(), message.AsSpan(0, messageLength));
-                    Interlocked.Exchange(ref _lastSendTicks, Environment.TickCount64);
-                    return _socket.SendAsync(_address, datagram.AsMemory(0, length), ct);
+                    // so a late answer to an earlier attempt still completes this request. Numbering and sending happen
+                    // under one lock so datagrams leave in sequence order: with many requests in flight, a packet
+                    // overtaken by later ones can fall below the BMC's acceptance window and be dropped (ipmi_sim did,
+                    // costing a 1 s retransmit; see tests/bench).
+                    lock (_sendLock)
+                    {
+                        var length = security.Seal(datagram, PayloadType.Ipmi, NextSequence(), message.AsSpan(0, messageLength));
+                        Interlocked.Exchange(ref _lastSendTicks, Environment.TickCount64);
+                        _socket.Send(_address, datagram.AsSpan(0, length));
+                    }
+
+                    return ValueTask.CompletedTask;
                 },
                 pending.Completion.Task,
                 timeoutMs,

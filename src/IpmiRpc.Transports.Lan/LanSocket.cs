@@ -67,6 +67,24 @@ internal sealed class LanSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends at once on the calling thread (a UDP send does not wait for the peer), so a caller can keep datagrams in
+    /// order under a lock.
+    /// </summary>
+    public void Send(SocketAddress to, ReadOnlySpan<byte> datagram)
+    {
+        Interlocked.Increment(ref _sent);
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, to);
+        }
+        catch (SocketException ex)
+        {
+            // As in SendAsync: a failed UDP send looks like a lost packet and the retransmit loop handles it.
+            _logger.LogDebug("UDP send failed: {Error}", ex.SocketErrorCode);
+        }
+    }
+
     /// <summary>Registers a session (or a handshake in progress) under our console session id. False if taken.</summary>
     public bool TryRegister(EndpointKey remote, uint consoleSessionId, IDatagramSink sink) => _sessions.TryAdd((remote, consoleSessionId), sink);
 

@@ -104,7 +104,8 @@ if [ "${BENCH_AOT:-1}" = 1 ]; then
     [ -x "$BUILD/aot/ipmirpc" ] && AOT="$BUILD/aot/ipmirpc"
 fi
 build_s=$(( $(date +%s) - t0 ))
-notes="Build: framework-dependent = \`dotnet build -c Release\`; ReadyToRun = \`dotnet publish -r linux-x64 -p:PublishReadyToRun=true\`${R2R:+ (built)}${R2R:- (not built)}; NativeAOT = \`-p:PublishAot=true\` with tests/bench/publish-aot.targets${AOT:+ (built)}${AOT:- (not built)}; build step ${build_s} s. Peers: $(ipmitool -V 2>&1 | head -1), FreeIPMI $(ipmi-raw --version 2>&1 | head -1 | awk '{print $NF}'), pyghmi (Debian python3-pyghmi), ipmi_sim (openipmi $(dpkg-query -W -f '${Version}' openipmi 2>/dev/null))."
+built() { if [ -n "$1" ]; then echo "built"; else echo "not built"; fi; }
+notes="Build: framework-dependent = \`dotnet build -c Release\`; ReadyToRun = \`dotnet publish -r linux-x64 -p:PublishReadyToRun=true\` ($(built "$R2R")); NativeAOT = \`dotnet publish -r linux-x64 -p:PublishAot=true\` with tests/bench/publish-aot.targets ($(built "$AOT")); build step ${build_s} s (publishes are cached until the sources change). Peers: $(ipmitool -V 2>&1 | head -1), FreeIPMI $(ipmi-raw --version 2>&1 | head -1 | awk '{print $NF}'), pyghmi (Debian python3-pyghmi $(dpkg-query -W -f '${Version}' python3-pyghmi 2>/dev/null)), ipmi_sim (openipmi $(dpkg-query -W -f '${Version}' openipmi 2>/dev/null))."
 
 # ---- run -----------------------------------------------------------------------------------------------------------
 mkdir -p "$RUN/work" "$HERE/results"

@@ -42,7 +42,7 @@ if [ "$(cat "$KDIR/stamp" 2>/dev/null)" != "$kstamp" ]; then
     for m in ipmi_msghandler ipmi_si ipmi_devintf; do
         f=$(find "$KDIR/x" -name "$m.ko*" | head -n1)
         case "$f" in
-            *.ko.xz) busybox xzcat "$f" > "$KDIR/$m.ko" ;;
+            *.ko.xz) if command -v xz >/dev/null; then xz -dc "$f"; else busybox xzcat "$f"; fi > "$KDIR/$m.ko" ;;
             *.ko.zst) zstd -dc "$f" > "$KDIR/$m.ko" ;;
             *.ko.gz) gzip -dc "$f" > "$KDIR/$m.ko" ;;
             *) cp "$f" "$KDIR/$m.ko" ;;
@@ -82,11 +82,16 @@ stage_binary() {
 # inflates it under TCG.
 pack() {
     (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | if [ "${3:-}" = gzip ]; then gzip -1; else cat; fi) > "$2.tmp"
+    # Zero padding to a 512-byte boundary: the kernel skips zeros between archives, and a plain archive after a
+    # compressed one must start 4-byte aligned.
+    local size
+    size=$(stat -c %s "$2.tmp")
+    if [ $((size % 512)) -ne 0 ]; then head -c $((512 - size % 512)) /dev/zero >> "$2.tmp"; fi
     mv "$2.tmp" "$2"
 }
 
 # ---- base initramfs ------------------------------------------------------------------------------------------
-bstamp=$( { cat "$KDIR/stamp"; sha256sum "$HERE/init" "$(command -v busybox)" "$(command -v ipmitool)"; } | sha256sum | cut -c1-16)
+bstamp=$( { cat "$KDIR/stamp"; sha256sum "$HERE/build-assets.sh" "$HERE/init" "$(command -v busybox)" "$(command -v ipmitool)"; } | sha256sum | cut -c1-16)
 if [ "$(cat "$CACHE/base.stamp" 2>/dev/null)" != "$bstamp" ] || [ ! -f "$CACHE/base.cpio.gz" ]; then
     log "building base initramfs"
     S="$CACHE/stage-base"

@@ -28,8 +28,8 @@ STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/root/test"
 cp -a "$TEST_DIR/." "$STAGE/root/test/"
-(cd "$STAGE/root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) > "$STAGE/test.cpio.gz"
-cat "$CACHE/base.cpio.gz" "$CACHE/app.cpio" "$STAGE/test.cpio.gz" > "$STAGE/initrd"
+(cd "$STAGE/root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$STAGE/test.cpio"
+cat "$CACHE/base.cpio.gz" "$CACHE/app.cpio" "$STAGE/test.cpio" > "$STAGE/initrd"
 
 case "$BMC" in
     sim) BMC_ARGS=(-device ipmi-bmc-sim,id=bmc0) ;;

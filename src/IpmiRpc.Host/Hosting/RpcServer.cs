@@ -22,6 +22,18 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
     /// </summary>
     public async Task<int> RunAsync(Stream input, Stream output, CancellationToken stopReading = default)
     {
+        await ServeConnectionAsync(input, output, stopReading).ConfigureAwait(false);
+        await host.DisposeAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>
+    /// Serves one connection until its input ends or <paramref name="stopReading"/> fires and the requests in flight
+    /// are answered. Leaves <see cref="HostContext"/> (and its pooled sessions) alone: the socket server shares one
+    /// context across many connections.
+    /// </summary>
+    public async Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stopReading = default)
+    {
         var serializer = RpcSerializer.Create();
         using var writer = new MessageWriter(output);
         using var formatter = new JsonMessageFormatter();
@@ -67,9 +79,6 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         {
             _logger.LogDebug(ex, "JSON-RPC connection ended with an error");
         }
-
-        await host.DisposeAsync().ConfigureAwait(false);
-        return 0;
     }
 
     private async Task ReadLoopAsync(MessageReader reader, MessageWriter writer, GuardedMessageHandler handler, CancellationToken stopReading)

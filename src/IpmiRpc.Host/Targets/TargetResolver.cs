@@ -207,7 +207,8 @@ public sealed class TargetResolver
         else if (source == env)
         {
             var name = p.OptionalString(env, 256)!;
-            var value = _environment(name) ?? throw p.Error(env, $"environment variable '{name}' is not set");
+            // The name is not echoed: a password pasted into passwordEnv by mistake would otherwise reach the client and the logs.
+            var value = _environment(name) ?? throw p.Error(env, "the environment variable it names is not set in the ipmirpc process");
             bytes = Encoding.UTF8.GetBytes(value);
         }
         else

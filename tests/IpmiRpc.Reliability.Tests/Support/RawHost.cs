@@ -23,6 +23,7 @@ public sealed class RawHost : IAsyncDisposable
     private readonly Task _outPump;
     private readonly Task _errPump;
     private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId = 1000;
 
     private RawHost(Process process)
@@ -132,8 +133,13 @@ public sealed class RawHost : IAsyncDisposable
         try
         {
             await WriteLineAsync(line);
-            if (await Task.WhenAny(tcs.Task, Task.Delay(timeout)) != tcs.Task)
-                throw new TimeoutException($"no answer to id {id} within {timeout.TotalSeconds:0.#} s\n{Tail(StdErr)}");
+            var done = await Task.WhenAny(tcs.Task, Task.Delay(timeout), _stdoutClosed.Task);
+            if (done != tcs.Task && !tcs.Task.IsCompleted)
+            {
+                var why = done == _stdoutClosed.Task ? "ipmirpc closed its stdout" : $"no answer within {timeout.TotalSeconds:0.#} s";
+                throw new TimeoutException($"id {id}: {why}\n{Tail(StdErr)}");
+            }
+
             return await tcs.Task;
         }
         finally
@@ -222,6 +228,7 @@ public sealed class RawHost : IAsyncDisposable
         finally
         {
             _lines.Writer.TryComplete();
+            _stdoutClosed.TrySetResult();
         }
     }
 

@@ -32,6 +32,7 @@ public sealed class ExternBmcGuestTests(InBandAssets assets)
         var mask = "255.255." + (256 - (1 << rng.Next(0, 8))).ToString(CultureInfo.InvariantCulture) + ".0";
         var systemName = "host-set-" + Guid.NewGuid().ToString("N")[..10];
         var osName = "guest-stamped-" + Guid.NewGuid().ToString("N")[..12];
+        var gateway = ip[..ip.LastIndexOf('.')] + "." + (ip.EndsWith(".254", StringComparison.Ordinal) ? "253" : "254");
 
         // Out-of-band, from the host, with the project's own client.
         JToken deviceIdOverLan;
@@ -46,7 +47,7 @@ public sealed class ExternBmcGuestTests(InBandAssets assets)
             Assert.Equal(0, await host.CloseInputAndWaitAsync(TimeSpan.FromSeconds(20)));
         }
 
-        var run = await QemuGuest.RunAsync("extern-bmc", "extern:" + sim.Options.QemuSerialPort, new Dictionary<string, string> { ["os-name.txt"] = osName });
+        var run = await QemuGuest.RunAsync("extern-bmc", "extern:" + sim.Options.QemuSerialPort, new Dictionary<string, string> { ["os-name.txt"] = osName, ["gateway.txt"] = gateway });
         Assert.True(run.ExitCode == 0, run + "\n--- ipmi_sim ---\n" + sim.LogText);
 
         // ipmitool -I open in the guest: the independent reading of the same registers.
@@ -73,8 +74,10 @@ public sealed class ExternBmcGuestTests(InBandAssets assets)
         Assert.Equal(satelliteManufacturer, bridged[6] | (bridged[7] << 8) | (bridged[8] << 16));
         Assert.Equal(satelliteProduct, bridged[9] | (bridged[10] << 8));
 
-        var stamp = Result(run.Responses("ipmirpc-stamp"), "stamp");
+        var written = run.Responses("ipmirpc-stamp");
+        var stamp = Result(written, "stamp");
         Assert.True((bool)stamp["changed"]!, stamp.ToString());
+        Assert.True((bool)Result(written, "gateway")["changed"]!, written["gateway"].ToString());
         Assert.Equal(osName, (string)Result(run.Responses("ipmirpc-verify"), "os")["operatingSystemName"]!);
 
         // Back on the host, over the network: the project's client and ipmitool agree on what the guest wrote.
@@ -82,12 +85,18 @@ public sealed class ExternBmcGuestTests(InBandAssets assets)
         {
             var got = await host.CallAsync("systemInfo.get", new { target = LanTarget(sim), parameters = new[] { "operatingSystemName" } }, TimeSpan.FromSeconds(30));
             Assert.Equal(osName, (string)got["result"]!["operatingSystemName"]!);
+            var lanNow = await host.CallAsync("lan.getConfiguration", new { target = LanTarget(sim) }, TimeSpan.FromSeconds(30));
+            Assert.Equal(gateway, (string)lanNow["result"]!["defaultGatewayIp"]!);
+            Assert.Equal(ip, (string)lanNow["result"]!["ipAddress"]!);
             await host.CloseInputAndWaitAsync(TimeSpan.FromSeconds(20));
         }
 
         var ipmitool = await IpmiTool.RunAsync(sim, "mc", "getsysinfo", "os_name");
         Assert.True(ipmitool.Succeeded, ipmitool.ToString());
         Assert.Equal(osName, ipmitool.StdOut.Trim());
+        var lanPrintOverLan = await IpmiTool.RunAsync(sim, "lan", "print", "1");
+        Assert.True(lanPrintOverLan.Succeeded, lanPrintOverLan.ToString());
+        Assert.Contains(lanPrintOverLan.StdOut.Split('\n'), l => l.StartsWith("Default Gateway IP", StringComparison.Ordinal) && l.EndsWith(": " + gateway, StringComparison.Ordinal));
     }
 
     private static object LanTarget(IpmiSim sim) => new

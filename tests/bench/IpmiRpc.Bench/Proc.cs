@@ -58,16 +58,25 @@ public static class Proc
     public static Task<ProcResult> BashAsync(string script, IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null) =>
         RunAsync("/bin/bash", ["-c", script], env, timeout);
 
-    /// <summary>Peak RSS (KiB) of a finished child as GNU time reports it; used for the peers' per-process memory.</summary>
-    public static async Task<(ProcResult Result, long MaxRssKb)> RunWithMaxRssAsync(string file, IEnumerable<string> args,
-        IReadOnlyDictionary<string, string>? env = null)
+    /// <summary>
+    /// Runs under GNU time: wall time, peak RSS (KiB) of the largest process, and user+system CPU (ms) of the process
+    /// and every descendant it waited for (so a bash | xargs pipeline counts all its ipmitool children).
+    /// </summary>
+    public static async Task<(ProcResult Result, long MaxRssKb, double CpuMs)> RunTimedAsync(string file, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null, string? stdin = null)
     {
         var timeFile = Path.GetTempFileName();
         try
         {
-            var r = await RunAsync("/usr/bin/time", new[] { "-f", "%M", "-o", timeFile, file }.Concat(args), env);
-            var text = (await File.ReadAllTextAsync(timeFile)).Trim().Split('\n')[^1];
-            return (r, long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb) ? kb : 0);
+            var r = await RunAsync("/usr/bin/time", new[] { "-f", "%M %U %S", "-o", timeFile, file }.Concat(args), env, timeout, stdin);
+            var parts = (await File.ReadAllTextAsync(timeFile)).Trim().Split('\n')[^1].Split(' ');
+            if (parts.Length < 3 || !long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kb))
+            {
+                return (r, 0, double.NaN);
+            }
+
+            var cpu = (double.Parse(parts[1], CultureInfo.InvariantCulture) + double.Parse(parts[2], CultureInfo.InvariantCulture)) * 1000;
+            return (r, kb, cpu);
         }
         finally
         {

@@ -7,6 +7,13 @@ using IpmiRpc.Bench;
 // tests/bench/run.sh builds everything and calls this with the executables to compare; see tests/bench/README.md.
 var o = BenchOptions.Parse(args);
 var env = new Dictionary<string, string> { ["IPMI_PASSWORD"] = "test" };
+// BENCH_RPC_ENV="DOTNET_X=1;DOTNET_Y=0": extra environment for every process the bench starts (runtime knob experiments).
+foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_RPC_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+{
+    var kv = pair.Split('=', 2);
+    env[kv[0]] = kv.Length > 1 ? kv[1] : "";
+}
+
 var report = new Report(o);
 var sims = new List<SimFleet>();
 Console.CancelKeyPress += (_, _) =>
@@ -25,7 +32,7 @@ try
         await Scenarios.HostOverheadAsync(o, report);
     }
 
-    if (o.Only is null || o.Only.Any(c => c is '1' or '2' or '4'))
+    if (o.Only is null || o.Only.Any(c => c is '1' or '2' or '4' or '7'))
     {
         var one = await SimFleet.StartAsync(1, o.Fixtures, o.PidFile, o.WorkDir);
         sims.Add(one);
@@ -37,6 +44,11 @@ try
         if (o.Only is null || o.Only.Contains('4'))
         {
             await Scenarios.ColdStartAsync(o, env, one.BasePort, report);
+        }
+
+        if (o.Only is not null && o.Only.Contains('7'))
+        {
+            await Scenarios.RuntimeKnobsAsync(o, env, one.BasePort, report);
         }
     }
 
@@ -57,6 +69,11 @@ finally
     {
         await f.DisposeAsync();
     }
+}
+
+if (Environment.GetEnvironmentVariable("BENCH_RPC_ENV") is { Length: > 0 } extra)
+{
+    report.Note($"Extra environment for every process started: {extra}");
 }
 
 report.Note($"Whole run (after the build): {total.Elapsed.TotalSeconds:0} s.");
@@ -125,14 +142,18 @@ namespace IpmiRpc.Bench
     /// <summary>Accumulates the markdown tables and the target verdicts.</summary>
     public sealed class Report(BenchOptions options)
     {
-        private readonly StringBuilder _body = new();
+        private readonly List<(string Title, StringBuilder Body)> _sections = [];
         private readonly List<string> _notes = [];
         private readonly List<(string Target, string Measured, bool? Met)> _targets = [];
 
         public int Failures { get; private set; }
 
+        private StringBuilder _body = new();
+
         public void Section(string title, string intro)
         {
+            _body = new StringBuilder();
+            _sections.Add((title, _body));
             _body.Append("\n## ").Append(title).Append("\n\n");
             if (intro.Length > 0)
             {
@@ -187,7 +208,12 @@ namespace IpmiRpc.Bench
                 sb.Append(CultureInfo.InvariantCulture, $"| {target} | {measured} | {(met is null ? "n/a" : met.Value ? "yes" : "**no**")} |\n");
             }
 
-            sb.Append(_body);
+            // Scenario order (1–6) whatever order they ran in; OrderBy is stable, so fleet sizes stay in run order.
+            foreach (var (_, body) in _sections.OrderBy(x => x.Title[0]))
+            {
+                sb.Append(body);
+            }
+
             sb.Append("\n## Notes\n\n");
             foreach (var n in _notes)
             {

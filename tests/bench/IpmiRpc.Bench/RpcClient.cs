@@ -162,6 +162,9 @@ public sealed class RpcClient : IAsyncDisposable
 
     public long RssKb => ProcStatus.ReadKb(Pid, "VmRSS:");
 
+    /// <summary>CPU time (user + system) the ipmirpc process has used so far, in ms.</summary>
+    public double CpuMs => _process is null ? Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds : ProcStatus.CpuMs(_process.Id);
+
     /// <summary>Closes stdin (ipmirpc then closes its sessions and exits); returns the exit code or -1 if killed.</summary>
     public async Task<int> CloseAsync(TimeSpan timeout)
     {

@@ -199,6 +199,23 @@ public sealed class SimFleet : IAsyncDisposable
 
 public static class ProcStatus
 {
+    /// <summary>User + system CPU time of a process so far (ms; 10 ms resolution), or 0 if gone.</summary>
+    public static double CpuMs(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command (which may hold spaces) start after the last ')'; utime and stime are fields 14 and 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return ticks * 1000.0 / 100;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>A "kB" field of /proc/PID/status (VmHWM: peak RSS, VmRSS: current), or 0 if gone.</summary>
     public static long ReadKb(int pid, string field)
     {

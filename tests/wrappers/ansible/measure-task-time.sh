@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures the time per Ansible task of the ipmirpc.ipmi modules (one ipmirpc process + one RMCP+ session per
 # task) against a baseline task (ansible.builtin.ping) and against warm calls in one running ipmirpc, so the
-# value of a long-lived shared host can be judged. Not part of `dotnet test` (a measurement, not a check).
+# value of a long-lived shared host can be judged, and the same tasks through the shared host
+# (`ipmirpc_socket`: one `ipmirpc serve --socket` for all tasks, sessions reused). Not part of `dotnet test`
+# (a measurement, not a check).
 #
 #   tests/wrappers/ansible/measure-task-time.sh [TASKS=10] [RUNS=3]
 # Needs: ipmi_sim, ansible-core, a built host (IPMIRPC_PATH, default the Release build, else Debug).
@@ -15,7 +17,14 @@ host=${IPMIRPC_PATH:-$root/src/IpmiRpc.Host/bin/Release/net10.0/ipmirpc}
 
 work=$(mktemp -d)
 sim_pid=
-cleanup() { [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"; }
+sock=$work/ipmirpc.sock
+# The shared server's pid from SO_PEERCRED of a connection to it (no pkill by name: other ipmirpc may run).
+server_pid() { python3 -c 'import socket,struct,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+print(struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0])' "$sock" 2>/dev/null; }
+stop_server() { local pid; pid=$(server_pid) || return 0; kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 1 100); do [[ -e "$sock" ]] || return 0; sleep 0.1; done; }
+cleanup() { stop_server; [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 # A free UDP port (ipmi_sim binds with address reuse, so check first).
@@ -52,6 +61,9 @@ dev="      ipmirpc.ipmi.ipmi_bmc_info:
         cipher_suite: 3"
 playbook ping1 1 "$ping"; playbook pingN "$tasks" "$ping"
 playbook dev1 1 "$dev"; playbook devN "$tasks" "$dev"
+shared="$dev
+        ipmirpc_socket: $sock"
+playbook shared1 1 "$shared"; playbook sharedN "$tasks" "$shared"
 
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 best() { local b=; for _ in $(seq 1 "$runs"); do t=$(ms "$@"); [[ -z "$b" || $t -lt $b ]] && b=$t; done; echo "$b"; }
@@ -59,6 +71,16 @@ per_task() { echo $(( ($2 - $1) / (tasks - 1) )); }
 
 p1=$(best ansible-playbook -i localhost, "$work/ping1.yml"); pN=$(best ansible-playbook -i localhost, "$work/pingN.yml")
 d1=$(best ansible-playbook -i localhost, "$work/dev1.yml"); dN=$(best ansible-playbook -i localhost, "$work/devN.yml")
+# Shared host: the first run starts it (measured alone), then best-of with the server and its session warm.
+first=$(ms ansible-playbook -i localhost, "$work/shared1.yml")
+s1=$(best ansible-playbook -i localhost, "$work/shared1.yml"); sN=$(best ansible-playbook -i localhost, "$work/sharedN.yml")
+sessions=$(python3 -c 'import socket,json,sys
+s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sessions.list\"}\n")
+buf=b""
+while b"\n" not in buf: buf+=s.recv(65536)
+r=json.loads(buf)["result"]; print("%d session(s), requestCount %s" % (len(r), [x["requestCount"] for x in r]))' "$sock")
+stop_server
 
 target="\"target\":{\"host\":\"127.0.0.1\",\"port\":$port,\"username\":\"ipmiusr\",\"password\":\"test\",\"cipherSuite\":3}"
 echo '{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}' > "$work/discover.ndjson"
@@ -72,6 +94,8 @@ echo "host: $host"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; best of $runs runs; $tasks tasks per playbook"
 echo "ansible.builtin.ping      per task: $(per_task "$p1" "$pN") ms"
 echo "ipmi_bmc_info (device)    per task: $(per_task "$d1" "$dN") ms"
+echo "ipmi_bmc_info via ipmirpc_socket per task: $(per_task "$s1" "$sN") ms (shared host: $sessions)"
+echo "first task via ipmirpc_socket (starts the server): $first ms, a whole 1-task playbook: $d1 ms without, $s1 ms with a warm server"
 echo "ipmirpc start + exit (rpc.discover):       $spawn ms"
 echo "ipmirpc start + session + Get Device ID:   $cold ms"
-echo "warm Get Device ID in one ipmirpc:         $(( (warm101 - cold) / 100 )) ms per call"
+echo "warm Get Device ID in one ipmirpc:         $(( (warm101 - cold) * 10 )) µs per call"

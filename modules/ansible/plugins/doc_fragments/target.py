@@ -18,6 +18,21 @@ options:
       - When omitted, the C(IPMIRPC_PATH) environment variable is used, then C(ipmirpc) on C(PATH).
       - The module fails with a clear message when none of these finds an executable.
     type: path
+  ipmirpc_socket:
+    description:
+      - Share one long-lived C(ipmirpc serve --socket PATH) between tasks on this host, so IPMI sessions
+        are opened once and reused by later tasks instead of once per task.
+      - A socket path, or C(auto) for C($XDG_RUNTIME_DIR/ipmirpc.sock) (when that directory exists) or else
+        C(~/.ansible/tmp/ipmirpc-<uid>.sock).
+      - When nothing listens there, the task starts the server detached (its log is C(PATH.log), mode 0600)
+        and connects; concurrent tasks wait on C(PATH.start.lock) so only one starts it. The server exits
+        after 300 s without a connection, closing its sessions.
+      - If the shared server cannot be reached or started, the task runs its own C(ipmirpc) as without
+        this option.
+      - The server and the tasks must run as the same user; the socket is mode 0600 and both sides check
+        the peer's uid. Passwords still travel only inside the JSON requests.
+      - When omitted, the C(IPMIRPC_SOCKET) environment variable is used; empty means no shared server.
+    type: str
   transport:
     description:
       - How to reach the BMC.
@@ -73,7 +88,8 @@ options:
     type: str
 notes:
   - Each task starts one C(ipmirpc) process, reuses one IPMI session for all its requests and
-    closes the session when the task ends.
+    closes the session when the task ends; with I(ipmirpc_socket) the tasks share one C(ipmirpc)
+    and its sessions instead.
   - Failures return I(msg) (the JSON-RPC error message), I(code) (the JSON-RPC error code, for
     example C(-32001) for a non-zero completion code, C(-32003) for failed authentication,
     C(-32004) for a timeout) and I(data); I(completion_code) when the BMC returned one.

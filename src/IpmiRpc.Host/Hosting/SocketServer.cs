@@ -1,0 +1,322 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using Microsoft.Extensions.Logging;
+
+namespace IpmiRpc.Host.Hosting;
+
+/// <summary>
+/// <c>ipmirpc serve --socket PATH</c>: JSON-RPC on a Unix domain socket, so short-lived clients (one Ansible task
+/// each) share one <see cref="HostContext"/> and with it one session pool. Every connection gets its own reader,
+/// guard and framing detection (<see cref="RpcServer.ServeConnectionAsync"/>); only peers running as this process's
+/// user are served. Without connections for the idle time, or on SIGTERM, the socket file is removed, every pooled
+/// session is closed and the process exits 0.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed partial class SocketServer
+{
+    private const int SolSocket = 1;
+    private const int SoPeerCred = 17;
+    private static readonly TimeSpan LiveProbeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly HostContext _host;
+    private readonly ServerOptions _options;
+    private readonly string _path;
+    private readonly TimeSpan _idleExit;
+    private readonly ILogger _logger;
+    private readonly uint _uid = GetEffectiveUserId();
+    private int _active;
+    private long _lastActivity = Environment.TickCount64;
+
+    /// <param name="idleExit">Exit after this long without any connection; <see cref="TimeSpan.Zero"/> = never.</param>
+    public SocketServer(HostContext host, ServerOptions options, string path, TimeSpan idleExit)
+    {
+        _host = host;
+        _options = options;
+        _path = Path.GetFullPath(path);
+        _idleExit = idleExit;
+        _logger = host.LoggerFactory.CreateLogger("IpmiRpc.Host.SocketServer");
+    }
+
+    /// <summary>The lock file held while serving: one server per socket path, even when two start at once.</summary>
+    public static string LockPathFor(string socketPath) => Path.GetFullPath(socketPath) + ".lock";
+
+    /// <summary>Serves until idle or <paramref name="stop"/>; 0 after a clean stop, 1 if the path is taken, 2 on a bad path.</summary>
+    public async Task<int> RunAsync(CancellationToken stop)
+    {
+        try
+        {
+            return await ServeAsync(stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Closes every pooled session (IPMI Close Session), whatever happened above.
+            await _host.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> ServeAsync(CancellationToken stop)
+    {
+        FileStream? ownership = null;
+        Socket? listener = null;
+        try
+        {
+            // .NET takes flock(LOCK_EX|LOCK_NB) for FileShare.None: a second server on this path fails here, so
+            // the stale-socket cleanup below can never delete a live server's socket.
+            try
+            {
+                ownership = new FileStream(LockPathFor(_path), new FileStreamOptions
+                {
+                    Mode = FileMode.OpenOrCreate,
+                    Access = FileAccess.ReadWrite,
+                    Share = FileShare.None,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+            }
+            catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException))
+            {
+                _logger.LogError("Another ipmirpc server owns {Path}", _path);
+                return 1;
+            }
+            catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or FileNotFoundException)
+            {
+                _logger.LogCritical("Cannot use {Path}: {Reason}", _path, ex.Message);
+                return 2;
+            }
+
+            if (await ExistingPathBlocksAsync(stop).ConfigureAwait(false) is { } refusal)
+            {
+                return refusal;
+            }
+
+            UnixDomainSocketEndPoint endPoint;
+            try
+            {
+                endPoint = new UnixDomainSocketEndPoint(_path);
+            }
+            catch (ArgumentException ex)
+            {
+                _logger.LogCritical("Cannot listen on {Path}: {Reason}", _path, ex.Message);
+                return 2;
+            }
+
+            listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                listener.Bind(endPoint);
+                // bind() created the file with the umask's mode; nobody can connect before listen(), so tightening
+                // it here leaves no window. SO_PEERCRED below is the real check, this keeps others from even trying.
+                File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                listener.Listen(64);
+            }
+            catch (SocketException ex)
+            {
+                _logger.LogCritical("Cannot listen on {Path}: {Reason}", _path, ex.Message);
+                return 2;
+            }
+
+            _logger.LogInformation("Listening on {Path} (idle exit after {Seconds} s)", _path, _idleExit.TotalSeconds);
+            await AcceptUntilStoppedAsync(listener, stop).ConfigureAwait(false);
+            return 0;
+        }
+        finally
+        {
+            if (listener is not null)
+            {
+                // Socket file first, while the lock is still held: a new server may take the path right after.
+                TryDelete(_path);
+                listener.Dispose();
+            }
+
+            ownership?.Dispose();
+        }
+    }
+
+    /// <summary>An exit code when something else is at the path; null when it is free (a stale socket is removed).</summary>
+    private async Task<int?> ExistingPathBlocksAsync(CancellationToken stop)
+    {
+        var info = new FileInfo(_path);
+        if (!info.Exists && !Directory.Exists(_path))
+        {
+            return null;
+        }
+
+        // A socket file has no length; refuse to delete anything that is clearly not one.
+        if (Directory.Exists(_path) || info.LinkTarget is not null || info.Length != 0)
+        {
+            _logger.LogCritical("{Path} exists and is not a socket; not touching it", _path);
+            return 2;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(LiveProbeTimeout);
+        try
+        {
+            await probe.ConnectAsync(new UnixDomainSocketEndPoint(_path), timeout.Token).ConfigureAwait(false);
+            _logger.LogError("A server is already listening on {Path}", _path);
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            // Accepting but too slow to even connect: treat as alive, never delete it.
+            _logger.LogError("A server is already listening on {Path} (not answering)", _path);
+            return 1;
+        }
+        catch (SocketException)
+        {
+            _logger.LogInformation("Removing the stale socket {Path}", _path);
+            TryDelete(_path);
+            return null;
+        }
+    }
+
+    private async Task AcceptUntilStoppedAsync(Socket listener, CancellationToken stop)
+    {
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var idleWatch = _idleExit > TimeSpan.Zero ? WatchIdleAsync(stopAll) : Task.CompletedTask;
+        var connections = new List<Task>();
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(stopAll.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (SocketException ex)
+            {
+                _logger.LogWarning("Accepting a connection failed: {Reason}", ex.Message);
+                continue;
+            }
+
+            Touch(+1);
+            connections.RemoveAll(t => t.IsCompleted);
+            connections.Add(ServeClientAsync(client, stopAll.Token));
+        }
+
+        _logger.LogInformation("Stopping: {Count} connections still open", connections.Count(t => !t.IsCompleted));
+        // New clients must find no socket (and start a fresh server) rather than one that no longer accepts.
+        TryDelete(_path);
+        await Task.WhenAll(connections).ConfigureAwait(false);
+        await idleWatch.ConfigureAwait(false);
+    }
+
+    private async Task ServeClientAsync(Socket client, CancellationToken stop)
+    {
+        try
+        {
+            if (!TryGetPeer(client, out var pid, out var uid))
+            {
+                _logger.LogWarning("Closed a connection whose peer credentials could not be read");
+                return;
+            }
+
+            if (uid != _uid)
+            {
+                _logger.LogWarning("Closed a connection from uid {Uid} (pid {Pid}): only uid {Own} is served", uid, pid, _uid);
+                return;
+            }
+
+            _logger.LogDebug("Connection from pid {Pid}", pid);
+            var stream = new NetworkStream(client, ownsSocket: false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await new RpcServer(_host, _options).ServeConnectionAsync(stream, stream, stop).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "A connection ended with an error");
+        }
+        finally
+        {
+            client.Dispose();
+            Touch(-1);
+        }
+    }
+
+    private void Touch(int delta)
+    {
+        Interlocked.Add(ref _active, delta);
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+    }
+
+    private async Task WatchIdleAsync(CancellationTokenSource stopAll)
+    {
+        var idleMs = (long)_idleExit.TotalMilliseconds;
+        while (!stopAll.IsCancellationRequested)
+        {
+            long wait;
+            if (Volatile.Read(ref _active) > 0)
+            {
+                // Re-check soon after the last connection may have closed, not a whole idle period later.
+                wait = Math.Min(idleMs, 1000);
+            }
+            else
+            {
+                var quiet = Environment.TickCount64 - Volatile.Read(ref _lastActivity);
+                if (quiet >= idleMs)
+                {
+                    _logger.LogInformation("No connection for {Seconds} s: exiting", _idleExit.TotalSeconds);
+                    await stopAll.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                wait = idleMs - quiet;
+            }
+
+            try
+            {
+                // Task.Delay refuses more than ~49 days; an hour at a time is plenty.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(wait, 3_600_000)), stopAll.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>SO_PEERCRED: struct ucred { pid_t pid; uid_t uid; gid_t gid; } of the connecting process.</summary>
+    private static bool TryGetPeer(Socket socket, out int pid, out uint uid)
+    {
+        Span<byte> ucred = stackalloc byte[12];
+        pid = 0;
+        uid = uint.MaxValue;
+        try
+        {
+            if (socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) < 12)
+            {
+                return false;
+            }
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+
+        // Native byte order: the kernel fills it in for this machine.
+        pid = MemoryMarshal.Read<int>(ucred);
+        uid = MemoryMarshal.Read<uint>(ucred[4..]);
+        return true;
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Could not remove {Path}: {Reason}", path, ex.Message);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+}
