@@ -10,6 +10,7 @@ public sealed class Secret : IEquatable<Secret>
 {
     private static readonly byte[] ProcessSalt = RandomNumberGenerator.GetBytes(16);
     private readonly byte[] _bytes;
+    private string? _fingerprint;
 
     public Secret(ReadOnlySpan<byte> bytes) => _bytes = bytes.ToArray();
 
@@ -20,7 +21,8 @@ public sealed class Secret : IEquatable<Secret>
     public int Length => _bytes.Length;
 
     /// <summary>Salted per process, so the value is useless outside it; distinguishes pooled sessions by credential.</summary>
-    public string Fingerprint => Convert.ToHexString(HMACSHA256.HashData(ProcessSalt, _bytes).AsSpan(0, 8));
+    // Cached: the pool asks for it on every request, and the bytes never change.
+    public string Fingerprint => _fingerprint ??= Convert.ToHexString(HMACSHA256.HashData(ProcessSalt, _bytes).AsSpan(0, 8));
 
     public override string ToString() => "***";
 
