@@ -19,16 +19,13 @@ set -euo pipefail
 
 usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-opts='{}'
+source "$(dirname "${BASH_SOURCE[0]}")/lib/batch.sh"
 dry=false
 input=
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --dry-run)      dry=true; shift ;;
-        --cipher-suite) opts=$(jq -c --argjson v "$2" '. + {cipherSuite: $v}' <<<"$opts"); shift 2 ;;
-        --timeout-ms)   opts=$(jq -c --argjson v "$2" '. + {timeoutMs: $v}' <<<"$opts"); shift 2 ;;
-        --retries)      opts=$(jq -c --argjson v "$2" '. + {retries: $v}' <<<"$opts"); shift 2 ;;
-        --privilege)    opts=$(jq -c --arg v "$2" '. + {privilege: $v}' <<<"$opts"); shift 2 ;;
+        --cipher-suite|--timeout-ms|--retries|--privilege) add_target_option "$1" "$2"; shift 2 ;;
         -h|--help)      usage ;;
         -*)             echo "unknown option: $1" >&2; usage ;;
         *)              input=$1; shift ;;
@@ -36,22 +33,12 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$input" ]] || usage
 
-command -v jq >/dev/null || { echo "jq not found" >&2; exit 2; }
-ipmirpc=${IPMIRPC_PATH:-$(command -v ipmirpc || true)}
-[[ -n "$ipmirpc" && -x "$ipmirpc" ]] || { echo "ipmirpc not found: set IPMIRPC_PATH or put ipmirpc on PATH" >&2; exit 2; }
+find_tools
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-jq -R -s -c '
-  def trim: gsub("^\\s+|\\s+$"; "");
-  [split("\n")[] | sub("\r$"; "") | select(length > 0 and (startswith("#") | not))] as $lines
-  | if ($lines | length) == 0 then error("empty input") else . end
-  | ($lines[0] | split(",") | map(trim)) as $hdr
-  | $lines[1:] | to_entries[]
-  | (.value | split(",") | map(trim)) as $f
-  | ([$hdr, $f] | transpose | map(select(.[0] != null) | {(.[0]): (.[1] // "")}) | add) + {row: (.key + 1)}
-' "$input" > "$work/rows.ndjson"
+csv_to_rows "$input" > "$work/rows.ndjson"
 
 jq -c --argjson opts "$opts" --argjson dry "$dry" '
   def num: if . == null or . == "" then null else tonumber end;
