@@ -20,6 +20,12 @@ public sealed record LanPlusOptions
     /// <summary>Inbound sequence numbers accepted below the newest one seen (1–64).</summary>
     public int ReplayWindow { get; init; } = 32;
 
+    /// <summary>
+    /// Threads blocked in receive on the one UDP socket; each runs the answered request's continuation (the next
+    /// request of a multi-request method is sealed and sent from there). Several threads share the kernel's queue.
+    /// </summary>
+    public int ReceiveThreads { get; init; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 8);
+
     /// <summary>Local address to bind the one UDP socket to; null binds any address, an ephemeral port.</summary>
     public IPEndPoint? LocalEndPoint { get; init; }
 }

@@ -341,6 +341,18 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             var header = Ipmi20Packet.DecodeHeader(datagram);
             var payload = Ipmi20Packet.Payload(datagram, header);
             var wait = Volatile.Read(ref _handshakeWait);
+            if (wait is not null && wait.Retransmitted && wait.Type == PayloadType.Rakp4 && header.Type == PayloadType.Rakp4 &&
+                (header.Authenticated || header.Encrypted || (payload.Length > 1 && payload[0] == wait.Tag && payload[1] == RmcpPlusStatus.InvalidSessionId)))
+            {
+                // The BMC finished the handshake with an earlier copy of RAKP 3 and its RAKP 4 was lost (a burst can
+                // overflow our receive buffer): it answers the repeat inside the new session (ipmi_sim) or with "invalid
+                // session id" (IPMI v2.0 §13.31). No copy can complete this handshake any more, so give up now and let
+                // the transport start a fresh one, as pyghmi does.
+                wait.Completion.TrySetException(new IpmiTimeoutException(
+                    "RAKP Message 4 was lost: the BMC completed the handshake with an earlier RAKP Message 3", _target.TimeoutMs, _target.Retries));
+                return;
+            }
+
             if (wait is not null && header.Type == wait.Type && payload.Length > 0 && payload[0] == wait.Tag && !header.Authenticated && !header.Encrypted)
             {
                 if (wait.Retransmitted && payload.Length > 1 && payload[1] == RmcpPlusStatus.InvalidSessionId && header.Type != PayloadType.OpenSessionResponse)
@@ -372,7 +384,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         try
         {
             return await Retransmit.RunAsync(
-                (_, ct) => _socket.SendAsync(_address, datagram, ct),
+                _ => _socket.Send(_address, datagram),
                 wait.Completion.Task,
                 _target.TimeoutMs,
                 _target.Retries,
@@ -403,7 +415,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             Interlocked.Increment(ref _requests);
             var messageLength = IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
             return await Retransmit.RunAsync(
-                (_, _) =>
+                _ =>
                 {
                     // Every attempt gets a new session sequence number (a BMC drops repeats as replays); the rqSeq stays,
                     // so a late answer to an earlier attempt still completes this request. Numbering and sending happen
@@ -416,8 +428,6 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                         Interlocked.Exchange(ref _lastSendTicks, Environment.TickCount64);
                         _socket.Send(_address, datagram.AsSpan(0, length));
                     }
-
-                    return ValueTask.CompletedTask;
                 },
                 pending.Completion.Task,
                 timeoutMs,
@@ -498,7 +508,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     {
         public byte NetFn { get; } = netFn;
         public byte Command { get; } = command;
-        public TaskCompletionSource<IpmiResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Continuations run inline on the receive thread: the caller's next request is sealed and sent from there
+        // without a thread-pool hop. Nothing in the chain blocks (the host moves to the pool before writing JSON).
+        public TaskCompletionSource<IpmiResponse> Completion { get; } = new();
     }
 
     private sealed class HandshakeWait(PayloadType type, byte tag)

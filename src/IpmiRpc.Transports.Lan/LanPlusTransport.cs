@@ -19,6 +19,9 @@ namespace IpmiRpc.Transports.Lan;
 /// </summary>
 public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
 {
+    /// <summary>Handshakes tried per session open when answers get lost after Open Session (see OpenSessionAsync).</summary>
+    internal const int MaxHandshakeAttempts = 3;
+
     private readonly LanPlusOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -143,7 +146,7 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         {
             if (_socket is null)
             {
-                _socket = new LanSocket(_options.LocalEndPoint, _logger);
+                _socket = new LanSocket(_options.LocalEndPoint, _logger, _options.ReceiveThreads);
                 if (_options.KeepaliveInterval > TimeSpan.Zero)
                 {
                     var tick = TimeSpan.FromMilliseconds(Math.Clamp(_options.KeepaliveInterval.TotalMilliseconds / 4, 50, 1000));
@@ -249,7 +252,36 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
     private async Task<IIpmiSession> OpenSessionAsync(
         LanSocket socket, IpmiTarget target, CipherSuite suite, IPEndPoint remote, EndpointKey remoteKey, CancellationToken cancellationToken)
     {
-        LanPlusSession session;
+        for (var attempt = 1; ; attempt++)
+        {
+            var session = Register(socket, target, suite, remote, remoteKey);
+            try
+            {
+                await session.HandshakeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IpmiTimeoutException ex) when (session.BmcSessionId != 0 && attempt < MaxHandshakeAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                // The BMC answered Open Session, then an answer got lost. Repeating RAKP 1 or 3 cannot always recover
+                // (a BMC that finished the handshake with the first copy no longer accepts the repeat), so start over
+                // with a new console session id, as pyghmi does. The half-open session on the BMC expires on its own.
+                await session.DisposeAsync().ConfigureAwait(false);
+                _logger.LogDebug(
+                    "Handshake {Attempt} with {Remote} lost an answer ({Error}); starting a fresh one", attempt, remote, ex.Message);
+                continue;
+            }
+            catch
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            _sessions.TryAdd(session, 0);
+            return new TrackedSession(session, this);
+        }
+    }
+
+    private LanPlusSession Register(LanSocket socket, IpmiTarget target, CipherSuite suite, IPEndPoint remote, EndpointKey remoteKey)
+    {
         while (true)
         {
             var consoleSessionId = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
@@ -258,25 +290,12 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
                 continue;
             }
 
-            session = new LanPlusSession(socket, target, suite, remote, remoteKey, consoleSessionId, _options, _logger);
+            var session = new LanPlusSession(socket, target, suite, remote, remoteKey, consoleSessionId, _options, _logger);
             if (socket.TryRegister(remoteKey, consoleSessionId, session))
             {
-                break;
+                return session;
             }
         }
-
-        try
-        {
-            await session.HandshakeAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await session.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        _sessions.TryAdd(session, 0);
-        return new TrackedSession(session, this);
     }
 
     private void Forget(LanPlusSession session) => _sessions.TryRemove(session, out _);

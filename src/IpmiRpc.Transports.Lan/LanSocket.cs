@@ -14,30 +14,44 @@ internal interface IDatagramSink
 }
 
 /// <summary>
-/// The one UDP socket of a transport: every BMC, every session. A single receive loop dispatches each datagram by
+/// The one UDP socket of a transport: every BMC, every session. One receive thread dispatches each datagram by
 /// remote endpoint plus our (console) session id — taken from the session header for in-session packets, from the
 /// payload for Open Session Response and RAKP 2/4 — and hands session-less IPMI 1.5 answers to the endpoint's
 /// <see cref="SessionlessClient"/>.
 /// </summary>
+/// <remarks>
+/// Every operation on the socket is synchronous, so it stays a blocking socket and the receive thread sits in
+/// recvfrom: an answer reaches its session without the epoll thread and a thread-pool hop in between (with 20 BMCs
+/// answering at once, those hops were most of the CPU a sweep cost). A UDP send never waits for the peer.
+/// </remarks>
 internal sealed class LanSocket : IAsyncDisposable
 {
     private const int ReceiveBufferSize = 8192;
+
+    /// <summary>How often the blocked receive wakes to notice disposal.</summary>
+    private const int ReceivePollMs = 250;
 
     private readonly ILogger _logger;
     private readonly Socket _socket;
     private readonly ConcurrentDictionary<(EndpointKey, uint), IDatagramSink> _sessions = new();
     private readonly ConcurrentDictionary<EndpointKey, SessionlessClient> _sessionless = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _receiveLoop;
+    private readonly Thread[] _receiveThreads;
+    private volatile bool _stopping;
     private long _sent;
     private long _received;
     private long _unmatched;
 
-    public LanSocket(IPEndPoint? localEndPoint, ILogger logger)
+    public LanSocket(IPEndPoint? localEndPoint, ILogger logger, int receiveThreads = 1)
     {
         _logger = logger;
         (_socket, DualMode) = CreateSocket(localEndPoint);
-        _receiveLoop = Task.Run(ReceiveLoopAsync);
+        _socket.ReceiveTimeout = ReceivePollMs;
+        _receiveThreads = new Thread[Math.Clamp(receiveThreads, 1, 64)];
+        for (var i = 0; i < _receiveThreads.Length; i++)
+        {
+            _receiveThreads[i] = new Thread(ReceiveLoop) { IsBackground = true, Name = "IpmiRpc UDP receive" };
+            _receiveThreads[i].Start();
+        }
     }
 
     /// <summary>True when the socket is IPv6 dual-mode (IPv4 peers are addressed as IPv4-mapped).</summary>
@@ -53,23 +67,9 @@ internal sealed class LanSocket : IAsyncDisposable
     public IPEndPoint Normalize(IPEndPoint endpoint) =>
         DualMode && endpoint.AddressFamily == AddressFamily.InterNetwork ? new IPEndPoint(endpoint.Address.MapToIPv6(), endpoint.Port) : endpoint;
 
-    public async ValueTask SendAsync(SocketAddress to, ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _sent);
-        try
-        {
-            await _socket.SendToAsync(datagram, SocketFlags.None, to, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException ex)
-        {
-            // UDP send failures (no route, buffer full) look like a lost packet: the retransmit loop handles it.
-            _logger.LogDebug("UDP send failed: {Error}", ex.SocketErrorCode);
-        }
-    }
-
     /// <summary>
     /// Sends at once on the calling thread (a UDP send does not wait for the peer), so a caller can keep datagrams in
-    /// order under a lock.
+    /// order under a lock. Failures (no route, buffer full) look like a lost packet: the retransmit loop handles them.
     /// </summary>
     public void Send(SocketAddress to, ReadOnlySpan<byte> datagram)
     {
@@ -80,7 +80,6 @@ internal sealed class LanSocket : IAsyncDisposable
         }
         catch (SocketException ex)
         {
-            // As in SendAsync: a failed UDP send looks like a lost packet and the retransmit loop handles it.
             _logger.LogDebug("UDP send failed: {Error}", ex.SocketErrorCode);
         }
     }
@@ -95,24 +94,22 @@ internal sealed class LanSocket : IAsyncDisposable
     public SessionlessClient Sessionless(EndpointKey remote, SocketAddress address) =>
         _sessionless.GetOrAdd(remote, static (_, state) => new SessionlessClient(state.Self, state.Address), (Self: this, Address: address));
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_stop.IsCancellationRequested)
+        if (_stopping)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
+        _stopping = true;
         _socket.Dispose();
-        try
+        // A blocked receive returns at the latest after ReceivePollMs.
+        foreach (var thread in _receiveThreads)
         {
-            await _receiveLoop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            thread.Join(TimeSpan.FromSeconds(5));
         }
 
-        _stop.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private static (Socket Socket, bool DualMode) CreateSocket(IPEndPoint? local)
@@ -137,21 +134,16 @@ internal sealed class LanSocket : IAsyncDisposable
         return (socket, false);
     }
 
-    private async Task ReceiveLoopAsync()
+    private void ReceiveLoop()
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
+        var buffer = new byte[ReceiveBufferSize];
         var from = new SocketAddress(_socket.AddressFamily);
-        var token = _stop.Token;
-        while (!token.IsCancellationRequested)
+        while (!_stopping)
         {
             int length;
             try
             {
-                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
             }
             catch (ObjectDisposedException)
             {
@@ -159,13 +151,18 @@ internal sealed class LanSocket : IAsyncDisposable
             }
             catch (SocketException ex)
             {
-                // Windows reports ICMP port-unreachable on the next receive (WSAECONNRESET); nothing to do but go on.
-                if (token.IsCancellationRequested)
+                // Timeouts are the poll for disposal; Windows also reports ICMP port-unreachable on the next receive
+                // (WSAECONNRESET). Neither stops the loop.
+                if (_stopping)
                 {
                     break;
                 }
 
-                _logger.LogDebug("UDP receive error {Error}", ex.SocketErrorCode);
+                if (ex.SocketErrorCode != SocketError.TimedOut && ex.SocketErrorCode != SocketError.WouldBlock)
+                {
+                    _logger.LogDebug("UDP receive error {Error}", ex.SocketErrorCode);
+                }
+
                 continue;
             }
 

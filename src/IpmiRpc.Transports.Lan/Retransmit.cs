@@ -5,10 +5,10 @@ namespace IpmiRpc.Transports.Lan;
 /// <summary>The retransmit loop every exchange uses: send, wait one timeout, send again, up to the retry count.</summary>
 internal static class Retransmit
 {
-    /// <param name="send">Sends attempt N (0 = first). May re-encode (new session sequence number) each time.</param>
+    /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
     /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
     public static async Task<T> RunAsync<T>(
-        Func<int, CancellationToken, ValueTask> send, Task<T> completion, int timeoutMs, int retries, Action? onRetransmit,
+        Action<int> send, Task<T> completion, int timeoutMs, int retries, Action? onRetransmit,
         string what, CancellationToken cancellationToken)
     {
         var perAttempt = TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs));
@@ -20,7 +20,7 @@ internal static class Retransmit
                 onRetransmit?.Invoke();
             }
 
-            await send(attempt, cancellationToken).ConfigureAwait(false);
+            send(attempt);
             try
             {
                 return await completion.WaitAsync(perAttempt, cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,8 @@ namespace IpmiRpc.Transports.Lan;
 /// </summary>
 internal sealed class SessionSecurity : IDisposable
 {
-    private readonly byte[] _k1;
+    private readonly KeyedMac? _sealMac;
+    private readonly KeyedMac? _openMac;
     private readonly AesCbc128? _aes;
     private readonly ReplayWindow _window;
 
@@ -21,7 +22,8 @@ internal sealed class SessionSecurity : IDisposable
     public SessionSecurity(CipherSuite suite, ReadOnlySpan<byte> k1, ReadOnlySpan<byte> k2, uint outboundSessionId, uint inboundSessionId, int replayWindow = 32)
     {
         Suite = suite;
-        _k1 = k1.ToArray();
+        _sealMac = suite.Integrity?.CreateMac(k1);
+        _openMac = suite.Integrity?.CreateMac(k1);
         _aes = suite.Aes ? new AesCbc128(k2) : null;
         OutboundSessionId = outboundSessionId;
         InboundSessionId = inboundSessionId;
@@ -39,7 +41,7 @@ internal sealed class SessionSecurity : IDisposable
     /// <summary>Builds a complete datagram. Returns its length.</summary>
     public int Seal(Span<byte> destination, PayloadType type, uint sequence, ReadOnlySpan<byte> payload)
     {
-        var integrity = Suite.Integrity;
+        var integrity = _sealMac;
         var payloadLength = _aes is null ? payload.Length : AesCbc128.EncryptedLength(payload.Length);
         Ipmi20Packet.WriteHeader(destination, type, _aes is not null, integrity is not null, OutboundSessionId, sequence, payloadLength);
         var body = destination[Ipmi20Packet.HeaderLength..];
@@ -64,7 +66,11 @@ internal sealed class SessionSecurity : IDisposable
         end += padLength;
         destination[end++] = (byte)padLength;
         destination[end++] = Ipmi20Packet.NextHeader;
-        integrity.Compute(_k1, destination[Rmcp.HeaderLength..end], destination.Slice(end, integrity.AuthCodeLength));
+        lock (integrity)
+        {
+            integrity.Compute(destination[Rmcp.HeaderLength..end], destination.Slice(end, integrity.AuthCodeLength));
+        }
+
         return end + integrity.AuthCodeLength;
     }
 
@@ -90,7 +96,7 @@ internal sealed class SessionSecurity : IDisposable
             return OpenResult.WrongSession;
         }
 
-        var integrity = Suite.Integrity;
+        var integrity = _openMac;
         if (authenticated != (integrity is not null) || encrypted != (_aes is not null))
         {
             // A downgraded packet (e.g. unauthenticated in an authenticated session) is never accepted.
@@ -108,7 +114,13 @@ internal sealed class SessionSecurity : IDisposable
             }
 
             var signedEnd = datagram.Length - authLength;
-            if (!integrity.Verify(_k1, datagram[Rmcp.HeaderLength..signedEnd], datagram[signedEnd..]))
+            bool verified;
+            lock (integrity)
+            {
+                verified = integrity.Verify(datagram[Rmcp.HeaderLength..signedEnd], datagram[signedEnd..]);
+            }
+
+            if (!verified)
             {
                 return OpenResult.BadIntegrity;
             }
@@ -158,7 +170,12 @@ internal sealed class SessionSecurity : IDisposable
         }
     }
 
-    public void Dispose() => _aes?.Dispose();
+    public void Dispose()
+    {
+        _aes?.Dispose();
+        _sealMac?.Dispose();
+        _openMac?.Dispose();
+    }
 }
 
 internal enum OpenResult

@@ -35,7 +35,7 @@ internal sealed class SessionlessClient
             var datagram = new byte[Ipmi15Packet.HeaderLength + length];
             Ipmi15Packet.Encode(datagram, message);
             return await Retransmit.RunAsync(
-                (_, ct) => _socket.SendAsync(_address, datagram, ct),
+                _ => _socket.Send(_address, datagram),
                 pending.Completion.Task,
                 timeoutMs,
                 retries,

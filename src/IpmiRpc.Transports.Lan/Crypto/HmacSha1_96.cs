@@ -9,6 +9,7 @@ internal sealed class HmacSha1_96 : IntegrityAlgorithm
 
     public override byte Id => 0x01;
     public override string Name => "HMAC-SHA1-96";
+    public override HashAlgorithmName Hash => HashAlgorithmName.SHA1;
     public override int AuthCodeLength => 12;
 
     public override void Compute(ReadOnlySpan<byte> k1, ReadOnlySpan<byte> data, Span<byte> authCode)

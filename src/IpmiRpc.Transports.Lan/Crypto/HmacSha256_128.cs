@@ -9,6 +9,7 @@ internal sealed class HmacSha256_128 : IntegrityAlgorithm
 
     public override byte Id => 0x04;
     public override string Name => "HMAC-SHA256-128";
+    public override HashAlgorithmName Hash => HashAlgorithmName.SHA256;
     public override int AuthCodeLength => 16;
 
     public override void Compute(ReadOnlySpan<byte> k1, ReadOnlySpan<byte> data, Span<byte> authCode)

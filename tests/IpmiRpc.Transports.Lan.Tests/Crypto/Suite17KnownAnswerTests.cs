@@ -70,9 +70,13 @@ public sealed class Suite17KnownAnswerTests
         var code = new byte[16];
         HmacSha256_128.Instance.Compute(Convert.FromHexString(K1), Convert.FromHexString(Signed), code);
         Assert.Equal(AuthCode, Hex(code));
-        Assert.True(HmacSha256_128.Instance.Verify(Convert.FromHexString(K1), Convert.FromHexString(Signed), code));
+        using var mac = HmacSha256_128.Instance.CreateMac(Convert.FromHexString(K1));
+        Assert.True(mac.Verify(Convert.FromHexString(Signed), code));
+        // The keyed MAC is reused packet after packet: a second, tampered code must still be checked from scratch.
         code[15] ^= 1;
-        Assert.False(HmacSha256_128.Instance.Verify(Convert.FromHexString(K1), Convert.FromHexString(Signed), code));
+        Assert.False(mac.Verify(Convert.FromHexString(Signed), code));
+        code[15] ^= 1;
+        Assert.True(mac.Verify(Convert.FromHexString(Signed), code));
     }
 
     [Fact]
