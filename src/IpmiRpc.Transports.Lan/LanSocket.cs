@@ -28,6 +28,12 @@ internal sealed class LanSocket : IAsyncDisposable
 {
     private const int ReceiveBufferSize = 8192;
 
+    /// <summary>
+    /// Kernel receive buffer asked for (Linux caps it at net.core.rmem_max). The default (~208 KiB) overflowed when a
+    /// thousand requests went out at once: answers were dropped, and a lost RAKP 4 cost a whole handshake.
+    /// </summary>
+    private const int KernelReceiveBufferBytes = 4 * 1024 * 1024;
+
     /// <summary>How often the blocked receive wakes to notice disposal.</summary>
     private const int ReceivePollMs = 250;
 
@@ -46,6 +52,8 @@ internal sealed class LanSocket : IAsyncDisposable
         _logger = logger;
         (_socket, DualMode) = CreateSocket(localEndPoint);
         _socket.ReceiveTimeout = ReceivePollMs;
+        EnlargeReceiveBuffer();
+
         _receiveThreads = new Thread[Math.Clamp(receiveThreads, 1, 64)];
         for (var i = 0; i < _receiveThreads.Length; i++)
         {
@@ -103,13 +111,48 @@ internal sealed class LanSocket : IAsyncDisposable
 
         _stopping = true;
         _socket.Dispose();
-        // A blocked receive returns at the latest after ReceivePollMs.
+        // Closing the socket wakes a blocked receive (at the latest the poll timeout does). The last session's Close
+        // Session answer completes on a receive thread, so disposal can run on one: never join that thread itself.
         foreach (var thread in _receiveThreads)
         {
-            thread.Join(TimeSpan.FromSeconds(5));
+            if (thread != Thread.CurrentThread)
+            {
+                thread.Join(TimeSpan.FromSeconds(5));
+            }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private void EnlargeReceiveBuffer()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                // SO_RCVBUFFORCE (SOL_SOCKET 1, option 33) passes rmem_max when we hold CAP_NET_ADMIN (root).
+                _socket.SetRawSocketOption(1, 33, BitConverter.GetBytes(KernelReceiveBufferBytes));
+                return;
+            }
+            catch (SocketException)
+            {
+                // Not privileged: ask for what rmem_max allows below.
+            }
+        }
+
+        try
+        {
+            _socket.ReceiveBufferSize = KernelReceiveBufferBytes;
+        }
+        catch (SocketException ex)
+        {
+            _logger.LogDebug("Could not enlarge the UDP receive buffer: {Error}", ex.SocketErrorCode);
+        }
+
+        if (_socket.ReceiveBufferSize < KernelReceiveBufferBytes)
+        {
+            _logger.LogDebug("UDP receive buffer is {Bytes} bytes (net.core.rmem_max): large bursts may lose answers to retransmits", _socket.ReceiveBufferSize);
+        }
     }
 
     private static (Socket Socket, bool DualMode) CreateSocket(IPEndPoint? local)

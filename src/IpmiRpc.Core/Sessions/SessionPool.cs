@@ -5,8 +5,9 @@ namespace IpmiRpc.Core.Sessions;
 
 /// <summary>
 /// Sessions pooled per full target identity. Opens lazily (one opener per identity at a time, so a burst of requests
-/// to a new BMC opens one session, not a hundred), spreads load up to <see cref="SessionPoolOptions.MaxSessionsPerTarget"/>,
-/// drops sessions that died and retries once on a fresh one, and closes idle ones on a timer.
+/// to a new BMC opens one session, not a hundred), spreads load up to <see cref="SessionPoolOptions.MaxSessionsPerTarget"/>
+/// (queueing on the open ones when another will not open), drops sessions that died and retries once on a fresh one,
+/// and closes idle ones on a timer.
 /// </summary>
 public sealed class SessionPool : IAsyncDisposable
 {
@@ -113,7 +114,7 @@ public sealed class SessionPool : IAsyncDisposable
                 return lease;
             }
 
-            if (slot.Count >= _options.MaxSessionsPerTarget && slot.TryLeaseLeastLoaded(_time, out lease))
+            if ((slot.Count >= _options.MaxSessionsPerTarget || slot.IsGrowthPaused(_time)) && slot.TryLeaseLeastLoaded(_time, out lease))
             {
                 return lease;
             }
@@ -126,7 +127,20 @@ public sealed class SessionPool : IAsyncDisposable
                     $"Available transports: {string.Join(", ", _transports.Keys)}");
             }
 
-            var session = await transport.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+            IIpmiSession session;
+            try
+            {
+                session = await transport.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IpmiException) when (!cancellationToken.IsCancellationRequested && slot.TryLeaseLeastLoaded(_time, out lease))
+            {
+                // Another session only spreads load; the ones open still work. The BMC may be out of session slots
+                // (other clients, a per-user limit) or a handshake lost its answers: queue on what is open rather than
+                // fail the request, and stop trying to grow for a while so every queued request doesn't pay for it.
+                slot.PauseGrowth(_time, _options.GrowthRetryDelay);
+                return lease;
+            }
+
             var id = "s" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return slot.AddAndLease(new PooledEntry(id, slot.Identity, session, _time.GetUtcNow()), _time);
         }
@@ -237,8 +251,15 @@ public sealed class SessionPool : IAsyncDisposable
         private readonly Lock _lock = new();
         private readonly List<PooledEntry> _entries = [];
 
+        // UTC ticks until which no extra session is opened, after one failed to open.
+        private long _growthPausedUntil;
+
         public TargetIdentity Identity { get; } = identity;
         public SemaphoreSlim OpenGate { get; } = new(1, 1);
+
+        public bool IsGrowthPaused(TimeProvider time) => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _growthPausedUntil);
+
+        public void PauseGrowth(TimeProvider time, TimeSpan delay) => Interlocked.Exchange(ref _growthPausedUntil, (time.GetUtcNow() + delay).UtcTicks);
 
         public int Count
         {

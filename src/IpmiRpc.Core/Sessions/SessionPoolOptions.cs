@@ -8,6 +8,12 @@ public sealed record SessionPoolOptions
     /// <summary>Requests in flight on one session before the pool opens another (up to the cap).</summary>
     public int MaxInFlightPerSession { get; init; } = 16;
 
+    /// <summary>
+    /// After an extra session to a target failed to open while others to it work, requests queue on those for this
+    /// long before the pool tries to open another.
+    /// </summary>
+    public TimeSpan GrowthRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A session unused this long is closed by the scavenger.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -104,6 +104,32 @@ public sealed class SessionPoolTests
     }
 
     [Fact]
+    public async Task An_extra_session_that_fails_to_open_leaves_the_burst_queued_on_the_session_that_works()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new FakeTransport
+        {
+            SendDelay = TimeSpan.FromMilliseconds(20),
+            SucceedingOpens = 1,
+            FailOpenWith = new TransportUnavailableException("fake", "Open Session: RMCP+ status 0x01 (insufficient resources)", "close sessions"),
+        };
+        var options = new SessionPoolOptions { MaxInFlightPerSession = 2, MaxSessionsPerTarget = 3, GrowthRetryDelay = TimeSpan.FromSeconds(30) };
+        await using var pool = new SessionPool([transport], options, time);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)));
+
+        Assert.All(responses, r => Assert.Equal(0, r.CompletionCode));
+        Assert.Equal(1, transport.Opened);
+        Assert.Equal(20, Assert.Single(pool.List()).RequestCount);
+        // One failed try, not one per request that found the session busy.
+        Assert.Equal(2, transport.OpenAttempts);
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)));
+        Assert.Equal(3, transport.OpenAttempts);
+    }
+
+    [Fact]
     public async Task Idle_sessions_are_closed_by_the_scavenger()
     {
         var time = new FakeTimeProvider();
@@ -177,15 +203,18 @@ public sealed class SessionPoolTests
         public TimeSpan OpenDelay { get; init; }
         public TimeSpan SendDelay { get; init; }
         public IpmiException? FailOpenWith { get; init; }
+
+        /// <summary>Opens that succeed before <see cref="FailOpenWith"/> applies.</summary>
+        public int SucceedingOpens { get; init; }
         public ConcurrentQueue<FakeSession> Sessions { get; } = new();
         public int Opened => _opened;
         public int OpenAttempts => _attempts;
 
         public async Task<IIpmiSession> OpenAsync(IpmiTarget target, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _attempts);
+            var attempt = Interlocked.Increment(ref _attempts);
             await Task.Delay(OpenDelay, cancellationToken);
-            if (FailOpenWith is not null)
+            if (FailOpenWith is not null && attempt > SucceedingOpens)
             {
                 throw FailOpenWith;
             }

@@ -242,33 +242,36 @@ public sealed class LanPlusHostTests(ITestOutputHelper output)
         Result(await CallAsync(rpc, "bmc.getDeviceId", new JObject { ["target"] = Target(sim) }), rpc);
         Result(await CallAsync(rpc, "bmc.getDeviceId", new JObject { ["target"] = Target(sim, new { privilege = "operator" }) }), rpc);
         Assert.Equal(2, ((JArray)Result(await CallAsync(rpc, "sessions.list", []), rpc)).Count);
-        var active = await ActiveSessionsAsync(sim);
+        var before = await ActiveSessionsAsync(sim);
 
         Assert.Equal(0, await rpc.CloseInputAndWaitAsync(Wait));
         Assert.Contains("Closed 2 sessions", rpc.StdErrText, StringComparison.Ordinal);
 
-        // The simulator agrees: ipmirpc's two sessions are gone (ipmitool's own session counts as one).
-        if (active is { } before)
-        {
-            var after = await ActiveSessionsAsync(sim);
-            output.WriteLine($"active sessions on the simulator: {before} with ipmirpc running, {after} after it exited");
-            Assert.Equal(before - 2, after);
-        }
+        // The simulator agrees: ipmirpc's two sessions are gone (ipmitool's own session counts as one each time).
+        var after = await ActiveSessionsAsync(sim);
+        output.WriteLine($"active sessions on the simulator: {before} with ipmirpc running, {after} after it exited");
+        Assert.True(before >= 3, $"the simulator saw {before} active sessions while ipmirpc held two and ipmitool one");
+        Assert.Equal(before - 2, after);
     }
 
-    /// <summary>"active session count" from <c>ipmitool session info active</c>, or null if the simulator does not say.</summary>
-    private static async Task<int?> ActiveSessionsAsync(IpmiSim sim)
+    /// <summary>
+    /// "active sessions" from <c>ipmitool session info active</c> (Get Session Info; ipmitool 1.8.19 prints
+    /// "active sessions               : N", and its own session counts too).
+    /// </summary>
+    private static async Task<int> ActiveSessionsAsync(IpmiSim sim)
     {
         var info = await IpmiTool.RunAsync(sim, "session", "info", "active");
+        Assert.True(info.ExitCode == 0, info.ToString());
         foreach (var line in info.StdOut.Split('\n'))
         {
-            if (line.Contains("active session count", StringComparison.OrdinalIgnoreCase)
-                && int.TryParse(line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line[..colon].Trim().Equals("active sessions", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(line[(colon + 1)..].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
             {
                 return n;
             }
         }
 
-        return null;
+        throw new Xunit.Sdk.XunitException($"no \"active sessions\" line in ipmitool's answer: {info}");
     }
 }
