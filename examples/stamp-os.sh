@@ -21,31 +21,13 @@ usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/batch.sh"
 dry=false
-input=
-while [[ $# -gt 0 ]]; do
-    case "$1" in
-        --dry-run)      dry=true; shift ;;
-        --cipher-suite|--timeout-ms|--retries|--privilege) add_target_option "$1" "$2"; shift 2 ;;
-        -h|--help)      usage ;;
-        -*)             echo "unknown option: $1" >&2; usage ;;
-        *)              input=$1; shift ;;
-    esac
-done
-[[ -n "$input" ]] || usage
+stamp_flag() { case "$1" in --dry-run) dry=true ;; *) return 1 ;; esac; }
+parse_args stamp_flag "$@"
+start_batch
 
-find_tools
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-csv_to_rows "$input" > "$work/rows.ndjson"
-
-jq -c --argjson opts "$opts" --argjson dry "$dry" '
-  def num: if . == null or . == "" then null else tonumber end;
+jq -c --argjson opts "$opts" --argjson dry "$dry" "$target_jq"'
   {jsonrpc: "2.0", id: .row, method: "systemInfo.set",
-   params: {target: ({host: .host, port: (.port | num), username: .username,
-                      passwordEnv: (if (.password_env // "") == "" then "IPMI_PASSWORD" else .password_env end)}
-                     | with_entries(select(.value != null)) + $opts),
+   params: {target: target,
             values: {operatingSystemName: .os_name},
             dryRun: $dry}}
 ' "$work/rows.ndjson" > "$work/requests.ndjson"

@@ -1,5 +1,5 @@
-# Shared by the batch examples: target options, finding the tools, CSV → one JSON object per row.
-# Sourced, not run. Callers keep their own usage() and option loop.
+# Shared by the batch examples: option parsing, finding the tools, CSV → one JSON object per row, the target
+# object of each request. Sourced, not run. Callers define usage() and, for options of their own, a flag hook.
 
 opts='{}'
 
@@ -11,6 +11,28 @@ add_target_option() {
         --retries)      opts=$(jq -c --argjson v "$2" '. + {retries: $v}' <<<"$opts") ;;
         --privilege)    opts=$(jq -c --arg v "$2" '. + {privilege: $v}' <<<"$opts") ;;
     esac
+}
+
+# parse_args HOOK ARGS...: the shared target options into $opts, the one CSV file into $input; usage() on -h,
+# an unknown option or no file. HOOK (may be "") names a function that gets each option first and returns 0 when
+# it took it (flags only, no value).
+parse_args() {
+    local hook=$1
+    shift
+    input=
+    while [[ $# -gt 0 ]]; do
+        if [[ -n "$hook" ]] && "$hook" "$1"; then
+            shift
+            continue
+        fi
+        case "$1" in
+            --cipher-suite|--timeout-ms|--retries|--privilege) add_target_option "$1" "$2"; shift 2 ;;
+            -h|--help)      usage ;;
+            -*)             echo "unknown option: $1" >&2; usage ;;
+            *)              input=$1; shift ;;
+        esac
+    done
+    [[ -n "$input" ]] || usage
 }
 
 # find_tools: exits 2 unless jq and ipmirpc are there; sets $ipmirpc.
@@ -32,3 +54,20 @@ csv_to_rows() {
       | ([$hdr, $f] | transpose | map(select(.[0] != null) | {(.[0]): (.[1] // "")}) | add) + {row: (.key + 1)}
     ' "$1"
 }
+
+# start_batch: finds the tools, makes $work (removed on exit) and writes $input's rows to $work/rows.ndjson.
+start_batch() {
+    find_tools
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    csv_to_rows "$input" > "$work/rows.ndjson"
+}
+
+# jq definitions for the request programs: `target` is a row's target (password by name only, never the value)
+# merged with the shared options, which the program must get as --argjson opts "$opts".
+target_jq='
+  def num: if . == null or . == "" then null else tonumber end;
+  def target: {host: .host, port: (.port | num), username: .username,
+               passwordEnv: (if (.password_env // "") == "" then "IPMI_PASSWORD" else .password_env end)}
+              | with_entries(select(.value != null)) + $opts;
+'

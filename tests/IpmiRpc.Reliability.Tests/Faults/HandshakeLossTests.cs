@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
 using IpmiRpc.Reliability.Tests.Support;
@@ -46,7 +44,12 @@ public sealed class HandshakeLossTests(ITestOutputHelper output) : ReliabilityTe
     public async Task A_lost_handshake_answer_still_opens_a_working_session(Loss loss)
     {
         await using var sim = await IpmiSim.StartAsync();
-        await using var relay = new HandshakeRelay(sim.Port, loss);
+        var handshake = new HandshakeLoss(loss);
+        await using var relay = new FaultRelay(sim.Port, seed: 0)
+        {
+            InterceptToBmc = handshake.ToBmc,
+            InterceptToConsole = handshake.ToConsole,
+        };
         await using var transport = new LanPlusTransport();
         var target = new IpmiTarget
         {
@@ -67,7 +70,7 @@ public sealed class HandshakeLossTests(ITestOutputHelper output) : ReliabilityTe
         }
         catch (IpmiException ex)
         {
-            Assert.Fail($"{loss}: the session did not open ({ex.GetType().Name}: {ex.Message}); relay: {relay.Describe()}");
+            Assert.Fail($"{loss}: the session did not open ({ex.GetType().Name}: {ex.Message}); relay: {Describe(relay, handshake)}");
             throw;
         }
 
@@ -78,20 +81,22 @@ public sealed class HandshakeLossTests(ITestOutputHelper output) : ReliabilityTe
             Assert.Equal(15, response.Data.Length);
         }
 
-        Log($"{loss}: relay {relay.Describe()}");
-        Assert.Equal(1, relay.Dropped);
+        Log($"{loss}: relay {Describe(relay, handshake)}");
+        Assert.Equal(1L, relay.Dropped);
         if (loss is Loss.Rakp4 or Loss.Rakp4ThenInvalidSessionId)
         {
             // Repeating RAKP 3 cannot succeed here: the session must have been opened again from the start.
-            Assert.True(relay.OpenSessionRequests >= 2, relay.Describe());
+            Assert.True(handshake.OpenSessionRequests >= 2, Describe(relay, handshake));
         }
     }
 
+    private static string Describe(FaultRelay relay, HandshakeLoss handshake) => $"{relay.Describe()}; {handshake.Describe()}";
+
     /// <summary>
-    /// 127.0.0.1 relay between one console and ipmi_sim that drops the first BMC answer of one handshake message, and
-    /// for <see cref="Loss.Rakp4ThenInvalidSessionId"/> answers every repeated RAKP 3 itself with status 02h.
+    /// <see cref="FaultRelay"/> hooks that drop the first BMC answer of one handshake message, and for
+    /// <see cref="Loss.Rakp4ThenInvalidSessionId"/> answer every repeated RAKP 3 themselves with status 02h.
     /// </summary>
-    private sealed class HandshakeRelay : IAsyncDisposable
+    private sealed class HandshakeLoss(Loss loss)
     {
         private const byte OpenSessionRequest = 0x10;
         private const byte OpenSessionResponse = 0x11;
@@ -100,112 +105,26 @@ public sealed class HandshakeLossTests(ITestOutputHelper output) : ReliabilityTe
         private const byte Rakp4 = 0x15;
         private const int HeaderLength = 16;
 
-        private readonly Socket _front = Bind();
-        private readonly Socket _back = Bind();
-        private readonly IPEndPoint _bmc;
-        private readonly Loss _loss;
-        private readonly CancellationTokenSource _stop = new();
         private readonly Dictionary<uint, uint> _consoleSidByBmcSid = [];
         private readonly HashSet<uint> _rakp3Seen = [];
-        private readonly Task _toBmc;
-        private readonly Task _toConsole;
-        private IPEndPoint? _console;
         private int _dropped;
         private int _openSessionRequests;
         private int _rakp3;
         private int _protectedRakp4;
         private int _forgedRakp4;
 
-        public HandshakeRelay(int bmcPort, Loss loss)
-        {
-            _bmc = new IPEndPoint(IPAddress.Loopback, bmcPort);
-            _loss = loss;
-            _toBmc = Task.Run(() => PumpAsync(_front, toBmc: true));
-            _toConsole = Task.Run(() => PumpAsync(_back, toBmc: false));
-        }
-
-        public int Port => ((IPEndPoint)_front.LocalEndPoint!).Port;
-
-        public int Dropped => Volatile.Read(ref _dropped);
-
         public int OpenSessionRequests => Volatile.Read(ref _openSessionRequests);
 
         public string Describe() =>
-            $"dropped {Dropped}, Open Session Requests {OpenSessionRequests}, RAKP 3 {_rakp3}, " +
+            $"Open Session Requests {OpenSessionRequests}, RAKP 3 {_rakp3}, " +
             $"RAKP 4 inside a session (ipmi_sim's answer to a repeated RAKP 3) {_protectedRakp4}, forged status-02h RAKP 4 {_forgedRakp4}";
 
-        public async ValueTask DisposeAsync()
+        /// <summary>Notes what the console sends; answers a repeated RAKP 3 itself where the loss calls for it.</summary>
+        public Interception ToBmc(byte[] d)
         {
-            await _stop.CancelAsync();
-            _front.Dispose();
-            _back.Dispose();
-            try
+            if (!IsRmcpPlus(d))
             {
-                await Task.WhenAll(_toBmc, _toConsole).WaitAsync(TimeSpan.FromSeconds(5));
-            }
-            catch (Exception)
-            {
-                // Cancelled or disposed pumps end with an exception; either way they have ended.
-            }
-
-            _stop.Dispose();
-        }
-
-        private static Socket Bind()
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return socket;
-        }
-
-        private static bool IsRmcpPlus(byte[] d, int length) => length >= HeaderLength && d[4] == 0x06;
-
-        private async Task PumpAsync(Socket from, bool toBmc)
-        {
-            var buffer = new byte[65536];
-            var any = new IPEndPoint(IPAddress.Any, 0);
-            while (!_stop.IsCancellationRequested)
-            {
-                SocketReceiveFromResult received;
-                try
-                {
-                    received = await from.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-                {
-                    return;
-                }
-                catch (SocketException)
-                {
-                    continue;
-                }
-
-                var length = received.ReceivedBytes;
-                var datagram = buffer.AsSpan(0, length).ToArray();
-                if (toBmc)
-                {
-                    _console = (IPEndPoint)received.RemoteEndPoint;
-                    if (ToBmc(datagram) is { } answer)
-                    {
-                        await SendAsync(_front, answer, _console);
-                        continue;
-                    }
-
-                    await SendAsync(_back, datagram, _bmc);
-                }
-                else if (FromBmc(datagram) && _console is { } console)
-                {
-                    await SendAsync(_front, datagram, console);
-                }
-            }
-        }
-
-        /// <summary>Notes what the console sends; returns an answer to send back instead of forwarding, if any.</summary>
-        private byte[]? ToBmc(byte[] d)
-        {
-            if (!IsRmcpPlus(d, d.Length))
-            {
-                return null;
+                return Interception.Pass(d);
             }
 
             var type = d[5] & 0x3F;
@@ -216,16 +135,16 @@ public sealed class HandshakeLossTests(ITestOutputHelper output) : ReliabilityTe
 
             if (type != Rakp3 || d.Length < HeaderLength + 8)
             {
-                return null;
+                return Interception.Pass(d);
             }
 
             Interlocked.Increment(ref _rakp3);
             var bmcSid = BinaryPrimitives.ReadUInt32LittleEndian(d.AsSpan(HeaderLength + 4));
             lock (_rakp3Seen)
             {
-                if (_rakp3Seen.Add(bmcSid) || _loss != Loss.Rakp4ThenInvalidSessionId || !_consoleSidByBmcSid.TryGetValue(bmcSid, out var consoleSid))
+                if (_rakp3Seen.Add(bmcSid) || loss != Loss.Rakp4ThenInvalidSessionId || !_consoleSidByBmcSid.TryGetValue(bmcSid, out var consoleSid))
                 {
-                    return null;
+                    return Interception.Pass(d);
                 }
 
                 // A repeated RAKP 3: answer as a BMC that already finished this handshake (IPMI v2.0 §13.31: status 02h).
@@ -240,16 +159,16 @@ public sealed class HandshakeLossTests(ITestOutputHelper output) : ReliabilityTe
                 answer[HeaderLength] = d[HeaderLength]; // message tag
                 answer[HeaderLength + 1] = 0x02;
                 BinaryPrimitives.WriteUInt32LittleEndian(answer.AsSpan(HeaderLength + 4), consoleSid);
-                return answer;
+                return Interception.Answer(answer);
             }
         }
 
-        /// <summary>False to drop the BMC's datagram.</summary>
-        private bool FromBmc(byte[] d)
+        /// <summary>Notes the session ids the BMC hands out; drops the first unprotected answer of the lost kind.</summary>
+        public Interception ToConsole(byte[] d)
         {
-            if (!IsRmcpPlus(d, d.Length))
+            if (!IsRmcpPlus(d))
             {
-                return true;
+                return Interception.Pass(d);
             }
 
             var type = d[5] & 0x3F;
@@ -268,7 +187,7 @@ public sealed class HandshakeLossTests(ITestOutputHelper output) : ReliabilityTe
                 Interlocked.Increment(ref _protectedRakp4);
             }
 
-            var target = _loss switch
+            var target = loss switch
             {
                 Loss.OpenSessionResponse => OpenSessionResponse,
                 Loss.Rakp2 => Rakp2,
@@ -276,22 +195,12 @@ public sealed class HandshakeLossTests(ITestOutputHelper output) : ReliabilityTe
             };
             if (type == target && unprotected && Interlocked.CompareExchange(ref _dropped, 1, 0) == 0)
             {
-                return false;
+                return Interception.Drop;
             }
 
-            return true;
+            return Interception.Pass(d);
         }
 
-        private async Task SendAsync(Socket via, byte[] datagram, EndPoint to)
-        {
-            try
-            {
-                await via.SendToAsync(datagram, SocketFlags.None, to, _stop.Token);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                // Shutting down, or a peer gone: the console's retransmits cope with a lost datagram.
-            }
-        }
+        private static bool IsRmcpPlus(byte[] d) => d.Length >= HeaderLength && d[4] == 0x06;
     }
 }

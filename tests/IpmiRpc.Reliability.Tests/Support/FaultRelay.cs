@@ -29,10 +29,24 @@ public sealed record FaultProfile
     }
 }
 
+/// <summary>What a <see cref="FaultRelay"/> intercept hook does with one datagram.</summary>
+/// <param name="Forward">Sent on (through the direction's fault profile); null drops it (counted as dropped).</param>
+/// <param name="Reply">Sent straight back to where the datagram came from, unmangled.</param>
+public readonly record struct Interception(byte[]? Forward, byte[]? Reply = null)
+{
+    public static Interception Drop => default;
+
+    public static Interception Pass(byte[] datagram) => new(datagram);
+
+    /// <summary>Answer in the peer's place instead of forwarding.</summary>
+    public static Interception Answer(byte[] reply) => new(null, reply);
+}
+
 /// <summary>
 /// A loopback UDP relay between one console (ipmirpc or a LanPlusTransport) and one BMC that drops, delays,
 /// duplicates, reorders, truncates and corrupts datagrams at set rates from a seeded RNG. 127.0.0.1 only; every
 /// loop ends on dispose. Counts what it did, and how many handshake (not in-session) datagrams it mangled.
+/// Intercept hooks see each datagram before the faults, for scripted losses and forged answers.
 /// </summary>
 public sealed class FaultRelay : IAsyncDisposable
 {
@@ -70,6 +84,12 @@ public sealed class FaultRelay : IAsyncDisposable
     public FaultProfile ToBmc { get; set; } = FaultProfile.None;
 
     public FaultProfile ToConsole { get; set; } = FaultProfile.None;
+
+    /// <summary>Called on the relay's thread with each datagram from the console, before <see cref="ToBmc"/> applies.</summary>
+    public Func<byte[], Interception>? InterceptToBmc { get; set; }
+
+    /// <summary>Called on the relay's thread with each datagram from the BMC, before <see cref="ToConsole"/> applies.</summary>
+    public Func<byte[], Interception>? InterceptToConsole { get; set; }
 
     /// <summary>Both directions at once.</summary>
     public FaultProfile Faults
@@ -161,6 +181,21 @@ public sealed class FaultRelay : IAsyncDisposable
             if (toBmc)
                 _console = (IPEndPoint)r.RemoteEndPoint;
             var datagram = buffer.AsSpan(0, r.ReceivedBytes).ToArray();
+            if ((toBmc ? InterceptToBmc : InterceptToConsole) is { } intercept)
+            {
+                var verdict = intercept(datagram);
+                if (verdict.Reply is { } reply)
+                    await SendNowAsync(reply, !toBmc);
+                if (verdict.Forward is null)
+                {
+                    if (verdict.Reply is null)
+                        Interlocked.Increment(ref _dropped);
+                    continue;
+                }
+
+                datagram = verdict.Forward;
+            }
+
             var profile = toBmc ? ToBmc : ToConsole;
             var held = toBmc ? _heldToBmc : _heldToConsole;
             foreach (var d in Apply(datagram, profile))

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using IpmiRpc.TestSupport;
@@ -14,82 +13,26 @@ namespace IpmiRpc.Reliability.Tests.Support;
 /// </summary>
 public sealed class RawHost : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly Stream _stdin;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JObject>> _waiting = new();
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
-    private readonly Task _outPump;
-    private readonly Task _errPump;
-    private readonly SemaphoreSlim _write = new(1, 1);
-    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StdioProcess _process;
     private long _nextId = 1000;
 
-    private RawHost(Process process)
-    {
-        _process = process;
-        _stdin = process.StandardInput.BaseStream;
-        _outPump = Task.Run(PumpOutAsync);
-        _errPump = Task.Run(PumpErrAsync);
-    }
+    private RawHost(IEnumerable<string> args, IDictionary<string, string>? env, string? workingDirectory) =>
+        _process = StdioProcess.Start(IpmiRpcProcess.ExecutablePath, args, env, workingDirectory, OnStdoutLine, () => _lines.Writer.TryComplete());
 
-    public int Pid => _process.Id;
+    public int Pid => _process.ProcessId;
 
     public bool HasExited => _process.HasExited;
 
-    public string StdErr
-    {
-        get
-        {
-            lock (_stderr)
-                return _stderr.ToString();
-        }
-    }
+    public string StdErr => _process.StdErrText;
 
-    public string StdOut
-    {
-        get
-        {
-            lock (_stdout)
-                return _stdout.ToString();
-        }
-    }
+    public string StdOut => _process.StdOutText;
 
-    public static RawHost Start(IEnumerable<string>? args = null, IDictionary<string, string>? env = null, string? workingDirectory = null)
-    {
-        var psi = new ProcessStartInfo(IpmiRpcProcess.ExecutablePath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = new UTF8Encoding(false),
-            StandardErrorEncoding = new UTF8Encoding(false),
-        };
-        if (workingDirectory is not null)
-            psi.WorkingDirectory = workingDirectory;
-        foreach (var a in args ?? [])
-            psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-            psi.Environment[k] = v;
-        return new RawHost(Process.Start(psi) ?? throw new InvalidOperationException("could not start ipmirpc"));
-    }
+    public static RawHost Start(IEnumerable<string>? args = null, IDictionary<string, string>? env = null, string? workingDirectory = null) =>
+        new(args ?? [], env, workingDirectory);
 
-    public async Task WriteAsync(byte[] bytes)
-    {
-        await _write.WaitAsync();
-        try
-        {
-            await _stdin.WriteAsync(bytes);
-            await _stdin.FlushAsync();
-        }
-        finally
-        {
-            _write.Release();
-        }
-    }
+    public Task WriteAsync(byte[] bytes) => _process.WriteAsync(bytes);
 
     public Task WriteLineAsync(string line) => WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
@@ -133,10 +76,10 @@ public sealed class RawHost : IAsyncDisposable
         try
         {
             await WriteLineAsync(line);
-            var done = await Task.WhenAny(tcs.Task, Task.Delay(timeout), _stdoutClosed.Task);
+            var done = await Task.WhenAny(tcs.Task, Task.Delay(timeout), _process.StdoutClosed);
             if (done != tcs.Task && !tcs.Task.IsCompleted)
             {
-                var why = done == _stdoutClosed.Task ? "ipmirpc closed its stdout" : $"no answer within {timeout.TotalSeconds:0.#} s";
+                var why = done == _process.StdoutClosed ? "ipmirpc closed its stdout" : $"no answer within {timeout.TotalSeconds:0.#} s";
                 throw new TimeoutException($"id {id}: {why}\n{Tail(StdErr)}");
             }
 
@@ -150,102 +93,31 @@ public sealed class RawHost : IAsyncDisposable
 
     public ProcStats Stats() => ProcStats.Of(Pid);
 
-    public async Task<int> CloseAndWaitAsync(TimeSpan timeout)
-    {
-        try
-        {
-            _stdin.Close();
-        }
-        catch (IOException)
-        {
-        }
+    /// <summary>Closes stdin and returns the exit code; kills the process and throws <see cref="TimeoutException"/> after the timeout.</summary>
+    public Task<int> CloseAndWaitAsync(TimeSpan timeout) => _process.CloseInputAndWaitAsync(timeout);
 
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        await Task.WhenAny(Task.WhenAll(_outPump, _errPump), Task.Delay(5000));
-        return _process.ExitCode;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            try
-            {
-                await CloseAndWaitAsync(TimeSpan.FromSeconds(10));
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        try
-        {
-            if (!_process.HasExited)
-                _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        await Task.WhenAny(Task.WhenAll(_outPump, _errPump), Task.Delay(5000));
-        _process.Dispose();
-        _write.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     public static string Tail(string s, int n = 3000) => s.Length <= n ? s : s[^n..];
 
-    private async Task PumpOutAsync()
+    private void OnStdoutLine(string line)
     {
-        try
+        if (line.Length > 0 && line[0] == '{')
         {
-            while (await _process.StandardOutput.ReadLineAsync() is { } line)
+            try
             {
-                lock (_stdout)
-                    _stdout.Append(line).Append('\n');
-                if (line.Length > 0 && line[0] == '{')
+                if (JToken.Parse(line) is JObject o && o["id"] is JValue { Type: JTokenType.Integer } id
+                    && _waiting.TryRemove(id.ToString(Formatting.None), out var tcs))
                 {
-                    try
-                    {
-                        if (JToken.Parse(line) is JObject o && o["id"] is JValue { Type: JTokenType.Integer } id
-                            && _waiting.TryRemove(id.ToString(Formatting.None), out var tcs))
-                        {
-                            tcs.TrySetResult(o);
-                            continue;
-                        }
-                    }
-                    catch (JsonException)
-                    {
-                    }
+                    tcs.TrySetResult(o);
+                    return;
                 }
-
-                _lines.Writer.TryWrite(line);
             }
-        }
-        catch (IOException)
-        {
-        }
-        finally
-        {
-            _lines.Writer.TryComplete();
-            _stdoutClosed.TrySetResult();
-        }
-    }
-
-    private async Task PumpErrAsync()
-    {
-        try
-        {
-            var buffer = new char[8192];
-            int n;
-            while ((n = await _process.StandardError.ReadAsync(buffer)) > 0)
+            catch (JsonException)
             {
-                lock (_stderr)
-                    _stderr.Append(buffer, 0, n);
             }
         }
-        catch (IOException)
-        {
-        }
+
+        _lines.Writer.TryWrite(line);
     }
 }
