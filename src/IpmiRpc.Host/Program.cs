@@ -138,7 +138,7 @@ public static class Program
             {
                 try
                 {
-                    paramsToken = JToken.Parse(rawParams);
+                    paramsToken = ParseParams(rawParams);
                 }
                 catch (JsonException)
                 {
@@ -157,26 +157,26 @@ public static class Program
                 return 2;
             }
 
-            var request = new JObject { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = parse.GetValue(method) };
-            if (paramsToken is not null)
-            {
-                request["params"] = paramsToken;
-            }
-
-            using var input = new MemoryStream(Encoding.UTF8.GetBytes(request.ToString(Formatting.None) + "\n"));
-            using var output = new MemoryStream();
+            // Straight to the method, not through the JSON-RPC server: the same endpoint, error mapping and result
+            // serializer, without StreamJsonRpc's start-up cost (see DirectCall).
             var context = HostComposition.CreateContext(resolver, loggerFactory);
-            await new RpcServer(context).RunAsync(input, output, ct).ConfigureAwait(false);
-            var response = JObject.Parse(Encoding.UTF8.GetString(output.ToArray()));
-            if (response["error"] is JObject error)
+            DirectCall.Outcome outcome;
+            try
             {
-                var code = (int?)error["code"] ?? JsonRpcErrorCodes.InternalError;
-                var usage = code is JsonRpcErrorCodes.ParseError or JsonRpcErrorCodes.InvalidRequest or JsonRpcErrorCodes.MethodNotFound or JsonRpcErrorCodes.InvalidParams;
-                await WriteAsync(Console.OpenStandardError(), error).ConfigureAwait(false);
-                return usage ? 2 : 1;
+                outcome = await DirectCall.InvokeAsync(context, parse.GetValue(method)!, paramsToken, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                await context.DisposeAsync().ConfigureAwait(false);
             }
 
-            await WriteAsync(Console.OpenStandardOutput(), response["result"] ?? JValue.CreateNull()).ConfigureAwait(false);
+            if (outcome.Error is { } error)
+            {
+                var usage = error.Code is JsonRpcErrorCodes.ParseError or JsonRpcErrorCodes.InvalidRequest or JsonRpcErrorCodes.MethodNotFound or JsonRpcErrorCodes.InvalidParams;
+                return await WriteErrorAsync(error, usage ? 2 : 1).ConfigureAwait(false);
+            }
+
+            await WriteAsync(Console.OpenStandardOutput(), outcome.Result ?? JValue.CreateNull()).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -191,6 +191,19 @@ public static class Program
             return 0;
         });
         return command;
+    }
+
+    /// <summary>--params parsed like a request body on stdin: strings stay strings (no date guessing), depth ≤ 64.</summary>
+    private static JToken ParseParams(string text)
+    {
+        using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
+        var token = JToken.ReadFrom(reader);
+        while (reader.Read())
+        {
+            // Like JToken.Parse: the reader throws on anything but a comment after the value.
+        }
+
+        return token;
     }
 
     private static async Task<int> WriteErrorAsync(RpcError error, int exitCode)

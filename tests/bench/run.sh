@@ -68,7 +68,7 @@ done
 for d in src schema tests/fixtures tests/bench/IpmiRpc.Bench tests/bench/IpmiRpc.MicroBench; do
     [ -d "$ROOT/$d" ] && sync_dir "$d"
 done
-cp -p "$HERE/pyghmi_seq.py" "$HERE/publish-aot.targets" "$SRC/tests/bench/"
+cp -p "$HERE/pyghmi_seq.py" "$HERE/publish-aot.targets" "$HERE/publish-aot.roots.xml" "$SRC/tests/bench/"
 
 # ---- build ---------------------------------------------------------------------------------------------------------
 t0=$(date +%s)
@@ -77,7 +77,7 @@ dotnet build "$SRC/tests/bench/IpmiRpc.Bench" -c Release -nologo -v q -clp:Error
 FDD="$SRC/src/IpmiRpc.Host/bin/Release/net10.0/ipmirpc"
 
 stamp=$( (cd "$SRC" && find src schema -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
-          sha256sum "$SRC/tests/bench/publish-aot.targets") | sha256sum | cut -c1-16)
+          sha256sum "$SRC/tests/bench/publish-aot.targets" "$SRC/tests/bench/publish-aot.roots.xml") | sha256sum | cut -c1-16)
 publish() { # $1 = name, rest = publish options; cached per source stamp
     local name=$1; shift
     local out="$BUILD/$name"

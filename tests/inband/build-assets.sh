@@ -132,8 +132,11 @@ copy_tree() {
 }
 copy_tree src
 [ -d "$ROOT/schema" ] && copy_tree schema
+# The publish settings the cold-start benchmark uses too (trimming roots, analyzers off), shared with tests/bench.
+AOT_TARGETS="$ROOT/tests/bench/publish-aot.targets"
+AOT_ROOTS="$ROOT/tests/bench/publish-aot.roots.xml"
 astamp=$( (cd "$SRC" && find . -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
-          sha256sum "$HERE/publish-guest.targets"; echo "$CONFIGURATION ${INBAND_PUBLISH_MODE:-}") | sha256sum | cut -c1-16)
+          sha256sum "$AOT_TARGETS" "$AOT_ROOTS"; echo "$CONFIGURATION ${INBAND_PUBLISH_MODE:-}") | sha256sum | cut -c1-16)
 if [ -n "${INBAND_REUSE_APP:-}" ] && [ -f "$CACHE/app.cpio" ]; then
     log "INBAND_REUSE_APP set: keeping the published ipmirpc even if sources changed"
 elif [ "$(cat "$CACHE/app.stamp" 2>/dev/null)" != "$astamp" ] || [ ! -f "$CACHE/app.cpio" ]; then
@@ -143,7 +146,7 @@ elif [ "$(cat "$CACHE/app.stamp" 2>/dev/null)" != "$astamp" ] || [ ! -f "$CACHE/
         log "publishing ipmirpc ($1)"
         shift
         DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$SRC/src/IpmiRpc.Host" -c "$CONFIGURATION" -r linux-x64 \
-            -o "$PUB" -nologo -v q -p:InvariantGlobalization=true -p:CustomAfterMicrosoftCommonTargets="$HERE/publish-guest.targets" "$@" >&2
+            -o "$PUB" -nologo -v q -p:InvariantGlobalization=true -p:CustomAfterMicrosoftCommonTargets="$AOT_TARGETS" "$@" >&2
     }
     mode=${INBAND_PUBLISH_MODE:-aot}
     case "$mode" in

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Newtonsoft.Json.Linq;
 
@@ -8,35 +9,33 @@ namespace IpmiRpc.Host.Schema;
 /// <c>schema/openrpc.base.json</c> plus one <c>schema/methods/&lt;method&gt;.json</c> per method (split so several
 /// people can add methods without editing one big file).
 /// </summary>
+/// <remarks>
+/// The embedded document is assembled lazily: a one-shot <c>ipmirpc call</c> only needs one method's param names,
+/// which come from that method's file (plus the base file for <c>$ref</c>s), not from parsing every file at start.
+/// </remarks>
 public sealed class OpenRpcDocument
 {
     private const string BaseResource = "schema/openrpc.base.json";
     private const string MethodPrefix = "schema/methods/";
 
-    private readonly Dictionary<string, HashSet<string>> _paramNames = new(StringComparer.Ordinal);
+    private readonly Lazy<Assembled> _assembled;
+    private readonly Assembly? _resources;
+    private readonly Lazy<JObject>? _baseDocument;
+    private readonly ConcurrentDictionary<string, IReadOnlySet<string>?> _perMethod = new(StringComparer.Ordinal);
 
     public OpenRpcDocument(JObject baseDocument, IEnumerable<JObject> methods)
     {
-        var document = (JObject)baseDocument.DeepClone();
-        var sorted = methods.OrderBy(m => (string?)m["name"], StringComparer.Ordinal).ToArray();
-        document["methods"] = new JArray(sorted.Select(m => m.DeepClone()));
-        foreach (var method in sorted)
-        {
-            var name = (string?)method["name"] ?? throw new InvalidDataException("A method file has no name");
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var param in method["params"] as JArray ?? [])
-            {
-                var descriptor = param["$ref"] is { } reference ? Resolve(document, (string)reference!) : param;
-                if ((string?)descriptor?["name"] is { } paramName)
-                {
-                    names.Add(paramName);
-                }
-            }
+        var assembled = Assemble(baseDocument, methods);
+        _assembled = new Lazy<Assembled>(assembled);
+    }
 
-            _paramNames[name] = names;
-        }
-
-        Document = document;
+    private OpenRpcDocument(Assembly resources)
+    {
+        _resources = resources;
+        _baseDocument = new Lazy<JObject>(() => ReadObject(resources, BaseResource));
+        _assembled = new Lazy<Assembled>(() => Assemble(_baseDocument.Value, resources.GetManifestResourceNames()
+            .Where(n => n.StartsWith(MethodPrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+            .Select(n => ReadObject(resources, n))));
     }
 
     /// <summary>Follows a local JSON pointer reference such as <c>#/components/contentDescriptors/target</c>.</summary>
@@ -57,29 +56,102 @@ public sealed class OpenRpcDocument
     }
 
     /// <summary>The assembled document. Treat as read-only.</summary>
-    public JObject Document { get; }
+    public JObject Document => _assembled.Value.Document;
 
-    public IEnumerable<string> MethodNames => _paramNames.Keys;
+    public IEnumerable<string> MethodNames => _assembled.Value.ParamNames.Keys;
 
     /// <summary>The param names the schema declares for a method, or null when the schema does not describe it.</summary>
-    public IReadOnlySet<string>? ParamNames(string method) =>
-        _paramNames.TryGetValue(method, out var names) ? names : null;
-
-    /// <summary>Loads the document embedded in this assembly.</summary>
-    public static OpenRpcDocument LoadEmbedded()
+    public IReadOnlySet<string>? ParamNames(string method)
     {
-        var assembly = typeof(OpenRpcDocument).Assembly;
-        var baseDoc = ReadResource(assembly, BaseResource) as JObject ?? throw new InvalidDataException($"{BaseResource} is not an object");
-        var methods = assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(MethodPrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-            .Select(n => ReadResource(assembly, n) as JObject ?? throw new InvalidDataException($"{n} is not an object"));
-        return new OpenRpcDocument(baseDoc, methods);
+        if (_resources is null || _assembled.IsValueCreated)
+        {
+            return _assembled.Value.ParamNames.TryGetValue(method, out var names) ? names : null;
+        }
+
+        return _perMethod.GetOrAdd(method, FromMethodFile);
     }
 
-    private static JToken ReadResource(Assembly assembly, string name)
+    /// <summary>Loads the document embedded in this assembly (parsed on first use).</summary>
+    public static OpenRpcDocument LoadEmbedded() => new(typeof(OpenRpcDocument).Assembly);
+
+    /// <summary>
+    /// One method's param names from its own file. Anything that file alone cannot answer exactly as the assembled
+    /// document would (no such file, a different name inside, a <c>$ref</c> outside the base file) falls back to it.
+    /// </summary>
+    private IReadOnlySet<string>? FromMethodFile(string method)
+    {
+        IReadOnlySet<string>? Assembled() => _assembled.Value.ParamNames.TryGetValue(method, out var names) ? names : null;
+        var resource = MethodPrefix + method + ".json";
+        using var stream = _resources!.GetManifestResourceStream(resource);
+        if (stream is null)
+        {
+            return Assembled();
+        }
+
+        var file = Parse(stream, resource);
+        if (!string.Equals((string?)file["name"], method, StringComparison.Ordinal))
+        {
+            return Assembled();
+        }
+
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var param in file["params"] as JArray ?? [])
+        {
+            JToken? descriptor = param;
+            if (param["$ref"] is { } reference)
+            {
+                descriptor = Resolve(_baseDocument!.Value, (string)reference!);
+                if (descriptor is null)
+                {
+                    return Assembled();
+                }
+            }
+
+            if ((string?)descriptor["name"] is { } paramName)
+            {
+                result.Add(paramName);
+            }
+        }
+
+        return result;
+    }
+
+    private static Assembled Assemble(JObject baseDocument, IEnumerable<JObject> methods)
+    {
+        var paramNames = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        var document = (JObject)baseDocument.DeepClone();
+        var sorted = methods.OrderBy(m => (string?)m["name"], StringComparer.Ordinal).ToArray();
+        document["methods"] = new JArray(sorted.Select(m => m.DeepClone()));
+        foreach (var method in sorted)
+        {
+            var name = (string?)method["name"] ?? throw new InvalidDataException("A method file has no name");
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var param in method["params"] as JArray ?? [])
+            {
+                var descriptor = param["$ref"] is { } reference ? Resolve(document, (string)reference!) : param;
+                if ((string?)descriptor?["name"] is { } paramName)
+                {
+                    names.Add(paramName);
+                }
+            }
+
+            paramNames[name] = names;
+        }
+
+        return new Assembled(document, paramNames);
+    }
+
+    private static JObject ReadObject(Assembly assembly, string name)
     {
         using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidDataException($"Missing embedded resource {name}");
-        using var reader = new StreamReader(stream);
-        return JToken.Parse(reader.ReadToEnd());
+        return Parse(stream, name);
     }
+
+    private static JObject Parse(Stream stream, string name)
+    {
+        using var reader = new StreamReader(stream);
+        return JToken.Parse(reader.ReadToEnd()) as JObject ?? throw new InvalidDataException($"{name} is not an object");
+    }
+
+    private sealed record Assembled(JObject Document, IReadOnlyDictionary<string, IReadOnlySet<string>> ParamNames);
 }

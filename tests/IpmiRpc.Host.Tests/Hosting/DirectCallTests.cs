@@ -1,0 +1,129 @@
+using IpmiRpc.Core;
+using IpmiRpc.Host.Hosting;
+using IpmiRpc.Host.Schema;
+using IpmiRpc.Host.Targets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using static IpmiRpc.Host.Tests.HostHarness;
+
+namespace IpmiRpc.Host.Tests.Hosting;
+
+/// <summary>
+/// <c>ipmirpc call</c> dispatches without the JSON-RPC server; every outcome must equal what the server answers for the
+/// same request: same result JSON, same error code, message and data.
+/// </summary>
+public sealed class DirectCallTests
+{
+    public static TheoryData<string, string, string?> Cases() => new()
+    {
+        { "device id", "bmc.getDeviceId", null },
+        { "device id, explicit target object", "bmc.getDeviceId", """{"target":{"host":"b.test","username":"admin","passwordEnv":"NO_SUCH_VARIABLE_FOR_TEST"}}""" },
+        { "raw by name", "ipmi.requestResponse", """{"command":"GetDeviceId"}""" },
+        { "raw by number", "ipmi.requestResponse", """{"netFn":6,"command":1,"data":"01 02"}""" },
+        { "raw missing netFn", "ipmi.requestResponse", """{"command":1}""" },
+        { "raw bad byte", "ipmi.requestResponse", """{"netFn":6,"command":1,"data":[1,256]}""" },
+        { "unknown param", "sessions.list", """{"nope":1}""" },
+        { "timeoutMs out of range", "bmc.getDeviceId", """{"timeoutMs":0}""" },
+        { "params array, known method", "sessions.list", "[1]" },
+        { "params array, unknown method", "no.such", "[1]" },
+        { "params scalar", "sessions.list", "5" },
+        { "params string", "sessions.list", "\"x\"" },
+        { "params null", "sessions.list", "null" },
+        { "empty params", "sessions.list", "{}" },
+        { "unknown method", "no.such", null },
+        { "empty method", "", null },
+        { "sessions.close", "sessions.close", null },
+        { "discover", "rpc.discover", null },
+        { "completion code", "ipmi.requestResponse", """{"netFn":6,"command":88}""" },
+        { "authentication failure", "ipmi.requestResponse", """{"netFn":52,"command":1}""" },
+        { "unexpected exception", "ipmi.requestResponse", """{"netFn":50,"command":1}""" },
+        { "timeoutMs expires", "ipmi.requestResponse", """{"netFn":48,"command":1,"timeoutMs":50}""" },
+        { "string that looks like a date stays a string", "systemInfo.set", """{"values":{"hostName":"2020-01-01T00:00:00"},"x":"2020-01-01"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Outcome_equals_what_the_server_answers(string why, string method, string? paramsJson)
+    {
+        _ = why;
+        var parameters = paramsJson is null ? null : JToken.Parse(paramsJson, new JsonLoadSettings());
+
+        await using var server = Start(Transport());
+        var request = new JObject { ["jsonrpc"] = "2.0", ["id"] = 7, ["method"] = method };
+        if (parameters is not null)
+        {
+            request["params"] = parameters.DeepClone();
+        }
+
+        await server.SendAsync(request);
+        var expected = await server.ReadAsync();
+
+        var transport = Transport();
+        var context = new HostContext([transport], DefaultTargets(), OpenRpcDocument.LoadEmbedded(), NullLoggerFactory.Instance);
+        DirectCall.Outcome outcome;
+        await using (context)
+        {
+            using var deadline = new CancellationTokenSource(DefaultWait);
+            outcome = await DirectCall.InvokeAsync(context, method, parameters, deadline.Token);
+        }
+
+        if (expected["error"] is JObject error)
+        {
+            Assert.Null(outcome.Result);
+            Assert.NotNull(outcome.Error);
+            AssertSame(error, outcome.Error!.ToJson());
+        }
+        else
+        {
+            Assert.Null(outcome.Error);
+            AssertSame(expected["result"]!, outcome.Result!);
+        }
+
+        Assert.True(transport.Disposed, "the caller's HostContext disposal reaches the transport");
+    }
+
+    [Fact]
+    public async Task Sessions_opened_by_the_call_are_left_to_the_host_context_which_closes_them()
+    {
+        var transport = Transport();
+        var context = new HostContext([transport], DefaultTargets(), OpenRpcDocument.LoadEmbedded(), NullLoggerFactory.Instance);
+        var outcome = await DirectCall.InvokeAsync(context, "bmc.getDeviceId", null, CancellationToken.None);
+        Assert.Null(outcome.Error);
+        Assert.Equal(1, transport.Opened);
+        Assert.Single(context.Pool.List());
+        await context.DisposeAsync();
+        Assert.Empty(context.Pool.List());
+        Assert.True(transport.Disposed);
+    }
+
+    private static void AssertSame(JToken expected, JToken actual) =>
+        Assert.True(JToken.DeepEquals(expected, actual), $"server: {expected.ToString(Formatting.None)}\ncall:   {actual.ToString(Formatting.None)}");
+
+    private static TargetResolver DefaultTargets() => new(new Dictionary<string, JObject>
+    {
+        [TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
+    });
+
+    /// <summary>Answers by NetFn so one transport serves every case: errors, a request that never ends, Get Device ID.</summary>
+    private static FakeTransport Transport() => new()
+    {
+        Responder = async (request, ct) =>
+        {
+            switch (request.NetFn, request.Command)
+            {
+                case (0x06, 0x58):
+                    return new IpmiResponse(0xC1, new byte[] { 0xAA });
+                case (0x30, _):
+                    await Task.Delay(Timeout.Infinite, ct);
+                    break;
+                case (0x32, _):
+                    throw new InvalidOperationException("internal detail 1234");
+                case (0x34, _):
+                    throw new IpmiAuthenticationException("lanplus", "RAKP 2 HMAC did not verify");
+            }
+
+            return DeviceIdResponse();
+        },
+    };
+}
