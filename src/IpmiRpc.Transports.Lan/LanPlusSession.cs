@@ -19,7 +19,7 @@ namespace IpmiRpc.Transports.Lan;
 internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 {
     private const string TransportName = IpmiTarget.LanPlus;
-    private const int MaxMessageLength = IpmiLanMessage.RequestOverhead + IpmiRequest.MaxDataLength;
+    private const int MaxMessageLength = IpmiLanMessage.BridgedRequestOverhead + IpmiRequest.MaxDataLength;
 
     private readonly LanSocket _socket;
     private readonly IpmiTarget _target;
@@ -211,17 +211,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             throw new TransportUnavailableException(TransportName, "The RMCP+ session is closed", "Open a new session");
         }
 
-        if (request.ResponderAddress != IpmiRequest.BmcAddress || request.Channel is not null)
-        {
-            throw new IpmiNotSupportedException("Bridged requests (responder address other than 20h, or a channel) are not supported on lanplus yet");
-        }
-
         if (request.Data.Length > IpmiRequest.MaxDataLength)
         {
             throw new IpmiNotSupportedException($"Request data of {request.Data.Length} bytes exceeds {IpmiRequest.MaxDataLength}");
         }
 
-        return SendCoreAsync(request, _target.TimeoutMs, _target.Retries, cancellationToken);
+        // As the openipmi transport: another responder address or any channel means bridging, channel 0 (IPMB) unless named.
+        byte? bridgeChannel = request.ResponderAddress != IpmiRequest.BmcAddress || request.Channel is not null
+            ? SendMessage.ChannelByte(request.Channel ?? 0)
+            : null;
+        return SendCoreAsync(request, _target.TimeoutMs, _target.Retries, cancellationToken, bridgeChannel);
     }
 
     /// <summary>Sends a harmless request (Get Device ID) so the BMC does not expire an idle session.</summary>
@@ -284,6 +283,12 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 pending = _slots[response.RqSeq];
             }
 
+            if (pending is not null && pending.Bridged && response.NetFn == (SendMessage.NetFn | 1) && response.Command == SendMessage.Command)
+            {
+                OnSendMessageResponse(pending, message, response);
+                return;
+            }
+
             if (pending is null || response.NetFn != (pending.NetFn | 1) || response.Command != pending.Command)
             {
                 // A late answer to a retransmitted request that was already answered, or a stranger's.
@@ -296,6 +301,45 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The BMC's answer to the Send Message carrying a bridged request (IPMI v2.0 §6.13). A completion code other
+    /// than 00h (e.g. 83h, nobody acknowledged the target address) is the bridged request's answer, as ipmitool
+    /// reports it. Otherwise the target's answer is either embedded after the completion code, or follows as a
+    /// message of its own with the same rqSeq (ipmi_sim), which the normal match in <see cref="OnDatagram"/> takes.
+    /// </summary>
+    private void OnSendMessageResponse(Pending pending, ReadOnlySpan<byte> message, LanResponse response)
+    {
+        if (response.CompletionCode != 0)
+        {
+            pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray()));
+            return;
+        }
+
+        if (response.DataLength == 0)
+        {
+            pending.Forwarded = true;
+            return;
+        }
+
+        // The integrity check passed, so a bad embedded message is the BMC's own doing: report it, do not wait for more.
+        var embedded = message.Slice(response.DataOffset, response.DataLength);
+        try
+        {
+            var inner = IpmiLanMessage.DecodeResponse(embedded);
+            if (inner.NetFn != (pending.NetFn | 1) || inner.Command != pending.Command)
+            {
+                throw new IpmiDecodeException(
+                    $"Send Message response embeds NetFn 0x{inner.NetFn:X2} command 0x{inner.Command:X2}, not the answer to NetFn 0x{pending.NetFn:X2} command 0x{pending.Command:X2}");
+            }
+
+            pending.Completion.TrySetResult(new IpmiResponse(inner.CompletionCode, embedded.Slice(inner.DataOffset, inner.DataLength).ToArray()));
+        }
+        catch (IpmiDecodeException ex)
+        {
+            pending.Completion.TrySetException(ex);
         }
     }
 
@@ -402,18 +446,20 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
     }
 
-    private async Task<IpmiResponse> SendCoreAsync(IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken)
+    private async Task<IpmiResponse> SendCoreAsync(IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken, byte? bridgeChannel = null)
     {
         var security = _security ?? throw new TransportUnavailableException(TransportName, "The RMCP+ session is not established", "Open a new session");
         await _slotGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var pending = new Pending(request.NetFn, request.Command);
+        var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null);
         var rqSeq = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
         var datagram = ArrayPool<byte>.Shared.Rent(SessionSecurity.MaxSealedLength(MaxMessageLength));
         try
         {
             Interlocked.Increment(ref _requests);
-            var messageLength = IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
+            var messageLength = bridgeChannel is { } channelByte
+                ? IpmiLanMessage.EncodeBridgedRequest(message, channelByte, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span)
+                : IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
             return await Retransmit.RunAsync(
                 _ =>
                 {
@@ -433,8 +479,17 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 timeoutMs,
                 retries,
                 () => Interlocked.Increment(ref _retransmits),
-                $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}",
+                bridgeChannel is null
+                    ? $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}"
+                    : $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2} bridged to channel {bridgeChannel & SendMessage.MaxChannel} address 0x{request.ResponderAddress:X2}",
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (IpmiTimeoutException ex) when (pending.Forwarded)
+        {
+            // The BMC accepted the Send Message, so the session is fine; it is the bridged target that stays silent.
+            Interlocked.Increment(ref _timeouts);
+            throw new IpmiTimeoutException(
+                ex.Message + $"; the BMC forwarded it but no answer came from address 0x{request.ResponderAddress:X2}", timeoutMs, retries);
         }
         catch (IpmiTimeoutException)
         {
@@ -504,10 +559,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         };
     }
 
-    private sealed class Pending(byte netFn, byte command)
+    private sealed class Pending(byte netFn, byte command, bool bridged)
     {
         public byte NetFn { get; } = netFn;
         public byte Command { get; } = command;
+
+        /// <summary>Sent inside Send Message: the BMC's answer to that comes first.</summary>
+        public bool Bridged { get; } = bridged;
+
+        /// <summary>The BMC said it forwarded the bridged request; its target's answer is still to come.</summary>
+        public volatile bool Forwarded;
 
         // Continuations run inline on the receive thread: the caller's next request is sealed and sent from there
         // without a thread-pool hop. Nothing in the chain blocks (the host moves to the pool before writing JSON).

@@ -1,4 +1,5 @@
 using IpmiRpc.Core;
+using IpmiRpc.Core.Commands.App;
 
 namespace IpmiRpc.Transports.Lan.Wire;
 
@@ -13,6 +14,9 @@ internal static class IpmiLanMessage
 
     public const int RequestOverhead = 7;
 
+    /// <summary>Send Message's own framing, its channel byte, then the inner IPMB message's framing.</summary>
+    public const int BridgedRequestOverhead = RequestOverhead + 1 + RequestOverhead;
+
     /// <summary>rsAddr(1)+netFn(1)+chk1(1)+rqAddr(1)+rqSeq(1)+cmd(1)+cc(1)+chk2(1).</summary>
     public const int MinResponseLength = 8;
 
@@ -26,6 +30,37 @@ internal static class IpmiLanMessage
         destination[5] = command;
         data.CopyTo(destination[6..]);
         var end = 6 + data.Length;
+        destination[end] = Checksum(destination[3..end]);
+        return end + 1;
+    }
+
+    /// <summary>
+    /// A request for another controller, wrapped in Send Message to the BMC with tracking (IPMI v2.0 §6.13, §22.7):
+    /// the inner IPMB message names the BMC (20h) as requester, as pyghmi and FreeIPMI do, so the target answers the
+    /// BMC and the BMC routes the answer back to this session. The inner rqSeq equals the outer one: BMCs that send
+    /// the answer as a separate message keep it, which is how the answer finds its request.
+    /// </summary>
+    public static int EncodeBridgedRequest(
+        Span<byte> destination, byte channelByte, byte rsAddr, byte netFn, byte rsLun, byte rqSeq, byte command, ReadOnlySpan<byte> data)
+    {
+        destination[0] = IpmiRequest.BmcAddress;
+        destination[1] = (byte)(SendMessage.NetFn << 2);
+        destination[2] = Checksum(destination[..2]);
+        destination[3] = ConsoleAddress;
+        destination[4] = (byte)((rqSeq & 0x3F) << 2);
+        destination[5] = SendMessage.Command;
+        destination[6] = channelByte;
+        var inner = destination[7..];
+        inner[0] = rsAddr;
+        inner[1] = (byte)((netFn << 2) | (rsLun & 0x03));
+        inner[2] = Checksum(inner[..2]);
+        inner[3] = IpmiRequest.BmcAddress;
+        inner[4] = (byte)((rqSeq & 0x3F) << 2);
+        inner[5] = command;
+        data.CopyTo(inner[6..]);
+        var innerEnd = 6 + data.Length;
+        inner[innerEnd] = Checksum(inner[3..innerEnd]);
+        var end = 7 + innerEnd + 1;
         destination[end] = Checksum(destination[3..end]);
         return end + 1;
     }
