@@ -138,9 +138,9 @@ public static class Program
             {
                 try
                 {
-                    paramsToken = ParseParams(rawParams);
+                    paramsToken = GuardedMessageHandler.ParseText(rawParams);
                 }
-                catch (JsonException)
+                catch (GuardedMessageHandler.ParseFailure)
                 {
                     return await WriteErrorAsync(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "params", "--params is not valid JSON"), 2).ConfigureAwait(false);
                 }
@@ -191,19 +191,6 @@ public static class Program
             return 0;
         });
         return command;
-    }
-
-    /// <summary>--params parsed like a request body on stdin: strings stay strings (no date guessing), depth ≤ 64.</summary>
-    private static JToken ParseParams(string text)
-    {
-        using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
-        var token = JToken.ReadFrom(reader);
-        while (reader.Read())
-        {
-            // Like JToken.Parse: the reader throws on anything but a comment after the value.
-        }
-
-        return token;
     }
 
     private static async Task<int> WriteErrorAsync(RpcError error, int exitCode)

@@ -347,6 +347,16 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             text = text[1..];
         }
 
+        return ParseText(text);
+    }
+
+    /// <summary>
+    /// The one JSON reading rule for requests (also <c>ipmirpc call --params</c>): strings stay strings (no date
+    /// guessing), comments ignored, duplicate names refused, depth ≤ 64, nothing but comments after the value.
+    /// Throws <see cref="ParseFailure"/> carrying the JSON-RPC error.
+    /// </summary>
+    internal static JToken ParseText(string text)
+    {
         using var reader = new JsonTextReader(new StringReader(text))
         {
             MaxDepth = 64,
@@ -419,7 +429,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     private sealed record Pending(JToken? ClientId, string Method, Batch? Batch, bool IsNotification);
 
-    private sealed class ParseFailure(RpcError error) : Exception(error.Message)
+    internal sealed class ParseFailure(RpcError error) : Exception(error.Message)
     {
         public RpcError Error { get; } = error;
     }

@@ -94,26 +94,29 @@ public sealed class OpenRpcDocument
             return Assembled();
         }
 
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var param in file["params"] as JArray ?? [])
-        {
-            JToken? descriptor = param;
-            if (param["$ref"] is { } reference)
-            {
-                descriptor = Resolve(_baseDocument!.Value, (string)reference!);
-                if (descriptor is null)
-                {
-                    return Assembled();
-                }
-            }
+        var names = ParamNamesOf(file, _baseDocument!.Value, out var allResolved);
+        return allResolved ? names : Assembled();
+    }
 
-            if ((string?)descriptor["name"] is { } paramName)
+    /// <summary>The names of a method's params, following <c>$ref</c>s into <paramref name="refRoot"/>.</summary>
+    private static HashSet<string> ParamNamesOf(JObject method, JObject refRoot, out bool allResolved)
+    {
+        allResolved = true;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var param in method["params"] as JArray ?? [])
+        {
+            var descriptor = param["$ref"] is { } reference ? Resolve(refRoot, (string)reference!) : param;
+            if (descriptor is null)
             {
-                result.Add(paramName);
+                allResolved = false;
+            }
+            else if ((string?)descriptor["name"] is { } paramName)
+            {
+                names.Add(paramName);
             }
         }
 
-        return result;
+        return names;
     }
 
     private static Assembled Assemble(JObject baseDocument, IEnumerable<JObject> methods)
@@ -125,17 +128,7 @@ public sealed class OpenRpcDocument
         foreach (var method in sorted)
         {
             var name = (string?)method["name"] ?? throw new InvalidDataException("A method file has no name");
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var param in method["params"] as JArray ?? [])
-            {
-                var descriptor = param["$ref"] is { } reference ? Resolve(document, (string)reference!) : param;
-                if ((string?)descriptor?["name"] is { } paramName)
-                {
-                    names.Add(paramName);
-                }
-            }
-
-            paramNames[name] = names;
+            paramNames[name] = ParamNamesOf(method, document, out _);
         }
 
         return new Assembled(document, paramNames);

@@ -20,19 +20,8 @@ internal static class IpmiLanMessage
     /// <summary>rsAddr(1)+netFn(1)+chk1(1)+rqAddr(1)+rqSeq(1)+cmd(1)+cc(1)+chk2(1).</summary>
     public const int MinResponseLength = 8;
 
-    public static int EncodeRequest(Span<byte> destination, byte rsAddr, byte netFn, byte rsLun, byte rqSeq, byte command, ReadOnlySpan<byte> data)
-    {
-        destination[0] = rsAddr;
-        destination[1] = (byte)((netFn << 2) | (rsLun & 0x03));
-        destination[2] = Checksum(destination[..2]);
-        destination[3] = ConsoleAddress;
-        destination[4] = (byte)((rqSeq & 0x3F) << 2);
-        destination[5] = command;
-        data.CopyTo(destination[6..]);
-        var end = 6 + data.Length;
-        destination[end] = Checksum(destination[3..end]);
-        return end + 1;
-    }
+    public static int EncodeRequest(Span<byte> destination, byte rsAddr, byte netFn, byte rsLun, byte rqSeq, byte command, ReadOnlySpan<byte> data) =>
+        Encode(destination, rsAddr, netFn, rsLun, ConsoleAddress, rqSeq, command, data);
 
     /// <summary>
     /// A request for another controller, wrapped in Send Message to the BMC with tracking (IPMI v2.0 §6.13, §22.7):
@@ -43,24 +32,22 @@ internal static class IpmiLanMessage
     public static int EncodeBridgedRequest(
         Span<byte> destination, byte channelByte, byte rsAddr, byte netFn, byte rsLun, byte rqSeq, byte command, ReadOnlySpan<byte> data)
     {
-        destination[0] = IpmiRequest.BmcAddress;
-        destination[1] = (byte)(SendMessage.NetFn << 2);
+        Span<byte> sendMessageData = stackalloc byte[1 + RequestOverhead + data.Length];
+        sendMessageData[0] = channelByte;
+        var innerLength = Encode(sendMessageData[1..], rsAddr, netFn, rsLun, IpmiRequest.BmcAddress, rqSeq, command, data);
+        return Encode(destination, IpmiRequest.BmcAddress, SendMessage.NetFn, 0, ConsoleAddress, rqSeq, SendMessage.Command, sendMessageData[..(1 + innerLength)]);
+    }
+
+    private static int Encode(Span<byte> destination, byte rsAddr, byte netFn, byte rsLun, byte rqAddr, byte rqSeq, byte command, ReadOnlySpan<byte> data)
+    {
+        destination[0] = rsAddr;
+        destination[1] = (byte)((netFn << 2) | (rsLun & 0x03));
         destination[2] = Checksum(destination[..2]);
-        destination[3] = ConsoleAddress;
+        destination[3] = rqAddr;
         destination[4] = (byte)((rqSeq & 0x3F) << 2);
-        destination[5] = SendMessage.Command;
-        destination[6] = channelByte;
-        var inner = destination[7..];
-        inner[0] = rsAddr;
-        inner[1] = (byte)((netFn << 2) | (rsLun & 0x03));
-        inner[2] = Checksum(inner[..2]);
-        inner[3] = IpmiRequest.BmcAddress;
-        inner[4] = (byte)((rqSeq & 0x3F) << 2);
-        inner[5] = command;
-        data.CopyTo(inner[6..]);
-        var innerEnd = 6 + data.Length;
-        inner[innerEnd] = Checksum(inner[3..innerEnd]);
-        var end = 7 + innerEnd + 1;
+        destination[5] = command;
+        data.CopyTo(destination[6..]);
+        var end = 6 + data.Length;
         destination[end] = Checksum(destination[3..end]);
         return end + 1;
     }
