@@ -184,10 +184,18 @@ public static class Program
 
     private static Command CreateSchema()
     {
-        var command = new Command("schema", "Print the OpenRPC document (the same as rpc.discover).");
-        command.SetAction(async (_, _) =>
+        var write = new Option<string?>("--write") { Description = "Write the schema/ tree (openrpc.base.json + methods/<method>.json) into this directory instead." };
+        var command = new Command("schema", "Print the OpenRPC document (the same as rpc.discover), generated from the method declarations.");
+        command.Options.Add(write);
+        command.SetAction(async (parse, _) =>
         {
-            await WriteAsync(Console.OpenStandardOutput(), OpenRpcDocument.LoadEmbedded().Document).ConfigureAwait(false);
+            if (parse.GetValue(write) is { } directory)
+            {
+                OpenRpcDocument.Write(directory);
+                return 0;
+            }
+
+            await WriteAsync(Console.OpenStandardOutput(), OpenRpcDocument.Generated.Document).ConfigureAwait(false);
             return 0;
         });
         return command;

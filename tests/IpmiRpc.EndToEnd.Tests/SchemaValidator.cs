@@ -14,7 +14,7 @@ namespace IpmiRpc.EndToEnd.Tests;
 /// </summary>
 public static class SchemaValidator
 {
-    private static readonly Lazy<JObject> Document = new(() => OpenRpcDocument.LoadEmbedded().Document);
+    private static readonly Lazy<JObject> Document = new(() => OpenRpcDocument.Generated.Document);
     private static readonly ConcurrentDictionary<string, JsonSchema> Cache = new(StringComparer.Ordinal);
 
     /// <summary>Asserts <paramref name="response"/> (a whole response object) is valid for <paramref name="method"/>.</summary>

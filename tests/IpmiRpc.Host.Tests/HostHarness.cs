@@ -32,7 +32,7 @@ internal sealed class HostHarness : IAsyncDisposable
         {
             [TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
         });
-        Context = new HostContext([transport], resolver, OpenRpcDocument.LoadEmbedded(), NullLoggerFactory.Instance);
+        Context = new HostContext([transport], resolver, OpenRpcDocument.Generated, NullLoggerFactory.Instance);
         Run = Task.Run(async () =>
         {
             var exitCode = await new RpcServer(Context, options).RunAsync(_input.Reader.AsStream(), _output.Writer.AsStream());

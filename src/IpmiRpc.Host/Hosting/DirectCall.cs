@@ -1,4 +1,5 @@
 using IpmiRpc.Host.Methods;
+using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Protocol;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
@@ -30,8 +31,7 @@ internal static class DirectCall
             return Fail(RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "params", "must be an object or an array"));
         }
 
-        var table = MethodRegistry.RegisterAll(new MethodTable());
-        if (!table.All.TryGetValue(method, out var handler))
+        if (!MethodCatalog.TryGet(method, out var declaration))
         {
             return Fail(RpcError.Invalid(JsonRpcErrorCodes.MethodNotFound, "method", $"no method named '{method}'"));
         }
@@ -41,7 +41,7 @@ internal static class DirectCall
         object? result;
         try
         {
-            result = await new MethodEndpoint(method, handler, host).InvokeAsync(parameters, cancellationToken).ConfigureAwait(false);
+            result = await new MethodEndpoint(declaration, host).InvokeAsync(parameters, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

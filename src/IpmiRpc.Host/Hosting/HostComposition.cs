@@ -41,5 +41,5 @@ public static class HostComposition
     }
 
     public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory) =>
-        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.LoadEmbedded(), loggerFactory);
+        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory);
 }

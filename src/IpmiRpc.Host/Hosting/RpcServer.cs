@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
 using IpmiRpc.Host.Methods;
+using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Protocol;
 using Microsoft.Extensions.Logging;
 using StreamJsonRpc;
@@ -9,7 +10,7 @@ namespace IpmiRpc.Host.Hosting;
 
 /// <summary>
 /// One JSON-RPC connection over a pair of streams (stdin/stdout in production, in-memory in tests): the reader and
-/// guard in front, StreamJsonRpc dispatching the methods of <see cref="MethodRegistry"/>, one serialized writer.
+/// guard in front, StreamJsonRpc dispatching the methods of <see cref="MethodCatalog"/>, one serialized writer.
 /// </summary>
 public sealed class RpcServer(HostContext host, ServerOptions? options = null)
 {
@@ -37,17 +38,16 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         var serializer = RpcSerializer.Create();
         using var writer = new MessageWriter(output);
         using var formatter = new JsonMessageFormatter();
-        var table = MethodRegistry.RegisterAll(new MethodTable());
-        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, table.Contains);
+        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, MethodCatalog.All.ContainsKey);
         using var rpc = new IpmiJsonRpc(handler, new ErrorMapper(serializer, _logger));
         rpc.TraceSource = new TraceSource("StreamJsonRpc", _logger.IsEnabled(LogLevel.Trace) ? SourceLevels.Warning : SourceLevels.Off);
         rpc.TraceSource.Listeners.Clear();
         rpc.TraceSource.Listeners.Add(new LoggerTraceListener(_logger));
 
         var invoke = typeof(MethodEndpoint).GetMethod(nameof(MethodEndpoint.InvokeAsync))!;
-        foreach (var (name, method) in table.All)
+        foreach (var declaration in MethodCatalog.All.Values)
         {
-            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(name, method, host), new JsonRpcMethodAttribute(name) { UseSingleObjectParameterDeserialization = true });
+            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(declaration, host), new JsonRpcMethodAttribute(declaration.Name) { UseSingleObjectParameterDeserialization = true });
         }
 
         rpc.StartListening();

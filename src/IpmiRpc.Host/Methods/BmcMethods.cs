@@ -1,11 +1,14 @@
 using IpmiRpc.Core.Commands.App;
+using IpmiRpc.Host.Methods.Declarations;
 
 namespace IpmiRpc.Host.Methods;
 
 /// <summary>Decoded BMC-level commands.</summary>
 public static class BmcMethods
 {
-    public static async Task<object?> GetDeviceIdAsync(RpcCall call)
+    [RpcMethod("bmc.getDeviceId", "Get Device ID (IPMI v2.0 §20.1), decoded.", ResultName = "deviceId", FanOut = true,
+        Ansible = "ipmi_bmc_info", AnsibleGather = "device", PowerShell = "Get-IpmiDeviceId", PowerShellAliases = ["Get-IPMIDevice"])]
+    public static async Task<GetDeviceIdResponse> GetDeviceIdAsync(RpcCall call)
     {
         var response = await call.Send(GetDeviceId.CreateRequest(), call.CancellationToken).ConfigureAwait(false);
         response.EnsureSuccess(GetDeviceId.NetFn, GetDeviceId.Command);

@@ -1,6 +1,7 @@
-using IpmiRpc.Core;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using IpmiRpc.Core.Lan;
-using IpmiRpc.Host.Protocol;
+using IpmiRpc.Host.Methods.Declarations;
 using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.Host.Methods;
@@ -8,41 +9,73 @@ namespace IpmiRpc.Host.Methods;
 /// <summary><c>lan.getConfiguration</c> and <c>lan.setConfiguration</c> (IPMI v2.0 §23.1–23.2).</summary>
 public static class LanMethods
 {
-    public static async Task<object?> GetConfigurationAsync(RpcCall call)
-    {
-        var channel = call.Params.OptionalByte("channel", 0, 15);
-        return await LanConfigurationService.GetAsync(call.Send, channel, call.CancellationToken).ConfigureAwait(false);
-    }
+    private const string ChannelDescription = "LAN channel (0-15). Default: the first channel in 1-11 whose medium is 802.3 LAN (Get Channel Info).";
 
-    public static async Task<object?> SetConfigurationAsync(RpcCall call)
-    {
-        var p = call.Params;
-        var channel = p.OptionalByte("channel", 0, 15);
-        var dryRun = p.OptionalBool("dryRun") ?? false;
+    [RpcMethod("lan.getConfiguration", "Reads the BMC's LAN configuration (Get LAN Configuration Parameters, IPMI v2.0 §23.2): every parameter ipmitool's `lan print` shows, plus IPv6 where the BMC answers. A parameter the BMC does not support is null.",
+        ResultName = "configuration", FanOut = true, Ansible = "ipmi_bmc_info", AnsibleGather = "lan",
+        PowerShell = "Get-IpmiLanConfiguration", PowerShellAliases = ["Get-IPMILANConfig"])]
+    public static Task<LanConfiguration> GetConfigurationAsync(RpcCall call, LanGetParams p) =>
+        LanConfigurationService.GetAsync(call.Send, p.Channel, call.CancellationToken);
 
+    [RpcMethod("lan.setConfiguration", "Changes the BMC's IP address, address source, subnet mask, default gateway and VLAN (Set LAN Configuration Parameters, IPMI v2.0 §23.1) inside the set-in-progress protocol (set in progress, write, commit, set complete; rolled back on failure). Only values that differ are written.",
+        Mutating = true, Ansible = "ipmi_lan", PowerShell = "Set-IpmiLanConfiguration", ConfirmImpact = "High")]
+    public static Task<LanSetResult> SetConfigurationAsync(RpcCall call, LanSetParams p)
+    {
         // An explicit "vlanId": null disables tagging like 0 does; an absent vlanId leaves it alone.
-        var vlanId = p.OptionalInt("vlanId", 0, 4094);
-        if (vlanId is null && p.Values.TryGetValue("vlanId", StringComparison.Ordinal, out var vlanToken) && vlanToken.Type == JTokenType.Null)
+        var vlanId = p.VlanId;
+        if (vlanId is null && call.Params.Values.TryGetValue("vlanId", StringComparison.Ordinal, out var vlanToken) && vlanToken.Type == JTokenType.Null)
         {
             vlanId = 0;
         }
 
         var change = new LanConfigurationChange(
-            IpAddress: p.OptionalString("ipAddress", 64),
-            IpAddressSource: p.OptionalChoice("ipAddressSource", "static", "dhcp"),
-            SubnetMask: p.OptionalString("subnetMask", 64),
-            DefaultGatewayIp: p.OptionalString("defaultGatewayIp", 64),
-            DefaultGatewayMac: p.OptionalString("defaultGatewayMac", 64),
+            IpAddress: p.IpAddress,
+            IpAddressSource: p.IpAddressSource is { } source ? EnumNames.Of(typeof(IpAddressSourceChoice)).First(n => n.Value.Equals(source)).Name : null,
+            SubnetMask: p.SubnetMask,
+            DefaultGatewayIp: p.DefaultGatewayIp,
+            DefaultGatewayMac: p.DefaultGatewayMac,
             VlanId: vlanId,
-            VlanPriority: p.OptionalInt("vlanPriority", 0, 7));
+            VlanPriority: p.VlanPriority);
+        return LanConfigurationService.SetAsync(call.Send, p.Channel, change, call.DryRun, call.CancellationToken);
+    }
 
-        try
-        {
-            return await LanConfigurationService.SetAsync(call.Send, channel, change, dryRun, call.CancellationToken).ConfigureAwait(false);
-        }
-        catch (IpmiInvalidArgumentException ex)
-        {
-            throw new RpcParamException(ex.Field, ex.Reason);
-        }
+    public sealed record LanGetParams
+    {
+        [Description(ChannelDescription), Range(0, 15)]
+        public byte? Channel { get; init; }
+    }
+
+    public sealed record LanSetParams
+    {
+        [Description(ChannelDescription), Range(0, 15)]
+        public byte? Channel { get; init; }
+
+        [Description("IPv4 address, a.b.c.d."), MaxLength(64)]
+        public string? IpAddress { get; init; }
+
+        [Description("static or dhcp.")]
+        public IpAddressSourceChoice? IpAddressSource { get; init; }
+
+        [Description("IPv4 subnet mask with contiguous ones."), MaxLength(64)]
+        public string? SubnetMask { get; init; }
+
+        [Description("IPv4 address of the default gateway."), MaxLength(64)]
+        public string? DefaultGatewayIp { get; init; }
+
+        [Description("aa:bb:cc:dd:ee:ff (or with '-')."), MaxLength(64)]
+        public string? DefaultGatewayMac { get; init; }
+
+        [Description("1-4094 enables 802.1q tagging with that ID; 0 or null disables it; absent leaves it."), Range(0, 4094)]
+        public int? VlanId { get; init; }
+
+        [Description("802.1q priority."), Range(0, 7)]
+        public int? VlanPriority { get; init; }
+    }
+
+    /// <summary>How the BMC gets its IPv4 address, as a caller may set it.</summary>
+    public enum IpAddressSourceChoice
+    {
+        Static,
+        Dhcp,
     }
 }

@@ -1,19 +1,20 @@
 using IpmiRpc.Core;
 using IpmiRpc.Host.Hosting;
+using IpmiRpc.Host.Methods.Declarations;
 using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.Host.Methods;
 
 /// <summary>
 /// The object StreamJsonRpc invokes for one method name. Params arrive as one JSON object (so binding never fails
-/// inside StreamJsonRpc with its own error data); unknown param names are refused against the method's schema; the
-/// common <c>timeoutMs</c> becomes a deadline whose expiry is reported as -32004.
+/// inside StreamJsonRpc with its own error data) and are bound by the method's declaration (unknown names refused);
+/// the common <c>timeoutMs</c> becomes a deadline whose expiry is reported as -32004, <c>dryRun</c> reaches the call.
 /// </summary>
-internal sealed class MethodEndpoint(string name, RpcHandler handler, HostContext host)
+internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host)
 {
     public const int MaxTimeoutMs = 3_600_000;
 
-    public string Name { get; } = name;
+    public string Name => declaration.Name;
 
     public async Task<object?> InvokeAsync(JToken? @params = null, CancellationToken cancellationToken = default)
     {
@@ -24,28 +25,18 @@ internal sealed class MethodEndpoint(string name, RpcHandler handler, HostContex
             _ => throw new Protocol.RpcParamException("params", "must be an object of named parameters"),
         };
         var reader = new ParamReader(values);
-        if (host.Schema.ParamNames(Name) is { } allowed)
-        {
-            foreach (var property in values.Properties())
-            {
-                if (!allowed.Contains(property.Name))
-                {
-                    throw new Protocol.RpcParamException(property.Name, "unknown parameter");
-                }
-            }
-        }
-
-        var timeoutMs = reader.OptionalInt("timeoutMs", 1, MaxTimeoutMs);
+        var timeoutMs = reader.OptionalInt(MethodDeclaration.TimeoutParam, 1, MaxTimeoutMs);
+        var dryRun = declaration.Attribute.Mutating && (reader.OptionalBool(MethodDeclaration.DryRunParam) ?? false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeoutMs is { } ms)
         {
             deadline.CancelAfter(ms);
         }
 
-        var call = new RpcCall(Name, reader, host, deadline.Token);
+        var call = new RpcCall(Name, reader, host, deadline.Token) { DryRun = dryRun };
         try
         {
-            return await handler(call).ConfigureAwait(false);
+            return await declaration.InvokeAsync(call, values).ConfigureAwait(false);
         }
         catch (Exception ex) when (timeoutMs is not null && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
                                    && ex is OperationCanceledException or IpmiTimeoutException)

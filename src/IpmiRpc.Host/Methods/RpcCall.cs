@@ -23,6 +23,9 @@ public sealed class RpcCall
 
     public HostContext Host { get; }
 
+    /// <summary>The common <c>dryRun</c> param of a mutating method: plan and report, send no change.</summary>
+    public bool DryRun { get; init; }
+
     /// <summary>Cancelled by <c>$/cancelRequest</c> or when the request's <c>timeoutMs</c> runs out.</summary>
     public CancellationToken CancellationToken { get; }
 

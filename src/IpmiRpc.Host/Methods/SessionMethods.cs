@@ -1,21 +1,22 @@
+using System.ComponentModel;
 using IpmiRpc.Core.Sessions;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.Host.Methods.Declarations;
 
 namespace IpmiRpc.Host.Methods;
 
 /// <summary><c>sessions.list</c> / <c>sessions.close</c>: the session pool, without secrets or credential fingerprints.</summary>
 public static class SessionMethods
 {
-    public static Task<object?> ListAsync(RpcCall call)
-    {
-        var sessions = call.Host.Pool.List().Select(ToDto).ToArray();
-        return Task.FromResult<object?>(sessions);
-    }
+    [RpcMethod("sessions.list", "The pooled sessions (no secrets).", ResultName = "sessions", TakesTarget = false)]
+    public static Task<SessionDto[]> ListAsync(RpcCall call) =>
+        Task.FromResult(call.Host.Pool.List().Select(ToDto).ToArray());
 
-    public static async Task<object?> CloseAsync(RpcCall call)
+    [RpcMethod("sessions.close", "Close pooled sessions (IPMI Close Session): those of one target, or all when no target is given.", ResultName = "closed")]
+    public static async Task<SessionsClosed> CloseAsync(RpcCall call)
     {
         Func<PooledSessionInfo, bool>? filter = null;
-        if (call.Params.Has("target"))
+        if (call.Params.Has(MethodDeclaration.TargetParam))
         {
             var identity = call.Target.Identity;
             filter = s => s.Identity == identity;
@@ -44,15 +45,15 @@ public static class SessionMethods
 public sealed record SessionDto(
     string Id,
     string Transport,
-    string Address,
+    [property: Description("lanplus host, openipmi device or cim computer name.")] string Address,
     int? Port,
     string Username,
     PrivilegeLevel Privilege,
-    int? CipherSuite,
+    [property: Description("As requested by the target; null = negotiated (see details).")] int? CipherSuite,
     DateTimeOffset OpenedAt,
     DateTimeOffset LastUsedAt,
     long RequestCount,
     int InFlight,
-    IReadOnlyDictionary<string, object?> Details);
+    [property: Description("Transport-specific, secret-free facts (e.g. BMC session id, cipher suite in use).")] IReadOnlyDictionary<string, object?> Details);
 
 public sealed record SessionsClosed(int Closed);

@@ -1,42 +1,30 @@
-using System.Collections.Concurrent;
-using System.Reflection;
+using IpmiRpc.Host.Methods.Declarations;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.Host.Schema;
 
 /// <summary>
-/// The OpenRPC document served by <c>rpc.discover</c> and <c>ipmirpc schema</c>, assembled from the embedded
-/// <c>schema/openrpc.base.json</c> plus one <c>schema/methods/&lt;method&gt;.json</c> per method (split so several
-/// people can add methods without editing one big file).
+/// The OpenRPC document served by <c>rpc.discover</c> and <c>ipmirpc schema</c>, generated from the method
+/// declarations (<see cref="MethodCatalog"/>) on top of the embedded base (info, common content descriptors, error
+/// objects and shared schemas). <c>ipmirpc schema --write DIR</c> writes the same document as the committed
+/// <c>schema/</c> tree (base + one file per method), and a test fails when the two differ.
 /// </summary>
-/// <remarks>
-/// The embedded document is assembled lazily: a one-shot <c>ipmirpc call</c> only needs one method's param names,
-/// which come from that method's file (plus the base file for <c>$ref</c>s), not from parsing every file at start.
-/// </remarks>
 public sealed class OpenRpcDocument
 {
-    private const string BaseResource = "schema/openrpc.base.json";
-    private const string MethodPrefix = "schema/methods/";
+    public const string BaseFileName = "openrpc.base.json";
+    public const string MethodsDirectory = "methods";
+    private const string TemplateResource = "IpmiRpc.Host.Schema.openrpc.template.json";
 
-    private readonly Lazy<Assembled> _assembled;
-    private readonly Assembly? _resources;
-    private readonly Lazy<JObject>? _baseDocument;
-    private readonly ConcurrentDictionary<string, IReadOnlySet<string>?> _perMethod = new(StringComparer.Ordinal);
+    private readonly Lazy<JObject> _document;
 
-    public OpenRpcDocument(JObject baseDocument, IEnumerable<JObject> methods)
-    {
-        var assembled = Assemble(baseDocument, methods);
-        _assembled = new Lazy<Assembled>(assembled);
-    }
+    private OpenRpcDocument(Func<JObject> build) => _document = new Lazy<JObject>(build);
 
-    private OpenRpcDocument(Assembly resources)
-    {
-        _resources = resources;
-        _baseDocument = new Lazy<JObject>(() => ReadObject(resources, BaseResource));
-        _assembled = new Lazy<Assembled>(() => Assemble(_baseDocument.Value, resources.GetManifestResourceNames()
-            .Where(n => n.StartsWith(MethodPrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-            .Select(n => ReadObject(resources, n))));
-    }
+    /// <summary>The document of this build's declarations (built on first use).</summary>
+    public static OpenRpcDocument Generated { get; } = new(Assemble);
+
+    /// <summary>The assembled document. Treat as read-only.</summary>
+    public JObject Document => _document.Value;
 
     /// <summary>Follows a local JSON pointer reference such as <c>#/components/contentDescriptors/target</c>.</summary>
     public static JToken? Resolve(JObject document, string reference)
@@ -55,96 +43,145 @@ public sealed class OpenRpcDocument
         return current;
     }
 
-    /// <summary>The assembled document. Treat as read-only.</summary>
-    public JObject Document => _assembled.Value.Document;
-
-    public IEnumerable<string> MethodNames => _assembled.Value.ParamNames.Keys;
-
-    /// <summary>The param names the schema declares for a method, or null when the schema does not describe it.</summary>
-    public IReadOnlySet<string>? ParamNames(string method)
+    /// <summary>The <c>schema/</c> tree: relative path → file text (two-space indented JSON, trailing newline).</summary>
+    public static IReadOnlyDictionary<string, string> Files()
     {
-        if (_resources is null || _assembled.IsValueCreated)
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            return _assembled.Value.ParamNames.TryGetValue(method, out var names) ? names : null;
+            [BaseFileName] = Text(Base()),
+        };
+        foreach (var declaration in MethodCatalog.All.Values)
+        {
+            files[MethodsDirectory + "/" + declaration.Name + ".json"] = Text(MethodObject(declaration));
         }
 
-        return _perMethod.GetOrAdd(method, FromMethodFile);
+        return files;
     }
 
-    /// <summary>Loads the document embedded in this assembly (parsed on first use).</summary>
-    public static OpenRpcDocument LoadEmbedded() => new(typeof(OpenRpcDocument).Assembly);
-
-    /// <summary>
-    /// One method's param names from its own file. Anything that file alone cannot answer exactly as the assembled
-    /// document would (no such file, a different name inside, a <c>$ref</c> outside the base file) falls back to it.
-    /// </summary>
-    private IReadOnlySet<string>? FromMethodFile(string method)
+    /// <summary>Writes <see cref="Files"/> under <paramref name="directory"/>, removing method files no declaration has.</summary>
+    public static void Write(string directory)
     {
-        IReadOnlySet<string>? Assembled() => _assembled.Value.ParamNames.TryGetValue(method, out var names) ? names : null;
-        var resource = MethodPrefix + method + ".json";
-        using var stream = _resources!.GetManifestResourceStream(resource);
-        if (stream is null)
+        var files = Files();
+        var methods = Path.Combine(directory, MethodsDirectory);
+        Directory.CreateDirectory(methods);
+        foreach (var stale in Directory.GetFiles(methods, "*.json"))
         {
-            return Assembled();
-        }
-
-        var file = Parse(stream, resource);
-        if (!string.Equals((string?)file["name"], method, StringComparison.Ordinal))
-        {
-            return Assembled();
-        }
-
-        var names = ParamNamesOf(file, _baseDocument!.Value, out var allResolved);
-        return allResolved ? names : Assembled();
-    }
-
-    /// <summary>The names of a method's params, following <c>$ref</c>s into <paramref name="refRoot"/>.</summary>
-    private static HashSet<string> ParamNamesOf(JObject method, JObject refRoot, out bool allResolved)
-    {
-        allResolved = true;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var param in method["params"] as JArray ?? [])
-        {
-            var descriptor = param["$ref"] is { } reference ? Resolve(refRoot, (string)reference!) : param;
-            if (descriptor is null)
+            if (!files.ContainsKey(MethodsDirectory + "/" + Path.GetFileName(stale)))
             {
-                allResolved = false;
-            }
-            else if ((string?)descriptor["name"] is { } paramName)
-            {
-                names.Add(paramName);
+                File.Delete(stale);
             }
         }
 
-        return names;
+        foreach (var (relative, text) in files)
+        {
+            File.WriteAllText(Path.Combine(directory, relative), text);
+        }
     }
 
-    private static Assembled Assemble(JObject baseDocument, IEnumerable<JObject> methods)
+    /// <summary>One OpenRPC Method Object from its declaration.</summary>
+    public static JObject MethodObject(MethodDeclaration declaration)
     {
-        var paramNames = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        var document = (JObject)baseDocument.DeepClone();
-        var sorted = methods.OrderBy(m => (string?)m["name"], StringComparer.Ordinal).ToArray();
-        document["methods"] = new JArray(sorted.Select(m => m.DeepClone()));
-        foreach (var method in sorted)
+        var attribute = declaration.Attribute;
+        var method = new JObject { ["name"] = declaration.Name, ["summary"] = attribute.Summary };
+        if (attribute.Description is { } description)
         {
-            var name = (string?)method["name"] ?? throw new InvalidDataException("A method file has no name");
-            paramNames[name] = ParamNamesOf(method, document, out _);
+            method["description"] = description;
         }
 
-        return new Assembled(document, paramNames);
+        method["paramStructure"] = "by-name";
+        var parameters = new JArray();
+        if (attribute.TakesTarget)
+        {
+            parameters.Add(Reference("contentDescriptors", MethodDeclaration.TargetParam));
+        }
+
+        parameters.Add(Reference("contentDescriptors", MethodDeclaration.TimeoutParam));
+        if (attribute.Mutating)
+        {
+            parameters.Add(Reference("contentDescriptors", MethodDeclaration.DryRunParam));
+        }
+
+        foreach (var member in declaration.Binder?.Members ?? [])
+        {
+            var descriptor = new JObject { ["name"] = member.Name };
+            if (member.Description is { } text)
+            {
+                descriptor["description"] = text;
+            }
+
+            descriptor["required"] = member.IsRequired;
+            descriptor["schema"] = JsonSchemaBuilder.ForParam(member);
+            parameters.Add(descriptor);
+        }
+
+        method["params"] = parameters;
+        method["result"] = new JObject { ["name"] = attribute.ResultName, ["schema"] = JsonSchemaBuilder.ForResult(declaration.ResultType) };
+        method["errors"] = new JArray(Errors(attribute).Select(e => Reference("errors", e)));
+        method["x-mutating"] = attribute.Mutating;
+        method["x-fanOut"] = attribute.FanOut;
+        if (attribute.Ansible is { } module)
+        {
+            var ansible = new JObject { ["module"] = module };
+            if (attribute.AnsibleGather is { } gather)
+            {
+                ansible["gather"] = gather;
+            }
+
+            method["x-ansible"] = ansible;
+        }
+
+        if (attribute.PowerShell is { } cmdlet)
+        {
+            var powershell = new JObject { ["cmdlet"] = cmdlet };
+            if (attribute.PowerShellAliases is { Length: > 0 } aliases)
+            {
+                powershell["aliases"] = new JArray(aliases);
+            }
+
+            if (attribute.ConfirmImpact is { } impact)
+            {
+                powershell["confirmImpact"] = impact;
+            }
+
+            method["x-powershell"] = powershell;
+        }
+
+        return method;
     }
 
-    private static JObject ReadObject(Assembly assembly, string name)
+    private static IEnumerable<string> Errors(RpcMethodAttribute attribute)
     {
-        using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidDataException($"Missing embedded resource {name}");
-        return Parse(stream, name);
+        yield return "InvalidParams";
+        if (!attribute.TakesTarget)
+        {
+            yield break;
+        }
+
+        foreach (var name in new[] { "CompletionCode", "TransportUnavailable", "AuthenticationFailed", "Timeout", "PermissionDenied", "InsecureConfiguration", "NotSupported", "MalformedResponse" })
+        {
+            yield return name;
+        }
     }
 
-    private static JObject Parse(Stream stream, string name)
+    private static JObject Reference(string section, string name) => new() { ["$ref"] = $"#/components/{section}/{name}" };
+
+    /// <summary>The base document (everything but the methods).</summary>
+    private static JObject Base()
     {
+        using var stream = typeof(OpenRpcDocument).Assembly.GetManifestResourceStream(TemplateResource)
+            ?? throw new InvalidDataException($"Missing embedded resource {TemplateResource}");
         using var reader = new StreamReader(stream);
-        return JToken.Parse(reader.ReadToEnd()) as JObject ?? throw new InvalidDataException($"{name} is not an object");
+        var document = JToken.Parse(reader.ReadToEnd()) as JObject ?? throw new InvalidDataException($"{TemplateResource} is not an object");
+        document["methods"] = new JArray();
+        return document;
     }
 
-    private sealed record Assembled(JObject Document, IReadOnlyDictionary<string, IReadOnlySet<string>> ParamNames);
+    private static JObject Assemble()
+    {
+        var document = Base();
+        document["methods"] = new JArray(MethodCatalog.All.Values.OrderBy(d => d.Name, StringComparer.Ordinal).Select(MethodObject));
+        return document;
+    }
+
+    private static string Text(JToken token) => token.ToString(Formatting.Indented) + "\n";
 }

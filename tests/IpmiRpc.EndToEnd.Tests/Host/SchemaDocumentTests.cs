@@ -1,4 +1,4 @@
-using IpmiRpc.Host.Methods;
+using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Schema;
 using Json.Schema;
 using Newtonsoft.Json.Linq;
@@ -8,12 +8,12 @@ namespace IpmiRpc.EndToEnd.Tests.Host;
 /// <summary>schema/ itself: every registered method is described, and every schema in it compiles and resolves.</summary>
 public sealed class SchemaDocumentTests
 {
-    private static readonly JObject Document = OpenRpcDocument.LoadEmbedded().Document;
+    private static readonly JObject Document = OpenRpcDocument.Generated.Document;
 
     [Fact]
     public void Every_registered_method_has_a_schema_file_and_every_schema_file_a_method()
     {
-        var registered = MethodRegistry.RegisterAll(new MethodTable()).All.Keys.Order(StringComparer.Ordinal);
+        var registered = MethodCatalog.All.Keys.Order(StringComparer.Ordinal);
         var described = Document["methods"]!.Select(m => (string)m["name"]!).Order(StringComparer.Ordinal);
         Assert.Equal(registered, described);
     }
@@ -51,7 +51,7 @@ public sealed class SchemaDocumentTests
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => SchemaValidator.AssertValid("ipmi.requestResponse", bad));
         var badError = JObject.Parse("""{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"Invalid params","data":{"stack":"at X.Y()"}}}""");
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => SchemaValidator.AssertValid("ipmi.requestResponse", badError));
-        var good = JObject.Parse("""{"jsonrpc":"2.0","id":1,"result":{"completionCode":0,"completionText":"ok","data":[1,2],"hex":"0102"}}""");
+        var good = JObject.Parse("""{"jsonrpc":"2.0","id":1,"result":{"completionCode":0,"completionText":"ok","data":[1,2],"hex":"0102","sent":true}}""");
         SchemaValidator.AssertValid("ipmi.requestResponse", good);
     }
 }

@@ -60,7 +60,7 @@ public sealed class DirectCallTests
         var expected = await server.ReadAsync();
 
         var transport = Transport();
-        var context = new HostContext([transport], DefaultTargets(), OpenRpcDocument.LoadEmbedded(), NullLoggerFactory.Instance);
+        var context = new HostContext([transport], DefaultTargets(), OpenRpcDocument.Generated, NullLoggerFactory.Instance);
         DirectCall.Outcome outcome;
         await using (context)
         {
@@ -87,7 +87,7 @@ public sealed class DirectCallTests
     public async Task Sessions_opened_by_the_call_are_left_to_the_host_context_which_closes_them()
     {
         var transport = Transport();
-        var context = new HostContext([transport], DefaultTargets(), OpenRpcDocument.LoadEmbedded(), NullLoggerFactory.Instance);
+        var context = new HostContext([transport], DefaultTargets(), OpenRpcDocument.Generated, NullLoggerFactory.Instance);
         var outcome = await DirectCall.InvokeAsync(context, "bmc.getDeviceId", null, CancellationToken.None);
         Assert.Null(outcome.Error);
         Assert.Equal(1, transport.Opened);

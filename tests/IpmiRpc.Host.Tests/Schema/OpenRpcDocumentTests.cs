@@ -1,53 +1,58 @@
-using IpmiRpc.Host.Methods;
+using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Schema;
 
 namespace IpmiRpc.Host.Tests.Schema;
 
-/// <summary>The embedded document is parsed lazily, per method for param checks; answers must not depend on that.</summary>
+/// <summary>
+/// schema/ is generated from the method declarations (<c>ipmirpc schema --write schema</c>); the committed tree must be
+/// exactly what this build generates, so the contract can never drift from the code.
+/// </summary>
 public sealed class OpenRpcDocumentTests
 {
     [Fact]
-    public void Param_names_read_from_one_method_file_equal_those_of_the_assembled_document()
+    public void The_committed_schema_tree_equals_the_generated_one()
     {
-        var assembled = OpenRpcDocument.LoadEmbedded();
-        _ = assembled.Document;
-        var table = MethodRegistry.RegisterAll(new MethodTable());
-        Assert.NotEmpty(table.All);
-        foreach (var method in table.All.Keys.Append("no.such").Append("../openrpc.base"))
+        var schemaDirectory = Path.Combine(RepositoryRoot(), "schema");
+        var generated = OpenRpcDocument.Files();
+        var committed = Directory.GetFiles(schemaDirectory, "*.json", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(schemaDirectory, f).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
+
+        var missing = generated.Keys.Except(committed.Keys).ToArray();
+        var stale = committed.Keys.Except(generated.Keys).ToArray();
+        var differing = generated.Keys.Intersect(committed.Keys).Where(k => generated[k] != committed[k]).ToArray();
+        Assert.True(missing.Length + stale.Length + differing.Length == 0,
+            "schema/ differs from the declarations; run `ipmirpc schema --write schema` (dotnet run --project src/IpmiRpc.Host -- schema --write schema). "
+            + $"Missing: [{string.Join(", ", missing)}] stale: [{string.Join(", ", stale)}] differing: [{string.Join(", ", differing)}]");
+    }
+
+    [Fact]
+    public void The_document_lists_every_declared_method_once()
+    {
+        var names = OpenRpcDocument.Generated.Document["methods"]!.Select(m => (string)m["name"]!).ToArray();
+        Assert.Equal(MethodCatalog.All.Keys.Order(StringComparer.Ordinal), names);
+    }
+
+    [Fact]
+    public void Mutating_methods_take_dryRun_and_read_only_ones_do_not()
+    {
+        foreach (var method in OpenRpcDocument.Generated.Document["methods"]!)
         {
-            // A fresh instance per method, so the answer comes from that method's file alone.
-            var lazy = OpenRpcDocument.LoadEmbedded();
-            var expected = assembled.ParamNames(method);
-            var actual = lazy.ParamNames(method);
-            Assert.True(expected is null == actual is null, method);
-            if (expected is not null)
+            var mutating = (bool)method["x-mutating"]!;
+            var takesDryRun = method["params"]!.Any(p => (string?)p["$ref"] == "#/components/contentDescriptors/dryRun");
+            Assert.True(mutating == takesDryRun, (string?)method["name"]);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "IpmiRpc.sln")))
             {
-                Assert.Equal(expected.Order(StringComparer.Ordinal), actual!.Order(StringComparer.Ordinal));
+                return dir.FullName;
             }
         }
-    }
 
-    [Fact]
-    public void Every_registered_method_has_param_names_and_the_document_lists_them_all()
-    {
-        var document = OpenRpcDocument.LoadEmbedded();
-        var table = MethodRegistry.RegisterAll(new MethodTable());
-        foreach (var method in table.All.Keys)
-        {
-            Assert.NotNull(document.ParamNames(method));
-        }
-
-        Assert.Equal(table.All.Keys.Order(StringComparer.Ordinal), document.MethodNames.Order(StringComparer.Ordinal));
-        Assert.Equal(table.All.Count, document.Document["methods"]!.Count());
-    }
-
-    [Fact]
-    public void A_document_built_from_given_parts_answers_from_them()
-    {
-        var document = new OpenRpcDocument(
-            Newtonsoft.Json.Linq.JObject.Parse("""{"openrpc":"1.3.2","components":{"contentDescriptors":{"t":{"name":"target"}}}}"""),
-            [Newtonsoft.Json.Linq.JObject.Parse("""{"name":"a.b","params":[{"$ref":"#/components/contentDescriptors/t"},{"name":"x"}]}""")]);
-        Assert.Equal(["target", "x"], document.ParamNames("a.b")!.Order(StringComparer.Ordinal));
-        Assert.Null(document.ParamNames("c.d"));
+        throw new InvalidOperationException("IpmiRpc.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -26,7 +26,7 @@ public sealed class InMemoryHost : IAsyncDisposable
     {
         _loggerFactory = HostComposition.CreateLoggerFactory(LogLevel.Warning);
         var resolver = new TargetResolver(environment: name => name == "IPMI_PASSWORD" ? "test" : null);
-        Context = new HostContext([new MemoryTransport()], resolver, OpenRpcDocument.LoadEmbedded(), _loggerFactory);
+        Context = new HostContext([new MemoryTransport()], resolver, OpenRpcDocument.Generated, _loggerFactory);
         _server = Task.Run(() => new RpcServer(Context).RunAsync(_requests.Reader.AsStream(), _responses.Writer.AsStream()));
         Client = RpcClient.Over(_requests.Writer.AsStream(), new StreamReader(_responses.Reader.AsStream()));
     }

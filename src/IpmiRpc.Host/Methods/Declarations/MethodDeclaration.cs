@@ -1,0 +1,100 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using Newtonsoft.Json.Linq;
+
+namespace IpmiRpc.Host.Methods.Declarations;
+
+/// <summary>One declared JSON-RPC method: its <see cref="RpcMethodAttribute"/>, params record and result type.</summary>
+public sealed class MethodDeclaration
+{
+    /// <summary>Params every method of a kind reads through the host rather than its record.</summary>
+    public const string TargetParam = "target";
+    public const string TimeoutParam = "timeoutMs";
+    public const string DryRunParam = "dryRun";
+
+    private readonly MethodInfo _method;
+    private readonly PropertyInfo _taskResult;
+
+    internal MethodDeclaration(MethodInfo method, RpcMethodAttribute attribute)
+    {
+        _method = method;
+        Attribute = attribute;
+        var parameters = method.GetParameters();
+        if (!method.IsStatic || parameters.Length is < 1 or > 2 || parameters[0].ParameterType != typeof(RpcCall)
+            || !method.ReturnType.IsGenericType || method.ReturnType.GetGenericTypeDefinition() != typeof(Task<>))
+        {
+            throw new InvalidOperationException($"{method.DeclaringType?.Name}.{method.Name}: a method is static Task<T> Name(RpcCall[, TParams])");
+        }
+
+        ParamsType = parameters.Length == 2 ? parameters[1].ParameterType : null;
+        ResultType = method.ReturnType.GetGenericArguments()[0];
+        _taskResult = method.ReturnType.GetProperty(nameof(Task<object>.Result))!;
+        var common = new HashSet<string>(StringComparer.Ordinal) { TimeoutParam };
+        if (attribute.TakesTarget)
+        {
+            common.Add(TargetParam);
+        }
+
+        if (attribute.Mutating)
+        {
+            common.Add(DryRunParam);
+        }
+
+        CommonParams = common;
+        Binder = ParamsType is null ? null : ParamBinder.For(ParamsType);
+    }
+
+    public string Name => Attribute.Name;
+
+    public RpcMethodAttribute Attribute { get; }
+
+    /// <summary>The params record, or null for a method that takes only the common params.</summary>
+    public Type? ParamsType { get; }
+
+    public Type ResultType { get; }
+
+    internal ParamBinder? Binder { get; }
+
+    /// <summary>target (when it talks to a BMC), timeoutMs (always), dryRun (when mutating).</summary>
+    public IReadOnlySet<string> CommonParams { get; }
+
+    /// <summary>Binds <paramref name="values"/> (refusing unknown names) and runs the method.</summary>
+    public async Task<object?> InvokeAsync(RpcCall call, JObject values)
+    {
+        object?[] arguments;
+        if (Binder is null)
+        {
+            foreach (var property in values.Properties())
+            {
+                if (!CommonParams.Contains(property.Name))
+                {
+                    throw new Protocol.RpcParamException(property.Name, "unknown parameter");
+                }
+            }
+
+            arguments = [call];
+        }
+        else
+        {
+            arguments = [call, Binder.Bind(values, "", CommonParams)];
+        }
+
+        var task = (Task)Invoke(arguments);
+        await task.ConfigureAwait(false);
+        return _taskResult.GetValue(task);
+    }
+
+    [SuppressMessage("Design", "CA1031", Justification = "Unwrapped and rethrown as is.")]
+    private object Invoke(object?[] arguments)
+    {
+        try
+        {
+            return _method.Invoke(null, arguments)!;
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using Newtonsoft.Json.Serialization;
+
+namespace IpmiRpc.Host.Methods.Declarations;
+
+/// <summary>
+/// One declared param: a property of a method's params record, with everything the binder and the schema need
+/// (wire name, CLR type, optional/required, range, length, default, description, secret).
+/// </summary>
+public sealed class ParamMember
+{
+    private static readonly CamelCaseNamingStrategy CamelCase = new();
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    private ParamMember(PropertyInfo property)
+    {
+        Property = property;
+        Name = CamelCase.GetPropertyName(property.Name, hasSpecifiedName: false);
+        var underlying = Nullable.GetUnderlyingType(property.PropertyType);
+        ValueType = underlying ?? property.PropertyType;
+        IsRequired = property.GetCustomAttribute<RequiredAttribute>() is not null;
+        IsNullable = underlying is not null || Nullability.Create(property).WriteState == NullabilityState.Nullable;
+        Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description;
+        Range = property.GetCustomAttribute<RangeAttribute>();
+        MaxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length;
+        MinLength = property.GetCustomAttribute<MinLengthAttribute>()?.Length;
+        MinProperties = property.GetCustomAttribute<MinPropertiesAttribute>()?.Count;
+        Default = property.GetCustomAttribute<DefaultValueAttribute>()?.Value;
+        IsSecret = property.GetCustomAttribute<SecretAttribute>() is not null;
+        if (!IsRequired && !IsNullable && Default is null)
+        {
+            throw new InvalidOperationException(
+                $"{property.DeclaringType?.Name}.{property.Name}: an optional param must be nullable or have a [DefaultValue]");
+        }
+    }
+
+    public PropertyInfo Property { get; }
+
+    /// <summary>The name on the wire (camelCase of the property name).</summary>
+    public string Name { get; }
+
+    /// <summary>The property type without <see cref="Nullable{T}"/>.</summary>
+    public Type ValueType { get; }
+
+    public bool IsRequired { get; }
+
+    public bool IsNullable { get; }
+
+    public string? Description { get; }
+
+    public RangeAttribute? Range { get; }
+
+    /// <summary>Characters of a string, items of an array, bytes of a byte string.</summary>
+    public int? MaxLength { get; }
+
+    public int? MinLength { get; }
+
+    public int? MinProperties { get; }
+
+    /// <summary>The value an absent param has (also the schema's <c>default</c>).</summary>
+    public object? Default { get; }
+
+    public bool IsSecret { get; }
+
+    public static IReadOnlyList<ParamMember> Of(Type paramsType) =>
+        paramsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+            .Select(p => new ParamMember(p))
+            .ToArray();
+}
