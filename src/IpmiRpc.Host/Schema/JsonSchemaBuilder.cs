@@ -20,7 +20,7 @@ internal static class JsonSchemaBuilder
     /// <summary>The schema of a declared param (its type plus range, length, default and description).</summary>
     public static JObject ForParam(ParamMember member)
     {
-        var schema = ForValue(member.ValueType, member, depth: 0);
+        var schema = ForValue(member.ValueType, null, member, depth: 0);
         if (member.Default is { } fallback && member.ValueType != typeof(ByteString))
         {
             schema["default"] = member.ValueType.IsEnum ? EnumNames.Of(member.ValueType).First(n => n.Value.Equals(fallback)).Name : JToken.FromObject(fallback);
@@ -34,10 +34,11 @@ internal static class JsonSchemaBuilder
         return schema;
     }
 
-    /// <summary>The schema of a result type as the serializer writes it.</summary>
-    public static JObject ForResult(Type type) => ForValue(type, null, depth: 0);
+    /// <summary>The schema of a result type as the serializer writes it (<paramref name="nullability"/>: of the
+    /// declared type, so <c>string?</c> in generic arguments and array elements is honoured).</summary>
+    public static JObject ForResult(Type type, NullabilityInfo? nullability) => ForValue(type, nullability, null, depth: 0);
 
-    private static JObject ForValue(Type type, ParamMember? member, int depth)
+    private static JObject ForValue(Type type, NullabilityInfo? nullability, ParamMember? member, int depth)
     {
         if (depth > 16)
         {
@@ -46,9 +47,15 @@ internal static class JsonSchemaBuilder
 
         if (Nullable.GetUnderlyingType(type) is { } underlying)
         {
-            return OrNull(ForValue(underlying, member, depth));
+            return OrNull(ForValue(underlying, null, member, depth));
         }
 
+        var schema = ForNonNullable(type, nullability, member, depth);
+        return !type.IsValueType && nullability?.ReadState == NullabilityState.Nullable ? OrNull(schema) : schema;
+    }
+
+    private static JObject ForNonNullable(Type type, NullabilityInfo? nullability, ParamMember? member, int depth)
+    {
         if (type == typeof(bool))
         {
             return new JObject { ["type"] = "boolean" };
@@ -144,12 +151,14 @@ internal static class JsonSchemaBuilder
 
         if (DictionaryValueType(type) is { } valueType)
         {
-            return new JObject { ["type"] = "object", ["additionalProperties"] = ForValue(valueType, null, depth + 1) };
+            var valueNullability = nullability?.GenericTypeArguments is [_, var v] ? v : null;
+            return new JObject { ["type"] = "object", ["additionalProperties"] = ForValue(valueType, valueNullability, null, depth + 1) };
         }
 
         if (ElementType(type) is { } element)
         {
-            var schema = new JObject { ["type"] = "array", ["items"] = ForValue(element, null, depth + 1) };
+            var elementNullability = nullability?.ElementType ?? (nullability?.GenericTypeArguments is [var e] ? e : null);
+            var schema = new JObject { ["type"] = "array", ["items"] = ForValue(element, elementNullability, null, depth + 1) };
             if (member?.MaxLength is { } maxItems)
             {
                 schema["maxItems"] = maxItems;
@@ -201,11 +210,7 @@ internal static class JsonSchemaBuilder
             }
 
             var name = property.GetCustomAttribute<JsonPropertyAttribute>()?.PropertyName ?? CamelCase.GetPropertyName(property.Name, false);
-            var schema = ForValue(property.PropertyType, null, depth + 1);
-            if (!property.PropertyType.IsValueType && Nullability.Create(property).ReadState == NullabilityState.Nullable)
-            {
-                schema = OrNull(schema);
-            }
+            var schema = ForValue(property.PropertyType, Nullability.Create(property), null, depth + 1);
 
             properties[name] = Describe(schema, property.GetCustomAttribute<DescriptionAttribute>()?.Description);
             required.Add(name);

@@ -115,7 +115,7 @@ public sealed class OpenRpcDocument
         }
 
         method["params"] = parameters;
-        method["result"] = new JObject { ["name"] = attribute.ResultName, ["schema"] = JsonSchemaBuilder.ForResult(declaration.ResultType) };
+        method["result"] = new JObject { ["name"] = attribute.ResultName, ["schema"] = JsonSchemaBuilder.ForResult(declaration.ResultType, declaration.ResultNullability) };
         method["errors"] = new JArray(Errors(attribute).Select(e => Reference("errors", e)));
         method["x-mutating"] = attribute.Mutating;
         method["x-fanOut"] = attribute.FanOut;

@@ -28,6 +28,7 @@ public sealed class MethodDeclaration
 
         ParamsType = parameters.Length == 2 ? parameters[1].ParameterType : null;
         ResultType = method.ReturnType.GetGenericArguments()[0];
+        ResultNullability = new NullabilityInfoContext().Create(method.ReturnParameter).GenericTypeArguments[0];
         _taskResult = method.ReturnType.GetProperty(nameof(Task<object>.Result))!;
         var common = new HashSet<string>(StringComparer.Ordinal) { TimeoutParam };
         if (attribute.TakesTarget)
@@ -52,6 +53,9 @@ public sealed class MethodDeclaration
     public Type? ParamsType { get; }
 
     public Type ResultType { get; }
+
+    /// <summary>The declared nullability of the result (and of its generic arguments and elements).</summary>
+    public NullabilityInfo ResultNullability { get; }
 
     internal ParamBinder? Binder { get; }
 
