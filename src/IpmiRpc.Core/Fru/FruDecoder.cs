@@ -313,8 +313,7 @@ public static class FruDecoder
 
         if (error is not null)
             problems.Add(new FruProblem("multiRecord", error));
-        var end = Math.Clamp(position, offset, image.Length);
-        var rawArea = offset < image.Length ? image[offset..end].ToArray() : [];
+        var rawArea = offset < image.Length ? image[offset..Math.Clamp(position, offset, image.Length)].ToArray() : [];
         return new FruMultiRecordArea(new FruAreaStatus(offset, rawArea.Length, error is null && records.TrueForAll(r => r.RecordChecksumOk), error, rawArea), records);
     }
 
@@ -337,11 +336,11 @@ public static class FruDecoder
                     LowInputFrequencyHz: d[14],
                     HighInputFrequencyHz: d[15],
                     AcDropoutToleranceMs: d[16],
-                    PredictiveFailSupport: (d[17] & 0b0001_0000) != 0,
-                    PowerFactorCorrection: (d[17] & 0b0000_1000) != 0,
+                    PredictiveFailSupport: (d[17] & 0b0000_0001) != 0,
+                    PowerFactorCorrection: (d[17] & 0b0000_0010) != 0,
                     Autoswitch: (d[17] & 0b0000_0100) != 0,
-                    HotSwap: (d[17] & 0b0000_0010) != 0,
-                    PredictiveFailPinHighAsserted: (d[17] & 0b0000_0001) != 0,
+                    HotSwap: (d[17] & 0b0000_1000) != 0,
+                    TwoPulsesOrActiveHigh: (d[17] & 0b0001_0000) != 0,
                     PeakCapacityWatts: peak & 0x0FFF,
                     HoldUpTimeSeconds: peak >> 12,
                     CombinedVoltage1: Voltage(combined >> 4),

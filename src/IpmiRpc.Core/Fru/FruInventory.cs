@@ -114,6 +114,7 @@ public sealed record FruMultiRecord(
 public abstract record FruMultiRecordContent;
 
 /// <summary>Power Supply Information, type 00h (§18.1). Voltages in millivolts.</summary>
+/// <param name="TwoPulsesOrActiveHigh">Flags bit 4: two tachometer pulses per rotation, or an active-high predictive fail pin.</param>
 public sealed record FruPowerSupply(
     int CapacityWatts,
     int PeakVa,
@@ -130,7 +131,7 @@ public sealed record FruPowerSupply(
     bool PowerFactorCorrection,
     bool Autoswitch,
     bool HotSwap,
-    bool PredictiveFailPinHighAsserted,
+    bool TwoPulsesOrActiveHigh,
     int PeakCapacityWatts,
     int HoldUpTimeSeconds,
     FruCombinedVoltage CombinedVoltage1,
