@@ -86,8 +86,9 @@ public static class SelEventText
         ],
         [0x0C] =
         [
-            "Correctable ECC", "Uncorrectable ECC", "Parity", "Memory Scrub Failed", "Memory Device Disabled",
-            "Correctable ECC logging limit reached", "Presence detected", "Configuration error", "Spare",
+            "Correctable ECC / other correctable memory error", "Uncorrectable ECC / other uncorrectable memory error",
+            "Parity", "Memory Scrub Failed", "Memory Device Disabled",
+            "Correctable ECC / other correctable memory error logging limit reached", "Presence detected", "Configuration error", "Spare",
             "Memory Automatically Throttled", "Critical Overtemperature",
         ],
         [0x0F] = ["System Firmware Error (POST Error)", "System Firmware Hang", "System Firmware Progress"],

@@ -119,7 +119,7 @@ public class SelRecordDecoderTests
     [InlineData(0x01, 0x01, 0x02, "Lower Critical going low")]
     [InlineData(0x07, 0x07, 0x00, "Transition to OK")]
     [InlineData(0x6F, 0x07, 0x00, "IERR")]
-    [InlineData(0x6F, 0x0C, 0x00, "Correctable ECC")]
+    [InlineData(0x6F, 0x0C, 0x00, "Correctable ECC / other correctable memory error")]
     [InlineData(0x6F, 0x23, 0x08, "Timer interrupt")]
     [InlineData(0x6F, 0x23, 0x05, null)]
     [InlineData(0x6F, 0x01, 0x00, null)]
