@@ -49,7 +49,8 @@ public sealed record SelReaderOptions
 }
 
 /// <summary>
-/// Reads and clears a BMC's SEL: whole-SEL listing with filters, an incremental cursor for pollers, fetch-then-clear
+/// Reads and clears one BMC's SEL (one instance per operation: it keeps the current reservation id, so it is not for
+/// concurrent use): whole-SEL listing with filters, an incremental cursor for pollers, fetch-then-clear
 /// (pyghmi's order: read, reserve, re-read the tail, clear with that reservation), and SEL time.
 /// </summary>
 public sealed class SelReader(IpmiSend send, ISensorNames? names = null, SelReaderOptions? options = null)
@@ -124,22 +125,23 @@ public sealed class SelReader(IpmiSend send, ISensorNames? names = null, SelRead
         var info = await GetInfoAsync(ct).ConfigureAwait(false);
         var time = await ReadTimeContextAsync(ct).ConfigureAwait(false);
         var reads = new ReadCounter();
-        var restart = cursor is null
-            || info.MostRecentErase != cursor.MostRecentErase
-            || info.Entries < cursor.Entries
-            || (cursor.LastRecordId is null && info.Entries > 0);
-        if (!restart && info.MostRecentAddition == cursor!.MostRecentAddition && info.Entries == cursor.Entries)
-            return new SelListing(info, [], cursor with { }, time, Restarted: false, 0);
+        var erased = cursor is not null
+            && (info.MostRecentErase != cursor.MostRecentErase || info.Entries < cursor.Entries);
+        if (cursor is not null && !erased
+            && info.MostRecentAddition == cursor.MostRecentAddition && info.Entries == cursor.Entries)
+            return new SelListing(info, [], cursor, time, Restarted: false, 0);
 
-        if (!restart && cursor!.LastRecordId is { } last)
+        if (!erased && cursor?.LastRecordId is { } last)
         {
             var tail = await ReadAfterAsync(last, time, reads, ct).ConfigureAwait(false);
             if (tail is not null)
                 return new SelListing(info, tail, CursorFor(info, tail, last), time, Restarted: false, reads.Count);
+            erased = true; // the last record we saw is gone
         }
 
+        // No cursor, an empty SEL last time, or an erased one: every record is new.
         var all = await ReadFromAsync(GetSelEntry.FirstRecord, time, reads, ct).ConfigureAwait(false);
-        return new SelListing(info, all, CursorFor(info, all, null), time, Restarted: cursor is not null, reads.Count);
+        return new SelListing(info, all, CursorFor(info, all, null), time, Restarted: erased, reads.Count);
     }
 
     /// <summary>What <see cref="ClearAsync"/> would do; reads SEL info only.</summary>

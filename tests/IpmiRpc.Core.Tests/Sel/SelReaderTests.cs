@@ -130,6 +130,21 @@ public class SelReaderTests
     }
 
     [Fact]
+    public async Task Records_logged_into_an_empty_SEL_are_new_not_a_restart()
+    {
+        var bmc = new FakeSelBmc();
+        var reader = Reader(bmc);
+        var empty = await reader.ReadNewAsync(null, CancellationToken.None);
+        bmc.Add(0xE0, 1);
+
+        var next = await reader.ReadNewAsync(empty.Cursor, CancellationToken.None);
+
+        Assert.Empty(empty.Records);
+        Assert.False(next.Restarted);
+        Assert.Equal([1], next.Records.Select(r => (int)r.RecordId));
+    }
+
+    [Fact]
     public async Task An_empty_SEL_lists_nothing()
     {
         var listing = await Reader(new FakeSelBmc()).ListAsync(new SelQuery(Last: 3), CancellationToken.None);
