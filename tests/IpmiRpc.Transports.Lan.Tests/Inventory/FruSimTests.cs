@@ -204,5 +204,27 @@ public sealed class FruSimTests : IAsyncLifetime
         Assert.Equal(access.Text, One($"FRU Management Access {access.SubRecordName}"));
     }
 
+    [Fact]
+    public async Task A_bad_board_checksum_is_reported_on_the_board_alone_where_ipmitool_prints_the_damage_silently()
+    {
+        // Device 1 (fru.emu): device 0's image with one bit flipped in the board manufacturer name.
+        var reader = new FruReader(_bmc.Send, new FruChunkSizes(), _bmc.Sim.ToString());
+        var strict = (await reader.ReadAsync(1, null, CancellationToken.None)).Inventory;
+        var lenient = (await reader.ReadAsync(1, new FruDecodeOptions(Lenient: true), CancellationToken.None)).Inventory;
+        var tool = Pairs(await _bmc.IpmiToolAsync("fru", "print", "1"), " : ");
+
+        Assert.False(strict.Board!.Status.ChecksumOk);
+        Assert.Equal("checksum mismatch", strict.Board.Status.Error);
+        Assert.Null(strict.Board.Manufacturer);
+        Assert.Equal([new FruProblem("board", "checksum mismatch")], strict.Problems);
+        Assert.Equal("Sim Server 1000", strict.Product!.ProductName!.Text);
+        Assert.Equal(4, strict.MultiRecord!.Records.Count);
+        // ipmitool does not check info-area checksums: it prints the flipped bit as text. Lenient mode shows the same
+        // text but still says the checksum failed.
+        Assert.Equal(Assert.Single(tool, p => p.Key == "Board Mfg").Value, lenient.Board!.Manufacturer!.Text);
+        Assert.Equal("HpmiRpc Labs", lenient.Board.Manufacturer.Text);
+        Assert.False(lenient.Board.Status.ChecksumOk);
+    }
+
     private static string YesNo(bool value) => value ? "Yes" : "No";
 }
