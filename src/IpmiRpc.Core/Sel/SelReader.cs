@@ -112,7 +112,7 @@ public sealed class SelReader(IpmiSend send, ISensorNames? names = null, SelRead
         var list = filtered.ToList();
         if (query.Last is { } last && list.Count > last)
             list = list.GetRange(list.Count - last, last);
-        return new SelListing(info, list, CursorFor(info, records, null), time, Restarted: false, reads.Count);
+        return new SelListing(info, list, CursorFor(info, records, query.SinceRecordId), time, Restarted: false, reads.Count);
     }
 
     /// <summary>

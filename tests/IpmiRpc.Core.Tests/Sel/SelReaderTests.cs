@@ -32,6 +32,9 @@ public class SelReaderTests
         Assert.Equal([4, 5], last2.Records.Select(r => (int)r.RecordId));
         Assert.Equal([4, 5], after3.Records.Select(r => (int)r.RecordId));
         Assert.Equal((ushort)5, all.Cursor.LastRecordId);
+        var afterLast = await reader.ListAsync(new SelQuery(SinceRecordId: 5), CancellationToken.None);
+        Assert.Empty(afterLast.Records);
+        Assert.Equal((ushort)5, afterLast.Cursor.LastRecordId);
     }
 
     [Fact]
