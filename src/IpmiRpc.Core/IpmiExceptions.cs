@@ -1,20 +1,5 @@
 namespace IpmiRpc.Core;
 
-/// <summary>
-/// The error families a client can act on. The numeric value is the JSON-RPC error code (schema/ipmirpc.openrpc.json).
-/// </summary>
-public enum IpmiErrorKind
-{
-    CompletionCode = -32001,
-    TransportUnavailable = -32002,
-    AuthenticationFailed = -32003,
-    Timeout = -32004,
-    PermissionDenied = -32005,
-    InsecureConfiguration = -32006,
-    NotSupported = -32007,
-    MalformedResponse = -32008,
-}
-
 /// <summary>Base of every error the core and transports raise on purpose. Messages never carry secrets.</summary>
 public abstract class IpmiException : Exception
 {

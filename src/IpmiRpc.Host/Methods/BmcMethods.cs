@@ -1,3 +1,4 @@
+using IpmiRpc.Core;
 using IpmiRpc.Core.Commands.App;
 
 namespace IpmiRpc.Host.Methods;
@@ -5,10 +6,6 @@ namespace IpmiRpc.Host.Methods;
 /// <summary>Decoded BMC-level commands.</summary>
 public static class BmcMethods
 {
-    public static async Task<object?> GetDeviceIdAsync(RpcCall call)
-    {
-        var response = await call.Send(GetDeviceId.CreateRequest(), call.CancellationToken).ConfigureAwait(false);
-        response.EnsureSuccess(GetDeviceId.NetFn, GetDeviceId.Command);
-        return GetDeviceId.Decode(response.Data.Span);
-    }
+    public static async Task<object?> GetDeviceIdAsync(RpcCall call) =>
+        await call.Send.ExecuteAsync(new GetDeviceId(), call.CancellationToken).ConfigureAwait(false);
 }

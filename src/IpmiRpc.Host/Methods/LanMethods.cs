@@ -1,6 +1,4 @@
-using IpmiRpc.Core;
 using IpmiRpc.Core.Lan;
-using IpmiRpc.Host.Protocol;
 using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.Host.Methods;
@@ -29,20 +27,19 @@ public static class LanMethods
 
         var change = new LanConfigurationChange(
             IpAddress: p.OptionalString("ipAddress", 64),
-            IpAddressSource: p.OptionalChoice("ipAddressSource", "static", "dhcp"),
+            IpAddressSource: p.OptionalChoice("ipAddressSource", "static", "dhcp") switch
+            {
+                "static" => IpAddressSource.Static,
+                "dhcp" => IpAddressSource.Dhcp,
+                _ => null,
+            },
             SubnetMask: p.OptionalString("subnetMask", 64),
             DefaultGatewayIp: p.OptionalString("defaultGatewayIp", 64),
             DefaultGatewayMac: p.OptionalString("defaultGatewayMac", 64),
             VlanId: vlanId,
             VlanPriority: p.OptionalInt("vlanPriority", 0, 7));
 
-        try
-        {
-            return await LanConfigurationService.SetAsync(call.Send, channel, change, dryRun, call.CancellationToken).ConfigureAwait(false);
-        }
-        catch (IpmiInvalidArgumentException ex)
-        {
-            throw new RpcParamException(ex.Field, ex.Reason);
-        }
+        // A value Core refuses names its LanConfigurationChange member; ErrorMapper turns that into the param name.
+        return await LanConfigurationService.SetAsync(call.Send, channel, change, dryRun, call.CancellationToken).ConfigureAwait(false);
     }
 }
