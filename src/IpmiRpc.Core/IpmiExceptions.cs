@@ -7,7 +7,7 @@ public abstract class IpmiException : Exception
 
     public abstract IpmiErrorKind Kind { get; }
 
-    /// <summary>Structured, secret-free details that become the JSON-RPC error's <c>data</c>.</summary>
+    /// <summary>Structured, secret-free details (a front end passes them on, e.g. as the JSON-RPC error's <c>data</c>).</summary>
     public virtual IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>();
 }
 

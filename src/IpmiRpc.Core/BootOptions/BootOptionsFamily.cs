@@ -10,7 +10,7 @@ namespace IpmiRpc.Core.BootOptions;
 public static class BootOptionsFamily
 {
     public static readonly ConfigParameter<BootOptionParameter, SetInProgressState> SetInProgress =
-        new(BootOptionParameter.SetInProgress, DecodeSetInProgress);
+        new(BootOptionParameter.SetInProgress, data => SetInProgressStates.Decode(data, "Boot option"));
 
     public static readonly ConfigParameter<BootOptionParameter, BootInfoAcknowledge> BootInfoAcknowledge =
         new(BootOptionParameter.BootInfoAcknowledge, BootOptions.BootInfoAcknowledge.Decode, BootOptions.BootInfoAcknowledge.Encode);
@@ -22,10 +22,4 @@ public static class BootOptionsFamily
         (parameter, setSelector) => new GetSystemBootOptions((byte)parameter, setSelector).Select(r => r.Data),
         (parameter, data) => new SetSystemBootOptions((byte)parameter, data),
         BootOptionParameter.SetInProgress);
-
-    private static SetInProgressState DecodeSetInProgress(ReadOnlySpan<byte> data)
-    {
-        IpmiDecodeException.ThrowIfShorter(data, 1, "Boot option parameter 0 (set in progress)");
-        return (SetInProgressState)(data[0] & 0b11);
-    }
 }

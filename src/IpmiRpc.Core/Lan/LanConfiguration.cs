@@ -33,7 +33,7 @@ public sealed record LanConfiguration(
     BadPasswordThreshold? BadPasswordThreshold,
     Ipv6Configuration? Ipv6);
 
-/// <summary>The settings <c>lan.setConfiguration</c> may change; a null member is left as it is.</summary>
+/// <summary>The LAN settings a caller may change; a null member is left as it is.</summary>
 /// <param name="IpAddressSource">Static or Dhcp.</param>
 /// <param name="VlanId">1–4094 enables 802.1q tagging with that ID; 0 disables it.</param>
 /// <param name="VlanPriority">0–7.</param>
@@ -57,7 +57,7 @@ public sealed record LanSettings(
     bool? VlanEnabled,
     int? VlanPriority);
 
-/// <summary>Outcome of <c>lan.setConfiguration</c>.</summary>
+/// <summary>Outcome of <see cref="LanConfigurationService.SetAsync"/>.</summary>
 /// <param name="Changed">True when at least one parameter differed (and, unless <see cref="DryRun"/>, was written).</param>
 /// <param name="ChangedFields">The fields that differed, in the order they were (or would be) written.</param>
 /// <param name="Previous">What the BMC held before.</param>

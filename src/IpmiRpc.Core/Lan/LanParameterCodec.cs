@@ -19,11 +19,7 @@ public static class LanParameterCodec
     private static readonly AuthType[] AuthTypes = Enum.GetValues<AuthType>();
 
     // Parameter 0.
-    public static SetInProgressState DecodeSetInProgress(ReadOnlySpan<byte> data)
-    {
-        Require(data, 1, LanParameter.SetInProgress);
-        return (SetInProgressState)(data[0] & 0b11);
-    }
+    public static SetInProgressState DecodeSetInProgress(ReadOnlySpan<byte> data) => SetInProgressStates.Decode(data, "LAN");
 
     // Parameter 1; also one byte of parameter 2. Bit 3 is reserved (ipmi_sim sets it): ignore it like ipmitool.
     public static IReadOnlyList<AuthType> DecodeAuthTypes(byte bits) =>

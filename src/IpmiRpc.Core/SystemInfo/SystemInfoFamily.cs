@@ -6,7 +6,7 @@ namespace IpmiRpc.Core.SystemInfo;
 /// <summary>Get/Set System Info Parameters (IPMI v2.0 §22.14a/b) as a configuration family.</summary>
 public static class SystemInfoFamily
 {
-    public static readonly ConfigParameter<SystemInfoParameter, SetInProgressState> SetInProgress = new(SystemInfoParameter.SetInProgress, DecodeSetInProgress);
+    public static readonly ConfigParameter<SystemInfoParameter, SetInProgressState> SetInProgress = new(SystemInfoParameter.SetInProgress, data => SetInProgressStates.Decode(data, "System info"));
 
     /// <summary>The string parameters 1–7, in selector order: each spans set selectors 0… in 16-byte blocks.</summary>
     public static IReadOnlyList<SystemInfoParameter> Strings { get; } =
@@ -16,10 +16,4 @@ public static class SystemInfoFamily
         (parameter, setSelector) => new GetSystemInfoParameters((byte)parameter, setSelector).Select(r => r.Data),
         (parameter, data) => new SetSystemInfoParameters((byte)parameter, data),
         SystemInfoParameter.SetInProgress);
-
-    private static SetInProgressState DecodeSetInProgress(ReadOnlySpan<byte> data)
-    {
-        IpmiDecodeException.ThrowIfShorter(data, 1, "System info parameter 0 (set in progress)");
-        return (SetInProgressState)(data[0] & 0b11);
-    }
 }

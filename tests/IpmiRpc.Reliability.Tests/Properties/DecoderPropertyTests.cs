@@ -35,6 +35,7 @@ public sealed class DecoderPropertyTests(ITestOutputHelper output) : Reliability
         // Core helpers
         ["GetChannelCipherSuites.ParseRecords"] = b => GetChannelCipherSuites.ParseRecords(b),
         ["ConfigurationParameterResponse.Decode"] = b => ConfigurationParameterResponse.Decode(b, "fuzz"),
+        ["SetInProgressStates.Decode"] = b => SetInProgressStates.Decode(b, "fuzz"),
         ["SystemInfoStringCodec.DecodeHeader"] = b => SystemInfoStringCodec.DecodeHeader(b),
         ["SystemInfoStringCodec.Decode"] = b => SystemInfoStringCodec.Decode(b.Chunk(16).ToList()),
         // lanplus wire codecs

@@ -9,21 +9,7 @@ public sealed record SetSystemInfoParameters(byte Parameter, ReadOnlyMemory<byte
 
     public CommandInfo Info => Row;
 
-    public ReadOnlyMemory<byte> RequestData
-    {
-        get
-        {
-            if (ParameterData.Length + 1 > IpmiRequest.MaxDataLength)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ParameterData), "parameter data longer than one IPMI request");
-            }
-
-            var buffer = new byte[ParameterData.Length + 1];
-            buffer[0] = Parameter;
-            ParameterData.Span.CopyTo(buffer.AsSpan(1));
-            return buffer;
-        }
-    }
+    public ReadOnlyMemory<byte> RequestData => ParameterRequest.Build([Parameter], ParameterData.Span);
 
     public EmptyResponse Decode(ReadOnlySpan<byte> data) => EmptyResponse.Instance;
 }

@@ -11,21 +11,8 @@ public sealed record SetSystemBootOptions(byte Parameter, ReadOnlyMemory<byte> P
 
     public CommandInfo Info => Row;
 
-    public ReadOnlyMemory<byte> RequestData
-    {
-        get
-        {
-            if (ParameterData.Length + 1 > IpmiRequest.MaxDataLength)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ParameterData), "parameter data longer than one IPMI request");
-            }
-
-            var buffer = new byte[ParameterData.Length + 1];
-            buffer[0] = (byte)((MarkInvalid ? 0b1000_0000 : 0) | (Parameter & 0x7F));
-            ParameterData.Span.CopyTo(buffer.AsSpan(1));
-            return buffer;
-        }
-    }
+    public ReadOnlyMemory<byte> RequestData =>
+        ParameterRequest.Build([(byte)((MarkInvalid ? 0b1000_0000 : 0) | (Parameter & 0x7F))], ParameterData.Span);
 
     public EmptyResponse Decode(ReadOnlySpan<byte> data) => EmptyResponse.Instance;
 }

@@ -7,22 +7,7 @@ public sealed record SetLanConfigurationParameters(byte Channel, byte Parameter,
 
     public CommandInfo Info => Row;
 
-    public ReadOnlyMemory<byte> RequestData
-    {
-        get
-        {
-            if (ParameterData.Length + 2 > IpmiRequest.MaxDataLength)
-            {
-                throw new ArgumentOutOfRangeException(nameof(ParameterData), "parameter data longer than one IPMI request");
-            }
-
-            var buffer = new byte[ParameterData.Length + 2];
-            buffer[0] = (byte)(Channel & 0x0F);
-            buffer[1] = Parameter;
-            ParameterData.Span.CopyTo(buffer.AsSpan(2));
-            return buffer;
-        }
-    }
+    public ReadOnlyMemory<byte> RequestData => ParameterRequest.Build([(byte)(Channel & 0x0F), Parameter], ParameterData.Span);
 
     public EmptyResponse Decode(ReadOnlySpan<byte> data) => EmptyResponse.Instance;
 }
