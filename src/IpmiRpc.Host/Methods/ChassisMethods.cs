@@ -1,3 +1,4 @@
+using IpmiRpc.Core;
 using IpmiRpc.Core.Commands.Chassis;
 using IpmiRpc.Host.Methods.Declarations;
 
@@ -8,10 +9,6 @@ public static class ChassisMethods
 {
     [RpcMethod("chassis.getStatus", "Power state, power-restore policy, last power event, faults, intrusion, identify state and front-panel buttons (Get Chassis Status, IPMI v2.0 §28.2), decoded.",
         ResultName = "status", FanOut = true, Ansible = "ipmi_chassis_info", PowerShell = "Get-IpmiChassisStatus")]
-    public static async Task<GetChassisStatusResponse> GetStatusAsync(RpcCall call)
-    {
-        var response = await call.Send(GetChassisStatus.CreateRequest(), call.CancellationToken).ConfigureAwait(false);
-        response.EnsureSuccess(GetChassisStatus.NetFn, GetChassisStatus.Command);
-        return GetChassisStatus.Decode(response.Data.Span);
-    }
+    public static Task<ChassisStatus> GetStatusAsync(RpcCall call) =>
+        call.Send.ExecuteAsync(new GetChassisStatus(), call.CancellationToken);
 }
