@@ -32,7 +32,7 @@ public enum SdrReadWarningKind
     /// <summary><see cref="SdrReaderOptions.MaxRecords"/> or, with the quirk, the announced record count was reached.</summary>
     RecordLimitReached,
 
-    /// <summary>The record's header length disagrees with the bytes a whole-record read returned.</summary>
+    /// <summary>A whole-record read returned fewer bytes than the record header says; the record was re-read in chunks.</summary>
     LengthMismatch,
 }
 
@@ -167,14 +167,15 @@ public sealed class SdrRepositoryReader(IpmiSend send, SdrReaderOptions? options
         try
         {
             var whole = await GetAsync(reservation, recordId, 0, GetSdr.WholeRecord, cancellationToken).ConfigureAwait(false);
-            if (whole.Data.Length >= SdrHeader.Size && whole.Data.Length == whole.Data[4] + SdrHeader.Size)
+            if (whole.Data.Length >= SdrHeader.Size && whole.Data.Length >= whole.Data[4] + SdrHeader.Size)
             {
-                return (whole.NextRecordId, whole.Data);
+                // Bytes past the header's length are padding (ipmi_sim sends a few for short records): drop them.
+                return (whole.NextRecordId, whole.Data[..(whole.Data[4] + SdrHeader.Size)]);
             }
 
             // Short whole-record reads happen (FreeIPMI SDR bugs #1–#5): fall back to the header and chunks.
             warnings.Add(new SdrReadWarning(SdrReadWarningKind.LengthMismatch, recordId,
-                $"whole-record read returned {whole.Data.Length} bytes, header says {(whole.Data.Length >= SdrHeader.Size ? whole.Data[4] + SdrHeader.Size : -1)}"));
+                $"whole-record read returned {whole.Data.Length} bytes, fewer than the header says"));
         }
         catch (CompletionCodeException e) when (IsTooManyBytes(e.CompletionCode))
         {

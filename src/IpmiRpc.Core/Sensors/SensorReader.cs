@@ -52,7 +52,7 @@ public sealed class SensorReader(IpmiSend send, SensorReaderOptions? options = n
     public async Task<SensorReading> ReadAsync(SensorRecord record, int shareIndex, CancellationToken cancellationToken)
     {
         var sharing = record.Sharing;
-        var shared = sharing is { Count: > 1 };
+        var shared = _options.ExpandSharedRecords && sharing is { Count: > 1 };
         var number = (record.SensorNumber + shareIndex) & 0xFF;
         var name = shared ? record.Name.Text + sharing!.Suffix(shareIndex) : record.Name.Text;
         var entity = shared && sharing!.EntityInstanceIncrements ? record.Entity with { Instance = (record.Entity.Instance + shareIndex) & 0x7F } : record.Entity;
