@@ -87,8 +87,17 @@ public sealed class SdrCache(SdrCacheOptions? options = null)
         var info = await reader.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         var timestampsUsable = !info.TimestampsUnusable && (quirks & BmcQuirks.SdrTimestampsUnreliable) == 0;
 
-        if (_bmcs.TryGetValue(bmcKey, out var known) && known.Matches(identity, info))
+        if (_bmcs.TryGetValue(bmcKey, out var known))
         {
+            // A BMC seen before whose stamps, count or identity changed is read again in full: its first records may
+            // well be unchanged, so matching on them (as for a new BMC) could return the old repository.
+            if (!known.Matches(identity, info))
+            {
+                var changed = await ReadFullAsync(reader, identity, info, cancellationToken).ConfigureAwait(false);
+                Remember(bmcKey, identity, info, changed);
+                return new SdrCacheResult(changed, SdrCacheOutcome.Read, reader.GetSdrRequests);
+            }
+
             if (timestampsUsable)
             {
                 Touch(known);

@@ -121,7 +121,12 @@ public sealed class SdrRepositoryReader(IpmiSend send, SdrReaderOptions? options
                 break;
             }
 
-            records.Add(new SdrRawRecord(read.Bytes.Length >= 2 ? read.Bytes[0] | (read.Bytes[1] << 8) : recordId, read.Bytes));
+            var actualId = read.Bytes.Length >= 2 ? read.Bytes[0] | (read.Bytes[1] << 8) : recordId;
+            records.Add(new SdrRawRecord(actualId, read.Bytes));
+
+            // The first request asks for ID 0000h; the record's own ID must count as read too, or a chain pointing
+            // back to it would read it twice before the loop is noticed.
+            seen.Add(actualId);
             if (read.Next == GetSdr.EndOfRepository)
             {
                 break;
