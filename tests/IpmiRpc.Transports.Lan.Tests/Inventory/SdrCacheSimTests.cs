@@ -38,6 +38,9 @@ public sealed class SdrCacheSimTests
         var cache = new SdrCache();
         var first = await cache.GetAsync("bmc-a", board.Send, default, CancellationToken.None);
 
+        // The repository clock counts seconds: let it pass the first addition stamp so the new one is later.
+        await WaitForRepositoryTimeAfterAsync(board, first.Repository.Info.MostRecentAddition);
+
         // An event-only sensor "Added" (sensor 0x70), as sdrcomp would compile it.
         byte[] added = [0x00, 0x00, 0x51, 0x03, 0x11, 0x20, 0x00, 0x70, 0x07, 0x01, 0x12, 0x6f, 0x00, 0x00, 0x00, 0x00, 0xc5, 0x41, 0x64, 0x64, 0x65, 0x64];
         await IpmiSimConsole.RunAsync(board.ConsolePort, IpmiSimBoard.MainSdrAdd(added));
@@ -73,5 +76,19 @@ public sealed class SdrCacheSimTests
         Assert.InRange(second.GetSdrRequests, 2, 8);
         Assert.True(a.Count(Storage, GetSdr) > 3 * b.Count(Storage, GetSdr));
         Assert.Equal((2, 1), (cache.BmcCount, cache.RepositoryCount));
+    }
+
+    // Bounded poll of Get SDR Repository Time (Storage 28h) until the simulator's clock is past `stamp`.
+    private static async Task WaitForRepositoryTimeAfterAsync(BoardSim board, uint stamp)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var response = await board.Send(new Core.IpmiRequest(Storage, 0x28, ReadOnlyMemory<byte>.Empty), deadline.Token);
+            Assert.Equal(0, response.CompletionCode);
+            if (BitConverter.ToUInt32(response.Data.Span) > stamp)
+                return;
+            await Task.Delay(20, deadline.Token);
+        }
     }
 }
