@@ -55,6 +55,7 @@ public sealed class SdrRepositoryReader(IpmiSend send, SdrReaderOptions? options
 {
     private const byte ReservationCancelled = 0xC5;
     private const byte Timeout = 0xC3;
+    private const byte RecordNotPresent = 0xCB;
 
     private readonly SdrReaderOptions _options = options ?? new SdrReaderOptions();
     private int _chunk;
@@ -114,6 +115,11 @@ public sealed class SdrRepositoryReader(IpmiSend send, SdrReaderOptions? options
             try
             {
                 read = await ReadRecordAsync(recordId, () => reservation, async () => reservation = await ReserveAsync(cancellationToken).ConfigureAwait(false), warnings, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CompletionCodeException e) when (e.CompletionCode == RecordNotPresent && records.Count == 0)
+            {
+                // An empty repository has no first record to read.
+                break;
             }
             catch (CompletionCodeException e) when (e.CompletionCode == Timeout && records.Count > 0 && records.Count >= info.RecordCount - 1)
             {

@@ -77,7 +77,7 @@ internal sealed class FakeSdrBmc
                 int offset = d[4], count = d[5];
                 if ((offset != 0 || ReserveSupported) && reservation != _reservation)
                     return new IpmiResponse(0xC5, ReadOnlyMemory<byte>.Empty);
-                var index = id == 0 ? 0 : Records.FindIndex(x => BinaryPrimitives.ReadUInt16LittleEndian(x) == id);
+                var index = id == 0 ? (Records.Count > 0 ? 0 : -1) : Records.FindIndex(x => BinaryPrimitives.ReadUInt16LittleEndian(x) == id);
                 if (index < 0)
                     return new IpmiResponse(0xCB, ReadOnlyMemory<byte>.Empty);
                 if (index == TimeoutAtIndex)

@@ -124,4 +124,13 @@ public class SdrRepositoryReaderTests
         Assert.Equal(5, result.Records.Count);
         Assert.Equal(0, bmc.ReserveCount);
     }
+
+    [Fact]
+    public async Task An_empty_repository_reads_as_no_records()
+    {
+        var bmc = Board(records: 0);
+        var result = await new SdrRepositoryReader(bmc.Send).ReadAsync(CancellationToken.None);
+        Assert.Empty(result.Records);
+        Assert.Empty(result.Warnings);
+    }
 }
