@@ -23,6 +23,9 @@ public class InventoryDecoderPropertyTests
         ["IdString"] = b => IdString.Decode(b),
         ["SdrRecord"] = b => SdrRecordDecoder.Decode(b),
         ["BmcIdentity"] = b => BmcIdentity.FromDeviceId(b),
+        ["GetDeviceSdrInfo"] = b => new GetDeviceSdrInfo().Decode(b),
+        ["GetDeviceSdr"] = b => new GetDeviceSdr(0, 0, 0, 0xFF).Decode(b),
+        ["ReserveDeviceSdrRepository"] = b => ReserveDeviceSdrRepository.Instance.Decode(b),
     };
 
     [Theory]
