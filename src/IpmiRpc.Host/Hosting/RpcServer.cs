@@ -30,15 +30,17 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
     /// <summary>
     /// Serves one connection until its input ends or <paramref name="stopReading"/> fires and the requests in flight
     /// are answered. Leaves <see cref="HostContext"/> (and its pooled sessions) alone: the socket server shares one
-    /// context across many connections.
+    /// context across many connections. When the connection is gone — its output breaks, or
+    /// <paramref name="connectionLost"/> fires — reading stops and the requests in flight are cancelled, since
+    /// nobody is left to read their answers.
     /// </summary>
-    public async Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stopReading = default)
+    public async Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stopReading = default, CancellationToken connectionLost = default)
     {
         var serializer = RpcSerializer.Create();
         using var writer = new MessageWriter(output);
         using var formatter = new JsonMessageFormatter();
         var table = MethodRegistry.RegisterAll(new MethodTable());
-        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, table.Contains);
+        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, table.Contains, _options);
         using var rpc = new IpmiJsonRpc(handler, new ErrorMapper(serializer, _logger));
         rpc.TraceSource = new TraceSource("StreamJsonRpc", _logger.IsEnabled(LogLevel.Trace) ? SourceLevels.Warning : SourceLevels.Off);
         rpc.TraceSource.Listeners.Clear();
@@ -54,15 +56,23 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
 
         var pipe = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         var reader = new MessageReader(pipe, _options.Framing, _options.MaxMessageBytes);
-        var readLoop = ReadLoopAsync(reader, writer, handler, stopReading);
-        var stopped = Task.Delay(Timeout.Infinite, stopReading);
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(connectionLost, writer.Closed);
+        using var onLost = lost.Token.Register(handler.CancelInFlight);
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stopReading, lost.Token);
+        var readLoop = ReadLoopAsync(reader, writer, handler, stopAll.Token);
+        var stopped = Task.Delay(Timeout.Infinite, stopAll.Token);
         // rpc.Completion only ends early if StreamJsonRpc itself broke; then stop rather than read into the void.
         await Task.WhenAny(readLoop, stopped, rpc.Completion).ConfigureAwait(false);
         if (rpc.Completion.IsCompleted && !readLoop.IsCompleted)
         {
             _logger.LogError(rpc.Completion.Exception, "The JSON-RPC dispatcher stopped unexpectedly");
         }
-        if (readLoop.IsFaulted)
+        if (readLoop.Exception?.InnerException is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // A client hanging up or resetting its connection is how connections end, not a failure of the host.
+            _logger.LogInformation("The client closed the connection: {Reason}", readLoop.Exception.InnerException.Message);
+        }
+        else if (readLoop.IsFaulted)
         {
             _logger.LogError(readLoop.Exception, "Reading input failed");
         }
@@ -94,7 +104,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
             _logger.LogDebug("Framing: {Framing}", reader.Framing);
             await foreach (var message in reader.ReadAllAsync(stopReading).ConfigureAwait(false))
             {
-                await handler.AcceptAsync(message).ConfigureAwait(false);
+                await handler.AcceptAsync(message, stopReading).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopReading.IsCancellationRequested)

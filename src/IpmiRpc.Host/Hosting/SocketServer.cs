@@ -18,6 +18,7 @@ public sealed partial class SocketServer
     private const int SolSocket = 1;
     private const int SoPeerCred = 17;
     private static readonly TimeSpan LiveProbeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan HangUpCheckInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly HostContext _host;
     private readonly ServerOptions _options;
@@ -222,10 +223,21 @@ public sealed partial class SocketServer
             }
 
             _logger.LogDebug("Connection from pid {Pid}", pid);
+            using var hungUp = new CancellationTokenSource();
+            using var served = new CancellationTokenSource();
+            var watch = WatchHangUpAsync(client, hungUp, served.Token);
             var stream = new NetworkStream(client, ownsSocket: false);
             await using (stream.ConfigureAwait(false))
             {
-                await new RpcServer(_host, _options).ServeConnectionAsync(stream, stream, stop).ConfigureAwait(false);
+                try
+                {
+                    await new RpcServer(_host, _options).ServeConnectionAsync(stream, stream, stop, hungUp.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await served.CancelAsync().ConfigureAwait(false);
+                    await watch.ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
@@ -236,6 +248,34 @@ public sealed partial class SocketServer
         {
             client.Dispose();
             Touch(-1);
+        }
+    }
+
+    /// <summary>
+    /// Fires <paramref name="hungUp"/> once the peer has closed its socket (POLLHUP: both directions shut), so its
+    /// requests in flight are cancelled instead of worked on for nobody. A half-close (shutdown(SHUT_WR), as socat
+    /// does after sending) is not a hang-up: that client still reads its answers.
+    /// </summary>
+    private static async Task WatchHangUpAsync(Socket client, CancellationTokenSource hungUp, CancellationToken served)
+    {
+        var fd = (int)client.SafeHandle.DangerousGetHandle();
+        while (!served.IsCancellationRequested)
+        {
+            var poll = new PollFd { Fd = fd, Events = 0 };
+            if (Poll(ref poll, 1, 0) == 1 && (poll.Revents & PollHangUp) != 0)
+            {
+                await hungUp.CancelAsync().ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(HangUpCheckInterval, served).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -316,6 +356,19 @@ public sealed partial class SocketServer
             _logger.LogWarning("Could not remove {Path}: {Reason}", path, ex.Message);
         }
     }
+
+    private const short PollHangUp = 0x10;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll(ref PollFd fds, nuint count, int timeoutMs);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();
