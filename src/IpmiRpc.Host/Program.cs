@@ -95,10 +95,23 @@ public static class Program
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
                 MaxMessageBytes = parse.GetValue(maxBytes),
             };
-            // SIGTERM/SIGINT: stop reading, finish what is in flight, close sessions, exit 0 — like stdin EOF.
+            // SIGTERM/SIGINT: stop reading, cancel what is in flight, close sessions within a bounded grace, exit 0.
+            // A second signal exits at once (128 + signal number, as a shell reports it).
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            var signals = 0;
+            void OnSignal(PosixSignalContext c)
+            {
+                c.Cancel = true;
+                if (Interlocked.Increment(ref signals) > 1)
+                {
+                    Environment.Exit(c.Signal == PosixSignal.SIGINT ? 130 : 143);
+                }
+
+                stop.Cancel();
+            }
+
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             if (socketOptions && parse.GetValue(socket) is { } socketPath)
             {
                 if (!OperatingSystem.IsLinux())

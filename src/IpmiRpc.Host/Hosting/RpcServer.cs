@@ -17,24 +17,39 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
     private readonly ILogger _logger = host.LoggerFactory.CreateLogger("IpmiRpc.Host.RpcServer");
 
     /// <summary>
-    /// Serves until <paramref name="input"/> ends or <paramref name="stopReading"/> fires, then finishes the requests
-    /// in flight, closes every pooled session (disposing <see cref="HostContext"/>) and returns the exit code (0).
+    /// Serves until <paramref name="input"/> ends (then finishes the requests in flight) or <paramref name="stop"/>
+    /// fires (then cancels them), closes every pooled session (disposing <see cref="HostContext"/>; after a stop
+    /// within <see cref="ServerOptions.ShutdownGrace"/>) and returns the exit code (0).
     /// </summary>
-    public async Task<int> RunAsync(Stream input, Stream output, CancellationToken stopReading = default)
+    public async Task<int> RunAsync(Stream input, Stream output, CancellationToken stop = default)
     {
-        await ServeConnectionAsync(input, output, stopReading).ConfigureAwait(false);
-        await host.DisposeAsync().ConfigureAwait(false);
+        await ServeConnectionAsync(input, output, stop).ConfigureAwait(false);
+        await CloseSessionsAsync(host, stop.IsCancellationRequested ? _options.ShutdownGrace : Timeout.InfiniteTimeSpan, _logger).ConfigureAwait(false);
         return 0;
     }
 
+    /// <summary>Disposes the context (IPMI Close Session for every pooled session), giving up after <paramref name="grace"/>.</summary>
+    internal static async Task CloseSessionsAsync(HostContext host, TimeSpan grace, ILogger logger)
+    {
+        try
+        {
+            await host.DisposeAsync().AsTask().WaitAsync(grace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Sessions still closing after {Seconds} s: exiting without waiting for them", grace.TotalSeconds);
+        }
+    }
+
     /// <summary>
-    /// Serves one connection until its input ends or <paramref name="stopReading"/> fires and the requests in flight
-    /// are answered. Leaves <see cref="HostContext"/> (and its pooled sessions) alone: the socket server shares one
-    /// context across many connections. When the connection is gone — its output breaks, or
-    /// <paramref name="connectionLost"/> fires — reading stops and the requests in flight are cancelled, since
+    /// Serves one connection until its input ends and the requests in flight are answered, or until
+    /// <paramref name="stop"/> fires (the process is stopping: reading stops and the requests in flight are
+    /// cancelled, answered -32800). Leaves <see cref="HostContext"/> (and its pooled sessions) alone: the socket
+    /// server shares one context across many connections. When the connection is gone — its output breaks, or
+    /// <paramref name="connectionLost"/> fires — reading stops and the requests in flight are cancelled too, since
     /// nobody is left to read their answers.
     /// </summary>
-    public async Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stopReading = default, CancellationToken connectionLost = default)
+    public async Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stop = default, CancellationToken connectionLost = default)
     {
         var serializer = RpcSerializer.Create();
         using var writer = new MessageWriter(output);
@@ -56,9 +71,8 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
 
         var pipe = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         var reader = new MessageReader(pipe, _options.Framing, _options.MaxMessageBytes);
-        using var lost = CancellationTokenSource.CreateLinkedTokenSource(connectionLost, writer.Closed);
-        using var onLost = lost.Token.Register(handler.CancelInFlight);
-        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stopReading, lost.Token);
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stop, connectionLost, writer.Closed);
+        using var onStop = stopAll.Token.Register(handler.CancelInFlight);
         var readLoop = ReadLoopAsync(reader, writer, handler, stopAll.Token);
         var stopped = Task.Delay(Timeout.Infinite, stopAll.Token);
         // rpc.Completion only ends early if StreamJsonRpc itself broke; then stop rather than read into the void.
@@ -79,7 +93,9 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
 
         _logger.LogDebug("Input ended; waiting for {Count} requests in flight", handler.InFlight);
         handler.CompleteInput();
-        await Task.WhenAny(handler.Drained, rpc.Completion).ConfigureAwait(false);
+        // After a stop the requests in flight are cancelled; one that ignores it must not hold the exit for long.
+        var abandon = stopAll.IsCancellationRequested ? Task.Delay(_options.ShutdownGrace, CancellationToken.None) : Task.Delay(Timeout.Infinite, CancellationToken.None);
+        await Task.WhenAny(handler.Drained, rpc.Completion, abandon).ConfigureAwait(false);
         handler.CompleteOutbound();
         try
         {

@@ -8,6 +8,7 @@ public sealed record ServerOptions
     public const int DefaultMaxBatchElements = 1000;
     public const int DefaultMaxBatchAnswerBytes = 16 * 1024 * 1024;
     public const int DefaultMaxRequestsInFlight = 256;
+    public const int DefaultMaxConnections = 128;
 
     public Framing Framing { get; init; } = Framing.Auto;
 
@@ -29,4 +30,10 @@ public sealed record ServerOptions
     /// queueing without bound.
     /// </summary>
     public int MaxRequestsInFlight { get; init; } = DefaultMaxRequestsInFlight;
+
+    /// <summary>With <c>--socket</c>: most connections served at once; further clients wait in the listen backlog.</summary>
+    public int MaxConnections { get; init; } = DefaultMaxConnections;
+
+    /// <summary>After SIGTERM/SIGINT: how long closing the pooled sessions may take before the process exits anyway.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(5);
 }

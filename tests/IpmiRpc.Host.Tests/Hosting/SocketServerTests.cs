@@ -76,6 +76,54 @@ public sealed class SocketServerTests : IAsyncDisposable
         Assert.Equal(0, await server.WaitAsync(DefaultWait));
     }
 
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    [Fact]
+    public async Task Something_that_is_not_a_socket_at_the_path_is_left_alone()
+    {
+        foreach (var make in new Action<string>[] { p => File.WriteAllBytes(p, []), MakeFifo })
+        {
+            make(SocketPath);
+            Assert.Equal(2, await StartServer(new FakeTransport()).WaitAsync(DefaultWait));
+            Assert.True(File.Exists(SocketPath), "the server deleted a file that was not a socket");
+            File.Delete(SocketPath);
+        }
+    }
+
+    [Fact]
+    public async Task A_stale_socket_is_removed_and_the_new_one_is_created_0600()
+    {
+        using (var stale = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            stale.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        }
+
+        var server = StartServer(new FakeTransport());
+        using var client = await ConnectAsync();
+        await client.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sessions.list\"}\n"u8.ToArray());
+        var buffer = new byte[4096];
+        Assert.True(await client.ReceiveAsync(buffer) > 0);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SocketPath));
+        await _stop.CancelAsync();
+        Assert.Equal(0, await server.WaitAsync(DefaultWait));
+    }
+
+    /// <summary>Issue 20: PATH.lock was opened following symlinks, so another user could make the server create a file elsewhere.</summary>
+    [Fact]
+    public async Task A_symlinked_lock_file_is_refused_and_nothing_is_created_through_it()
+    {
+        var elsewhere = Path.Combine(_dir, "elsewhere");
+        File.CreateSymbolicLink(SocketServer.LockPathFor(SocketPath), elsewhere);
+        Assert.Equal(2, await StartServer(new FakeTransport()).WaitAsync(DefaultWait));
+        Assert.False(File.Exists(elsewhere), "the lock was created through the symlink");
+        Assert.False(File.Exists(SocketPath));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
