@@ -28,8 +28,25 @@ public static class Program
         root.Subcommands.Add(serve);
         root.Subcommands.Add(CreateCall());
         root.Subcommands.Add(CreateSchema());
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // A usage error never prints help to stdout (a client passing an option an older binary lacks would read
+            // help where it expects JSON) and exits 2, which `call` documents as "bad request", not 1 ("failed").
+            var text = string.Join("\n", parsed.Errors.Select(e => "ipmirpc: " + e.Message)) + "\nRun 'ipmirpc --help' for usage.\n";
+            var stderr = Console.OpenStandardError();
+            await using (stderr.ConfigureAwait(false))
+            {
+                await stderr.WriteAsync(Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
+            }
+
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync().ConfigureAwait(false);
     }
+
+    internal const int UsageError = 2;
 
     private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
 

@@ -147,7 +147,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _logger.LogError(ex, "Could not build the answer of {Method}", pending.Method);
-            var failed = RpcError.Response(pending.ClientId, new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null));
+            var failed = RpcError.Response(pending.Echo, new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null));
             if (pending.Batch is { } batch)
             {
                 if (batch.Add(failed, _logger) is not { } array)
@@ -179,14 +179,16 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
         if (message.Error is { } frameError)
         {
-            await _writer.WriteAsync(RpcError.Response(null, RpcError.Invalid(frameError.Code, "message", frameError.Reason))).ConfigureAwait(false);
+            var recovered = frameError.RawId is { } rawId ? new JRaw(rawId) : null;
+            await _writer.WriteAsync(RpcError.Response(recovered, RpcError.Invalid(frameError.Code, "message", frameError.Reason))).ConfigureAwait(false);
             return;
         }
 
         JToken token;
+        List<string?> rawIds;
         try
         {
-            token = Parse(message.Body!);
+            token = Parse(message.Body!, out rawIds);
         }
         catch (ParseFailure failure)
         {
@@ -210,9 +212,9 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             }
 
             var batch = new Batch(_options.MaxBatchAnswerBytes);
-            foreach (var element in array)
+            for (var i = 0; i < array.Count; i++)
             {
-                await DispatchAsync(element, batch, cancellationToken).ConfigureAwait(false);
+                await DispatchAsync(array[i], batch, rawIds.ElementAtOrDefault(i), cancellationToken).ConfigureAwait(false);
             }
 
             if (batch.Seal() is { } complete)
@@ -223,7 +225,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             return;
         }
 
-        if (await DispatchAsync(token, null, cancellationToken).ConfigureAwait(false) is { } immediate)
+        if (await DispatchAsync(token, null, rawIds.ElementAtOrDefault(0), cancellationToken).ConfigureAwait(false) is { } immediate)
         {
             await _writer.WriteAsync(immediate).ConfigureAwait(false);
         }
@@ -262,10 +264,10 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// Waits for an in-flight slot, then dispatches. While the connection has MaxRequestsInFlight requests unanswered
     /// no more input is read, and the client's pipe pushes back on it.
     /// </summary>
-    private async Task<JObject?> DispatchAsync(JToken token, Batch? batch, CancellationToken cancellationToken)
+    private async Task<JObject?> DispatchAsync(JToken token, Batch? batch, string? rawId, CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var immediate = Dispatch(token, batch, out var forwarded);
+        var immediate = Dispatch(token, batch, rawId, out var forwarded);
         if (!forwarded)
         {
             _slots.Release();
@@ -276,23 +278,27 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     /// <summary>
     /// Validates one request object; returns an immediate response (errors the guard answers) or null.
+    /// <paramref name="rawId"/>: the id exactly as the client wrote it, echoed in the answer.
     /// <paramref name="forwarded"/>: the request went to StreamJsonRpc and holds its slot until answered.
     /// </summary>
-    private JObject? Dispatch(JToken token, Batch? batch, out bool forwarded)
+    private JObject? Dispatch(JToken token, Batch? batch, string? rawId, out bool forwarded)
     {
         forwarded = false;
         var immediate = Validate(token, out var request, out var id, out var isNotification);
+        var echo = rawId is not null && id is not null ? new JRaw(rawId) : id;
         if (immediate is not null)
         {
             // An invalid request is answered even without an id: it cannot be trusted to be a notification.
-            return Answer(batch, RpcError.Response(id, immediate));
+            return Answer(batch, RpcError.Response(echo, immediate));
         }
 
         var method = (string)request!["method"]!;
         if (method == CancelRequestMethod)
         {
             ForwardCancel(request);
-            return null;
+            // Sent with an id, a cancel is a request like any other and gets its answer (null: passed on, whether or
+            // not anything was still running under that id).
+            return isNotification ? null : Answer(batch, new JObject { ["jsonrpc"] = "2.0", ["id"] = echo, ["result"] = JValue.CreateNull() });
         }
 
         var parameters = request["params"];
@@ -302,12 +308,12 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         }
         else if (parameters is JArray && _isKnownMethod(method))
         {
-            return Answer(batch, isNotification ? null : RpcError.Response(id, RpcError.Invalid(
+            return Answer(batch, isNotification ? null : RpcError.Response(echo, RpcError.Invalid(
                 JsonRpcErrorCodes.InvalidParams, "params", "must be an object of named parameters")));
         }
 
         var internalId = Interlocked.Increment(ref _nextId);
-        _pending[internalId] = new Pending(id, method, batch, isNotification);
+        _pending[internalId] = new Pending(id, echo, method, batch, isNotification);
         batch?.Expect(isNotification);
         Interlocked.Increment(ref _inFlight);
         request["id"] = internalId;
@@ -323,7 +329,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             batch?.Unexpect(isNotification);
             Interlocked.Decrement(ref _inFlight);
             _logger.LogDebug(ex, "StreamJsonRpc rejected a request the guard accepted");
-            return Answer(batch, isNotification ? null : RpcError.Response(id, RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message", "not a valid JSON-RPC request")));
+            return Answer(batch, isNotification ? null : RpcError.Response(echo, RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message", "not a valid JSON-RPC request")));
         }
 
         forwarded = _inbound.Writer.TryWrite(message);
@@ -428,7 +434,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         return null;
     }
 
-    private static JToken Parse(byte[] body)
+    private static JToken Parse(byte[] body, out List<string?> rawIds)
     {
         string text;
         try
@@ -441,20 +447,40 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         }
 
         // A BOM is tolerated: some Windows tools prepend one.
+        var json = body.AsSpan();
         if (text.Length > 0 && text[0] == '\uFEFF')
         {
             text = text[1..];
+            json = json[3..];
         }
 
-        return ParseText(text);
+        var token = ParseLenient(text);
+        if (StrictJson.Check(json, out rawIds) is { } problem)
+        {
+            throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", problem));
+        }
+
+        return token;
     }
 
     /// <summary>
-    /// The one JSON reading rule for requests (also <c>ipmirpc call --params</c>): strings stay strings (no date
-    /// guessing), comments ignored, duplicate names refused, depth ≤ 64, nothing but comments after the value.
-    /// Throws <see cref="ParseFailure"/> carrying the JSON-RPC error.
+    /// The one JSON reading rule for requests (also <c>ipmirpc call --params</c>): strict RFC 8259 (no comments, NaN,
+    /// single quotes, unquoted names or trailing commas), strings stay strings (no date guessing), duplicate names
+    /// refused, depth ≤ 64, nothing after the value. Throws <see cref="ParseFailure"/> carrying the JSON-RPC error.
     /// </summary>
     internal static JToken ParseText(string text)
+    {
+        var token = ParseLenient(text);
+        if (StrictJson.Check(Encoding.UTF8.GetBytes(text), out _) is { } problem)
+        {
+            throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", problem));
+        }
+
+        return token;
+    }
+
+    /// <summary>Newtonsoft's reading (it builds the tree); <see cref="StrictJson"/> then refuses what RFC 8259 does not allow.</summary>
+    private static JToken ParseLenient(string text)
     {
         using var reader = new JsonTextReader(new StringReader(text))
         {
@@ -492,7 +518,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     private JObject BuildResponse(JsonRpcMessage message, Pending pending)
     {
-        var response = new JObject { ["jsonrpc"] = "2.0", ["id"] = pending.ClientId ?? JValue.CreateNull() };
+        var response = new JObject { ["jsonrpc"] = "2.0", ["id"] = pending.Echo ?? JValue.CreateNull() };
         if (message is JsonRpcResult result)
         {
             try
@@ -527,7 +553,9 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         return response;
     }
 
-    private sealed record Pending(JToken? ClientId, string Method, Batch? Batch, bool IsNotification);
+    /// <param name="ClientId">The id as parsed: what <c>$/cancelRequest</c> is matched against.</param>
+    /// <param name="Echo">The id as sent (raw text): what the answer carries.</param>
+    private sealed record Pending(JToken? ClientId, JToken? Echo, string Method, Batch? Batch, bool IsNotification);
 
     internal sealed class ParseFailure(RpcError error) : Exception(error.Message)
     {

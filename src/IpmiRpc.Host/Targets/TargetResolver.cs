@@ -141,7 +141,7 @@ public sealed class TargetResolver
             IpmiTarget.LanPlus => new IpmiTarget
             {
                 Transport = transport,
-                Host = p.OptionalString("host", 253) is { Length: > 0 } host ? host : throw p.Error("host", "required for a lanplus target"),
+                Host = LanHost(p),
                 Port = p.OptionalInt("port", 1, 65535) ?? 623,
                 Username = Username(p),
                 Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, MaxPasswordBytes),
@@ -170,6 +170,32 @@ public sealed class TargetResolver
                 Retries = retries,
             },
         };
+    }
+
+    /// <summary>
+    /// The BMC's host name or address. Control characters are refused (a NUL cut the name short in the resolver, so
+    /// "127.0.0.1\u0000.allowed.example" reached 127.0.0.1), and so are addresses that are not one BMC: multicast,
+    /// broadcast, unspecified. A name is checked by the lanplus transport once it resolves.
+    /// </summary>
+    private static string LanHost(ParamReader p)
+    {
+        if (p.OptionalString("host", 253) is not { Length: > 0 } host)
+        {
+            throw p.Error("host", "required for a lanplus target");
+        }
+
+        if (host.Any(char.IsControl))
+        {
+            throw p.Error("host", "must not contain control characters");
+        }
+
+        var literal = host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
+        if (System.Net.IPAddress.TryParse(literal, out var address) && !IpmiRpc.Transports.Lan.UnicastAddress.Is(address))
+        {
+            throw p.Error("host", "must be a unicast address (not multicast, broadcast or unspecified)");
+        }
+
+        return host;
     }
 
     private static string Username(ParamReader p)
