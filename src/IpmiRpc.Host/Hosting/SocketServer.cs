@@ -21,6 +21,7 @@ public sealed partial class SocketServer
     private static readonly TimeSpan HangUpCheckInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan AcceptBackoffStart = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan AcceptBackoffMax = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AcceptWarningInterval = TimeSpan.FromMinutes(1);
 
     private readonly HostContext _host;
     private readonly ServerOptions _options;
@@ -203,6 +204,8 @@ public sealed partial class SocketServer
         var connections = new List<Task>();
         using var slots = new SemaphoreSlim(_options.MaxConnections, _options.MaxConnections);
         var backoff = TimeSpan.Zero;
+        var lastAcceptWarning = Environment.TickCount64 - (long)AcceptWarningInterval.TotalMilliseconds;
+        var acceptFailures = 0;
         while (true)
         {
             Socket client;
@@ -229,9 +232,13 @@ public sealed partial class SocketServer
                 // Out of file descriptors (EMFILE/ENFILE) or memory: retrying at once fails again and spins a core.
                 // Back off (doubling up to 1 s) until an accept succeeds; a connection that closes meanwhile frees one.
                 backoff = backoff == TimeSpan.Zero ? AcceptBackoffStart : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, AcceptBackoffMax.Ticks));
-                if (backoff == AcceptBackoffStart)
+                acceptFailures++;
+                if (Environment.TickCount64 - lastAcceptWarning >= (long)AcceptWarningInterval.TotalMilliseconds)
                 {
-                    _logger.LogWarning("Accepting a connection failed: {Reason}; retrying with back-off", ex.Message);
+                    // At most one warning a minute: near the descriptor limit every freed descriptor starts a new streak.
+                    _logger.LogWarning("Accepting a connection failed: {Reason} ({Count} failures); retrying with back-off", ex.Message, acceptFailures);
+                    lastAcceptWarning = Environment.TickCount64;
+                    acceptFailures = 0;
                 }
 
                 try
