@@ -142,19 +142,20 @@ internal sealed class MessageReader(PipeReader input, Framing framing, int maxMe
     private FramedMessage Oversize() =>
         new(null, new FrameError(JsonRpcErrorCodes.InvalidRequest, $"message exceeds the limit of {maxMessageBytes} bytes"));
 
-    private enum HeaderState { Headers, Resync, Body }
+    private enum HeaderState { Headers, Resync, Body, Skip }
 
     /// <summary>
     /// LSP-style framing, read so that a lying or missing Content-Length costs one message, never the next ones: a
     /// header that starts mid-line (after a body shorter than announced) is found there; a body that runs into the
-    /// next header (a length too long) ends where that header starts; an oversize length is never counted out (the
-    /// reader resynchronises at the next Content-Length header instead of discarding that many bytes); a JSON line
+    /// next header (a length too long) ends where that header starts; an oversize body is skipped only up to the next
+    /// Content-Length header (a length of 2,000,000,000 does not discard that many bytes); a JSON line
     /// without headers gets an error. Each dropped message is answered, with its id where one can be recovered.
     /// </summary>
     private async IAsyncEnumerable<FramedMessage> ReadHeaderFramedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var state = HeaderState.Headers;
         long contentLength = -1;
+        long toSkip = 0;
         var sawHeader = false;
         while (true)
         {
@@ -165,6 +166,30 @@ internal sealed class MessageReader(PipeReader input, Framing framing, int maxMe
             while (progress)
             {
                 progress = false;
+                if (state == HeaderState.Skip)
+                {
+                    // An oversize body is skipped, but only up to the next Content-Length header: a lying length
+                    // (2,000,000,000) must not swallow the messages after it.
+                    var window = buffer.Slice(0, Math.Min(buffer.Length, toSkip)).ToArray();
+                    var next = IndexOfContentLength(window);
+                    if (next >= 0 || window.Length == toSkip)
+                    {
+                        buffer = buffer.Slice(next >= 0 ? next : toSkip);
+                        state = HeaderState.Headers;
+                        contentLength = -1;
+                        progress = true;
+                    }
+                    else
+                    {
+                        // Keep the last bytes: a header name may continue in the next read.
+                        var skipped = Math.Max(0, window.Length - (ContentLengthHeader.Length - 1));
+                        buffer = buffer.Slice(skipped);
+                        toSkip -= skipped;
+                    }
+
+                    continue;
+                }
+
                 if (state == HeaderState.Body)
                 {
                     var available = buffer.Slice(0, Math.Min(buffer.Length, contentLength)).ToArray();
@@ -258,9 +283,9 @@ internal sealed class MessageReader(PipeReader input, Framing framing, int maxMe
                     }
                     else if (contentLength > maxMessageBytes)
                     {
-                        // Never count the announced bytes out (2,000,000,000 would swallow everything after it).
                         messages.Add(Oversize());
-                        state = HeaderState.Resync;
+                        state = HeaderState.Skip;
+                        toSkip = contentLength;
                     }
                     else
                     {
