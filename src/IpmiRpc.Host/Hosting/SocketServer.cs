@@ -113,6 +113,8 @@ public sealed partial class SocketServer
                 return 2;
             }
 
+            // Idle time counts from here, not from construction: a slow start must not use up a client's first second.
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
             _logger.LogInformation("Listening on {Path} (idle exit after {Seconds} s)", _path, _idleExit.TotalSeconds);
             await AcceptUntilStoppedAsync(listener, stop).ConfigureAwait(false);
             return 0;
