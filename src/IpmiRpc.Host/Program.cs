@@ -28,8 +28,25 @@ public static class Program
         root.Subcommands.Add(serve);
         root.Subcommands.Add(CreateCall());
         root.Subcommands.Add(CreateSchema());
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // A usage error never prints help to stdout (a client passing an option an older binary lacks would read
+            // help where it expects JSON) and exits 2, which `call` documents as "bad request", not 1 ("failed").
+            var text = string.Join("\n", parsed.Errors.Select(e => "ipmirpc: " + e.Message)) + "\nRun 'ipmirpc --help' for usage.\n";
+            var stderr = Console.OpenStandardError();
+            await using (stderr.ConfigureAwait(false))
+            {
+                await stderr.WriteAsync(Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);
+            }
+
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync().ConfigureAwait(false);
     }
+
+    internal const int UsageError = 2;
 
     private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
 
@@ -95,10 +112,23 @@ public static class Program
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
                 MaxMessageBytes = parse.GetValue(maxBytes),
             };
-            // SIGTERM/SIGINT: stop reading, finish what is in flight, close sessions, exit 0 — like stdin EOF.
+            // SIGTERM/SIGINT: stop reading, cancel what is in flight, close sessions within a bounded grace, exit 0.
+            // A second signal exits at once (128 + signal number, as a shell reports it).
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            var signals = 0;
+            void OnSignal(PosixSignalContext c)
+            {
+                c.Cancel = true;
+                if (Interlocked.Increment(ref signals) > 1)
+                {
+                    Environment.Exit(c.Signal == PosixSignal.SIGINT ? 130 : 143);
+                }
+
+                stop.Cancel();
+            }
+
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             if (socketOptions && parse.GetValue(socket) is { } socketPath)
             {
                 if (!OperatingSystem.IsLinux())

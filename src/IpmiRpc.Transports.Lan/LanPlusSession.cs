@@ -89,6 +89,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ["authentication"] = Suite.Authentication.Name,
         ["integrity"] = Suite.IntegrityName,
         ["confidentiality"] = Suite.ConfidentialityName,
+        ["protection"] = Suite.Integrity is null ? "none: packets neither integrity-protected nor encrypted" : Suite.Aes ? "integrity and confidentiality" : "integrity only: no confidentiality (clear text)",
         ["openedAt"] = OpenedAt,
         ["requests"] = RequestCount,
         ["packetsRetransmitted"] = PacketsRetransmitted,

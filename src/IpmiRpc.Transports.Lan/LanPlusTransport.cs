@@ -106,11 +106,18 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
 
     private static void Validate(IpmiTarget target)
     {
-        // Refuse before any packet leaves: cipher suite 0 means no authentication, integrity or encryption at all.
+        // Refuse before any packet leaves: cipher suite 0 means no authentication, integrity or encryption at all;
+        // suite 1 authenticates the session but protects no packet, so anyone on the path can rewrite an answer.
         if (target.CipherSuite == 0 && !target.AllowInsecure)
         {
             throw new InsecureConfigurationException(
                 "Cipher suite 0 sends everything unauthenticated and in clear text; set allowInsecure to use it anyway");
+        }
+
+        if (target.CipherSuite is { } unprotected && CipherSuite.Find(unprotected) is { Integrity: null } && !target.AllowInsecure)
+        {
+            throw new InsecureConfigurationException(
+                $"Cipher suite {unprotected} has no integrity protection: anyone on the path can change requests and answers undetected; set allowInsecure to use it anyway");
         }
 
         if (target.CipherSuite is { } id && CipherSuite.Find(id) is null)
@@ -174,12 +181,14 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
     {
         if (IPAddress.TryParse(target.Host, out var address))
         {
-            return new IPEndPoint(address, target.Port);
+            return UnicastAddress.Is(address)
+                ? new IPEndPoint(address, target.Port)
+                : throw new TransportUnavailableException(IpmiTarget.LanPlus, $"'{target.Host}' is not a unicast address", "Give the address of one BMC");
         }
 
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(target.Host!, cancellationToken).ConfigureAwait(false);
+            var addresses = (await Dns.GetHostAddressesAsync(target.Host!, cancellationToken).ConfigureAwait(false)).Where(UnicastAddress.Is).ToArray();
             var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
             if (chosen is not null)
             {

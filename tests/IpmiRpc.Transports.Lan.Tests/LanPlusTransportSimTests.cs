@@ -59,11 +59,21 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
     public async Task Suites_without_encryption_also_answer_GetDeviceId(int suite)
     {
         await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(TargetFor(_sim, suite), CancellationToken.None);
+        // Suite 1 protects no packet (issue 20: an on-path proxy rewrote an answer undetected): only with allowInsecure.
+        await using var session = await transport.OpenAsync(TargetFor(_sim, suite) with { AllowInsecure = suite == 1 }, CancellationToken.None);
         var response = await session.SendAsync(GetDeviceId, CancellationToken.None);
         Assert.Equal(0, response.CompletionCode);
         Assert.Equal(15, response.Data.Length);
         Assert.Equal(suite, session.Describe()["cipherSuite"]);
+        Assert.StartsWith(suite == 1 ? "none" : "integrity only", (string)session.Describe()["protection"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Suite1_without_AllowInsecure_is_refused_before_any_packet()
+    {
+        await using var transport = new LanPlusTransport();
+        await Assert.ThrowsAsync<InsecureConfigurationException>(() => transport.OpenAsync(TargetFor(_sim, 1), CancellationToken.None));
+        Assert.Equal(0, transport.DatagramsSent);
     }
 
     [Fact]

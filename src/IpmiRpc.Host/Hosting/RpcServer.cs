@@ -18,27 +18,44 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
     private readonly ILogger _logger = host.LoggerFactory.CreateLogger("IpmiRpc.Host.RpcServer");
 
     /// <summary>
-    /// Serves until <paramref name="input"/> ends or <paramref name="stopReading"/> fires, then finishes the requests
-    /// in flight, closes every pooled session (disposing <see cref="HostContext"/>) and returns the exit code (0).
+    /// Serves until <paramref name="input"/> ends (then finishes the requests in flight) or <paramref name="stop"/>
+    /// fires (then cancels them), closes every pooled session (disposing <see cref="HostContext"/>; after a stop
+    /// within <see cref="ServerOptions.ShutdownGrace"/>) and returns the exit code (0).
     /// </summary>
-    public async Task<int> RunAsync(Stream input, Stream output, CancellationToken stopReading = default)
+    public async Task<int> RunAsync(Stream input, Stream output, CancellationToken stop = default)
     {
-        await ServeConnectionAsync(input, output, stopReading).ConfigureAwait(false);
-        await host.DisposeAsync().ConfigureAwait(false);
+        await ServeConnectionAsync(input, output, stop).ConfigureAwait(false);
+        await CloseSessionsAsync(host, stop.IsCancellationRequested ? _options.ShutdownGrace : Timeout.InfiniteTimeSpan, _logger).ConfigureAwait(false);
         return 0;
     }
 
+    /// <summary>Disposes the context (IPMI Close Session for every pooled session), giving up after <paramref name="grace"/>.</summary>
+    internal static async Task CloseSessionsAsync(HostContext host, TimeSpan grace, ILogger logger)
+    {
+        try
+        {
+            await host.DisposeAsync().AsTask().WaitAsync(grace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Sessions still closing after {Seconds} s: exiting without waiting for them", grace.TotalSeconds);
+        }
+    }
+
     /// <summary>
-    /// Serves one connection until its input ends or <paramref name="stopReading"/> fires and the requests in flight
-    /// are answered. Leaves <see cref="HostContext"/> (and its pooled sessions) alone: the socket server shares one
-    /// context across many connections.
+    /// Serves one connection until its input ends and the requests in flight are answered, or until
+    /// <paramref name="stop"/> fires (the process is stopping: reading stops and the requests in flight are
+    /// cancelled, answered -32800). Leaves <see cref="HostContext"/> (and its pooled sessions) alone: the socket
+    /// server shares one context across many connections. When the connection is gone — its output breaks, or
+    /// <paramref name="connectionLost"/> fires — reading stops and the requests in flight are cancelled too, since
+    /// nobody is left to read their answers.
     /// </summary>
-    public async Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stopReading = default)
+    public async Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stop = default, CancellationToken connectionLost = default)
     {
         var serializer = RpcSerializer.Create();
         using var writer = new MessageWriter(output);
         using var formatter = new JsonMessageFormatter();
-        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, MethodCatalog.All.ContainsKey);
+        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, MethodCatalog.All.ContainsKey, _options);
         using var rpc = new IpmiJsonRpc(handler, new ErrorMapper(serializer, _logger));
         rpc.TraceSource = new TraceSource("StreamJsonRpc", _logger.IsEnabled(LogLevel.Trace) ? SourceLevels.Warning : SourceLevels.Off);
         rpc.TraceSource.Listeners.Clear();
@@ -54,22 +71,31 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
 
         var pipe = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         var reader = new MessageReader(pipe, _options.Framing, _options.MaxMessageBytes);
-        var readLoop = ReadLoopAsync(reader, writer, handler, stopReading);
-        var stopped = Task.Delay(Timeout.Infinite, stopReading);
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stop, connectionLost, writer.Closed);
+        using var onStop = stopAll.Token.Register(handler.CancelInFlight);
+        var readLoop = ReadLoopAsync(reader, writer, handler, stopAll.Token);
+        var stopped = Task.Delay(Timeout.Infinite, stopAll.Token);
         // rpc.Completion only ends early if StreamJsonRpc itself broke; then stop rather than read into the void.
         await Task.WhenAny(readLoop, stopped, rpc.Completion).ConfigureAwait(false);
         if (rpc.Completion.IsCompleted && !readLoop.IsCompleted)
         {
             _logger.LogError(rpc.Completion.Exception, "The JSON-RPC dispatcher stopped unexpectedly");
         }
-        if (readLoop.IsFaulted)
+        if (readLoop.Exception?.InnerException is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // A client hanging up or resetting its connection is how connections end, not a failure of the host.
+            _logger.LogInformation("The client closed the connection: {Reason}", readLoop.Exception.InnerException.Message);
+        }
+        else if (readLoop.IsFaulted)
         {
             _logger.LogError(readLoop.Exception, "Reading input failed");
         }
 
         _logger.LogDebug("Input ended; waiting for {Count} requests in flight", handler.InFlight);
         handler.CompleteInput();
-        await Task.WhenAny(handler.Drained, rpc.Completion).ConfigureAwait(false);
+        // After a stop the requests in flight are cancelled; one that ignores it must not hold the exit for long.
+        var abandon = stopAll.IsCancellationRequested ? Task.Delay(_options.ShutdownGrace, CancellationToken.None) : Task.Delay(Timeout.Infinite, CancellationToken.None);
+        await Task.WhenAny(handler.Drained, rpc.Completion, abandon).ConfigureAwait(false);
         handler.CompleteOutbound();
         try
         {
@@ -94,7 +120,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
             _logger.LogDebug("Framing: {Framing}", reader.Framing);
             await foreach (var message in reader.ReadAllAsync(stopReading).ConfigureAwait(false))
             {
-                await handler.AcceptAsync(message).ConfigureAwait(false);
+                await handler.AcceptAsync(message, stopReading).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopReading.IsCancellationRequested)

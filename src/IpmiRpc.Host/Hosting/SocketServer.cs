@@ -18,13 +18,17 @@ public sealed partial class SocketServer
     private const int SolSocket = 1;
     private const int SoPeerCred = 17;
     private static readonly TimeSpan LiveProbeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan HangUpCheckInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan AcceptBackoffStart = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan AcceptBackoffMax = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AcceptWarningInterval = TimeSpan.FromMinutes(1);
 
     private readonly HostContext _host;
     private readonly ServerOptions _options;
     private readonly string _path;
     private readonly TimeSpan _idleExit;
     private readonly ILogger _logger;
-    private readonly uint _uid = GetEffectiveUserId();
+    private readonly uint _uid = UnixFile.EffectiveUserId;
     private int _active;
     private long _lastActivity = Environment.TickCount64;
 
@@ -50,38 +54,22 @@ public sealed partial class SocketServer
         }
         finally
         {
-            // Closes every pooled session (IPMI Close Session), whatever happened above.
-            await _host.DisposeAsync().ConfigureAwait(false);
+            // Closes every pooled session (IPMI Close Session), whatever happened above; after a signal, within the grace.
+            await RpcServer.CloseSessionsAsync(_host, stop.IsCancellationRequested ? _options.ShutdownGrace : Timeout.InfiniteTimeSpan, _logger).ConfigureAwait(false);
         }
     }
 
     private async Task<int> ServeAsync(CancellationToken stop)
     {
-        FileStream? ownership = null;
+        Microsoft.Win32.SafeHandles.SafeFileHandle? ownership = null;
         Socket? listener = null;
         try
         {
-            // .NET takes flock(LOCK_EX|LOCK_NB) for FileShare.None: a second server on this path fails here, so
-            // the stale-socket cleanup below can never delete a live server's socket.
-            try
+            // flock(LOCK_EX|LOCK_NB) on PATH.lock: a second server on this path fails here, so the stale-socket
+            // cleanup below can never delete a live server's socket.
+            if (TakeOwnership(out ownership) is { } refused)
             {
-                ownership = new FileStream(LockPathFor(_path), new FileStreamOptions
-                {
-                    Mode = FileMode.OpenOrCreate,
-                    Access = FileAccess.ReadWrite,
-                    Share = FileShare.None,
-                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                });
-            }
-            catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException))
-            {
-                _logger.LogError("Another ipmirpc server owns {Path}", _path);
-                return 1;
-            }
-            catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or FileNotFoundException)
-            {
-                _logger.LogCritical("Cannot use {Path}: {Reason}", _path, ex.Message);
-                return 2;
+                return refused;
             }
 
             if (await ExistingPathBlocksAsync(stop).ConfigureAwait(false) is { } refusal)
@@ -103,10 +91,20 @@ public sealed partial class SocketServer
             listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             try
             {
-                listener.Bind(endPoint);
-                // bind() created the file with the umask's mode; nobody can connect before listen(), so tightening
-                // it here leaves no window. SO_PEERCRED below is the real check, this keeps others from even trying.
-                File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                // bind() creates the socket file with mode 0666 & ~umask. A umask of 0177 for the bind makes it 0600
+                // as it is created; a chmod afterwards would look the path up again, and in a writable directory
+                // that second lookup can be raced onto another file. The umask is process-wide, but nothing else
+                // creates files at this point of start-up. SO_PEERCRED below is the real check.
+                var umask = UnixFile.SetUmask(0x7F);
+                try
+                {
+                    listener.Bind(endPoint);
+                }
+                finally
+                {
+                    UnixFile.SetUmask(umask);
+                }
+
                 listener.Listen(64);
             }
             catch (SocketException ex)
@@ -115,6 +113,8 @@ public sealed partial class SocketServer
                 return 2;
             }
 
+            // Idle time counts from here, not from construction: a slow start must not use up a client's first second.
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
             _logger.LogInformation("Listening on {Path} (idle exit after {Seconds} s)", _path, _idleExit.TotalSeconds);
             await AcceptUntilStoppedAsync(listener, stop).ConfigureAwait(false);
             return 0;
@@ -132,17 +132,45 @@ public sealed partial class SocketServer
         }
     }
 
+    /// <summary>
+    /// Opens PATH.lock without following a symlink (O_NOFOLLOW: another user's link cannot make this process create
+    /// or lock a file elsewhere), checks it is a regular file this user owns, and locks it. An exit code on refusal.
+    /// </summary>
+    private int? TakeOwnership(out Microsoft.Win32.SafeHandles.SafeFileHandle? ownership)
+    {
+        var lockPath = LockPathFor(_path);
+        ownership = UnixFile.OpenLockFile(lockPath, out var errno);
+        if (ownership.IsInvalid)
+        {
+            _logger.LogCritical("Cannot use {Path}: {Reason}", lockPath, Marshal.GetPInvokeErrorMessage(errno));
+            return 2;
+        }
+
+        if (UnixFile.TryGetStatus(ownership) is not { IsRegularFile: true } status || status.Uid != _uid)
+        {
+            _logger.LogCritical("Cannot use {Path}: not a regular file owned by uid {Uid}", lockPath, _uid);
+            return 2;
+        }
+
+        if (!UnixFile.TryLockExclusive(ownership))
+        {
+            _logger.LogError("Another ipmirpc server owns {Path}", _path);
+            return 1;
+        }
+
+        return null;
+    }
+
     /// <summary>An exit code when something else is at the path; null when it is free (a stale socket is removed).</summary>
     private async Task<int?> ExistingPathBlocksAsync(CancellationToken stop)
     {
-        var info = new FileInfo(_path);
-        if (!info.Exists && !Directory.Exists(_path))
+        if (UnixFile.TryGetLinkStatus(_path) is not { } status)
         {
             return null;
         }
 
-        // A socket file has no length; refuse to delete anything that is clearly not one.
-        if (Directory.Exists(_path) || info.LinkTarget is not null || info.Length != 0)
+        // Only a socket is ever deleted: not a regular file, FIFO, device, directory or symlink someone left there.
+        if (!status.IsSocket)
         {
             _logger.LogCritical("{Path} exists and is not a socket; not touching it", _path);
             return 2;
@@ -176,12 +204,26 @@ public sealed partial class SocketServer
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var idleWatch = _idleExit > TimeSpan.Zero ? WatchIdleAsync(stopAll) : Task.CompletedTask;
         var connections = new List<Task>();
+        using var slots = new SemaphoreSlim(_options.MaxConnections, _options.MaxConnections);
+        var backoff = TimeSpan.Zero;
+        var lastAcceptWarning = Environment.TickCount64 - (long)AcceptWarningInterval.TotalMilliseconds;
+        var acceptFailures = 0;
         while (true)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(stopAll.Token).ConfigureAwait(false);
+                // At the connection limit, further clients wait in the listen backlog until one leaves.
+                await slots.WaitAsync(stopAll.Token).ConfigureAwait(false);
+                try
+                {
+                    client = await listener.AcceptAsync(stopAll.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    slots.Release();
+                    throw;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -189,13 +231,34 @@ public sealed partial class SocketServer
             }
             catch (SocketException ex)
             {
-                _logger.LogWarning("Accepting a connection failed: {Reason}", ex.Message);
+                // Out of file descriptors (EMFILE/ENFILE) or memory: retrying at once fails again and spins a core.
+                // Back off (doubling up to 1 s) until an accept succeeds; a connection that closes meanwhile frees one.
+                backoff = backoff == TimeSpan.Zero ? AcceptBackoffStart : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, AcceptBackoffMax.Ticks));
+                acceptFailures++;
+                if (Environment.TickCount64 - lastAcceptWarning >= (long)AcceptWarningInterval.TotalMilliseconds)
+                {
+                    // At most one warning a minute: near the descriptor limit every freed descriptor starts a new streak.
+                    _logger.LogWarning("Accepting a connection failed: {Reason} ({Count} failures); retrying with back-off", ex.Message, acceptFailures);
+                    lastAcceptWarning = Environment.TickCount64;
+                    acceptFailures = 0;
+                }
+
+                try
+                {
+                    await Task.Delay(backoff, stopAll.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
                 continue;
             }
 
+            backoff = TimeSpan.Zero;
             Touch(+1);
             connections.RemoveAll(t => t.IsCompleted);
-            connections.Add(ServeClientAsync(client, stopAll.Token));
+            connections.Add(ServeAndReleaseAsync(client, slots, stopAll.Token));
         }
 
         _logger.LogInformation("Stopping: {Count} connections still open", connections.Count(t => !t.IsCompleted));
@@ -203,6 +266,18 @@ public sealed partial class SocketServer
         TryDelete(_path);
         await Task.WhenAll(connections).ConfigureAwait(false);
         await idleWatch.ConfigureAwait(false);
+    }
+
+    private async Task ServeAndReleaseAsync(Socket client, SemaphoreSlim slots, CancellationToken stop)
+    {
+        try
+        {
+            await ServeClientAsync(client, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     private async Task ServeClientAsync(Socket client, CancellationToken stop)
@@ -222,10 +297,21 @@ public sealed partial class SocketServer
             }
 
             _logger.LogDebug("Connection from pid {Pid}", pid);
+            using var hungUp = new CancellationTokenSource();
+            using var served = new CancellationTokenSource();
+            var watch = WatchHangUpAsync(client, hungUp, served.Token);
             var stream = new NetworkStream(client, ownsSocket: false);
             await using (stream.ConfigureAwait(false))
             {
-                await new RpcServer(_host, _options).ServeConnectionAsync(stream, stream, stop).ConfigureAwait(false);
+                try
+                {
+                    await new RpcServer(_host, _options).ServeConnectionAsync(stream, stream, stop, hungUp.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await served.CancelAsync().ConfigureAwait(false);
+                    await watch.ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
@@ -236,6 +322,34 @@ public sealed partial class SocketServer
         {
             client.Dispose();
             Touch(-1);
+        }
+    }
+
+    /// <summary>
+    /// Fires <paramref name="hungUp"/> once the peer has closed its socket (POLLHUP: both directions shut), so its
+    /// requests in flight are cancelled instead of worked on for nobody. A half-close (shutdown(SHUT_WR), as socat
+    /// does after sending) is not a hang-up: that client still reads its answers.
+    /// </summary>
+    private static async Task WatchHangUpAsync(Socket client, CancellationTokenSource hungUp, CancellationToken served)
+    {
+        var fd = (int)client.SafeHandle.DangerousGetHandle();
+        while (!served.IsCancellationRequested)
+        {
+            var poll = new PollFd { Fd = fd, Events = 0 };
+            if (Poll(ref poll, 1, 0) == 1 && (poll.Revents & PollHangUp) != 0)
+            {
+                await hungUp.CancelAsync().ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(HangUpCheckInterval, served).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -317,6 +431,17 @@ public sealed partial class SocketServer
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    private static partial uint GetEffectiveUserId();
+    private const short PollHangUp = 0x10;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll(ref PollFd fds, nuint count, int timeoutMs);
+
 }

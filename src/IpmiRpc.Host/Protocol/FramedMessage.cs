@@ -6,4 +6,5 @@ namespace IpmiRpc.Host.Protocol;
 /// </summary>
 internal readonly record struct FramedMessage(byte[]? Body, FrameError? Error);
 
-internal sealed record FrameError(int Code, string Reason);
+/// <param name="RawId">The id of the dropped message when it could be recovered (raw JSON text), else null.</param>
+internal sealed record FrameError(int Code, string Reason, string? RawId = null);

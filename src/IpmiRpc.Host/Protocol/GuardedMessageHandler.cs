@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
+using IpmiRpc.Host.Hosting;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -27,15 +28,20 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     private readonly JsonSerializer _resultSerializer;
     private readonly ILogger _logger;
     private readonly Func<string, bool> _isKnownMethod;
-    private readonly Channel<JsonRpcMessage> _inbound = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly ServerOptions _options;
+    // Unbounded, yet bounded in practice: a request enters only with one of the _slots, a cancel only for a pending request.
+    private readonly Channel<JsonRpcMessage> _inbound = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId;
     private int _inFlight;
     private volatile bool _inputDone;
 
-    public GuardedMessageHandler(MessageWriter writer, JsonMessageFormatter formatter, JsonSerializer resultSerializer, ILogger logger, Func<string, bool> isKnownMethod)
+    public GuardedMessageHandler(MessageWriter writer, JsonMessageFormatter formatter, JsonSerializer resultSerializer, ILogger logger, Func<string, bool> isKnownMethod, ServerOptions? options = null)
     {
+        _options = options ?? new ServerOptions();
+        _slots = new SemaphoreSlim(_options.MaxRequestsInFlight, _options.MaxRequestsInFlight);
         _writer = writer;
         _formatter = formatter;
         _resultSerializer = resultSerializer;
@@ -103,28 +109,68 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
                 return;
             }
 
-            var response = BuildResponse(jsonRpcMessage, pending);
-            if (pending.Batch is { } batch)
-            {
-                if (batch.Add(response) is { } array)
-                {
-                    await _writer.WriteAsync(array, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            else
-            {
-                await _writer.WriteAsync(response, CancellationToken.None).ConfigureAwait(false);
-            }
+            await DeliverAsync(jsonRpcMessage, pending).ConfigureAwait(false);
         }
         finally
         {
             Interlocked.Decrement(ref _inFlight);
+            _slots.Release();
             CheckDrained();
         }
     }
 
-    /// <summary>Handles one framed message from the reader (called sequentially, in input order).</summary>
-    public async Task AcceptAsync(FramedMessage message)
+    /// <summary>
+    /// Builds and writes one answer. Whatever goes wrong here (a result that cannot be serialized, even running out of
+    /// memory on a huge one) fails this request only: StreamJsonRpc must never see an exception from a write, or the
+    /// connection stops answering for good.
+    /// </summary>
+    private async Task DeliverAsync(JsonRpcMessage message, Pending pending)
+    {
+        byte[] body;
+        try
+        {
+            var response = BuildResponse(message, pending);
+            if (pending.Batch is { } batch)
+            {
+                if (batch.Add(response, _logger) is not { } array)
+                {
+                    return;
+                }
+
+                body = array;
+            }
+            else
+            {
+                body = MessageWriter.Serialize(response);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Could not build the answer of {Method}", pending.Method);
+            var failed = RpcError.Response(pending.Echo, new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null));
+            if (pending.Batch is { } batch)
+            {
+                if (batch.Add(failed, _logger) is not { } array)
+                {
+                    return;
+                }
+
+                body = array;
+            }
+            else
+            {
+                body = MessageWriter.Serialize(failed);
+            }
+        }
+
+        await _writer.WriteBodyAsync(body, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Handles one framed message from the reader (called sequentially, in input order). Returns only once every
+    /// request in it holds an in-flight slot, which is what holds the reader back.
+    /// </summary>
+    public async Task AcceptAsync(FramedMessage message, CancellationToken cancellationToken = default)
     {
         if (_inputDone)
         {
@@ -133,14 +179,16 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
         if (message.Error is { } frameError)
         {
-            await _writer.WriteAsync(RpcError.Response(null, RpcError.Invalid(frameError.Code, "message", frameError.Reason))).ConfigureAwait(false);
+            var recovered = frameError.RawId is { } rawId ? new JRaw(rawId) : null;
+            await _writer.WriteAsync(RpcError.Response(recovered, RpcError.Invalid(frameError.Code, "message", frameError.Reason))).ConfigureAwait(false);
             return;
         }
 
         JToken token;
+        List<string?> rawIds;
         try
         {
-            token = Parse(message.Body!);
+            token = Parse(message.Body!, out rawIds);
         }
         catch (ParseFailure failure)
         {
@@ -156,21 +204,28 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
                 return;
             }
 
-            var batch = new Batch();
-            foreach (var element in array)
+            if (array.Count > _options.MaxBatchElements)
             {
-                Dispatch(element, batch);
+                await _writer.WriteAsync(RpcError.Response(null, RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message",
+                    $"batch too large: at most {_options.MaxBatchElements.ToString(System.Globalization.CultureInfo.InvariantCulture)} requests per batch"))).ConfigureAwait(false);
+                return;
+            }
+
+            var batch = new Batch(_options.MaxBatchAnswerBytes);
+            for (var i = 0; i < array.Count; i++)
+            {
+                await DispatchAsync(array[i], batch, rawIds.ElementAtOrDefault(i), cancellationToken).ConfigureAwait(false);
             }
 
             if (batch.Seal() is { } complete)
             {
-                await _writer.WriteAsync(complete).ConfigureAwait(false);
+                await _writer.WriteBodyAsync(complete).ConfigureAwait(false);
             }
 
             return;
         }
 
-        if (Dispatch(token, null) is { } immediate)
+        if (await DispatchAsync(token, null, rawIds.ElementAtOrDefault(0), cancellationToken).ConfigureAwait(false) is { } immediate)
         {
             await _writer.WriteAsync(immediate).ConfigureAwait(false);
         }
@@ -185,6 +240,18 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     public void CompleteOutbound() => _inbound.Writer.TryComplete();
 
+    /// <summary>
+    /// The connection is gone (its output broke, its peer hung up) or the process is stopping: cancel every request
+    /// in flight. Their answers still pass through <see cref="WriteAsync"/>, which frees their slots.
+    /// </summary>
+    public void CancelInFlight()
+    {
+        foreach (var internalId in _pending.Keys)
+        {
+            SendCancel(internalId);
+        }
+    }
+
     private void CheckDrained()
     {
         if (_inputDone && Volatile.Read(ref _inFlight) == 0)
@@ -193,21 +260,45 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         }
     }
 
-    /// <summary>Validates one request object; returns an immediate response (errors the guard answers) or null.</summary>
-    private JObject? Dispatch(JToken token, Batch? batch)
+    /// <summary>
+    /// Waits for an in-flight slot, then dispatches. While the connection has MaxRequestsInFlight requests unanswered
+    /// no more input is read, and the client's pipe pushes back on it.
+    /// </summary>
+    private async Task<JObject?> DispatchAsync(JToken token, Batch? batch, string? rawId, CancellationToken cancellationToken)
     {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var immediate = Dispatch(token, batch, rawId, out var forwarded);
+        if (!forwarded)
+        {
+            _slots.Release();
+        }
+
+        return immediate;
+    }
+
+    /// <summary>
+    /// Validates one request object; returns an immediate response (errors the guard answers) or null.
+    /// <paramref name="rawId"/>: the id exactly as the client wrote it, echoed in the answer.
+    /// <paramref name="forwarded"/>: the request went to StreamJsonRpc and holds its slot until answered.
+    /// </summary>
+    private JObject? Dispatch(JToken token, Batch? batch, string? rawId, out bool forwarded)
+    {
+        forwarded = false;
         var immediate = Validate(token, out var request, out var id, out var isNotification);
+        var echo = rawId is not null && id is not null ? new JRaw(rawId) : id;
         if (immediate is not null)
         {
             // An invalid request is answered even without an id: it cannot be trusted to be a notification.
-            return Answer(batch, RpcError.Response(id, immediate));
+            return Answer(batch, RpcError.Response(echo, immediate));
         }
 
         var method = (string)request!["method"]!;
         if (method == CancelRequestMethod)
         {
             ForwardCancel(request);
-            return null;
+            // Sent with an id, a cancel is a request like any other and gets its answer (null: passed on, whether or
+            // not anything was still running under that id).
+            return isNotification ? null : Answer(batch, new JObject { ["jsonrpc"] = "2.0", ["id"] = echo, ["result"] = JValue.CreateNull() });
         }
 
         var parameters = request["params"];
@@ -217,20 +308,20 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         }
         else if (parameters is JArray && _isKnownMethod(method))
         {
-            return Answer(batch, isNotification ? null : RpcError.Response(id, RpcError.Invalid(
+            return Answer(batch, isNotification ? null : RpcError.Response(echo, RpcError.Invalid(
                 JsonRpcErrorCodes.InvalidParams, "params", "must be an object of named parameters")));
         }
 
         var internalId = Interlocked.Increment(ref _nextId);
-        _pending[internalId] = new Pending(id, method, batch, isNotification);
+        _pending[internalId] = new Pending(id, echo, method, batch, isNotification);
         batch?.Expect(isNotification);
         Interlocked.Increment(ref _inFlight);
         request["id"] = internalId;
 
-        JsonRpcMessage forwarded;
+        JsonRpcMessage message;
         try
         {
-            forwarded = _formatter.Deserialize(request);
+            message = _formatter.Deserialize(request);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
         {
@@ -238,14 +329,22 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             batch?.Unexpect(isNotification);
             Interlocked.Decrement(ref _inFlight);
             _logger.LogDebug(ex, "StreamJsonRpc rejected a request the guard accepted");
-            return Answer(batch, isNotification ? null : RpcError.Response(id, RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message", "not a valid JSON-RPC request")));
+            return Answer(batch, isNotification ? null : RpcError.Response(echo, RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message", "not a valid JSON-RPC request")));
         }
 
-        _inbound.Writer.TryWrite(forwarded);
+        forwarded = _inbound.Writer.TryWrite(message);
+        if (!forwarded)
+        {
+            // Input after the dispatcher stopped: nobody will answer it.
+            _pending.TryRemove(internalId, out _);
+            batch?.Unexpect(isNotification);
+            Interlocked.Decrement(ref _inFlight);
+        }
+
         return null;
     }
 
-    private static JObject? Answer(Batch? batch, JObject? response)
+    private JObject? Answer(Batch? batch, JObject? response)
     {
         if (response is null)
         {
@@ -257,7 +356,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             return response;
         }
 
-        batch.AddImmediate(response);
+        batch.AddImmediate(response, _logger);
         return null;
     }
 
@@ -268,20 +367,26 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             return;
         }
 
+        // Ids are the client's, per connection, and may repeat (across batches, even within one): every request
+        // in flight on this connection with that id is cancelled.
         foreach (var (internalId, pending) in _pending)
         {
             if (!pending.IsNotification && JToken.DeepEquals(pending.ClientId, clientId))
             {
-                var cancel = new JObject
-                {
-                    ["jsonrpc"] = "2.0",
-                    ["method"] = CancelRequestMethod,
-                    ["params"] = new JObject { ["id"] = internalId },
-                };
-                _inbound.Writer.TryWrite(_formatter.Deserialize(cancel));
-                return;
+                SendCancel(internalId);
             }
         }
+    }
+
+    private void SendCancel(long internalId)
+    {
+        var cancel = new JObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["method"] = CancelRequestMethod,
+            ["params"] = new JObject { ["id"] = internalId },
+        };
+        _inbound.Writer.TryWrite(_formatter.Deserialize(cancel));
     }
 
     private static RpcError? Validate(JToken token, out JObject? request, out JToken? id, out bool isNotification)
@@ -329,7 +434,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         return null;
     }
 
-    private static JToken Parse(byte[] body)
+    private static JToken Parse(byte[] body, out List<string?> rawIds)
     {
         string text;
         try
@@ -342,20 +447,40 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         }
 
         // A BOM is tolerated: some Windows tools prepend one.
+        var json = body.AsSpan();
         if (text.Length > 0 && text[0] == '\uFEFF')
         {
             text = text[1..];
+            json = json[3..];
         }
 
-        return ParseText(text);
+        var token = ParseLenient(text);
+        if (StrictJson.Check(json, out rawIds) is { } problem)
+        {
+            throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", problem));
+        }
+
+        return token;
     }
 
     /// <summary>
-    /// The one JSON reading rule for requests (also <c>ipmirpc call --params</c>): strings stay strings (no date
-    /// guessing), comments ignored, duplicate names refused, depth ≤ 64, nothing but comments after the value.
-    /// Throws <see cref="ParseFailure"/> carrying the JSON-RPC error.
+    /// The one JSON reading rule for requests (also <c>ipmirpc call --params</c>): strict RFC 8259 (no comments, NaN,
+    /// single quotes, unquoted names or trailing commas), strings stay strings (no date guessing), duplicate names
+    /// refused, depth ≤ 64, nothing after the value. Throws <see cref="ParseFailure"/> carrying the JSON-RPC error.
     /// </summary>
     internal static JToken ParseText(string text)
+    {
+        var token = ParseLenient(text);
+        if (StrictJson.Check(Encoding.UTF8.GetBytes(text), out _) is { } problem)
+        {
+            throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", problem));
+        }
+
+        return token;
+    }
+
+    /// <summary>Newtonsoft's reading (it builds the tree); <see cref="StrictJson"/> then refuses what RFC 8259 does not allow.</summary>
+    private static JToken ParseLenient(string text)
     {
         using var reader = new JsonTextReader(new StringReader(text))
         {
@@ -393,7 +518,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     private JObject BuildResponse(JsonRpcMessage message, Pending pending)
     {
-        var response = new JObject { ["jsonrpc"] = "2.0", ["id"] = pending.ClientId ?? JValue.CreateNull() };
+        var response = new JObject { ["jsonrpc"] = "2.0", ["id"] = pending.Echo ?? JValue.CreateNull() };
         if (message is JsonRpcResult result)
         {
             try
@@ -401,8 +526,9 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
                 response["result"] = result.Result is null ? JValue.CreateNull() : JToken.FromObject(result.Result, _resultSerializer);
                 return response;
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Includes OutOfMemoryException on an absurdly large result: this request fails, the process serves on.
                 _logger.LogError(ex, "Could not serialize the result of {Method}", pending.Method);
                 response["error"] = new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null).ToJson();
                 return response;
@@ -427,18 +553,25 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         return response;
     }
 
-    private sealed record Pending(JToken? ClientId, string Method, Batch? Batch, bool IsNotification);
+    /// <param name="ClientId">The id as parsed: what <c>$/cancelRequest</c> is matched against.</param>
+    /// <param name="Echo">The id as sent (raw text): what the answer carries.</param>
+    private sealed record Pending(JToken? ClientId, JToken? Echo, string Method, Batch? Batch, bool IsNotification);
 
     internal sealed class ParseFailure(RpcError error) : Exception(error.Message)
     {
         public RpcError Error { get; } = error;
     }
 
-    /// <summary>Collects the answers of one batch array; complete when sealed and every expected answer arrived.</summary>
-    private sealed class Batch
+    /// <summary>
+    /// Collects the answers of one batch array, serialized as they arrive; complete when sealed and every expected
+    /// answer arrived. Answers that would take the array past its byte limit are replaced by a short error, so the
+    /// array never grows past the limit plus one small error per request.
+    /// </summary>
+    private sealed class Batch(int maxAnswerBytes)
     {
         private readonly Lock _lock = new();
-        private readonly JArray _responses = [];
+        private readonly List<byte[]> _answers = [];
+        private long _bytes = 2; // the brackets
         private int _expected;
         private bool _sealed;
         private bool _written;
@@ -459,25 +592,27 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             }
         }
 
-        public void AddImmediate(JObject response)
+        public void AddImmediate(JObject response, ILogger logger)
         {
+            var bytes = SerializeOrFail(response, logger);
             lock (_lock)
             {
                 _expected++;
-                _responses.Add(response);
+                Append(response, bytes);
             }
         }
 
-        public JArray? Add(JObject response)
+        public byte[]? Add(JObject response, ILogger logger)
         {
+            var bytes = SerializeOrFail(response, logger);
             lock (_lock)
             {
-                _responses.Add(response);
+                Append(response, bytes);
                 return TakeIfComplete();
             }
         }
 
-        public JArray? Seal()
+        public byte[]? Seal()
         {
             lock (_lock)
             {
@@ -486,16 +621,57 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             }
         }
 
-        private JArray? TakeIfComplete()
+        private void Append(JObject response, byte[] bytes)
+        {
+            if (_bytes + bytes.Length + 1 > maxAnswerBytes)
+            {
+                bytes = MessageWriter.Serialize(RpcError.Response(response["id"], RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message",
+                    $"batch too large: its answers exceed {maxAnswerBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes; send fewer requests per batch")));
+            }
+
+            _answers.Add(bytes);
+            _bytes += bytes.Length + 1;
+        }
+
+        private static byte[] SerializeOrFail(JObject response, ILogger logger)
+        {
+            try
+            {
+                return MessageWriter.Serialize(response);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Could not serialize a batch answer");
+                return MessageWriter.Serialize(RpcError.Response(response["id"], new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null)));
+            }
+        }
+
+        private byte[]? TakeIfComplete()
         {
             // An all-notification batch gets no answer at all (JSON-RPC 2.0 §6).
-            if (!_sealed || _written || _responses.Count < _expected || _expected == 0)
+            if (!_sealed || _written || _answers.Count < _expected || _expected == 0)
             {
                 return null;
             }
 
             _written = true;
-            return _responses;
+            var array = new byte[_bytes - 1];
+            var at = 0;
+            array[at++] = (byte)'[';
+            for (var i = 0; i < _answers.Count; i++)
+            {
+                if (i > 0)
+                {
+                    array[at++] = (byte)',';
+                }
+
+                _answers[i].CopyTo(array, at);
+                at += _answers[i].Length;
+            }
+
+            array[at] = (byte)']';
+            _answers.Clear();
+            return array;
         }
     }
 }

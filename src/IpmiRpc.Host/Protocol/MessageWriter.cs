@@ -14,19 +14,29 @@ internal sealed class MessageWriter(Stream output) : IDisposable
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly byte[] Newline = "\n"u8.ToArray();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _closed = new();
     private bool _broken;
 
     public Framing Framing { get; set; } = Framing.Ndjson;
 
-    public async Task WriteAsync(JToken message, CancellationToken cancellationToken = default)
+    /// <summary>Fires once the output is gone (the reader closed its end): nothing more can be delivered.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    public Task WriteAsync(JToken message, CancellationToken cancellationToken = default) =>
+        WriteBodyAsync(Serialize(message), cancellationToken);
+
+    /// <summary>One message as compact UTF-8 JSON (what <see cref="WriteAsync"/> sends).</summary>
+    public static byte[] Serialize(JToken message) => Utf8.GetBytes(message.ToString(Formatting.None));
+
+    /// <summary>Writes one already serialized message body in the current framing.</summary>
+    public async Task WriteBodyAsync(byte[] body, CancellationToken cancellationToken = default)
     {
-        var json = message.ToString(Formatting.None);
-        var body = Utf8.GetBytes(json);
         byte[]? header = Framing == Framing.Headers
             ? Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n"))
             : null;
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var brokeNow = false;
         try
         {
             if (_broken)
@@ -47,17 +57,27 @@ internal sealed class MessageWriter(Stream output) : IDisposable
 
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            // The reader went away (closed pipe). Nothing more can be delivered; keep serving so in-flight work
-            // still finishes and sessions close cleanly.
+            // The reader went away (closed pipe, reset socket). Nothing more can be delivered: the connection's work
+            // is cancelled (see Closed) rather than finished for nobody.
+            brokeNow = !_broken;
             _broken = true;
         }
         finally
         {
             _gate.Release();
         }
+
+        if (brokeNow)
+        {
+            await _closed.CancelAsync().ConfigureAwait(false);
+        }
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _closed.Dispose();
+    }
 }

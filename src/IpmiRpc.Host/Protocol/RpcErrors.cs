@@ -24,14 +24,23 @@ internal sealed record RpcError(int Code, string Message, JToken? Data)
         return error;
     }
 
-    public static RpcError Invalid(int code, string field, string reason) =>
-        new(code, code switch
+    /// <summary>
+    /// A request or parameter problem. The message names the field and the reason too ("Invalid params: target.port:
+    /// must be an integer from 1 to 65535"): clients and wrappers show the message, and "Invalid params" alone says
+    /// nothing. <c>data</c> keeps them apart for programs.
+    /// </summary>
+    public static RpcError Invalid(int code, string field, string reason)
+    {
+        var title = code switch
         {
             JsonRpcErrorCodes.ParseError => "Parse error",
             JsonRpcErrorCodes.InvalidRequest => "Invalid request",
             JsonRpcErrorCodes.MethodNotFound => "Method not found",
             _ => "Invalid params",
-        }, new JObject { ["field"] = field, ["reason"] = reason });
+        };
+        var message = field == "message" ? $"{title}: {reason}" : $"{title}: {field}: {reason}";
+        return new(code, message, new JObject { ["field"] = field, ["reason"] = reason });
+    }
 
     public static JObject Response(JToken? id, RpcError error) =>
         new() { ["jsonrpc"] = "2.0", ["id"] = id ?? JValue.CreateNull(), ["error"] = error.ToJson() };

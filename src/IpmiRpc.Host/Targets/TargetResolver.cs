@@ -22,6 +22,15 @@ public sealed class TargetResolver
     private const int MaxKgBytes = 20;
     private const int MaxUsernameBytes = 16;
 
+    /// <summary>A targets file is a handful of entries; anything bigger is not one (/dev/zero would fill memory).</summary>
+    private const int MaxTargetsFileBytes = 1024 * 1024;
+
+    /// <summary>
+    /// A password or Kg file holds at most 20 bytes (a CIM password a few hundred) plus a newline; reading stops here,
+    /// so a huge file costs nothing.
+    /// </summary>
+    private const int MaxSecretFileBytes = 1024;
+
     private static readonly string[] Privileges = ["callback", "user", "operator", "administrator"];
     private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "transport", "timeoutMs", "retries" };
     private static readonly HashSet<string> LanFields = new(StringComparer.Ordinal)
@@ -52,14 +61,16 @@ public sealed class TargetResolver
     /// <summary>Loads a targets file: a JSON object mapping names to target objects. Throws <see cref="InvalidDataException"/>.</summary>
     public static TargetResolver FromFile(string path, string? defaultTransport = null, Func<string, string?>? environment = null)
     {
+        var bytes = SecretFiles.Read(path, MaxTargetsFileBytes, out var problem)
+                    ?? throw new InvalidDataException($"Cannot read targets file '{path}': {problem}");
         JToken root;
         try
         {
-            root = JToken.Parse(File.ReadAllText(path, Encoding.UTF8));
+            root = JToken.Parse(Encoding.UTF8.GetString(bytes));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (JsonException ex)
         {
-            throw new InvalidDataException($"Cannot read targets file '{path}': {(ex is JsonException ? "not valid JSON" : ex.Message)}", ex);
+            throw new InvalidDataException($"Cannot read targets file '{path}': not valid JSON", ex);
         }
 
         if (root is not JObject obj)
@@ -130,7 +141,7 @@ public sealed class TargetResolver
             IpmiTarget.LanPlus => new IpmiTarget
             {
                 Transport = transport,
-                Host = p.OptionalString("host", 253) is { Length: > 0 } host ? host : throw p.Error("host", "required for a lanplus target"),
+                Host = LanHost(p),
                 Port = p.OptionalInt("port", 1, 65535) ?? 623,
                 Username = Username(p),
                 Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, MaxPasswordBytes),
@@ -159,6 +170,32 @@ public sealed class TargetResolver
                 Retries = retries,
             },
         };
+    }
+
+    /// <summary>
+    /// The BMC's host name or address. Control characters are refused (a NUL cut the name short in the resolver, so
+    /// "127.0.0.1\u0000.allowed.example" reached 127.0.0.1), and so are addresses that are not one BMC: multicast,
+    /// broadcast, unspecified. A name is checked by the lanplus transport once it resolves.
+    /// </summary>
+    private static string LanHost(ParamReader p)
+    {
+        if (p.OptionalString("host", 253) is not { Length: > 0 } host)
+        {
+            throw p.Error("host", "required for a lanplus target");
+        }
+
+        if (host.Any(char.IsControl))
+        {
+            throw p.Error("host", "must not contain control characters");
+        }
+
+        var literal = host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
+        if (System.Net.IPAddress.TryParse(literal, out var address) && !IpmiRpc.Transports.Lan.UnicastAddress.Is(address))
+        {
+            throw p.Error("host", "must be a unicast address (not multicast, broadcast or unspecified)");
+        }
+
+        return host;
     }
 
     private static string Username(ParamReader p)
@@ -214,15 +251,15 @@ public sealed class TargetResolver
         else
         {
             var path = p.OptionalString(file, 4096)!;
-            string text;
-            try
+            if (SecretFiles.Read(path, MaxSecretFileBytes, out _) is not { } content)
             {
-                text = File.ReadAllText(path, Encoding.UTF8);
+                // One answer for missing, unreadable, FIFO, device or too large: the reason would tell a client which
+                // paths exist in the server's file system (the socket server's peers are the same user, a stdio client
+                // started the process — but the answer need not say more than what to fix).
+                throw p.Error(file, $"cannot read it: it must name a regular file readable by the ipmirpc process, of at most {MaxSecretFileBytes.ToString(CultureInfo.InvariantCulture)} bytes");
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                throw p.Error(file, $"cannot read the file ({ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
-            }
+
+            var text = Encoding.UTF8.GetString(content);
 
             // Files written by `echo` end in one newline that is not part of the secret.
             if (text.EndsWith("\r\n", StringComparison.Ordinal))

@@ -21,5 +21,17 @@ public readonly record struct ProcStats(int FileDescriptors, int Threads, long R
         return new ProcStats(fds, threads, rss);
     }
 
+    /// <summary>Peak resident memory so far (VmHWM), in kB.</summary>
+    public static long PeakRssKb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
+        }
+
+        return 0;
+    }
+
     public override string ToString() => $"fds {FileDescriptors}, threads {Threads}, RSS {RssKb / 1024.0:0.0} MB";
 }
