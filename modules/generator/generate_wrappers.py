@@ -213,7 +213,8 @@ def yaml_lines(value, indent=0):
             if isinstance(v, dict) and v:
                 out.append('%s%s:' % (pad, k))
                 out.extend(yaml_lines(v, indent + 2))
-            elif isinstance(v, list) and v and not all(_FLOW_ITEM.match(yaml_scalar(x)) for x in v):
+            elif isinstance(v, list) and v and (not all(_FLOW_ITEM.match(yaml_scalar(x)) for x in v) or
+                                                len(pad) + len(k) + sum(len(str(x)) + 2 for x in v) > 110):
                 out.append('%s%s:' % (pad, k))
                 out.extend(yaml_lines(v, indent + 2))
             elif isinstance(v, list):
@@ -221,7 +222,7 @@ def yaml_lines(value, indent=0):
             elif isinstance(v, dict):
                 out.append('%s%s: {}' % (pad, k))
             else:
-                out.append('%s%s: %s' % (pad, k, yaml_scalar(v)))
+                out.extend(yaml_wrapped('%s%s: ' % (pad, k), v, pad + '  '))
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, dict):
@@ -231,8 +232,25 @@ def yaml_lines(value, indent=0):
             elif isinstance(item, list):
                 out.append('%s- [%s]' % (pad, ', '.join(yaml_scalar(x) for x in item)))
             else:
-                out.append('%s- %s' % (pad, yaml_scalar(item)))
+                out.extend(yaml_wrapped('%s- ' % pad, item, pad + '  '))
     return out
+
+
+def yaml_wrapped(prefix, value, continuation, width=120):
+    """One scalar; a long string as a double-quoted scalar over several lines (YAML folds each break to a space)."""
+    line = prefix + yaml_scalar(value)
+    if len(line) <= width or not isinstance(value, str) or '  ' in value:
+        return [line]
+    lines = []
+    current = prefix
+    for word in json.dumps(value, ensure_ascii=False).split(' '):
+        if current != prefix and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = continuation + word
+        else:
+            current += ('' if current == prefix else ' ') + word
+    lines.append(current)
+    return lines
 
 
 def py_literal(value, indent=0):
@@ -552,7 +570,8 @@ def render_ansible_module(doc, model):
         '# -*- coding: utf-8 -*-',
         '# Copyright (c) 2026 IpmiRpc contributors',
         '# MIT License (see LICENSE in the repository root)',
-        '# %s from %s; do not edit.' % (MARK, sources),
+        '# %s; do not edit.' % MARK,
+        '# From %s.' % sources,
         '# Module-specific logic that cannot be generic lives in plugins/module_utils/ipmirpc_hooks.py.',
         '',
         'from __future__ import absolute_import, division, print_function',

@@ -21,11 +21,16 @@ options:
     type: path
   ipmirpc_socket:
     description:
-      - Share one long-lived C(ipmirpc serve --socket PATH) between tasks on this host, so IPMI sessions are opened once and reused by later tasks instead of once per task.
-      - "A socket path, or C(auto) for C($XDG_RUNTIME_DIR/ipmirpc.sock) (when that directory exists) or else C(~/.ansible/tmp/ipmirpc-<uid>.sock)."
-      - "When nothing listens there, the task starts the server detached (its log is C(PATH.log), mode 0600) and connects; concurrent tasks wait on C(PATH.start.lock) so only one starts it. The server exits after 300 s without a connection, closing its sessions."
+      - "Share one long-lived C(ipmirpc serve --socket PATH) between tasks on this host, so IPMI sessions are opened
+        once and reused by later tasks instead of once per task."
+      - "A socket path, or C(auto) for C($XDG_RUNTIME_DIR/ipmirpc.sock) (when that directory exists) or else
+        C(~/.ansible/tmp/ipmirpc-<uid>.sock)."
+      - "When nothing listens there, the task starts the server detached (its log is C(PATH.log), mode 0600) and
+        connects; concurrent tasks wait on C(PATH.start.lock) so only one starts it. The server exits after 300 s
+        without a connection, closing its sessions."
       - If the shared server cannot be reached or started, the task runs its own C(ipmirpc) as without this option.
-      - "The server and the tasks must run as the same user; the socket is mode 0600 and both sides check the peer's uid. Passwords still travel only inside the JSON requests."
+      - "The server and the tasks must run as the same user; the socket is mode 0600 and both sides check the peer's
+        uid. Passwords still travel only inside the JSON requests."
       - "When omitted, the C(IPMIRPC_SOCKET) environment variable is used; empty means no shared server."
     type: str
   timeout:
@@ -36,7 +41,8 @@ options:
   transport:
     description:
       - Transport.
-      - "Defaults to C(lanplus) when I(host) is set, C(openipmi) when I(device) is set; otherwise the host's local in-band default."
+      - "Defaults to C(lanplus) when I(host) is set, C(openipmi) when I(device) is set; otherwise the host's local
+        in-band default."
     type: str
     choices: [lanplus, openipmi]
   host:
@@ -56,7 +62,8 @@ options:
     aliases: [user]
   password:
     description:
-      - "For C(lanplus): At most 20 bytes for lanplus. Prefer passwordEnv/passwordFile or a --targets file so secrets stay out of the pipe."
+      - "For C(lanplus): At most 20 bytes for lanplus. Prefer passwordEnv/passwordFile or a --targets file so secrets
+        stay out of the pipe."
       - Never printed, the option is C(no_log).
       - When omitted, the C(IPMI_PASSWORD) environment variable.
     type: str
@@ -119,9 +126,14 @@ options:
       - "For C(openipmi): device path, default /dev/ipmi0."
     type: str
 notes:
-  - "Each task starts one C(ipmirpc) process, reuses one IPMI session for all its requests and closes the session when the task ends; with I(ipmirpc_socket) the tasks share one C(ipmirpc) and its sessions instead."
-  - The options can be set once per play with C(module_defaults) and the action group C(group/ipmirpc.ipmi.ipmi) (for example I(host), I(username), I(password)).
-  - "Failures return I(msg) (the JSON-RPC error message; for C(-32602) with the offending field and the reason), I(code) (the JSON-RPC error code, for example C(-32001) for a non-zero completion code, C(-32003) for failed authentication, C(-32004) for a timeout) and I(data); I(completion_code) when the BMC returned one. Codes C(-32090) to C(-32093) mean the wrapper could not find, start or understand C(ipmirpc)."
+  - "Each task starts one C(ipmirpc) process, reuses one IPMI session for all its requests and closes the session when
+    the task ends; with I(ipmirpc_socket) the tasks share one C(ipmirpc) and its sessions instead."
+  - "The options can be set once per play with C(module_defaults) and the action group C(group/ipmirpc.ipmi.ipmi) (for
+    example I(host), I(username), I(password))."
+  - "Failures return I(msg) (the JSON-RPC error message; for C(-32602) with the offending field and the reason), I(code)
+    (the JSON-RPC error code, for example C(-32001) for a non-zero completion code, C(-32003) for failed authentication,
+    C(-32004) for a timeout) and I(data); I(completion_code) when the BMC returned one. Codes C(-32090) to C(-32093)
+    mean the wrapper could not find, start or understand C(ipmirpc)."
 requirements:
   - The C(ipmirpc) executable on the host that runs the module.
 '''
