@@ -785,6 +785,8 @@ def ps_type(doc, schema):
             return '[string[]]', attrs
         if item_kind == 'int':
             return '[int[]]', attrs
+        if item_kind == 'str':
+            return '[string[]]', attrs
         return '[object[]]', attrs
     if kind == 'dict':
         return '[System.Collections.IDictionary]', attrs
@@ -900,6 +902,8 @@ def render_cmdlet(doc, cmdlet, method, target_params):
         flat = flat_properties(doc, p)
         ptype, attrs = ps_type(doc, p.get('schema', {}))
         schema = doc.resolve(p.get('schema', {}))
+        if schema.get('x-secret'):
+            ptype, attrs = '[securestring]', []
         if 'default' in schema:
             text += ' Default: %s.' % json.dumps(schema['default'])
         own.append((pascal(p['name']), p['name'], ptype, attrs, text, bool(p.get('required')) and not flat, kind))

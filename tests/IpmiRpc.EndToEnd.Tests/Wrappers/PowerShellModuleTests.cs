@@ -158,6 +158,14 @@ public sealed class PowerShellModuleTests
             Assert.Equal(cmdlet["supportsShouldProcess"]!.Value<bool>(), o["ShouldProcess"]![name]!.Value<bool>());
         }
 
+        foreach (var cmdlet in WrapperSupport.Manifest["powershell"]!)
+        {
+            var help = o["Help"]![cmdlet["cmdlet"]!.Value<string>()!]!;
+            Assert.False(string.IsNullOrWhiteSpace(help["Synopsis"]!.Value<string>()), help.ToString());
+            Assert.Empty(help["Undocumented"]!);
+            Assert.Equal(["Cim", "InBand", "Lan", "Named", "Target"], help["Sets"]!.Values<string>());
+        }
+
         var invalid = o["InvalidParams"]!;
         Assert.Equal("IpmiRpc.InvalidParams,Invoke-IpmiRawCommand", invalid["Id"]!.Value<string>());
         Assert.Equal(-32602, invalid["Code"]!.Value<int>());

@@ -37,6 +37,14 @@ foreach ($c in (Get-Module IpmiRpc).ExportedFunctions.Values) {
     $out.ShouldProcess[$c.Name] = [bool]$c.Parameters.ContainsKey('WhatIf')
 }
 
+# Comment-based help from the schema: a synopsis and a description for every parameter of every cmdlet.
+$out.Help = [ordered]@{}
+foreach ($c in (Get-Module IpmiRpc).ExportedFunctions.Values) {
+    $help = Get-Help $c.Name -Full
+    $undocumented = @($help.parameters.parameter | Where-Object { $_.name -notin 'WhatIf', 'Confirm' -and -not ($_.description | Out-String).Trim() } | ForEach-Object { $_.name })
+    $out.Help[$c.Name] = [ordered]@{ Synopsis = "$($help.Synopsis)".Trim(); Undocumented = $undocumented; Sets = @($c.ParameterSets.Name | Sort-Object) }
+}
+
 $ev = $null
 $null = Invoke-IpmiRawCommand -NetFn 7 -Command 1 @lan -ErrorAction SilentlyContinue -ErrorVariable ev
 $out.InvalidParams = [ordered]@{ Id = $ev[0].FullyQualifiedErrorId; Code = $ev[0].Exception.Code; Message = $ev[0].Exception.Message }

@@ -549,7 +549,10 @@ class IpmiRpcSession(object):
     def __init__(self, module):
         self.module = module
         params = module.params
-        self.secrets = [params.get(s) for s in _SECRET_OPTIONS if params.get(s)]
+        # The target's secrets and any no_log option of the module itself (a method param marked x-secret).
+        secret_options = set(_SECRET_OPTIONS) | set(k for k, v in (getattr(module, 'argument_spec', None) or {}).items()
+                                                    if isinstance(v, dict) and v.get('no_log'))
+        self.secrets = [params.get(s) for s in sorted(secret_options) if isinstance(params.get(s), str) and params.get(s)]
         self.client = None
         error = None
         try:

@@ -88,6 +88,7 @@ function ConvertTo-IpmiRpcCallParams {
         $path = $Call.Params[$name]
         $value = ConvertTo-IpmiRpcCanonicalValue $Cmdlet.MyInvocation.MyCommand $name $Bound[$name]
         if ($value -is [System.Management.Automation.SwitchParameter]) { $value = $value.IsPresent }
+        elseif ($value -is [securestring]) { $value = [pscredential]::new('x', $value).GetNetworkCredential().Password }
         elseif ($value -is [byte[]]) { $value = @($value | ForEach-Object { [int]$_ }) }
         elseif ($Call.NumberOrName -contains $name) { $value = ConvertTo-IpmiRpcNumberOrName $value }
         elseif ($value -is [System.Collections.IDictionary]) {
@@ -158,7 +159,11 @@ function Invoke-IpmiRpcCommand {
         $params['dryRun'] = $false
     }
     elseif ($Call.Mutating) {
-        $shown = ($params.Keys | ForEach-Object { "$_=$(ConvertTo-Json -InputObject $params[$_] -Compress -Depth 5)" }) -join ', '
+        # What the request carries, secrets (parameters given as SecureString) left out.
+        $secret = @($Call.Params.Keys | Where-Object { $Bound.ContainsKey($_) -and $Bound[$_] -is [securestring] } |
+                ForEach-Object { $Call.Params[$_] })
+        $shown = ($params.Keys | Where-Object { $_ -notin $secret } |
+                ForEach-Object { "$_=$(ConvertTo-Json -InputObject $params[$_] -Compress -Depth 5)" }) -join ', '
         if (-not $Cmdlet.ShouldProcess($label, "$($Call.Method) $shown")) { return }
     }
     $r = Invoke-IpmiRpcForCmdlet -Cmdlet $Cmdlet -Method $Call.Method -Params $params -Target $target
