@@ -981,8 +981,11 @@ def render_cmdlet(doc, cmdlet, method, target_params):
         if o[5]:
             pos = position
             position += 1
-        # Not for dictionaries: a piped hashtable would bind its own .Values / .Keys by property name.
-        ps_param_block(lines, o[0], o[2], o[3], [], ['x'] if o[5] else [], o[6] != 'dict',
+        # Not for dictionaries, nor names a piped hashtable has as properties of its own (.Values, .Keys, .Count):
+        # -Target @{...} pipelines would bind them.
+        by_property = o[6] != 'dict' and o[0] not in ('Values', 'Keys', 'Count', 'IsReadOnly', 'IsFixedSize',
+                                                        'IsSynchronized', 'SyncRoot')
+        ps_param_block(lines, o[0], o[2], o[3], [], ['x'] if o[5] else [], by_property,
                        aliases=param_aliases.get(o[0]), position=pos)
     for name, tp in target_params.items():
         mandatory = [s for s in tp['sets'] if tp['mandatory']]
