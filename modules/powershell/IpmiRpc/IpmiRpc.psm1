@@ -1,4 +1,5 @@
 # IpmiRpc PowerShell module: thin cmdlets over one long-running `ipmirpc` JSON-RPC host per session.
+# Public/*.ps1 and IpmiRpc.psd1 are generated from schema/ by modules/generator/generate_wrappers.py.
 #
 # Import-Module IpmiRpc [-ArgumentList <path to ipmirpc>]
 # Finding ipmirpc: the argument, then $env:IPMIRPC_PATH, then PATH.

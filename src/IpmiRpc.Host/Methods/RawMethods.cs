@@ -12,7 +12,7 @@ public static class RawMethods
     [RpcMethod("ipmi.requestResponse", "Send one raw IPMI request and return the response data.",
         Description = "A raw request may change BMC state, so it is declared mutating: with dryRun nothing is sent.",
         ResultName = "response", Mutating = true, FanOut = true, Ansible = "ipmi_raw",
-        PowerShell = "Invoke-IpmiRequestResponse", PowerShellAliases = ["Invoke-IPMIRequestResponse"], ConfirmImpact = "Medium")]
+        PowerShell = "Invoke-IpmiRawCommand", PowerShellAliases = ["Invoke-IPMIRequestResponse"], ConfirmImpact = "Medium")]
     public static async Task<RawResponse> RequestResponseAsync(RpcCall call, RawParams p)
     {
         var (netFn, command) = ResolveCommand(p);

@@ -13,7 +13,7 @@ public static class SystemInfoMethods
 {
     [RpcMethod("systemInfo.get", "Reads system info string parameters 1-7 (Get System Info Parameters, IPMI v2.0 §22.14b), spanning 16-byte blocks; ASCII/Latin-1, UTF-8 and UCS-2 decoded. A parameter the BMC does not support (completion code 80h, or C1h when the BMC lacks the command) is null.",
         ResultName = "values", FanOut = true, Ansible = "ipmi_bmc_info", AnsibleGather = "system_info",
-        PowerShell = "Get-IpmiSystemInfo", PowerShellAliases = ["Get-IPMISystemInfo"])]
+        PowerShell = "Get-IpmiSystemInfo")]
     public static async Task<IReadOnlyDictionary<string, string?>> GetAsync(RpcCall call, SystemInfoGetParams p)
     {
         var values = await SystemInfoService.GetAsync(call.Send, p.Parameters?.Select(ToParameter).ToArray(), call.CancellationToken).ConfigureAwait(false);

@@ -15,11 +15,21 @@ public sealed class AnsibleCollectionTests : IClassFixture<AnsibleCollectionTest
 
     public AnsibleCollectionTests(InstalledCollection collection) => _collection = collection;
 
+    /// <summary>Every generated module (from the manifest) with one of its own options.</summary>
+    public static TheoryData<string, string> GeneratedModules()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var module in WrapperSupport.Manifest["ansible"]!)
+        {
+            var options = module["options"]!.Values<string>().ToArray();
+            data.Add(module["module"]!.Value<string>()!, options.Length > 0 ? options[0]! : "ipmirpc_path");
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData("ipmi_raw", "command")]
-    [InlineData("ipmi_bmc_info", "gather")]
-    [InlineData("ipmi_lan", "ip_address")]
-    [InlineData("ipmi_system_info", "operating_system_name")]
+    [MemberData(nameof(GeneratedModules))]
     public async Task AnsibleDoc_RendersCompleteDocumentation(string module, string ownOption)
     {
         var r = await _collection.RunAsync("ansible-doc", [$"ipmirpc.ipmi.{module}"]);
@@ -53,18 +63,20 @@ public sealed class AnsibleCollectionTests : IClassFixture<AnsibleCollectionTest
 
         Assert.Equal(0, run.Stats["failures"]!.Value<int>());
         Assert.Equal(0, run.Stats["changed"]!.Value<int>());
-        var facts = run.Task("Read the BMC")["ansible_facts"]!;
-        var device = facts["ipmi_device"]!;
+        // Plain results (an _info module sets no facts): device, lan, system_info.
+        var facts = run.Task("Read the BMC");
+        Assert.Null(facts["ansible_facts"]);
+        var device = facts["device"]!;
         Assert.Equal(WrapperSupport.ParseInt(mcInfo["Manufacturer ID"]), device["manufacturer_id"]!.Value<int>());
         Assert.Equal(WrapperSupport.ParseInt(mcInfo["Product ID"]), device["product_id"]!.Value<int>());
         Assert.Equal(mcInfo["Firmware Revision"], device["firmware_version"]!.Value<string>());
         Assert.Equal(mcInfo["IPMI Version"], device["ipmi_version"]!.Value<string>());
-        var lanFacts = facts["ipmi_lan"]!;
+        var lanFacts = facts["lan"]!;
         Assert.Equal(ip, lan["IP Address"]);
         Assert.Equal(lan["IP Address"], lanFacts["ip_address"]!.Value<string>());
         Assert.Equal(lan["Subnet Mask"], lanFacts["subnet_mask"]!.Value<string>());
         Assert.Equal(lan["MAC Address"], lanFacts["mac_address"]!.Value<string>(), StringComparer.OrdinalIgnoreCase);
-        Assert.Equal(osName, facts["ipmi_system_info"]!["operating_system_name"]!.Value<string>());
+        Assert.Equal(osName, facts["system_info"]!["operating_system_name"]!.Value<string>());
 
         foreach (var task in new[] { "Raw Get Device ID by name", "Raw Get Device ID by number, hex data accepted" })
         {
@@ -84,7 +96,8 @@ public sealed class AnsibleCollectionTests : IClassFixture<AnsibleCollectionTest
         var first = await _collection.PlaybookJsonAsync("set_os.yml", sim, new() { ["os_name"] = name });
         Assert.Equal(1, first.Stats["changed"]!.Value<int>());
         Assert.Equal(name, await WrapperSupport.IpmitoolGetSysInfoAsync(sim, "os_name"));
-        Assert.Equal(name, first.Task("Set operating system name")["values"]!["operating_system_name"]!.Value<string>());
+        Assert.Equal(name, first.Task("Set operating system name")["current"]!["operating_system_name"]!.Value<string>());
+        Assert.Null(first.Task("Set operating system name")["values"]); // no key that Jinja reads as dict.values
 
         var second = await _collection.PlaybookJsonAsync("set_os.yml", sim, new() { ["os_name"] = name });
         Assert.Equal(0, second.Stats["failures"]!.Value<int>());
@@ -142,6 +155,7 @@ public sealed class AnsibleCollectionTests : IClassFixture<AnsibleCollectionTest
         Assert.Contains("\"code\": -32003", r.StdOut, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, r.StdOut + r.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("Traceback", r.StdOut + r.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("full traceback", r.StdOut + r.StdErr, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("", await WrapperSupport.IpmitoolGetSysInfoAsync(sim, "os_name"));
     }
 
@@ -180,7 +194,7 @@ public sealed class AnsibleCollectionTests : IClassFixture<AnsibleCollectionTest
             Assert.Equal(0, run.Stats["failures"]!.Value<int>());
             var mcInfo = WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut);
             Assert.Equal(WrapperSupport.ParseInt(mcInfo["Product ID"]),
-                run.Task("Device ID only")["ansible_facts"]!["ipmi_device"]!["product_id"]!.Value<int>());
+                run.Task("Device ID only")["device"]!["product_id"]!.Value<int>());
         }
         finally
         {
@@ -213,6 +227,31 @@ public sealed class AnsibleCollectionTests : IClassFixture<AnsibleCollectionTest
         var again = await _collection.PlaybookJsonAsync("lan.yml", sim, vars);
         Assert.Equal(0, again.Stats["failures"]!.Value<int>());
         Assert.Equal(0, again.Stats["changed"]!.Value<int>());
+    }
+
+    [Fact]
+    public async Task ModuleDefaults_GroupCarriesTheTarget_PasswordFromEnvironment_InvalidParamsNameTheField()
+    {
+        await using var sim = await IpmiSim.StartAsync();
+        var mcInfo = WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut);
+        var rawHex = await WrapperSupport.IpmitoolRawHexAsync(sim, "6", "1");
+
+        // No password in the play: IPMI_PASSWORD.
+        var env = new Dictionary<string, string> { ["IPMI_PASSWORD"] = sim.Password, ["ANSIBLE_STDOUT_CALLBACK"] = "json" };
+        var r = await _collection.PlaybookTextAsync("module_defaults.yml", sim, new(), env);
+        var output = JObject.Parse(r.StdOut);
+        var run = new PlaybookRun(output, r);
+        Assert.True(r.Succeeded, r.ToString());
+        Assert.Equal(WrapperSupport.ParseInt(mcInfo["Product ID"]), run.Task("Device ID from the group defaults")["device"]!["product_id"]!.Value<int>());
+        Assert.Equal(rawHex, run.Task("Raw Get Device ID from the group defaults")["hex"]!.Value<string>());
+        var bad = run.Task("Odd NetFn");
+        Assert.True(bad["failed"]!.Value<bool>());
+        Assert.Equal(-32602, bad["code"]!.Value<int>());
+        Assert.Contains("netFn", bad["msg"]!.Value<string>(), StringComparison.Ordinal);
+        Assert.Null(bad["exception"]);
+        // The password came from the environment and is masked like any no_log option.
+        Assert.Equal("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER",
+            run.Task("Device ID from the group defaults")["invocation"]!["module_args"]!["password"]!.Value<string>());
     }
 
     /// <summary>One ansible-playbook run with the json callback.</summary>

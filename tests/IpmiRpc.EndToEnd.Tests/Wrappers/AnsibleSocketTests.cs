@@ -73,7 +73,7 @@ public sealed class AnsibleSocketTests(AnsibleCollectionTests.InstalledCollectio
         var env = new Dictionary<string, string> { ["IPMIRPC_SOCKET"] = "/proc/ipmirpc-test-none/ipmirpc.sock" };
         var run = await collection.PlaybookJsonAsync("device.yml", sim, vars: null, env: env);
         Assert.Equal(0, run.Stats["failures"]!.Value<int>());
-        Assert.NotNull(run.Task("Device ID only")["ansible_facts"]!["ipmi_device"]!["product_id"]);
+        Assert.NotNull(run.Task("Device ID only")["device"]!["product_id"]);
     }
 
     /// <summary>SIGTERM to the server behind the socket (its pid from SO_PEERCRED); waits until it is gone.</summary>

@@ -29,9 +29,13 @@ public sealed class PowerShellModuleTests
 
         var (o, r) = await RunPwshAsync("cmdlets.ps1", sim, new() { ["BMC2_PORT"] = sim2.Port.ToString(), ["WRONG_PASSWORD"] = wrong });
 
-        Assert.Equal(
-            ["Get-IPMIDevice", "Get-IPMILANConfig", "Get-IPMISystemInfo", "Invoke-IPMIRequestResponse", "Set-IPMIOSInfo"],
-            o["Exported"]!.Values<string>());
+        // Exports are what the generator wrote from the schema; the seed's names still resolve (aliases, or the
+        // same name in other casing). The script below calls every cmdlet by its seed name.
+        var manifest = WrapperSupport.Manifest;
+        Assert.Equal(manifest["powershellFunctions"]!.Values<string>(), o["Exported"]!.Values<string>());
+        Assert.Equal(manifest["powershellAliases"]!.Values<string>(), o["ExportedAliases"]!.Values<string>());
+        Assert.Equal(["Get-IpmiDeviceId", "Get-IpmiLanConfiguration", "Get-IpmiSystemInfo", "Invoke-IpmiRawCommand", "Set-IpmiSystemInfo"],
+            o["SeedNamesResolveTo"]!.Values<string>());
         var device = o["Device"]!;
         Assert.Equal(WrapperSupport.ParseInt(mcInfo["Manufacturer ID"]), device["ManufacturerId"]!.Value<int>());
         Assert.Equal(WrapperSupport.ParseInt(mcInfo["Product ID"]), device["ProductId"]!.Value<int>());
@@ -59,7 +63,7 @@ public sealed class PowerShellModuleTests
         Assert.Contains("rsp=0xc1", selfTest.StdOut + selfTest.StdErr, StringComparison.OrdinalIgnoreCase);
         var cc = o["CompletionCodeError"]!;
         Assert.Equal(1, cc["Count"]!.Value<int>());
-        Assert.Equal("IpmiRpc.CompletionCode,Invoke-IPMIRequestResponse", cc["Id"]!.Value<string>());
+        Assert.Equal("IpmiRpc.CompletionCode,Invoke-IpmiRawCommand", cc["Id"]!.Value<string>());
         Assert.Equal(-32001, cc["Code"]!.Value<int>());
         Assert.Equal(0xC1, cc["CompletionCode"]!.Value<int>());
         Assert.Equal("InvalidResult", cc["Category"]!.Value<string>());
@@ -67,10 +71,10 @@ public sealed class PowerShellModuleTests
 
         var auth = o["AuthError"]!;
         Assert.Equal(1, auth["Count"]!.Value<int>());
-        Assert.Equal("IpmiRpc.AuthenticationFailed,Get-IPMIDevice", auth["Id"]!.Value<string>());
+        Assert.Equal("IpmiRpc.AuthenticationFailed,Get-IpmiDeviceId", auth["Id"]!.Value<string>());
         Assert.Equal(-32003, auth["Code"]!.Value<int>());
         Assert.Equal(1, auth["ResultsAfterError"]!.Value<int>()); // non-terminating: the next target still ran
-        Assert.Equal("IpmiRpc.AuthenticationFailed,Get-IPMIDevice", o["Terminating"]!.Value<string>());
+        Assert.Equal("IpmiRpc.AuthenticationFailed,Get-IpmiDeviceId", o["Terminating"]!.Value<string>());
         Assert.DoesNotContain(wrong, r.StdOut + r.StdErr, StringComparison.Ordinal);
 
         // One host for the whole session, gone after Remove-Module.
@@ -84,7 +88,7 @@ public sealed class PowerShellModuleTests
         Assert.False(ProcessExists(pids[0]));
 
         var missing = o["MissingHost"]!;
-        Assert.Equal("IpmiRpc.HostNotFound,Get-IPMIDevice", missing["Id"]!.Value<string>());
+        Assert.Equal("IpmiRpc.HostNotFound,Get-IpmiDeviceId", missing["Id"]!.Value<string>());
         Assert.Contains("/nonexistent/ipmirpc", missing["Message"]!.Value<string>(), StringComparison.Ordinal);
     }
 
@@ -108,6 +112,65 @@ public sealed class PowerShellModuleTests
         Assert.False(set["Second"]!["Changed"]!.Value<bool>());
         Assert.Equal(wanted, set["ReadBack"]!.Value<string>());
         Assert.Equal(wanted, await WrapperSupport.IpmitoolGetSysInfoAsync(sim, "os_name"));
+    }
+
+    [Fact]
+    public async Task GeneratedCmdlets_LanParameterSet_PipelineRows_LanSetter_RawWhatIf_InvalidParams()
+    {
+        await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { SystemInfoPlugin = true });
+        await using var sim2 = await IpmiSim.StartAsync();
+        var ip = WrapperSupport.DistinctIp(sim);
+        var start = await WrapperSupport.IpmitoolLanPrintAsync(sim);
+        Assert.NotEqual(ip, start["IP Address"]);
+        var mcInfo = WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut);
+        var productId = WrapperSupport.ParseInt(mcInfo["Product ID"]);
+
+        var (o, r) = await RunPwshAsync("parameter-sets.ps1", sim,
+            new() { ["BMC2_PORT"] = sim2.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["LAN_IP"] = ip });
+
+        Assert.Equal(productId, o["Device"]!["ProductId"]!.Value<int>());
+        Assert.Equal($"127.0.0.1:{sim.Port}", o["Device"]!["Target"]!.Value<string>());
+        var rows = o["Rows"]!.ToArray();
+        Assert.Equal([$"127.0.0.1:{sim.Port}", $"127.0.0.1:{sim2.Port}"], rows.Select(x => x["Target"]!.Value<string>()));
+        Assert.All(rows, x => Assert.Equal(productId, x["ProductId"]!.Value<int>()));
+        Assert.Equal(["OperatingSystemName", "Target"], o["SystemInfoCase"]!.Values<string>());
+
+        // The LAN setter PowerShell lacked: -WhatIf writes nothing, then set once, then unchanged; ipmitool agrees.
+        Assert.Empty(o["LanWhatIf"]!);
+        Assert.Contains($"What if: Performing the operation \"Set IPMI ip address to '{ip}' (was '{start["IP Address"]}')\"",
+            r.StdOut, StringComparison.Ordinal);
+        Assert.Equal(start["IP Address"], o["LanAfterWhatIf"]!.Value<string>());
+        Assert.True(o["LanSet"]!["Changed"]!.Value<bool>());
+        Assert.Equal(["ipAddress"], o["LanSet"]!["ChangedFields"]!.Values<string>());
+        Assert.False(o["LanAgain"]!["Changed"]!.Value<bool>());
+        Assert.Equal(ip, o["LanAfter"]!.Value<string>());
+        Assert.Equal(ip, (await WrapperSupport.IpmitoolLanPrintAsync(sim))["IP Address"]);
+
+        // A raw request may change the BMC: -WhatIf sends nothing. Bridging is exposed. Every mutating or raw
+        // cmdlet has -WhatIf, the read-only ones do not.
+        Assert.Empty(o["RawWhatIf"]!);
+        Assert.Equal(0, o["RequestsDuringRawWhatIf"]!.Value<long>());
+        Assert.Contains("What if: Performing the operation \"ipmi.requestResponse", r.StdOut, StringComparison.Ordinal);
+        Assert.Equal(["Channel", "ResponderAddress"], o["RawBridgingParameters"]!.Values<string>());
+        foreach (var cmdlet in WrapperSupport.Manifest["powershell"]!)
+        {
+            var name = cmdlet["cmdlet"]!.Value<string>()!;
+            Assert.Equal(cmdlet["supportsShouldProcess"]!.Value<bool>(), o["ShouldProcess"]![name]!.Value<bool>());
+        }
+
+        foreach (var cmdlet in WrapperSupport.Manifest["powershell"]!)
+        {
+            var help = o["Help"]![cmdlet["cmdlet"]!.Value<string>()!]!;
+            Assert.False(string.IsNullOrWhiteSpace(help["Synopsis"]!.Value<string>()), help.ToString());
+            Assert.Empty(help["Undocumented"]!);
+            Assert.Equal(["Cim", "InBand", "Lan", "Named", "Target"], help["Sets"]!.Values<string>());
+        }
+
+        var invalid = o["InvalidParams"]!;
+        Assert.Equal("IpmiRpc.InvalidParams,Invoke-IpmiRawCommand", invalid["Id"]!.Value<string>());
+        Assert.Equal(-32602, invalid["Code"]!.Value<int>());
+        Assert.Contains("netFn", invalid["Message"]!.Value<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(sim.Password, r.StdOut + r.StdErr, StringComparison.Ordinal);
     }
 
     private static bool ProcessExists(int pid)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using IpmiRpc.TestSupport;
+using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.EndToEnd.Tests.Wrappers;
 
@@ -12,6 +13,9 @@ internal static partial class WrapperSupport
     public static string AnsibleCollectionDir => Path.Combine(ModulesDir, "ansible");
 
     public static string PowerShellModuleManifest => Path.Combine(ModulesDir, "powershell", "IpmiRpc", "IpmiRpc.psd1");
+
+    /// <summary>What modules/generator/generate_wrappers.py generated: Ansible modules, cmdlets, aliases.</summary>
+    public static JObject Manifest => JObject.Parse(File.ReadAllText(Path.Combine(ModulesDir, "wrappers.manifest.json")));
 
     public static string ExamplesDir => Path.Combine(RepoPaths.Root, "examples");
 

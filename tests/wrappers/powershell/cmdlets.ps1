@@ -1,4 +1,4 @@
-# Drives every IpmiRpc cmdlet against two ipmi_sim BMCs and prints one JSON object for the xunit test to check.
+# Drives every IpmiRpc cmdlet, by the seed's names (aliases of the generated cmdlets), against two ipmi_sim BMCs and prints one JSON object for the xunit test to check.
 # Input (environment): IPMIRPC_MODULE (the .psd1), IPMIRPC_PATH (the host), BMC_HOST, BMC_PORT, BMC2_PORT,
 # BMC_USER, BMC_PASSWORD, WRONG_PASSWORD.
 $ErrorActionPreference = 'Stop'
@@ -12,6 +12,9 @@ function Get-HostChildren {
 $out = [ordered]@{}
 Import-Module $env:IPMIRPC_MODULE
 $out.Exported = @((Get-Module IpmiRpc).ExportedFunctions.Keys | Sort-Object)
+$out.ExportedAliases = @((Get-Module IpmiRpc).ExportedAliases.Keys | Sort-Object)
+$out.SeedNamesResolveTo = @('Get-IPMIDevice', 'Get-IPMILANConfig', 'Get-IPMISystemInfo', 'Invoke-IPMIRequestResponse', 'Set-IPMIOSInfo' |
+    ForEach-Object { $c = Get-Command $_; if ($c.CommandType -eq 'Alias') { $c.ResolvedCommand.Name } else { $c.Name } })
 $out.ChildrenBefore = @(Get-HostChildren).Count
 
 $t1 = @{ Host = $env:BMC_HOST; Port = [int]$env:BMC_PORT; Username = $env:BMC_USER; Password = $env:BMC_PASSWORD; CipherSuite = 3 }

@@ -34,6 +34,9 @@ import subprocess
 import threading
 import time
 
+from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import (
+    TARGET_ARGUMENT_SPEC, TARGET_FIELDS, TARGET_INFER_TRANSPORT, TARGET_SECRET_OPTIONS)
+
 try:
     from shutil import which as _which
 except ImportError:  # pragma: no cover - Python 2 has no shutil.which
@@ -53,24 +56,9 @@ CODE_HOST_EXITED = -32091
 CODE_HOST_TIMEOUT = -32092
 CODE_BAD_RESPONSE = -32093
 
-# Shared options of every module (documented once in plugins/doc_fragments/target.py).
-TARGET_ARGUMENT_SPEC = dict(
-    ipmirpc_path=dict(type='path'),
-    ipmirpc_socket=dict(type='str'),
-    transport=dict(type='str', choices=['lanplus', 'openipmi', 'cim']),
-    host=dict(type='str'),
-    port=dict(type='int'),
-    user=dict(type='str', aliases=['username']),
-    password=dict(type='str', no_log=True),
-    kg=dict(type='str', no_log=True),
-    cipher_suite=dict(type='int'),
-    privilege=dict(type='str', choices=['callback', 'user', 'operator', 'administrator']),
-    timeout=dict(type='float'),
-    retries=dict(type='int'),
-    device=dict(type='str'),
-)
-
-_SECRET_OPTIONS = ('password', 'kg')
+# Shared options of every module: generated from the schema's Target (plugins/module_utils/ipmirpc_target.py,
+# documented in plugins/doc_fragments/target.py).
+_SECRET_OPTIONS = TARGET_SECRET_OPTIONS
 
 
 def target_argument_spec(**extra):
@@ -250,51 +238,37 @@ def connect_shared(exe, path, wait=SHARED_START_WAIT):
 
 
 def build_target(params):
-    """The JSON-RPC ``target`` object from the shared options, or None for the host's local default."""
+    """The JSON-RPC ``target`` object from the shared options, or None for the host's local default.
+
+    Each option fills the target field it was generated from; fields the chosen transport does not use are
+    left out (so module_defaults or IPMI_USER meant for lanplus do not break an in-band task).
+    """
     transport = params.get('transport')
-    host = params.get('host')
-    if transport is None and host:
-        transport = 'lanplus'
+    if transport is None:
+        for option, implied in TARGET_INFER_TRANSPORT:
+            if params.get(option):
+                transport = implied
+                break
     if transport is None:
         return None
     target = dict(transport=transport)
-    if transport == 'openipmi':
-        if params.get('device'):
-            target['device'] = params['device']
-        return target
-    if transport == 'cim':
-        if host:
-            target['computerName'] = host
-    else:
-        if not host:
-            raise IpmiRpcError(-32602, 'transport lanplus needs host', dict(field='host', reason='required'))
-        target['host'] = host
-        if params.get('port') is not None:
-            target['port'] = params['port']
-        if params.get('cipher_suite') is not None:
-            target['cipherSuite'] = params['cipher_suite']
-        if params.get('privilege'):
-            target['privilege'] = params['privilege']
-        kg = params.get('kg')
-        if kg:
-            if re.match(r'^0[xX][0-9a-fA-F]+$', kg):
-                target['kgHex'] = kg[2:]
-            else:
-                target['kg'] = kg
-    if params.get('user') is not None:
-        target['username'] = params['user']
-    if params.get('password') is not None:
-        target['password'] = params['password']
-    if params.get('timeout') is not None:
+    for option, field, transports in TARGET_FIELDS:
+        value = params.get(option)
+        if field == 'transport' or value is None or (transports is not None and transport not in transports):
+            continue
+        target[field] = value
+    # The seed's spellings: kg '0x...' is hex, timeout is seconds.
+    kg = target.get('kg')
+    if kg and 'kgHex' not in target and re.match(r'^0[xX][0-9a-fA-F]+$', kg):
+        target['kgHex'] = target.pop('kg')[2:]
+    if params.get('timeout') is not None and 'timeoutMs' not in target:
         target['timeoutMs'] = int(round(params['timeout'] * 1000))
-    if params.get('retries') is not None:
-        target['retries'] = params['retries']
     return target
 
 
 def default_call_timeout(params):
     """Seconds to wait for one answer: the host bounds its own retries, this only guards against a hung host."""
-    per_attempt = params.get('timeout') or 1.0
+    per_attempt = params.get('timeout') or ((params.get('timeout_ms') or 1000) / 1000.0)
     retries = params.get('retries')
     retries = 4 if retries is None else retries
     # Opening a session is several round trips, each retried: leave room for that plus process start.
@@ -557,18 +531,38 @@ def snake_keys(value):
     return value
 
 
+def failure_message(error):
+    """The error's message; for invalid params also the field and the reason (``data.field`` / ``data.reason``)."""
+    message = error.message
+    data = error.data if isinstance(error.data, dict) else {}
+    field, reason = data.get('field'), data.get('reason')
+    if error.code == -32602 and field and field not in message:
+        message = '%s: %s%s' % (message, field, ' (%s)' % reason if reason and reason not in message else '')
+    elif error.code == -32602 and reason and reason not in message:
+        message = '%s: %s' % (message, reason)
+    return message
+
+
 class IpmiRpcSession(object):
     """What a module holds: the resolved target, a started client and the failure mapping."""
 
     def __init__(self, module):
         self.module = module
         params = module.params
-        self.secrets = [params.get(s) for s in _SECRET_OPTIONS if params.get(s)]
+        # The target's secrets and any no_log option of the module itself (a method param marked x-secret).
+        secret_options = set(_SECRET_OPTIONS) | set(k for k, v in (getattr(module, 'argument_spec', None) or {}).items()
+                                                    if isinstance(v, dict) and v.get('no_log'))
+        self.secrets = [params.get(s) for s in sorted(secret_options) if isinstance(params.get(s), str) and params.get(s)]
+        self.client = None
+        error = None
         try:
             self.target = build_target(params)
             path = find_ipmirpc(params.get('ipmirpc_path'))
         except IpmiRpcError as e:
-            self.fail(e)
+            error = e
+        if error is not None:
+            # Outside the except block: fail_json attaches a traceback to failures raised inside one.
+            self.fail(error)
         self.timeout = default_call_timeout(params)
         self.client = IpmiRpcClient(path, secrets=self.secrets,
                                     socket_path=resolve_socket_path(params.get('ipmirpc_socket')))
@@ -577,14 +571,16 @@ class IpmiRpcSession(object):
         params = dict(params or {})
         if self.target is not None:
             params['target'] = self.target
+        error = None
         try:
             return self.client.call(method, params, timeout or self.timeout)
         except IpmiRpcError as e:
-            self.fail(e)
+            error = e
+        self.fail(error)
 
     def fail(self, error, **extra):
         self.close()
-        result = dict(msg=error.message, code=error.code, data=error.data)
+        result = dict(msg=failure_message(error), code=error.code, data=error.data)
         if error.completion_code is not None:
             result['completion_code'] = error.completion_code
         result.update(extra)

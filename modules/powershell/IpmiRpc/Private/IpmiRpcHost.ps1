@@ -201,6 +201,11 @@ function Invoke-IpmiRpc {
         $e = $response.error
         $data = if ($e.PSObject.Properties['data']) { $e.data } else { $null }
         $text = Protect-IpmiRpcText ([string]$e.message) $secrets
+        if ([int]$e.code -eq -32602 -and $null -ne $data -and $data.PSObject.Properties['field'] -and $text -notmatch [regex]::Escape([string]$data.field)) {
+            # Invalid params: say which field and why (data.field / data.reason), whatever the message says.
+            $text += ": $($data.field)"
+            if ($data.PSObject.Properties['reason'] -and $text -notmatch [regex]::Escape([string]$data.reason)) { $text += " ($($data.reason))" }
+        }
         return [IpmiRpcException]::new($text, [int]$e.code, $data)
     }
     if (-not $response.PSObject.Properties['result']) {

@@ -1,5 +1,5 @@
 function Get-IpmiRpcLocalOSName {
-    # The name Set-IPMIOSInfo stamps by default: what this machine calls its OS.
+    # The name Set-IpmiSystemInfo (alias Set-IPMIOSInfo) stamps when given no value: what this machine calls its OS.
     if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
         try {
             $caption = (Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop).Caption

@@ -1,0 +1,243 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 IpmiRpc contributors
+# MIT License (see LICENSE in the repository root)
+"""What the OpenRPC document cannot say about the wrappers, written by hand.
+
+Everything here is wrapper prose or wrapper idiom: examples, a module's short description, option aliases
+kept for playbooks and scripts written against the seed, the name of a hand-written hook. Types, ranges,
+choices, defaults, descriptions, secrets, check mode and parameter sets come from the schema.
+generate_wrappers.py refuses an entry here that names an option or parameter the schema does not have.
+"""
+
+# ---------------------------------------------------------------------------------------------------------
+# Ansible
+# ---------------------------------------------------------------------------------------------------------
+
+# Options every module has that are about the wrapper, not the BMC (ahead of the schema's Target fields).
+ANSIBLE_WRAPPER_OPTIONS = {
+    'ipmirpc_path': dict(
+        spec=dict(type='path'),
+        description=[
+            'Path of the C(ipmirpc) executable on the host that runs the module.',
+            'When omitted, the C(IPMIRPC_PATH) environment variable is used, then C(ipmirpc) on C(PATH).',
+            'The module fails with a clear message when none of these finds an executable.',
+        ]),
+    'ipmirpc_socket': dict(
+        spec=dict(type='str'),
+        description=[
+            'Share one long-lived C(ipmirpc serve --socket PATH) between tasks on this host, so IPMI sessions '
+            'are opened once and reused by later tasks instead of once per task.',
+            'A socket path, or C(auto) for C($XDG_RUNTIME_DIR/ipmirpc.sock) (when that directory exists) or else '
+            'C(~/.ansible/tmp/ipmirpc-<uid>.sock).',
+            'When nothing listens there, the task starts the server detached (its log is C(PATH.log), mode 0600) '
+            'and connects; concurrent tasks wait on C(PATH.start.lock) so only one starts it. The server exits '
+            'after 300 s without a connection, closing its sessions.',
+            'If the shared server cannot be reached or started, the task runs its own C(ipmirpc) as without '
+            'this option.',
+            'The server and the tasks must run as the same user; the socket is mode 0600 and both sides check '
+            "the peer's uid. Passwords still travel only inside the JSON requests.",
+            'When omitted, the C(IPMIRPC_SOCKET) environment variable is used; empty means no shared server.',
+        ]),
+    # The seed's per-attempt timeout in seconds; the schema's own field is timeout_ms.
+    'timeout': dict(
+        spec=dict(type='float'),
+        description=['Seconds to wait for each attempt of an IPMI request; the same as I(timeout_ms) / 1000.',
+                     'Kept for playbooks written before I(timeout_ms); give one of the two.']),
+}
+
+# Target fields: how the collection spells them where it differs from snake_case, and where a value may come
+# from the environment of the process running the module.
+ANSIBLE_TARGET = dict(
+    aliases={'username': ['user']},
+    env_fallback={'username': ['IPMI_USER'], 'password': ['IPMI_PASSWORD']},
+    # Python modules run on POSIX hosts only; cim needs Windows (the PowerShell module covers it).
+    transports=['lanplus', 'openipmi'],
+    # A field given without transport picks the transport it belongs to (as the host does).
+    infer_transport=[('host', 'lanplus'), ('device', 'openipmi')],
+    required_if=[('transport', 'lanplus', ('host',))],
+    mutually_exclusive=[('timeout', 'timeout_ms')],
+    description_suffix={
+        'kg': ['A value starting with C(0x) is read as hexadecimal (the same as I(kg_hex)).'],
+        'password_file': ['Read by C(ipmirpc) on the host that runs the module; keeps the password out of the task.'],
+        'allow_insecure': ['Needed for I(cipher_suite=0).'],
+    },
+)
+
+ANSIBLE_FRAGMENT_NOTES = [
+    'Each task starts one C(ipmirpc) process, reuses one IPMI session for all its requests and '
+    'closes the session when the task ends; with I(ipmirpc_socket) the tasks share one C(ipmirpc) '
+    'and its sessions instead.',
+    'The options can be set once per play with C(module_defaults) and the action group '
+    'C(group/ipmirpc.ipmi.ipmi) (for example I(host), I(username), I(password)).',
+    'Failures return I(msg) (the JSON-RPC error message; for C(-32602) with the offending field and the '
+    'reason), I(code) (the JSON-RPC error code, for example C(-32001) for a non-zero completion code, '
+    'C(-32003) for failed authentication, C(-32004) for a timeout) and I(data); I(completion_code) when '
+    'the BMC returned one. Codes C(-32090) to C(-32093) mean the wrapper could not find, start or '
+    'understand C(ipmirpc).',
+]
+
+ANSIBLE_MODULES = {
+    'ipmi_bmc_info': dict(
+        short_description='Read the BMC (device ID, LAN configuration, system info)',
+        description=['Results are returned as plain module results (C(register) them), not as facts.'],
+        gather_order=['device', 'lan', 'system_info'],
+        examples=r'''
+- name: Read the BMC of each inventory host, out-of-band from the control node
+  ipmirpc.ipmi.ipmi_bmc_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: bmc
+
+- name: Show the BMC's IP address and firmware
+  ansible.builtin.debug:
+    msg: "{{ bmc.lan.ip_address }} fw {{ bmc.device.firmware_version }}"
+
+- name: Only the device ID, in-band
+  become: true
+  ipmirpc.ipmi.ipmi_bmc_info:
+    gather: [device]
+'''),
+    'ipmi_chassis_info': dict(
+        short_description='Read the chassis status (power, restore policy, faults)',
+        examples=r'''
+- name: Is the server powered on?
+  ipmirpc.ipmi.ipmi_chassis_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: chassis
+
+- name: Report the power state and restore policy
+  ansible.builtin.debug:
+    msg: "on={{ chassis.power_on }} policy={{ chassis.power_restore_policy }}"
+'''),
+    'ipmi_lan': dict(
+        short_description="Set the BMC's LAN configuration (IP address, source, netmask, gateway, VLAN)",
+        description=['Only the options given are compared and written. Changing the address you are talking to '
+                     'moves the BMC away from this session; the next task must use the new address.'],
+        aliases={'default_gateway_ip': ['default_gateway']},
+        required_one_of=[['ip_address', 'ip_address_source', 'subnet_mask', 'default_gateway_ip',
+                          'default_gateway_mac', 'vlan_id', 'vlan_priority']],
+        hooks='LanHooks',
+        examples=r'''
+- name: Give the BMC a static address, in-band from the managed host
+  become: true
+  ipmirpc.ipmi.ipmi_lan:
+    ip_address_source: static
+    ip_address: 192.0.2.10
+    subnet_mask: 255.255.255.0
+    default_gateway_ip: 192.0.2.1
+
+- name: Put the BMC on VLAN 42, out-of-band
+  ipmirpc.ipmi.ipmi_lan:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    vlan_id: 42
+  delegate_to: localhost
+'''),
+    'ipmi_system_info': dict(
+        short_description='Set BMC system information parameters (for example stamp the OS name)',
+        description=['Give the parameters as options of their own (I(operating_system_name)) or in I(values) '
+                     '(names in snake_case or as ipmirpc spells them).'],
+        examples=r'''
+- name: Stamp the running OS into the BMC, in-band
+  become: true
+  ipmirpc.ipmi.ipmi_system_info:
+    operating_system_name: "{{ ansible_distribution }} {{ ansible_distribution_version }}"
+
+- name: Same, out-of-band from the control node, and name the system
+  ipmirpc.ipmi.ipmi_system_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    values:
+      operating_system_name: Debian GNU/Linux 12
+      system_name: "{{ inventory_hostname }}"
+  delegate_to: localhost
+'''),
+    'ipmi_raw': dict(
+        short_description='Send one raw IPMI request and return the response',
+        description=[
+            'Whether a raw request changes the BMC cannot be known in general. With I(read_only=true) the '
+            'request is reported as not changing anything and is also sent in check mode; otherwise it is '
+            'reported as changed and skipped in check mode. When I(read_only) is not given, catalogue '
+            'command names starting with C(Get) count as read-only and numeric commands do not.',
+            'A non-zero completion code fails the task with I(code=-32001) and I(completion_code).'],
+        extra_options={
+            'read_only': dict(spec=dict(type='bool'),
+                              description=['Declare that the request does not change the BMC. See the description '
+                                           'for the default.']),
+        },
+        aliases={'net_fn': ['netfn']},
+        check_mode=dict(support='partial', details='Only read-only requests are sent in check mode.'),
+        hooks='RawHooks',
+        examples=r'''
+- name: Get Device ID by name, out-of-band
+  ipmirpc.ipmi.ipmi_raw:
+    host: 192.0.2.10
+    username: admin
+    password: "{{ bmc_password }}"
+    command: GetDeviceId
+  delegate_to: localhost
+  register: devid
+
+- name: Get Device ID by number, in-band on the managed host
+  become: true
+  ipmirpc.ipmi.ipmi_raw:
+    netfn: 6
+    command: "0x01"
+
+- name: Get Device ID of the controller at IPMB address 0x72 behind the BMC (bridged)
+  ipmirpc.ipmi.ipmi_raw:
+    host: 192.0.2.10
+    username: admin
+    password: "{{ bmc_password }}"
+    command: GetDeviceId
+    channel: 0
+    responder_address: 0x72
+  delegate_to: localhost
+'''),
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# PowerShell
+# ---------------------------------------------------------------------------------------------------------
+
+POWERSHELL_CMDLETS = {
+    'Get-IpmiDeviceId': dict(examples=[
+        "Get-IpmiDeviceId -BmcHost 192.0.2.10 -Credential (Get-Credential)",
+        "Import-Csv bmcs.csv | Get-IpmiDeviceId -Credential $cred | Select-Object Target, ManufacturerId, ProductId",
+    ]),
+    'Get-IpmiLanConfiguration': dict(examples=[
+        "Get-IpmiLanConfiguration -BmcHost 192.0.2.10 -Credential $cred | Select-Object IpAddress, SubnetMask",
+    ]),
+    'Set-IpmiLanConfiguration': dict(examples=[
+        "Set-IpmiLanConfiguration -BmcHost 192.0.2.10 -Credential $cred -VlanId 42 -WhatIf",
+    ]),
+    'Get-IpmiSystemInfo': dict(
+        aliases={'Parameters': ['Name']},
+        examples=["Get-IpmiSystemInfo -Parameters OperatingSystemName -BmcHost 192.0.2.10 -Credential $cred"]),
+    'Set-IpmiSystemInfo': dict(
+        aliases={'OperatingSystemName': ['Name', 'OSName'], 'PresentOperatingSystemVersion': ['Version', 'OSVersion']},
+        description=["With no value given it stamps this machine's operating system name (PRETTY_NAME of "
+                     "/etc/os-release, the Windows caption, or the runtime's OS description), as the seed's "
+                     "Set-IPMIOSInfo did."],
+        examples=[
+            "Set-IpmiSystemInfo",
+            "Import-Csv bmcs.csv | Set-IpmiSystemInfo -OperatingSystemName 'Debian GNU/Linux 12' -Credential $cred -WhatIf",
+        ]),
+    'Invoke-IpmiRawCommand': dict(
+        aliases={'Data': ['RequestData']},
+        examples=[
+            "Invoke-IpmiRawCommand -Command GetDeviceId -BmcHost 192.0.2.10 -Credential $cred",
+            "Invoke-IpmiRawCommand -NetFn 0x0C -Command 0x02 -Data 1,3,0,0 -TargetName rack1",
+            "Invoke-IpmiRawCommand -Command GetDeviceId -Channel 0 -ResponderAddress 0x72 -BmcHost 192.0.2.10 -Credential $cred",
+        ]),
+    'Get-IpmiChassisStatus': dict(examples=[
+        "Get-IpmiChassisStatus -BmcHost 192.0.2.10 -Credential $cred | Select-Object PowerOn, PowerRestorePolicy",
+    ]),
+}
