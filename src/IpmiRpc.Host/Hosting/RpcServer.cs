@@ -38,7 +38,8 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         using var writer = new MessageWriter(output);
         using var formatter = new JsonMessageFormatter();
         var table = MethodRegistry.RegisterAll(new MethodTable());
-        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, table.Contains);
+        var tickets = new RequestTickets(host);
+        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, table.Contains) { Tickets = tickets };
         using var rpc = new IpmiJsonRpc(handler, new ErrorMapper(serializer, _logger));
         rpc.TraceSource = new TraceSource("StreamJsonRpc", _logger.IsEnabled(LogLevel.Trace) ? SourceLevels.Warning : SourceLevels.Off);
         rpc.TraceSource.Listeners.Clear();
@@ -47,7 +48,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         var invoke = typeof(MethodEndpoint).GetMethod(nameof(MethodEndpoint.InvokeAsync))!;
         foreach (var (name, method) in table.All)
         {
-            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(name, method, host), new JsonRpcMethodAttribute(name) { UseSingleObjectParameterDeserialization = true });
+            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(name, method, host, tickets), new JsonRpcMethodAttribute(name) { UseSingleObjectParameterDeserialization = true });
         }
 
         rpc.StartListening();

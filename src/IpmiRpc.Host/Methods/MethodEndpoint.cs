@@ -7,9 +7,10 @@ namespace IpmiRpc.Host.Methods;
 /// <summary>
 /// The object StreamJsonRpc invokes for one method name. Params arrive as one JSON object (so binding never fails
 /// inside StreamJsonRpc with its own error data); unknown param names are refused against the method's schema; the
-/// common <c>timeoutMs</c> becomes a deadline whose expiry is reported as -32004.
+/// common <c>timeoutMs</c> becomes a deadline whose expiry is reported as -32004. A request that talks to a BMC first
+/// waits for its turn in that BMC's write order (<see cref="RequestTickets"/>), within the same deadline.
 /// </summary>
-internal sealed class MethodEndpoint(string name, RpcHandler handler, HostContext host)
+internal sealed class MethodEndpoint(string name, RpcHandler handler, HostContext host, RequestTickets? tickets = null)
 {
     public const int MaxTimeoutMs = 3_600_000;
 
@@ -17,6 +18,8 @@ internal sealed class MethodEndpoint(string name, RpcHandler handler, HostContex
 
     public async Task<object?> InvokeAsync(JToken? @params = null, CancellationToken cancellationToken = default)
     {
+        // Taken before anything can throw, so the place is released however the request ends.
+        using var turn = tickets?.TakeCurrent();
         var values = @params switch
         {
             null or { Type: JTokenType.Null } => [],
@@ -45,6 +48,11 @@ internal sealed class MethodEndpoint(string name, RpcHandler handler, HostContex
         var call = new RpcCall(Name, reader, host, deadline.Token);
         try
         {
+            if (turn is not null)
+            {
+                await turn.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+
             return await handler(call).ConfigureAwait(false);
         }
         catch (Exception ex) when (timeoutMs is not null && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested

@@ -54,6 +54,9 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Told of each request as it is read and when it is answered: its place in the BMC write order.</summary>
+    internal Hosting.RequestTickets? Tickets { get; init; }
+
     public async ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
     {
         while (await _inbound.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -95,6 +98,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             _logger.LogWarning("Dropped a response for unknown request {Id}", requestId);
             return;
         }
+
+        Tickets?.Answered(internalId);
 
         try
         {
@@ -241,6 +246,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             return Answer(batch, isNotification ? null : RpcError.Response(id, RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message", "not a valid JSON-RPC request")));
         }
 
+        Tickets?.Arrived(internalId, method, request["params"]);
         _inbound.Writer.TryWrite(forwarded);
         return null;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using IpmiRpc.Core.Sessions;
 using IpmiRpc.Core.Targets;
 using IpmiRpc.Host.Methods;
 using IpmiRpc.Host.Protocol;
@@ -99,6 +100,40 @@ public sealed class TargetResolver
             default:
                 throw new RpcParamException(field, "must be a target object or the name of a configured target");
         }
+    }
+
+    /// <summary>
+    /// The BMC a <c>target</c> param points at — transport and address only, no secrets read, no I/O — so a request
+    /// can take its place in that BMC's order as it arrives. Null when the target is malformed (resolving it fails).
+    /// </summary>
+    public BmcKey? BmcOf(JToken? target)
+    {
+        var obj = target switch
+        {
+            null or { Type: JTokenType.Null } => _named.GetValueOrDefault(DefaultName) ?? [],
+            JValue { Type: JTokenType.String } name => _named.GetValueOrDefault((string)name!),
+            JObject given => given,
+            _ => null,
+        };
+        if (obj is null)
+        {
+            return null;
+        }
+
+        var transport = obj["transport"] is JValue { Type: JTokenType.String } t ? (string)t!
+            : obj["host"] is not null ? IpmiTarget.LanPlus
+            : obj["computerName"] is not null ? IpmiTarget.Cim
+            : obj["device"] is not null ? IpmiTarget.OpenIpmi
+            : DefaultTransport;
+        string? Text(string name) => obj[name] is JValue { Type: JTokenType.String } v ? (string)v! : null;
+        return transport switch
+        {
+            IpmiTarget.LanPlus when Text("host") is { Length: > 0 } host =>
+                new BmcKey(transport, host.ToLowerInvariant(), obj["port"] is JValue { Type: JTokenType.Integer } port ? (int)(long)port : 623),
+            IpmiTarget.OpenIpmi => new BmcKey(transport, Text("device") ?? "/dev/ipmi0", 0),
+            IpmiTarget.Cim => new BmcKey(transport, (Text("computerName") ?? "localhost").ToLowerInvariant(), 0),
+            _ => null,
+        };
     }
 
     public IpmiTarget Parse(JObject obj, string field = "target")
