@@ -17,6 +17,18 @@ public sealed record SessionPoolOptions
     /// <summary>A session unused this long is closed by the scavenger.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A session this old serves no new request: the next one re-authenticates, so a changed password or a disabled
+    /// user stops working within this time even for clients that keep the pool busy.
+    /// </summary>
+    public TimeSpan MaxSessionAge { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// After an open failed (and no session to that target works), requests fail with that error for this long
+    /// instead of each trying again: a dead BMC costs one attempt per period, not one per request.
+    /// </summary>
+    public TimeSpan FailedOpenMemory { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How often the scavenger looks for idle sessions.</summary>
     public TimeSpan ScavengeInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

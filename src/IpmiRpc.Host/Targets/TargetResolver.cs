@@ -24,7 +24,7 @@ public sealed class TargetResolver
     private const int MaxUsernameBytes = 16;
 
     private static readonly string[] Privileges = ["callback", "user", "operator", "administrator"];
-    private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "transport", "timeoutMs", "retries" };
+    private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "transport", "timeoutMs", "retries", "freshSession" };
     private static readonly HashSet<string> LanFields = new(StringComparer.Ordinal)
     {
         "host", "port", "username", "password", "passwordEnv", "passwordFile", "kg", "kgHex", "kgEnv", "kgFile",
@@ -160,6 +160,7 @@ public sealed class TargetResolver
 
         var timeoutMs = p.OptionalInt("timeoutMs", 1, 60_000) ?? 1000;
         var retries = p.OptionalInt("retries", 0, 20) ?? 4;
+        var freshSession = p.OptionalBool("freshSession") ?? false;
         return transport switch
         {
             IpmiTarget.LanPlus => new IpmiTarget
@@ -175,6 +176,7 @@ public sealed class TargetResolver
                 TimeoutMs = timeoutMs,
                 Retries = retries,
                 AllowInsecure = p.OptionalBool("allowInsecure") ?? false,
+                FreshSession = freshSession,
             },
             IpmiTarget.OpenIpmi => new IpmiTarget
             {
@@ -182,6 +184,7 @@ public sealed class TargetResolver
                 Device = p.OptionalString("device", 4096),
                 TimeoutMs = timeoutMs,
                 Retries = retries,
+                FreshSession = freshSession,
             },
             _ => new IpmiTarget
             {
@@ -192,6 +195,7 @@ public sealed class TargetResolver
                 Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, int.MaxValue),
                 TimeoutMs = timeoutMs,
                 Retries = retries,
+                FreshSession = freshSession,
             },
         };
     }
