@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Sessions;
@@ -7,8 +6,8 @@ namespace IpmiRpc.Core.Sessions;
 /// <summary>
 /// Sessions pooled per full target identity. Opens lazily: one open per identity at a time, whose outcome every
 /// request waiting for it shares (a burst to a new BMC opens one session, not a hundred; a burst to a dead BMC fails
-/// together after one attempt, and the failure is remembered for <see cref="SessionPoolOptions.FailedOpenMemory"/>),
-/// while each waiter keeps its own deadline. Spreads load up to <see cref="SessionPoolOptions.MaxSessionsPerTarget"/>
+/// together after one attempt, and the next attempt waits <see cref="SessionPoolOptions.FailedOpenBackoff"/>), while
+/// each waiter keeps its own deadline. Spreads load up to <see cref="SessionPoolOptions.MaxSessionsPerTarget"/>
 /// (queueing on the open ones when another will not open), drops sessions that died and retries once on a fresh one,
 /// and closes idle ones on a timer.
 /// <para>
@@ -158,7 +157,6 @@ public sealed class SessionPool : IAsyncDisposable
                 return lease;
             }
 
-            slot.ThrowIfRecentlyFailed(_time);
             if (pass > _options.MaxSessionsPerTarget + 1)
             {
                 throw new TransportUnavailableException(target.Transport, "No usable session to the BMC could be opened", "Retry; see the log for why sessions closed");
@@ -173,16 +171,22 @@ public sealed class SessionPool : IAsyncDisposable
     private async Task OpenIntoSlotAsync(TargetSlot slot, IpmiTarget target)
     {
         var transport = TransportFor(target);
+        if (slot.BackoffLeft(_time) is { } backoff)
+        {
+            // The last open failed moments ago: probe a dead BMC once per back-off, not once per request.
+            await Task.Delay(backoff, _time, _closing.Token).ConfigureAwait(false);
+        }
+
         IIpmiSession session;
         try
         {
             session = await transport.OpenAsync(target, _closing.Token).ConfigureAwait(false);
         }
-        catch (IpmiAuthenticationException ex)
+        catch (IpmiAuthenticationException)
         {
             // The BMC refuses this user's credentials now: sessions it opened with them earlier must not outlive that.
             await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
-            slot.RememberFailure(ExceptionDispatchInfo.Capture(ex), _time, _options.FailedOpenMemory);
+            slot.BackOff(_time, _options.FailedOpenBackoff);
             throw;
         }
         catch (IpmiException) when (slot.HasUsable)
@@ -193,9 +197,9 @@ public sealed class SessionPool : IAsyncDisposable
             slot.PauseGrowth(_time, _options.GrowthRetryDelay);
             return;
         }
-        catch (IpmiException ex)
+        catch (IpmiException)
         {
-            slot.RememberFailure(ExceptionDispatchInfo.Capture(ex), _time, _options.FailedOpenMemory);
+            slot.BackOff(_time, _options.FailedOpenBackoff);
             throw;
         }
 
@@ -218,7 +222,6 @@ public sealed class SessionPool : IAsyncDisposable
         }
 
         await RemoveAsync(slot, _ => true).ConfigureAwait(false);
-        slot.ClearFailure();
         return slot.AddAndLease(NewEntry(slot, session), _time);
     }
 
@@ -345,12 +348,15 @@ public sealed class SessionPool : IAsyncDisposable
         // UTC ticks until which no extra session is opened, after one failed to open.
         private long _growthPausedUntil;
 
-        // The open in progress (shared by its waiters), and the last failed one while it is remembered.
+        // The open in progress (shared by its waiters), and the UTC ticks before which the next may not start.
         private Task? _opening;
-        private ExceptionDispatchInfo? _failure;
-        private long _failureUntil;
+        private long _backoffUntil;
 
         public TargetIdentity Identity { get; } = identity;
+
+        public bool IsGrowthPaused(TimeProvider time) => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _growthPausedUntil);
+
+        public void PauseGrowth(TimeProvider time, TimeSpan delay) => Interlocked.Exchange(ref _growthPausedUntil, (time.GetUtcNow() + delay).UtcTicks);
 
         public bool HasUsable
         {
@@ -361,6 +367,7 @@ public sealed class SessionPool : IAsyncDisposable
         public Task JoinOrStartOpen(Func<Task> open)
         {
             var start = new Task<Task>(open);
+            var opening = start.Unwrap();
             lock (_lock)
             {
                 if (_opening is { IsCompleted: false } running)
@@ -368,43 +375,22 @@ public sealed class SessionPool : IAsyncDisposable
                     return running;
                 }
 
-                _opening = start.Unwrap();
+                _opening = opening;
             }
 
             // Started outside the lock: an open that completes synchronously adds its session under the same lock.
             start.Start(TaskScheduler.Default);
-            return _opening;
+            return opening;
         }
 
-        public void RememberFailure(ExceptionDispatchInfo failure, TimeProvider time, TimeSpan memory)
+        public void BackOff(TimeProvider time, TimeSpan backoff) => Interlocked.Exchange(ref _backoffUntil, (time.GetUtcNow() + backoff).UtcTicks);
+
+        /// <summary>How long the next open must wait after a failed one, if at all.</summary>
+        public TimeSpan? BackoffLeft(TimeProvider time)
         {
-            lock (_lock)
-            {
-                _failure = failure;
-                _failureUntil = (time.GetUtcNow() + memory).UtcTicks;
-            }
+            var left = Interlocked.Read(ref _backoffUntil) - time.GetUtcNow().UtcTicks;
+            return left > 0 ? TimeSpan.FromTicks(left) : null;
         }
-
-        public void ClearFailure()
-        {
-            lock (_lock) { _failure = null; }
-        }
-
-        /// <summary>Rethrows the last open's failure while it is remembered and no session works.</summary>
-        public void ThrowIfRecentlyFailed(TimeProvider time)
-        {
-            ExceptionDispatchInfo? failure;
-            lock (_lock)
-            {
-                failure = _failure is not null && time.GetUtcNow().UtcTicks < _failureUntil && !_entries.Any(e => e.Session.IsUsable) ? _failure : null;
-            }
-
-            failure?.Throw();
-        }
-
-        public bool IsGrowthPaused(TimeProvider time) => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _growthPausedUntil);
-
-        public void PauseGrowth(TimeProvider time, TimeSpan delay) => Interlocked.Exchange(ref _growthPausedUntil, (time.GetUtcNow() + delay).UtcTicks);
 
         public int Count
         {
@@ -457,7 +443,6 @@ public sealed class SessionPool : IAsyncDisposable
             lock (_lock)
             {
                 _entries.Add(entry);
-                _failure = null;
             }
         }
 

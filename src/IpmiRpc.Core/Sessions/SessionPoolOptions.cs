@@ -24,10 +24,11 @@ public sealed record SessionPoolOptions
     public TimeSpan MaxSessionAge { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// After an open failed (and no session to that target works), requests fail with that error for this long
-    /// instead of each trying again: a dead BMC costs one attempt per period, not one per request.
+    /// After an open failed, the next open to that target waits this long; requests arriving meanwhile wait for it
+    /// within their own deadlines. A dead BMC is probed once per period, not once per request, and a BMC that comes
+    /// back is found within it (failing fast instead would keep failing requests to a BMC that is already up).
     /// </summary>
-    public TimeSpan FailedOpenMemory { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan FailedOpenBackoff { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often the scavenger looks for idle sessions.</summary>
     public TimeSpan ScavengeInterval { get; init; } = TimeSpan.FromSeconds(10);

@@ -7,7 +7,7 @@ namespace IpmiRpc.Core.Tests.Sessions;
 
 /// <summary>
 /// The pool's answers to revoked credentials (max session age, freshSession, authentication failures, user changes)
-/// and to dead BMCs (one shared open, a remembered failure, each request's own deadline). Opens are scripted and
+/// and to dead BMCs (one shared open, a back-off before the next, each request's own deadline). Opens are scripted and
 /// held by the test; time is a <see cref="FakeTimeProvider"/>.
 /// </summary>
 public sealed class SessionPoolCredentialTests
@@ -77,7 +77,7 @@ public sealed class SessionPoolCredentialTests
         var time = new FakeTimeProvider();
         var openHeld = new TaskCompletionSource();
         var transport = new ScriptedTransport { Open = async (_, _) => { await openHeld.Task; throw NoAnswer(); } };
-        await using var pool = new SessionPool([transport], new SessionPoolOptions { FailedOpenMemory = TimeSpan.FromSeconds(3) }, time);
+        await using var pool = new SessionPool([transport], new SessionPoolOptions { FailedOpenBackoff = TimeSpan.FromSeconds(2) }, time);
 
         var requests = Enumerable.Range(0, 10).Select(_ => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)).ToArray();
         openHeld.SetResult();
@@ -90,12 +90,17 @@ public sealed class SessionPoolCredentialTests
         Assert.Equal(1, transport.OpenAttempts);
         Assert.All(errors, e => Assert.Equal(IpmiErrorKind.Timeout, e.Kind));
 
-        // Remembered briefly: the next request fails at once without another attempt, then the BMC is tried again.
-        await Assert.ThrowsAsync<IpmiTimeoutException>(() => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None));
-        Assert.Equal(1, transport.OpenAttempts);
-        time.Advance(TimeSpan.FromSeconds(4));
+        // The next request waits out the back-off (within its own deadline) before the BMC is tried again.
         transport.Open = (_, _) => Task.CompletedTask;
-        Assert.Equal(0, (await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)).CompletionCode);
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(1), time);
+        var hurried = pool.SendAsync(Target(), GetDeviceId, budget.Token);
+        var patient = pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hurried);
+        Assert.Equal(1, transport.OpenAttempts);
+        Assert.False(patient.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, (await patient.WaitAsync(TimeSpan.FromSeconds(30))).CompletionCode);
         Assert.Equal(2, transport.OpenAttempts);
     }
 
