@@ -162,10 +162,28 @@ public sealed class SessionPool : IAsyncDisposable
                 throw new TransportUnavailableException(target.Transport, "No usable session to the BMC could be opened", "Retry; see the log for why sessions closed");
             }
 
-            // The open runs on the pool's token, not this request's: others wait on it too. Each waits within its own deadline.
-            await slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The open runs on the pool's token, not this request's: others wait on it too. Each waits within its own
+            // deadline, and no longer than its own target's settings would have let an open of its own take.
+            var budget = OpenBudget(target) + (slot.BackoffLeft(_time) ?? TimeSpan.Zero);
+            try
+            {
+                await slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target)).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new IpmiTimeoutException(
+                    $"No session to {target.Identity} within this request's own open budget ({budget.TotalMilliseconds:0} ms)",
+                    target.TimeoutMs, target.Retries);
+            }
         }
     }
+
+    // The handshake's exchanges (auth capabilities, cipher suites, open session, RAKP 1 and 3, privilege), each with
+    // the target's retransmits: the longest an open with this target's own settings can take.
+    private const int HandshakeExchanges = 6;
+
+    private static TimeSpan OpenBudget(IpmiTarget target) =>
+        TimeSpan.FromMilliseconds((double)HandshakeExchanges * (target.Retries + 1) * target.TimeoutMs);
 
     /// <summary>One open shared by every request waiting for a session to <paramref name="slot"/>'s identity.</summary>
     private async Task OpenIntoSlotAsync(TargetSlot slot, IpmiTarget target)

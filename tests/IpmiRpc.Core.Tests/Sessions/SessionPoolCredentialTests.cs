@@ -125,6 +125,26 @@ public sealed class SessionPoolCredentialTests
     }
 
     [Fact]
+    public async Task A_request_with_short_target_timeouts_stops_waiting_for_a_patient_requests_open_within_its_own_budget()
+    {
+        var time = new FakeTimeProvider();
+        var openHeld = new TaskCompletionSource();
+        var transport = new ScriptedTransport { Open = (_, _) => openHeld.Task };
+        await using var pool = new SessionPool([transport], time: time);
+
+        var patient = pool.SendAsync(Target() with { TimeoutMs = 60_000, Retries = 20 }, GetDeviceId, CancellationToken.None);
+        var hurried = pool.SendAsync(Target() with { TimeoutMs = 200, Retries = 0 }, GetDeviceId, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(6 * 200));
+
+        var error = await Assert.ThrowsAsync<IpmiTimeoutException>(() => hurried);
+        Assert.Equal(200, error.TimeoutMs);
+        Assert.False(patient.IsCompleted);
+        openHeld.SetResult();
+        Assert.Equal(0, (await patient).CompletionCode);
+        Assert.Equal(1, transport.OpenAttempts);
+    }
+
+    [Fact]
     public async Task After_the_max_age_the_pool_authenticates_again_and_a_revoked_password_fails()
     {
         var time = new FakeTimeProvider();
