@@ -76,9 +76,10 @@ public static class MethodRegistry
         CommandInfo? info = parameters?["command"] switch
         {
             JValue { Type: JTokenType.String } name => CommandCatalogue.TryGet((string)name!, out var named) ? named : null,
-            JValue { Type: JTokenType.Integer } number when parameters["netFn"] is JValue { Type: JTokenType.Integer } netFn
-                && (long)number is >= 0 and <= 255 && (long)netFn is >= 0 and <= 0x3F
-                => CommandCatalogue.Find((byte)(long)netFn, (byte)(long)number),
+            // Value is long, or BigInteger for integers beyond it: never cast those (this runs on the read loop).
+            JValue { Value: long number } when parameters["netFn"] is JValue { Value: long netFn }
+                && number is >= 0 and <= 255 && netFn is >= 0 and <= 0x3F
+                => CommandCatalogue.Find((byte)netFn, (byte)number),
             _ => null,
         };
         return info is { Name: var commandName }

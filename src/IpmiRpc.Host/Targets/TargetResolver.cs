@@ -129,7 +129,7 @@ public sealed class TargetResolver
         return transport switch
         {
             IpmiTarget.LanPlus when Text("host") is { Length: > 0 } host =>
-                new BmcKey(transport, host.ToLowerInvariant(), obj["port"] is JValue { Type: JTokenType.Integer } port ? (int)(long)port : 623),
+                new BmcKey(transport, host.ToLowerInvariant(), obj["port"] is JValue { Value: long port } ? (int)Math.Clamp(port, -1, 65536) : 623),
             IpmiTarget.OpenIpmi => new BmcKey(transport, Text("device") ?? "/dev/ipmi0", 0),
             IpmiTarget.Cim => new BmcKey(transport, (Text("computerName") ?? "localhost").ToLowerInvariant(), 0),
             _ => null,

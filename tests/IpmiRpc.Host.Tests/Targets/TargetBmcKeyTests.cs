@@ -34,6 +34,10 @@ public sealed class TargetBmcKeyTests
         Assert.Null(Resolver.BmcOf(new JValue("no-such-name")));
         Assert.Null(Resolver.BmcOf(new JArray()));
         Assert.Null(Resolver.BmcOf(JObject.Parse("""{"transport":"lanplus"}""")));
+        // Runs on the read loop: integers beyond Int64 must not throw there.
+        Assert.NotNull(Resolver.BmcOf(JObject.Parse("""{"host":"h","port":123456789012345678901234567890}""")));
+        Assert.Equal(IpmiRpc.Host.Methods.BmcAccess.Write, IpmiRpc.Host.Methods.MethodRegistry.AccessOf("ipmi.requestResponse",
+            JObject.Parse("""{"netFn":123456789012345678901234567890,"command":123456789012345678901234567890}""")));
     }
 
     [Fact]
