@@ -14,14 +14,18 @@ public abstract class IpmiException : Exception
 /// <summary>The BMC answered with a non-zero completion code.</summary>
 public sealed class CompletionCodeException : IpmiException
 {
-    public CompletionCodeException(byte completionCode, byte netFn, byte command, byte[] data)
+    public CompletionCodeException(byte completionCode, byte netFn, byte command, byte[] data, string? hint = null)
         : base($"BMC returned completion code 0x{completionCode:X2}: {CompletionCodes.Describe(completionCode, netFn, command)}")
     {
         CompletionCode = completionCode;
         NetFn = netFn;
         Command = command;
         ResponseData = data;
+        Hint = hint;
     }
+
+    /// <summary>What the client can do about it, when known (e.g. another tool holds a lock).</summary>
+    public string? Hint { get; }
 
     public byte CompletionCode { get; }
     public byte NetFn { get; }
@@ -30,14 +34,26 @@ public sealed class CompletionCodeException : IpmiException
     public string CompletionText => CompletionCodes.Describe(CompletionCode, NetFn, Command);
     public override IpmiErrorKind Kind => IpmiErrorKind.CompletionCode;
 
-    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>
+    public override IReadOnlyDictionary<string, object?> Details
     {
-        ["completionCode"] = (int)CompletionCode,
-        ["completionText"] = CompletionText,
-        ["netFn"] = (int)NetFn,
-        ["command"] = (int)Command,
-        ["data"] = ResponseData.Select(b => (int)b).ToArray(),
-    };
+        get
+        {
+            var details = new Dictionary<string, object?>
+            {
+                ["completionCode"] = (int)CompletionCode,
+                ["completionText"] = CompletionText,
+                ["netFn"] = (int)NetFn,
+                ["command"] = (int)Command,
+                ["data"] = ResponseData.Select(b => (int)b).ToArray(),
+            };
+            if (Hint is not null)
+            {
+                details["hint"] = Hint;
+            }
+
+            return details;
+        }
+    }
 }
 
 public sealed class TransportUnavailableException(string transport, string message, string hint, Exception? inner = null)

@@ -5,25 +5,54 @@ namespace IpmiRpc.Core;
 /// progress), the parameters, 2 (commit write), then 0 (set complete). A BMC that answers 80h (parameter not supported)
 /// to the first write gets the parameter writes alone. A failed write is rolled back with 0 (which discards uncommitted
 /// writes on BMCs that buffer them) and the failure rethrown.
+/// <para>
+/// Our own transactions to one BMC never overlap (the host orders writes per BMC), so 81h on the first write means
+/// another tool holds the lock: wait for it with a growing back-off for at most <see cref="ForeignLockWait"/>, then
+/// fail with 81h and a hint. Another tool's lock is never cleared: writing "set complete" would discard its changes.
+/// </para>
 /// </summary>
 internal static class SetInProgressProtocol
 {
+    /// <summary>How long to wait for another tool's set-in-progress lock before giving up.</summary>
+    public static readonly TimeSpan ForeignLockWait = TimeSpan.FromSeconds(5);
+
     private const byte SetComplete = 0;
     private const byte SetInProgress = 1;
     private const byte CommitWrite = 2;
+    private const byte LockHeld = 0x81;
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromMilliseconds(500);
+
+    public static Task RunAsync(
+        Func<byte, CancellationToken, Task<IpmiResponse>> writeState,
+        byte netFn,
+        byte command,
+        Func<CancellationToken, Task> writes,
+        CancellationToken cancellationToken) =>
+        RunAsync(writeState, netFn, command, writes, ForeignLockWait, TimeProvider.System, cancellationToken);
 
     public static async Task RunAsync(
         Func<byte, CancellationToken, Task<IpmiResponse>> writeState,
         byte netFn,
         byte command,
         Func<CancellationToken, Task> writes,
+        TimeSpan foreignLockWait,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var begin = await writeState(SetInProgress, cancellationToken).ConfigureAwait(false);
+        var begin = await BeginAsync(writeState, foreignLockWait, time, cancellationToken).ConfigureAwait(false);
         if (begin.CompletionCode == 0x80)
         {
             await writes(cancellationToken).ConfigureAwait(false);
             return;
+        }
+
+        if (begin.CompletionCode == LockHeld)
+        {
+            throw new CompletionCodeException(LockHeld, netFn, command, begin.Data.ToArray(),
+                $"another tool has held the set-in-progress lock for over {foreignLockWait.TotalSeconds:0.#} s; it was left alone. "
+                + "Retry when that tool is done, or clear a lock it abandoned by writing 'set complete' (0) to parameter 0");
         }
 
         begin.EnsureSuccess(netFn, command);
@@ -49,6 +78,25 @@ internal static class SetInProgressProtocol
         if (complete.CompletionCode is not (0 or 0x81))
         {
             complete.EnsureSuccess(netFn, command);
+        }
+    }
+
+    // Writes "set in progress", retrying while another tool holds the lock, up to foreignLockWait in all.
+    private static async Task<IpmiResponse> BeginAsync(
+        Func<byte, CancellationToken, Task<IpmiResponse>> writeState, TimeSpan foreignLockWait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var delay = FirstRetryDelay;
+        while (true)
+        {
+            var begin = await writeState(SetInProgress, cancellationToken).ConfigureAwait(false);
+            if (begin.CompletionCode != LockHeld || time.GetElapsedTime(started) + delay > foreignLockWait)
+            {
+                return begin;
+            }
+
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetryDelay.Ticks));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text;
+using IpmiRpc.Core.Sessions;
 using IpmiRpc.Host.Hosting;
 using IpmiRpc.Host.Protocol;
 using IpmiRpc.Host.Schema;
@@ -71,8 +72,21 @@ public static class Program
                 r.AddError("--max-message-bytes must be at least 1024");
             }
         });
+        var maxSessionAge = new Option<int>("--max-session-age")
+        {
+            Description = "Re-authenticate pooled sessions older than this many seconds (a changed password stops working within it).",
+            DefaultValueFactory = _ => (int)new SessionPoolOptions().MaxSessionAge.TotalSeconds,
+        };
+        maxSessionAge.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--max-session-age must be at least 1");
+            }
+        });
         command.Options.Add(framing);
         command.Options.Add(targets);
+        command.Options.Add(maxSessionAge);
         command.Options.Add(logLevel);
         command.Options.Add(maxBytes);
         var socket = new Option<string?>("--socket")
@@ -106,7 +120,8 @@ public static class Program
                 return 2;
             }
 
-            var context = HostComposition.CreateContext(resolver, loggerFactory);
+            var context = HostComposition.CreateContext(resolver, loggerFactory,
+                new SessionPoolOptions { MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)) });
             var options = new ServerOptions
             {
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },

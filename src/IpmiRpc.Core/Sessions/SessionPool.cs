@@ -4,10 +4,19 @@ using IpmiRpc.Core.Targets;
 namespace IpmiRpc.Core.Sessions;
 
 /// <summary>
-/// Sessions pooled per full target identity. Opens lazily (one opener per identity at a time, so a burst of requests
-/// to a new BMC opens one session, not a hundred), spreads load up to <see cref="SessionPoolOptions.MaxSessionsPerTarget"/>
+/// Sessions pooled per full target identity. Opens lazily: one open per identity at a time, whose outcome every
+/// request waiting for it shares (a burst to a new BMC opens one session, not a hundred; a burst to a dead BMC fails
+/// together after one attempt, and the next attempt waits <see cref="SessionPoolOptions.FailedOpenBackoff"/>), while
+/// each waiter keeps its own deadline. Spreads load up to <see cref="SessionPoolOptions.MaxSessionsPerTarget"/>
 /// (queueing on the open ones when another will not open), drops sessions that died and retries once on a fresh one,
 /// and closes idle ones on a timer.
+/// <para>
+/// A pooled session is not a credential check, so the pool re-authenticates after
+/// <see cref="SessionPoolOptions.MaxSessionAge"/>; <see cref="IpmiTarget.FreshSession"/> demands a handshake for one
+/// request; an authentication failure closes every pooled session of that user on that BMC; and a successful change
+/// of a BMC user (Set User Access / Name / Password) closes every pooled session to that BMC — all users, because
+/// mapping the changed user id to a name would take another round trip and the others re-authenticate cheaply.
+/// </para>
 /// </summary>
 public sealed class SessionPool : IAsyncDisposable
 {
@@ -16,6 +25,7 @@ public sealed class SessionPool : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<TargetIdentity, TargetSlot> _slots = new();
     private readonly ITimer _scavenger;
+    private readonly CancellationTokenSource _closing = new();
     private long _nextId;
     private int _disposed;
 
@@ -34,10 +44,13 @@ public sealed class SessionPool : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var slot = _slots.GetOrAdd(target.Identity, static id => new TargetSlot(id));
-        var lease = await AcquireAsync(slot, target, cancellationToken).ConfigureAwait(false);
+        var lease = target.FreshSession
+            ? await OpenFreshAsync(slot, target, cancellationToken).ConfigureAwait(false)
+            : await AcquireAsync(slot, target, cancellationToken).ConfigureAwait(false);
+        IpmiResponse response;
         try
         {
-            return await lease.Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await lease.Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (IpmiException ex) when (!lease.Session.IsUsable && IsSessionLoss(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -48,7 +61,7 @@ public sealed class SessionPool : IAsyncDisposable
             var retry = await AcquireAsync(slot, target, cancellationToken).ConfigureAwait(false);
             try
             {
-                return await retry.Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await retry.Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -62,7 +75,32 @@ public sealed class SessionPool : IAsyncDisposable
                 Release(lease);
             }
         }
+
+        if (response.IsSuccess && ChangesUser(request))
+        {
+            await CloseAsync(info => SameBmc(info.Identity, target.Identity)).ConfigureAwait(false);
+        }
+
+        return response;
     }
+
+    /// <summary>
+    /// Set User Access, Set User Name, and Set User Password other than "test password" (IPMI v2.0 §22.26–22.30):
+    /// after one of them a pooled session may run on credentials or rights the BMC no longer grants.
+    /// </summary>
+    private static bool ChangesUser(IpmiRequest request) =>
+        request.NetFn == NetFns.App && request.Command switch
+        {
+            0x43 or 0x45 => true,
+            0x47 => !(request.Data.Length >= 2 && (request.Data.Span[1] & 0x03) == 0x03),
+            _ => false,
+        };
+
+    private static bool SameBmc(TargetIdentity a, TargetIdentity b) =>
+        a.Transport == b.Transport && a.Port == b.Port && string.Equals(a.Address, b.Address, StringComparison.OrdinalIgnoreCase);
+
+    private static bool SameUser(TargetIdentity a, TargetIdentity b) =>
+        SameBmc(a, b) && string.Equals(a.Username, b.Username, StringComparison.Ordinal);
 
     private static bool IsSessionLoss(IpmiException ex) =>
         ex.Kind is IpmiErrorKind.Timeout or IpmiErrorKind.MalformedResponse;
@@ -95,59 +133,132 @@ public sealed class SessionPool : IAsyncDisposable
         }
 
         await _scavenger.DisposeAsync().ConfigureAwait(false);
+        await _closing.CancelAsync().ConfigureAwait(false);
         await CloseAsync().ConfigureAwait(false);
+        _closing.Dispose();
     }
 
     private async Task<Lease> AcquireAsync(TargetSlot slot, IpmiTarget target, CancellationToken cancellationToken)
     {
-        if (slot.TryLease(_options.MaxInFlightPerSession, _time, out var lease))
-        {
-            return lease;
-        }
+        await RetireAgedAsync(slot).ConfigureAwait(false);
 
-        await slot.OpenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // Each pass either leases or waits for one shared open; a session that opens already full or dead sends the
+        // request round again, a bounded number of times.
+        for (var pass = 0; ; pass++)
         {
-            // Someone else may have opened one while we waited.
-            if (slot.TryLease(_options.MaxInFlightPerSession, _time, out lease))
+            if (slot.TryLease(_options.MaxInFlightPerSession, _time, out var lease))
             {
                 return lease;
             }
 
-            if ((slot.Count >= _options.MaxSessionsPerTarget || slot.IsGrowthPaused(_time)) && slot.TryLeaseLeastLoaded(_time, out lease))
+            var atCap = slot.Count >= _options.MaxSessionsPerTarget || slot.IsGrowthPaused(_time) || pass > _options.MaxSessionsPerTarget;
+            if (atCap && slot.TryLeaseLeastLoaded(_time, out lease))
             {
                 return lease;
             }
 
-            if (!_transports.TryGetValue(target.Transport, out var transport))
+            if (pass > _options.MaxSessionsPerTarget + 1)
             {
-                throw new TransportUnavailableException(
-                    target.Transport,
-                    $"Transport '{target.Transport}' is not available in this build or on this platform",
-                    $"Available transports: {string.Join(", ", _transports.Keys)}");
+                throw new TransportUnavailableException(target.Transport, "No usable session to the BMC could be opened", "Retry; see the log for why sessions closed");
             }
 
-            IIpmiSession session;
+            // The open runs on the pool's token, not this request's: others wait on it too. Each waits within its own
+            // deadline, and no longer than its own target's settings would have let an open of its own take.
+            var budget = OpenBudget(target) + (slot.BackoffLeft(_time) ?? TimeSpan.Zero);
             try
             {
-                session = await transport.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+                await slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target)).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (IpmiException) when (!cancellationToken.IsCancellationRequested && slot.TryLeaseLeastLoaded(_time, out lease))
+            catch (TimeoutException)
             {
-                // Another session only spreads load; the ones open still work. The BMC may be out of session slots
-                // (other clients, a per-user limit) or a handshake lost its answers: queue on what is open rather than
-                // fail the request, and stop trying to grow for a while so every queued request doesn't pay for it.
-                slot.PauseGrowth(_time, _options.GrowthRetryDelay);
-                return lease;
+                throw new IpmiTimeoutException(
+                    $"No session to {target.Identity} within this request's own open budget ({budget.TotalMilliseconds:0} ms)",
+                    target.TimeoutMs, target.Retries);
             }
+        }
+    }
 
-            var id = "s" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return slot.AddAndLease(new PooledEntry(id, slot.Identity, session, _time.GetUtcNow()), _time);
-        }
-        finally
+    // The handshake's exchanges (auth capabilities, cipher suites, open session, RAKP 1 and 3, privilege), each with
+    // the target's retransmits: the longest an open with this target's own settings can take.
+    private const int HandshakeExchanges = 6;
+
+    private static TimeSpan OpenBudget(IpmiTarget target) =>
+        TimeSpan.FromMilliseconds((double)HandshakeExchanges * (target.Retries + 1) * target.TimeoutMs);
+
+    /// <summary>One open shared by every request waiting for a session to <paramref name="slot"/>'s identity.</summary>
+    private async Task OpenIntoSlotAsync(TargetSlot slot, IpmiTarget target)
+    {
+        var transport = TransportFor(target);
+        if (slot.BackoffLeft(_time) is { } backoff)
         {
-            slot.OpenGate.Release();
+            // The last open failed moments ago: probe a dead BMC once per back-off, not once per request.
+            await Task.Delay(backoff, _time, _closing.Token).ConfigureAwait(false);
         }
+
+        IIpmiSession session;
+        try
+        {
+            session = await transport.OpenAsync(target, _closing.Token).ConfigureAwait(false);
+        }
+        catch (IpmiAuthenticationException)
+        {
+            // The BMC refuses this user's credentials now: sessions it opened with them earlier must not outlive that.
+            await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
+            slot.BackOff(_time, _options.FailedOpenBackoff);
+            throw;
+        }
+        catch (IpmiException) when (slot.HasUsable)
+        {
+            // Another session only spreads load; the ones open still work. The BMC may be out of session slots
+            // (other clients, a per-user limit) or a handshake lost its answers: queue on what is open rather than
+            // fail the requests, and stop trying to grow for a while so every queued request doesn't pay for it.
+            slot.PauseGrowth(_time, _options.GrowthRetryDelay);
+            return;
+        }
+        catch (IpmiException)
+        {
+            slot.BackOff(_time, _options.FailedOpenBackoff);
+            throw;
+        }
+
+        slot.Add(NewEntry(slot, session));
+    }
+
+    /// <summary><see cref="IpmiTarget.FreshSession"/>: a handshake now, for this request; the new session replaces the pooled ones.</summary>
+    private async Task<Lease> OpenFreshAsync(TargetSlot slot, IpmiTarget target, CancellationToken cancellationToken)
+    {
+        var transport = TransportFor(target);
+        IIpmiSession session;
+        try
+        {
+            session = await transport.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IpmiAuthenticationException)
+        {
+            await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
+            throw;
+        }
+
+        await RemoveAsync(slot, _ => true).ConfigureAwait(false);
+        return slot.AddAndLease(NewEntry(slot, session), _time);
+    }
+
+    private PooledEntry NewEntry(TargetSlot slot, IIpmiSession session) =>
+        new("s" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture), slot.Identity, session, _time.GetUtcNow());
+
+    private IIpmiTransport TransportFor(IpmiTarget target) =>
+        _transports.TryGetValue(target.Transport, out var transport)
+            ? transport
+            : throw new TransportUnavailableException(
+                target.Transport,
+                $"Transport '{target.Transport}' is not available in this build or on this platform",
+                $"Available transports: {string.Join(", ", _transports.Keys)}");
+
+    // A session older than MaxSessionAge serves no new request: the next one re-authenticates.
+    private Task<int> RetireAgedAsync(TargetSlot slot)
+    {
+        var now = _time.GetUtcNow();
+        return RemoveAsync(slot, e => now - e.OpenedAt >= _options.MaxSessionAge);
     }
 
     private void Release(Lease lease)
@@ -199,7 +310,8 @@ public sealed class SessionPool : IAsyncDisposable
         var now = _time.GetUtcNow();
         foreach (var slot in _slots.Values)
         {
-            await RemoveAsync(slot, e => e.InFlight == 0 && (now - e.LastUsedAt > _options.IdleTimeout || !e.Session.IsUsable)).ConfigureAwait(false);
+            await RemoveAsync(slot, e => (e.InFlight == 0 && (now - e.LastUsedAt > _options.IdleTimeout || !e.Session.IsUsable))
+                                         || now - e.OpenedAt >= _options.MaxSessionAge).ConfigureAwait(false);
         }
     }
 
@@ -254,12 +366,49 @@ public sealed class SessionPool : IAsyncDisposable
         // UTC ticks until which no extra session is opened, after one failed to open.
         private long _growthPausedUntil;
 
+        // The open in progress (shared by its waiters), and the UTC ticks before which the next may not start.
+        private Task? _opening;
+        private long _backoffUntil;
+
         public TargetIdentity Identity { get; } = identity;
-        public SemaphoreSlim OpenGate { get; } = new(1, 1);
 
         public bool IsGrowthPaused(TimeProvider time) => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _growthPausedUntil);
 
         public void PauseGrowth(TimeProvider time, TimeSpan delay) => Interlocked.Exchange(ref _growthPausedUntil, (time.GetUtcNow() + delay).UtcTicks);
+
+        public bool HasUsable
+        {
+            get { lock (_lock) { return _entries.Any(e => e.Session.IsUsable); } }
+        }
+
+        /// <summary>The open in progress, or a new one started by <paramref name="open"/>.</summary>
+        public Task JoinOrStartOpen(Func<Task> open)
+        {
+            var start = new Task<Task>(open);
+            var opening = start.Unwrap();
+            lock (_lock)
+            {
+                if (_opening is { IsCompleted: false } running)
+                {
+                    return running;
+                }
+
+                _opening = opening;
+            }
+
+            // Started outside the lock: an open that completes synchronously adds its session under the same lock.
+            start.Start(TaskScheduler.Default);
+            return opening;
+        }
+
+        public void BackOff(TimeProvider time, TimeSpan backoff) => Interlocked.Exchange(ref _backoffUntil, (time.GetUtcNow() + backoff).UtcTicks);
+
+        /// <summary>How long the next open must wait after a failed one, if at all.</summary>
+        public TimeSpan? BackoffLeft(TimeProvider time)
+        {
+            var left = Interlocked.Read(ref _backoffUntil) - time.GetUtcNow().UtcTicks;
+            return left > 0 ? TimeSpan.FromTicks(left) : null;
+        }
 
         public int Count
         {
@@ -305,6 +454,14 @@ public sealed class SessionPool : IAsyncDisposable
 
             lease = default;
             return false;
+        }
+
+        public void Add(PooledEntry entry)
+        {
+            lock (_lock)
+            {
+                _entries.Add(entry);
+            }
         }
 
         public Lease AddAndLease(PooledEntry entry, TimeProvider time)

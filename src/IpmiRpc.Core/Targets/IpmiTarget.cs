@@ -32,6 +32,12 @@ public sealed record IpmiTarget
     /// <summary>Opt-in for cipher suite 0 and IPMI 1.5 none/straight authentication.</summary>
     public bool AllowInsecure { get; init; }
 
+    /// <summary>
+    /// Authenticate anew for this request instead of reusing a pooled session (a credential check); the new session
+    /// then replaces the pooled ones. Not part of <see cref="Identity"/>: it changes how, not where, a request goes.
+    /// </summary>
+    public bool FreshSession { get; init; }
+
     // openipmi
     public string? Device { get; init; }
 

@@ -1,4 +1,5 @@
 using IpmiRpc.Core;
+using IpmiRpc.Core.Sessions;
 using IpmiRpc.Host.Schema;
 using IpmiRpc.Host.Targets;
 using IpmiRpc.Transports.Cim;
@@ -40,6 +41,6 @@ public static class HostComposition
         ];
     }
 
-    public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory) =>
-        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory);
+    public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null) =>
+        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory, poolOptions);
 }

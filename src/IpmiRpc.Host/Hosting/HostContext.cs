@@ -26,6 +26,9 @@ public sealed class HostContext : IAsyncDisposable
 
     public SessionPool Pool { get; }
 
+    /// <summary>Arrival order of writes per BMC, shared by every connection (stdio, or all clients of the socket).</summary>
+    public BmcOrdering Ordering { get; } = new();
+
     public TargetResolver Targets { get; }
 
     public OpenRpcDocument Schema { get; }

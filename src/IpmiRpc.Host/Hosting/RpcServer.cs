@@ -55,7 +55,8 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         var serializer = RpcSerializer.Create();
         using var writer = new MessageWriter(output);
         using var formatter = new JsonMessageFormatter();
-        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, MethodCatalog.All.ContainsKey, _options);
+        var tickets = new RequestTickets(host);
+        var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, MethodCatalog.All.ContainsKey, _options) { Tickets = tickets };
         using var rpc = new IpmiJsonRpc(handler, new ErrorMapper(serializer, _logger));
         rpc.TraceSource = new TraceSource("StreamJsonRpc", _logger.IsEnabled(LogLevel.Trace) ? SourceLevels.Warning : SourceLevels.Off);
         rpc.TraceSource.Listeners.Clear();
@@ -64,7 +65,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         var invoke = typeof(MethodEndpoint).GetMethod(nameof(MethodEndpoint.InvokeAsync))!;
         foreach (var declaration in MethodCatalog.All.Values)
         {
-            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(declaration, host), new JsonRpcMethodAttribute(declaration.Name) { UseSingleObjectParameterDeserialization = true });
+            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(declaration, host, tickets), new JsonRpcMethodAttribute(declaration.Name) { UseSingleObjectParameterDeserialization = true });
         }
 
         rpc.StartListening();

@@ -9,8 +9,10 @@ namespace IpmiRpc.Host.Methods;
 /// The object StreamJsonRpc invokes for one method name. Params arrive as one JSON object (so binding never fails
 /// inside StreamJsonRpc with its own error data) and are bound by the method's declaration (unknown names refused);
 /// the common <c>timeoutMs</c> becomes a deadline whose expiry is reported as -32004, <c>dryRun</c> reaches the call.
+/// A request that talks to a BMC first waits for its turn in that BMC's write order (<see cref="RequestTickets"/>),
+/// within the same deadline.
 /// </summary>
-internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host)
+internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host, RequestTickets? tickets = null)
 {
     public const int MaxTimeoutMs = 3_600_000;
 
@@ -18,6 +20,8 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
 
     public async Task<object?> InvokeAsync(JToken? @params = null, CancellationToken cancellationToken = default)
     {
+        // Taken before anything can throw, so the place is released however the request ends.
+        using var turn = tickets?.TakeCurrent();
         var values = @params switch
         {
             null or { Type: JTokenType.Null } => [],
@@ -36,6 +40,11 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
         var call = new RpcCall(Name, reader, host, deadline.Token) { DryRun = dryRun };
         try
         {
+            if (turn is not null)
+            {
+                await turn.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+
             return await declaration.InvokeAsync(call, values).ConfigureAwait(false);
         }
         catch (Exception ex) when (timeoutMs is not null && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested

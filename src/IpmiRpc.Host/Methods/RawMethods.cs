@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using IpmiRpc.Core;
 using IpmiRpc.Host.Methods.Declarations;
+using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.Host.Methods;
 
@@ -11,7 +12,7 @@ public static class RawMethods
 {
     [RpcMethod("ipmi.requestResponse", "Send one raw IPMI request and return the response data.",
         Description = "A raw request may change BMC state, so it is declared mutating: with dryRun nothing is sent.",
-        ResultName = "response", Mutating = true, FanOut = true, Ansible = "ipmi_raw",
+        ResultName = "response", Mutating = true, FanOut = true, ReadOnlyWhen = nameof(IsReadOnlyRequest), Ansible = "ipmi_raw",
         PowerShell = "Invoke-IpmiRawCommand", PowerShellAliases = ["Invoke-IPMIRequestResponse"], ConfirmImpact = "Medium")]
     public static async Task<RawResponse> RequestResponseAsync(RpcCall call, RawParams p)
     {
@@ -35,6 +36,24 @@ public static class RawMethods
             bytes.Select(b => (int)b).ToArray(),
             HexBytes.Format(bytes),
             Sent: true);
+    }
+
+    /// <summary>
+    /// A raw request only reads when its command is read-only in the catalogue (Get Message, which dequeues, is not);
+    /// OEM numbers and params that do not parse count as writes. Runs on arrival, before binding: never throws.
+    /// </summary>
+    public static bool IsReadOnlyRequest(JObject? parameters)
+    {
+        CommandInfo? info = parameters?["command"] switch
+        {
+            JValue { Type: JTokenType.String } name => CommandCatalogue.TryGet((string)name!, out var named) ? named : null,
+            // Value is long, or BigInteger for integers beyond it: never cast those.
+            JValue { Value: long number } when parameters["netFn"] is JValue { Value: long netFn }
+                && number is >= 0 and <= 255 && netFn is >= 0 and <= 0x3F
+                => CommandCatalogue.Find((byte)netFn, (byte)number),
+            _ => null,
+        };
+        return info is { IsReadOnly: true };
     }
 
     /// <summary><c>command</c> as a number (then <c>netFn</c> is required) or a catalogue name (then netFn is derived).</summary>

@@ -60,6 +60,9 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Told of each request as it is read and when it is answered: its place in the BMC write order.</summary>
+    internal Hosting.RequestTickets? Tickets { get; init; }
+
     public async ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
     {
         while (await _inbound.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -101,6 +104,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             _logger.LogWarning("Dropped a response for unknown request {Id}", requestId);
             return;
         }
+
+        Tickets?.Answered(internalId);
 
         try
         {
@@ -332,10 +337,13 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             return Answer(batch, isNotification ? null : RpcError.Response(echo, RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message", "not a valid JSON-RPC request")));
         }
 
+        // The place in its BMC's write order is taken here, in input order, before the dispatcher can start it.
+        Tickets?.Arrived(internalId, method, request["params"]);
         forwarded = _inbound.Writer.TryWrite(message);
         if (!forwarded)
         {
             // Input after the dispatcher stopped: nobody will answer it.
+            Tickets?.Answered(internalId);
             _pending.TryRemove(internalId, out _);
             batch?.Unexpect(isNotification);
             Interlocked.Decrement(ref _inFlight);

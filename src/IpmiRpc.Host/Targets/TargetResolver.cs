@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using IpmiRpc.Core.Sessions;
 using IpmiRpc.Core.Targets;
 using IpmiRpc.Host.Methods;
 using IpmiRpc.Host.Protocol;
@@ -32,7 +33,7 @@ public sealed class TargetResolver
     private const int MaxSecretFileBytes = 1024;
 
     private static readonly string[] Privileges = ["callback", "user", "operator", "administrator"];
-    private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "transport", "timeoutMs", "retries" };
+    private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "transport", "timeoutMs", "retries", "freshSession" };
     private static readonly HashSet<string> LanFields = new(StringComparer.Ordinal)
     {
         "host", "port", "username", "password", "passwordEnv", "passwordFile", "kg", "kgHex", "kgEnv", "kgFile",
@@ -112,6 +113,40 @@ public sealed class TargetResolver
         }
     }
 
+    /// <summary>
+    /// The BMC a <c>target</c> param points at — transport and address only, no secrets read, no I/O — so a request
+    /// can take its place in that BMC's order as it arrives. Null when the target is malformed (resolving it fails).
+    /// </summary>
+    public BmcKey? BmcOf(JToken? target)
+    {
+        var obj = target switch
+        {
+            null or { Type: JTokenType.Null } => _named.GetValueOrDefault(DefaultName) ?? [],
+            JValue { Type: JTokenType.String } name => _named.GetValueOrDefault((string)name!),
+            JObject given => given,
+            _ => null,
+        };
+        if (obj is null)
+        {
+            return null;
+        }
+
+        var transport = obj["transport"] is JValue { Type: JTokenType.String } t ? (string)t!
+            : obj["host"] is not null ? IpmiTarget.LanPlus
+            : obj["computerName"] is not null ? IpmiTarget.Cim
+            : obj["device"] is not null ? IpmiTarget.OpenIpmi
+            : DefaultTransport;
+        string? Text(string name) => obj[name] is JValue { Type: JTokenType.String } v ? (string)v! : null;
+        return transport switch
+        {
+            IpmiTarget.LanPlus when Text("host") is { Length: > 0 } host =>
+                new BmcKey(transport, host.ToLowerInvariant(), obj["port"] is JValue { Value: long port } ? (int)Math.Clamp(port, -1, 65536) : 623),
+            IpmiTarget.OpenIpmi => new BmcKey(transport, Text("device") ?? "/dev/ipmi0", 0),
+            IpmiTarget.Cim => new BmcKey(transport, (Text("computerName") ?? "localhost").ToLowerInvariant(), 0),
+            _ => null,
+        };
+    }
+
     public IpmiTarget Parse(JObject obj, string field = "target")
     {
         var p = new ParamReader(obj, field);
@@ -136,6 +171,7 @@ public sealed class TargetResolver
 
         var timeoutMs = p.OptionalInt("timeoutMs", 1, 60_000) ?? 1000;
         var retries = p.OptionalInt("retries", 0, 20) ?? 4;
+        var freshSession = p.OptionalBool("freshSession") ?? false;
         return transport switch
         {
             IpmiTarget.LanPlus => new IpmiTarget
@@ -151,6 +187,7 @@ public sealed class TargetResolver
                 TimeoutMs = timeoutMs,
                 Retries = retries,
                 AllowInsecure = p.OptionalBool("allowInsecure") ?? false,
+                FreshSession = freshSession,
             },
             IpmiTarget.OpenIpmi => new IpmiTarget
             {
@@ -158,6 +195,7 @@ public sealed class TargetResolver
                 Device = p.OptionalString("device", 4096),
                 TimeoutMs = timeoutMs,
                 Retries = retries,
+                FreshSession = freshSession,
             },
             _ => new IpmiTarget
             {
@@ -168,6 +206,7 @@ public sealed class TargetResolver
                 Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, int.MaxValue),
                 TimeoutMs = timeoutMs,
                 Retries = retries,
+                FreshSession = freshSession,
             },
         };
     }

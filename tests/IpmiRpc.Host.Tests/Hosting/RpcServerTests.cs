@@ -22,7 +22,8 @@ public sealed class RpcServerTests(ITestOutputHelper output)
         {
             Responder = async (r, ct) =>
             {
-                if (r.NetFn == SlowNetFn)
+                // Two reads (Get Device ID slow, Get Self Test Results fast): reads of one BMC run side by side.
+                if (r.Command == 0x01)
                 {
                     await release.Task.WaitAsync(ct);
                 }
@@ -31,12 +32,12 @@ public sealed class RpcServerTests(ITestOutputHelper output)
             },
         };
         await using var host = Start(transport);
-        await host.SendAsync(Request("slow", "ipmi.requestResponse", Raw(SlowNetFn, 1)));
-        await host.SendAsync(Request("fast", "ipmi.requestResponse", Raw(0x06, 2)));
+        await host.SendAsync(Request("slow", "ipmi.requestResponse", Raw(0x06, 0x01)));
+        await host.SendAsync(Request("fast", "ipmi.requestResponse", Raw(0x06, 0x04)));
 
         var first = await host.ReadAsync();
         Assert.Equal("fast", (string?)first["id"]);
-        Assert.Equal(new[] { 2 }, first["result"]!["data"]!.ToObject<int[]>());
+        Assert.Equal(new[] { 4 }, first["result"]!["data"]!.ToObject<int[]>());
 
         release.SetResult();
         var second = await host.ReadAsync();

@@ -14,6 +14,7 @@ public sealed class MethodDeclaration
 
     private readonly MethodInfo _method;
     private readonly PropertyInfo _taskResult;
+    private readonly Func<JObject?, bool>? _readOnlyWhen;
 
     internal MethodDeclaration(MethodInfo method, RpcMethodAttribute attribute)
     {
@@ -42,6 +43,13 @@ public sealed class MethodDeclaration
         }
 
         CommonParams = common;
+        if (attribute.ReadOnlyWhen is { } predicate)
+        {
+            var check = method.DeclaringType!.GetMethod(predicate, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, [typeof(JObject)])
+                ?? throw new InvalidOperationException($"{method.DeclaringType.Name}.{predicate}(JObject?) not found");
+            _readOnlyWhen = check.CreateDelegate<Func<JObject?, bool>>();
+        }
+
         Binder = ParamsType is null ? null : ParamBinder.For(ParamsType);
     }
 
@@ -61,6 +69,16 @@ public sealed class MethodDeclaration
 
     /// <summary>target (when it talks to a BMC), timeoutMs (always), dryRun (when mutating).</summary>
     public IReadOnlySet<string> CommonParams { get; }
+
+    /// <summary>
+    /// How a request with these (unbound) params uses its BMC: none without a target, a write when mutating unless
+    /// <see cref="RpcMethodAttribute.ReadOnlyWhen"/> says this request only reads. Runs on the read loop: never throws.
+    /// </summary>
+    public BmcAccess AccessOf(JObject? parameters) =>
+        !Attribute.TakesTarget ? BmcAccess.None
+        : !Attribute.Mutating ? BmcAccess.Read
+        : _readOnlyWhen?.Invoke(parameters) == true ? BmcAccess.Read
+        : BmcAccess.Write;
 
     /// <summary>Binds <paramref name="values"/> (refusing unknown names) and runs the method.</summary>
     public async Task<object?> InvokeAsync(RpcCall call, JObject values)

@@ -21,6 +21,12 @@ public sealed class RpcMethodAttribute(string name, string summary) : Attribute
     /// <summary>Changes BMC state: gets a <c>dryRun</c> param (Ansible check mode, PowerShell -WhatIf) and write ordering.</summary>
     public bool Mutating { get; set; }
 
+    /// <summary>
+    /// For a mutating method whose requests may only read (a raw request of a read-only command): the name of a
+    /// <c>static bool Name(JObject? params)</c> on the declaring class that says so, read on arrival without binding.
+    /// </summary>
+    public string? ReadOnlyWhen { get; set; }
+
     /// <summary>May be sent to many targets at once (fan-out); mutating methods still need the caller to say so.</summary>
     public bool FanOut { get; set; }
 
