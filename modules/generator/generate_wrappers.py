@@ -751,6 +751,7 @@ PS_TARGET = OrderedDict([
     ('timeoutMs', dict(name='TimeoutMs')),
     ('retries', dict(name='Retries')),
     ('allowInsecure', dict(name='AllowInsecure')),
+    ('freshSession', dict(name='FreshSession')),
     ('device', dict(name='Device')),
     ('computerName', dict(name='ComputerName', mandatory=True, pipeline=True)),
     ('protocol', dict(name='Protocol')),

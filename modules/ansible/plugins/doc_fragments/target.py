@@ -121,6 +121,12 @@ options:
       - ipmirpc defaults to C(false).
       - Needed for I(cipher_suite=0).
     type: bool
+  fresh_session:
+    description:
+      - "Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new
+        session then replaces the pooled ones."
+      - ipmirpc defaults to C(false).
+    type: bool
   device:
     description:
       - "For C(openipmi): device path, default /dev/ipmi0."

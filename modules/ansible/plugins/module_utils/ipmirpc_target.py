@@ -30,6 +30,7 @@ TARGET_ARGUMENT_SPEC = dict(
     timeout_ms=dict(type='int'),
     retries=dict(type='int'),
     allow_insecure=dict(type='bool'),
+    fresh_session=dict(type='bool'),
     device=dict(type='str'),
 )
 
@@ -51,6 +52,7 @@ TARGET_FIELDS = [
     ('timeout_ms', 'timeoutMs', None),
     ('retries', 'retries', None),
     ('allow_insecure', 'allowInsecure', ['lanplus']),
+    ('fresh_session', 'freshSession', None),
     ('device', 'device', ['openipmi']),
 ]
 

@@ -37,6 +37,9 @@ function Get-IpmiChassisStatus {
     .PARAMETER AllowInsecure
     Allow cipher suite 0 and IPMI 1.5 none/straight authentication. Default: false. (parameter set Lan)
 
+    .PARAMETER FreshSession
+    Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new session then replaces the pooled ones. Default: false. (parameter sets InBand, Lan, Cim)
+
     .PARAMETER Device
     Device path, default /dev/ipmi0. (parameter set InBand)
 
@@ -99,6 +102,11 @@ function Get-IpmiChassisStatus {
 
         [Parameter(ParameterSetName = 'Lan')]
         [switch] $AllowInsecure,
+
+        [Parameter(ParameterSetName = 'InBand')]
+        [Parameter(ParameterSetName = 'Lan')]
+        [Parameter(ParameterSetName = 'Cim')]
+        [switch] $FreshSession,
 
         [Parameter(ParameterSetName = 'InBand')]
         [string] $Device,
