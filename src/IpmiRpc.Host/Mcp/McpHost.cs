@@ -5,6 +5,7 @@ using IpmiRpc.Host.Protocol;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -22,6 +23,7 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
     public const int MaxSummaryChars = 2000;
 
     private readonly McpToolCatalog _tools = new(host.Targets.Names, allowWrites);
+    private readonly ILogger _logger = host.LoggerFactory.CreateLogger("IpmiRpc.Host.Mcp");
 
     /// <summary>Serves until stdin closes or <paramref name="cancellationToken"/> fires; leaves <c>host</c> to the caller.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -83,7 +85,13 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
         }
 
         var outcome = await DirectCall.InvokeAsync(host, method, arguments, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested(); // cancelled by the client: the SDK sends no answer
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // notifications/cancelled (or shutdown): the request's token stopped the IPMI exchange; the SDK sends no answer.
+            _logger.LogInformation("{Tool}: cancelled by the client", toolName);
+            throw new OperationCanceledException(cancellationToken);
+        }
+
         if (outcome.Error is { } error)
         {
             return Failure(method, error);

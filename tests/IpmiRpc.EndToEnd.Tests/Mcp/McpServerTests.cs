@@ -32,7 +32,7 @@ public sealed class McpServerTests
         using var dir = new TempDir();
         var targets = WriteTargets(dir, sim, ((IPEndPoint)dead.Client.LocalEndPoint!).Port);
 
-        var run = await RunClientAsync(dir, ["mcp", "--targets", targets],
+        var run = await RunClientAsync(dir, ["mcp", "--targets", targets, "--log-level", "information"],
         [
             Step("listTools"),
             Call("bmc_getDeviceId", new JObject { ["target"] = "sim" }),
@@ -79,9 +79,11 @@ public sealed class McpServerTests
         AssertToolError(steps[5], -32602, "bogus");
         AssertToolError(steps[6], -32602, "nosuch");
 
-        // The cancelled call ends on the client's side with an abort; the next call is answered.
+        // The cancelled call (to a BMC that would keep it busy for 20 minutes) ends with an abort on the client's side,
+        // the server's handler saw its token cancelled, and the next call is answered.
         Assert.False((bool)steps[7]["ok"]!, steps[7].ToString());
         Assert.Contains("cancelled by the test", (string?)steps[7]["error"]!["message"], StringComparison.Ordinal);
+        Assert.Contains("bmc_getDeviceId: cancelled by the client", (string?)run["stderr"], StringComparison.Ordinal);
         Assert.Equal((int)device["productId"]!, (int)Structured(steps[8])["productId"]!);
 
         AssertNoSecret(run);
