@@ -13,7 +13,7 @@ using Newtonsoft.Json.Linq;
 namespace IpmiRpc.Host;
 
 /// <summary>
-/// <c>ipmirpc</c> [serve] | call METHOD | schema. No option takes a password: secrets come from the request
+/// <c>ipmirpc</c> [serve] | call METHOD | schema | mcp. No option takes a password: secrets come from the request
 /// (passwordEnv/passwordFile) or the <c>--targets</c> file.
 /// </summary>
 public static class Program
@@ -29,6 +29,7 @@ public static class Program
         root.Subcommands.Add(serve);
         root.Subcommands.Add(CreateCall());
         root.Subcommands.Add(CreateSchema());
+        root.Subcommands.Add(CreateMcp());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -241,6 +242,34 @@ public static class Program
             }
 
             await WriteAsync(Console.OpenStandardOutput(), OpenRpcDocument.Generated.Document).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateMcp()
+    {
+        var targets = TargetsOption();
+        var logLevel = LogLevelOption();
+        var allowWrites = new Option<bool>("--allow-writes") { Description = "Also offer the tools that change a BMC (annotated destructive; each accepts dryRun)." };
+        var command = new Command("mcp", "Serve the methods as Model Context Protocol tools on stdin/stdout; targets are named from --targets only.");
+        command.Options.Add(targets);
+        command.Options.Add(logLevel);
+        command.Options.Add(allowWrites);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
+            if (!TryCreateResolver(parse.GetValue(targets), loggerFactory, out var resolver))
+            {
+                return 2;
+            }
+
+            var context = HostComposition.CreateContext(resolver, loggerFactory);
+            await using (context.ConfigureAwait(false))
+            {
+                await new Mcp.McpHost(context, parse.GetValue(allowWrites)).RunAsync(ct).ConfigureAwait(false);
+            }
+
             return 0;
         });
         return command;

@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Sockets;
+using IpmiRpc.EndToEnd.Tests.Wrappers;
+using IpmiRpc.Host.Methods.Declarations;
+using IpmiRpc.TestSupport;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace IpmiRpc.EndToEnd.Tests.Mcp;
+
+/// <summary>
+/// <c>ipmirpc mcp</c> driven by the official TypeScript SDK client (tests/fixtures/mcp/client.mjs: Client +
+/// StdioClientTransport, which also validates every structured result against the tool's output schema) against
+/// ipmi_sim, cross-checked with ipmitool. The BMC password reaches the server only through the environment.
+/// </summary>
+public sealed class McpServerTests
+{
+    private const string PasswordVariable = "IPMIRPC_TEST_MCP_PASSWORD";
+    private const string User = "mcpuser";
+    private const string Password = "Mcp-Secret-4711";
+    private static readonly SemaphoreSlim SdkInstall = new(1, 1);
+
+    [Fact]
+    public async Task Read_only_server_lists_the_read_only_tools_answers_like_ipmitool_refuses_writes_and_survives_bad_calls_and_cancellation()
+    {
+        await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { ExtraUsers = [(User, Password)] });
+        await WrapperSupport.IpmitoolLanSetAsync(sim, "ipsrc", "static");
+        await WrapperSupport.IpmitoolLanSetAsync(sim, "ipaddr", "10.20.30.40");
+        await WrapperSupport.IpmitoolLanSetAsync(sim, "netmask", "255.255.240.0");
+        // A port that swallows every datagram: a BMC that never answers, so the call stays in flight until cancelled.
+        using var dead = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var dir = new TempDir();
+        var targets = WriteTargets(dir, sim, ((IPEndPoint)dead.Client.LocalEndPoint!).Port);
+
+        var run = await RunClientAsync(dir, ["mcp", "--targets", targets, "--log-level", "information"],
+        [
+            Step("listTools"),
+            Call("bmc_getDeviceId", new JObject { ["target"] = "sim" }),
+            Call("lan_getConfiguration", new JObject { ["target"] = "sim" }),
+            Call("systemInfo_set", new JObject { ["target"] = "sim", ["dryRun"] = true, ["values"] = new JObject { ["systemName"] = "x" } }),
+            Call("bmc_getDeviceId", new JObject { ["target"] = new JObject { ["host"] = "127.0.0.1", ["port"] = sim.Port } }),
+            Call("bmc_getDeviceId", new JObject { ["target"] = "sim", ["bogus"] = 1 }),
+            Call("bmc_getDeviceId", new JObject { ["target"] = "nosuch" }),
+            new JObject { ["op"] = "callAndCancel", ["name"] = "bmc_getDeviceId", ["arguments"] = new JObject { ["target"] = "dead" }, ["cancelAfterMs"] = 500 },
+            Call("bmc_getDeviceId", new JObject { ["target"] = "sim" }),
+        ]);
+        var steps = (JArray)run["steps"]!;
+
+        // tools/list: every read-only method (but rpc.discover, sessions.close) and nothing mutating.
+        var tools = ((JArray)Value(steps[0])["tools"]!).Cast<JObject>().ToArray();
+        var expected = MethodCatalog.All.Values
+            .Where(d => !d.Attribute.Mutating && d.Name is not ("rpc.discover" or "sessions.close"))
+            .Select(d => d.Name.Replace('.', '_')).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, tools.Select(t => (string)t["name"]!).Order(StringComparer.Ordinal));
+        Assert.All(tools, t => Assert.True((bool)t["annotations"]!["readOnlyHint"]!, t.ToString()));
+        Assert.All(tools, t => Assert.DoesNotContain("$ref", t.ToString(Formatting.None), StringComparison.Ordinal));
+        var deviceTool = tools.Single(t => (string)t["name"]! == "bmc_getDeviceId");
+        Assert.Equal(["dead", "sim"], deviceTool["inputSchema"]!["properties"]!["target"]!["enum"]!.ToObject<string[]>()!);
+        Assert.Equal("object", (string?)deviceTool["outputSchema"]!["type"]);
+
+        // Reads equal ipmitool's on the same simulator.
+        var mcInfo = WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut);
+        var device = Structured(steps[1]);
+        Assert.Equal(WrapperSupport.ParseInt(mcInfo["Manufacturer ID"]), (int)device["manufacturerId"]!);
+        Assert.Equal(WrapperSupport.ParseInt(mcInfo["Product ID"]), (int)device["productId"]!);
+        Assert.Equal(mcInfo["Firmware Revision"], (string?)device["firmwareVersion"]);
+        Assert.Equal(mcInfo["IPMI Version"], (string?)device["ipmiVersion"]);
+        Assert.StartsWith("bmc.getDeviceId: {", Text(steps[1]), StringComparison.Ordinal);
+        var lanPrint = await WrapperSupport.IpmitoolLanPrintAsync(sim);
+        var lan = Structured(steps[2]);
+        Assert.Equal("10.20.30.40", lanPrint["IP Address"]);
+        Assert.Equal(lanPrint["IP Address"], (string?)lan["ipAddress"]);
+        Assert.Equal(lanPrint["Subnet Mask"], (string?)lan["subnetMask"]);
+        Assert.Equal(lanPrint["MAC Address"], (string?)lan["macAddress"], StringComparer.OrdinalIgnoreCase);
+
+        // Refusals are tool errors carrying the JSON-RPC code; the server keeps serving.
+        AssertToolError(steps[3], -32601, "--allow-writes");
+        AssertToolError(steps[4], -32602, "name of a target");
+        AssertToolError(steps[5], -32602, "bogus");
+        AssertToolError(steps[6], -32602, "nosuch");
+
+        // The cancelled call (to a BMC that would keep it busy for 20 minutes) ends with an abort on the client's side,
+        // the server's handler saw its token cancelled, and the next call is answered.
+        Assert.False((bool)steps[7]["ok"]!, steps[7].ToString());
+        Assert.Contains("cancelled by the test", (string?)steps[7]["error"]!["message"], StringComparison.Ordinal);
+        Assert.Contains("bmc_getDeviceId: cancelled by the client", (string?)run["stderr"], StringComparison.Ordinal);
+        Assert.Equal((int)device["productId"]!, (int)Structured(steps[8])["productId"]!);
+
+        AssertNoSecret(run);
+    }
+
+    [Fact]
+    public async Task With_allow_writes_mutating_tools_are_destructive_and_honour_dryRun()
+    {
+        await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { SystemInfoPlugin = true, ExtraUsers = [(User, Password)] });
+        await IpmiTool.RunAsync(sim, "mc", "setsysinfo", "system_name", "before-mcp");
+        using var dir = new TempDir();
+        var targets = WriteTargets(dir, sim, deadPort: 9);
+
+        var run = await RunClientAsync(dir, ["mcp", "--targets", targets, "--allow-writes"],
+        [
+            Step("listTools"),
+            Call("systemInfo_set", new JObject { ["target"] = "sim", ["dryRun"] = true, ["values"] = new JObject { ["systemName"] = "from-mcp" } }),
+        ]);
+        var steps = (JArray)run["steps"]!;
+        var tools = ((JArray)Value(steps[0])["tools"]!).Cast<JObject>().ToDictionary(t => (string)t["name"]!);
+        foreach (var declaration in MethodCatalog.All.Values.Where(d => d.Attribute.Mutating))
+        {
+            var tool = tools[declaration.Name.Replace('.', '_')];
+            Assert.True((bool)tool["annotations"]!["destructiveHint"]!, tool.ToString());
+            Assert.False((bool)tool["annotations"]!["readOnlyHint"]!, tool.ToString());
+            Assert.NotNull(tool["inputSchema"]!["properties"]!["dryRun"]);
+        }
+
+        Assert.False((bool?)Value(steps[1])["isError"] ?? false, steps[1].ToString());
+        Assert.Equal("before-mcp", (await IpmiTool.RunAsync(sim, "mc", "getsysinfo", "system_name")).StdOut.TrimEnd('\n'));
+
+        var write = await RunClientAsync(dir, ["mcp", "--targets", targets, "--allow-writes"],
+            [Call("systemInfo_set", new JObject { ["target"] = "sim", ["values"] = new JObject { ["systemName"] = "from-mcp" } })]);
+        Assert.False((bool?)Value(write["steps"]![0]!)["isError"] ?? false, write.ToString());
+        Assert.Equal("from-mcp", (await IpmiTool.RunAsync(sim, "mc", "getsysinfo", "system_name")).StdOut.TrimEnd('\n'));
+        AssertNoSecret(run);
+        AssertNoSecret(write);
+    }
+
+    private static JObject Step(string op) => new() { ["op"] = op };
+
+    private static JObject Call(string name, JObject arguments) => new() { ["op"] = "call", ["name"] = name, ["arguments"] = arguments };
+
+    private static JObject Value(JToken step) =>
+        (bool)step["ok"]! ? (JObject)step["value"]! : throw new Xunit.Sdk.XunitException($"client error: {step}");
+
+    private static JObject Structured(JToken step)
+    {
+        var value = Value(step);
+        Assert.True(value["isError"] is null || !(bool)value["isError"]!, value.ToString());
+        return (JObject)value["structuredContent"]!;
+    }
+
+    private static string Text(JToken step) => (string)Value(step)["content"]![0]!["text"]!;
+
+    private static void AssertToolError(JToken step, int code, string fragment)
+    {
+        var value = Value(step);
+        Assert.True((bool?)value["isError"] == true, value.ToString());
+        var text = Text(step);
+        var error = JObject.Parse(text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..]);
+        Assert.Equal(code, (int)error["code"]!);
+        Assert.Contains(fragment, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal); // no stack trace
+    }
+
+    private static void AssertNoSecret(JObject run)
+    {
+        Assert.DoesNotContain(Password, (string?)run["received"], StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, run["steps"]!.ToString(Formatting.None), StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, (string?)run["stderr"], StringComparison.Ordinal);
+    }
+
+    private static string WriteTargets(TempDir dir, IpmiSim sim, int deadPort)
+    {
+        var targets = new JObject
+        {
+            ["sim"] = new JObject { ["host"] = sim.Host, ["port"] = sim.Port, ["username"] = User, ["passwordEnv"] = PasswordVariable, ["cipherSuite"] = 3 },
+            ["dead"] = new JObject { ["host"] = "127.0.0.1", ["port"] = deadPort, ["username"] = User, ["passwordEnv"] = PasswordVariable, ["timeoutMs"] = 60_000, ["retries"] = 20 },
+        };
+        var path = Path.Combine(dir.Path, "targets.json");
+        File.WriteAllText(path, targets.ToString());
+        return path;
+    }
+
+    private static async Task<JObject> RunClientAsync(TempDir dir, string[] args, JObject[] steps)
+    {
+        var node = Require.Tool("node");
+        var sdk = await InstallSdkAsync();
+        var plan = new JObject
+        {
+            ["command"] = IpmiRpcProcess.ExecutablePath,
+            ["args"] = new JArray(args),
+            ["env"] = new JObject { [PasswordVariable] = Password },
+            ["steps"] = new JArray(steps),
+        };
+        var planPath = Path.Combine(dir.Path, $"plan-{Guid.NewGuid():N}.json");
+        File.WriteAllText(planPath, plan.ToString());
+        var script = Path.Combine(RepoPaths.Fixtures, "mcp", "client.mjs");
+        var result = await ProcessRunner.RunAsync(node, [script, planPath], env: new Dictionary<string, string> { ["MCP_SDK_DIR"] = sdk },
+            timeout: TimeSpan.FromMinutes(3));
+        Assert.True(result.Succeeded, result.ToString());
+        return JObject.Parse(result.StdOut);
+    }
+
+    /// <summary>The official TypeScript SDK (1.x), installed once per machine into a cache directory.</summary>
+    private static async Task<string> InstallSdkAsync()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ipmirpc-tests", "mcp-sdk-1");
+        await SdkInstall.WaitAsync();
+        try
+        {
+            if (!File.Exists(Path.Combine(dir, "node_modules", "@modelcontextprotocol", "sdk", "package.json")))
+            {
+                Directory.CreateDirectory(dir);
+                var npm = await ProcessRunner.RunAsync(Require.Tool("npm"), ["install", "--no-audit", "--no-fund", "--prefix", dir, "@modelcontextprotocol/sdk@1"],
+                    timeout: TimeSpan.FromMinutes(5));
+                Assert.True(npm.Succeeded, npm.ToString());
+            }
+
+            return dir;
+        }
+        finally
+        {
+            SdkInstall.Release();
+        }
+    }
+
+    private sealed class TempDir : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("ipmirpc-mcp-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
