@@ -2,14 +2,17 @@ using IpmiRpc.Core;
 
 namespace IpmiRpc.Transports.Lan;
 
-/// <summary>The retransmit loop every exchange uses: send, wait one timeout, send again, up to the retry count.</summary>
+/// <summary>
+/// The retransmit loop every exchange uses: send, wait one timeout, send again, up to the retry count. The timeouts run
+/// on the given clock, so tests can drive the schedule with a fake one.
+/// </summary>
 internal static class Retransmit
 {
     /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
     /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
     public static async Task<T> RunAsync<T>(
         Action<int> send, Task<T> completion, int timeoutMs, int retries, Action? onRetransmit,
-        string what, CancellationToken cancellationToken)
+        string what, TimeProvider time, CancellationToken cancellationToken)
     {
         var perAttempt = TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs));
         for (var attempt = 0; attempt <= retries; attempt++)
@@ -23,7 +26,7 @@ internal static class Retransmit
             send(attempt);
             try
             {
-                return await completion.WaitAsync(perAttempt, cancellationToken).ConfigureAwait(false);
+                return await completion.WaitAsync(perAttempt, time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

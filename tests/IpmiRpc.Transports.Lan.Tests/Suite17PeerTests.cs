@@ -103,7 +103,12 @@ public sealed class Suite17PeerTests : IAsyncLifetime
             Assert.Equal(new byte[] { (byte)(255 - i), 0xAA, (byte)i }, answers[i].Data.ToArray());
         }
 
-        Assert.Equal(0L, ((ILanPlusSessionInfo)session).PacketsDiscarded);
+        // Nothing failed a check. Under load a retransmitted request can be answered twice: the copy is a late answer,
+        // correct behaviour, and there can be no more of those than retransmits (read first, as both only grow).
+        var counters = (ILanPlusSessionInfo)session;
+        var late = counters.LateAnswers;
+        Assert.Equal(0L, counters.PacketsRejected);
+        Assert.True(late <= counters.PacketsRetransmitted, $"{late} late answers, {counters.PacketsRetransmitted} retransmits");
     }
 
     [Fact]
