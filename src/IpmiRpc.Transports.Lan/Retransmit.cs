@@ -23,10 +23,13 @@ internal static class Retransmit
                 onRetransmit?.Invoke();
             }
 
+            // The attempt's timeout starts before its datagram leaves: whoever sees the datagram (a test counting
+            // them on a fake clock) knows the timer that will retransmit it already runs.
+            var answered = completion.WaitAsync(perAttempt, time, cancellationToken);
             send(attempt);
             try
             {
-                return await completion.WaitAsync(perAttempt, time, cancellationToken).ConfigureAwait(false);
+                return await answered.ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
 using IpmiRpc.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IpmiRpc.Transports.Lan.Tests;
 
@@ -45,7 +46,7 @@ public sealed class Suite17PeerTests : IAsyncLifetime
         // Ready when it answers a session-less Get Channel Authentication Capabilities (ipmitool's bytes).
         using var probe = new System.Net.Sockets.UdpClient();
         var request = Convert.FromHexString("0600ff07000000000000000000092018c88100388e04b5");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             await probe.SendAsync(request, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _port));
@@ -64,7 +65,7 @@ public sealed class Suite17PeerTests : IAsyncLifetime
             }
         }
 
-        Assert.Fail("the Python peer did not answer within 10 s");
+        Assert.Fail("the Python peer did not answer within 30 s");
     }
 
     private IpmiTarget Target(int? suite, string password = "test", byte[]? kg = null) => new()
@@ -150,14 +151,23 @@ public sealed class Suite17PeerTests : IAsyncLifetime
     public async Task A_bmc_that_cannot_list_its_cipher_suites_gets_suite_3()
     {
         await StartBmcAsync("--suites", "17,3", "--no-cipher-list");
-        await using var transport = new LanPlusTransport();
+        var time = new FakeTimeProvider();
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = time });
         var target = Target(suite: null) with { TimeoutMs = 300, Retries = 3 };
-        var watch = Stopwatch.StartNew();
-        await using var session = await transport.OpenAsync(target, CancellationToken.None);
-        watch.Stop();
+        var open = transport.OpenAsync(target, CancellationToken.None);
+
+        // Get Channel Authentication Capabilities is answered, then Get Channel Cipher Suites goes unanswered.
+        await Poll.UntilAsync(() => transport.DatagramsSent == 2, "the cipher suite list request");
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        await Poll.UntilAsync(() => transport.DatagramsSent == 3, "its one retransmit");
+        Assert.False(open.IsCompleted);
+
+        // The unanswered list costs one retransmit, not the whole retry budget of 3: after the second timeout the
+        // session opens with suite 3 without the clock moving again.
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        await using var session = await open.WaitAsync(Poll.DefaultLimit);
         Assert.Equal(3, session.Describe()["cipherSuite"]);
-        // The unanswered list costs one retransmit (2 × 300 ms), not the whole retry budget.
-        Assert.InRange(watch.ElapsedMilliseconds, 550, 3000);
+        Assert.Equal(0, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
     }
 
     [Fact]
