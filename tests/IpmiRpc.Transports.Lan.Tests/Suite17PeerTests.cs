@@ -112,6 +112,73 @@ public sealed class Suite17PeerTests : IAsyncLifetime
         Assert.True(late <= counters.PacketsRetransmitted, $"{late} late answers, {counters.PacketsRetransmitted} retransmits");
     }
 
+    /// <summary>
+    /// The peer and our transport were written from one reading of the spec, so before the peer may prove the
+    /// transport, two independent clients must accept it: ipmitool (-C 17) and FreeIPMI (-I 17), Get Device ID and the
+    /// peer's echo command, and a wrong password refused.
+    /// </summary>
+    [Fact]
+    public async Task Ipmitool_and_FreeIpmi_open_suite_17_sessions_with_the_peer()
+    {
+        await StartBmcAsync("--suites", "17");
+        var port = _port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Task<ToolResult> Ipmitool(string password, params string[] args) => ProcessRunner.RunAsync(
+            Require.Tool("ipmitool"),
+            ["-I", "lanplus", "-C", "17", "-H", "127.0.0.1", "-p", port, "-U", "ipmiusr", "-E", "-N", "2", "-R", "3", .. args],
+            env: new Dictionary<string, string> { ["IPMI_PASSWORD"] = password },
+            timeout: TimeSpan.FromSeconds(120));
+
+        var deviceId = await Ipmitool("test", "-vv", "raw", "0x06", "0x01");
+        Assert.True(deviceId.Succeeded, deviceId.ToString());
+        // -vv prints the handshake before the answer's hex line, which comes last.
+        var answerLine = deviceId.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        Assert.Equal("20 81 01 02 51 bf 57 01 00 11 00 00 00 00 00", answerLine);
+        var handshake = deviceId.StdOut + deviceId.StdErr;
+        Assert.Contains("Negotiated authenticatin algorithm : hmac_sha256", handshake, StringComparison.Ordinal); // sic, ipmitool's spelling
+        Assert.Contains("Negotiated integrity algorithm     : sha256_128", handshake, StringComparison.Ordinal);
+        Assert.Contains("Negotiated encryption algorithm    : aes_cbc_128", handshake, StringComparison.Ordinal);
+
+        var echo = await Ipmitool("test", "raw", "0x2c", "0x01", "0x01", "0xaa", "0xfe");
+        Assert.True(echo.Succeeded, echo.ToString());
+        Assert.Equal("feaa01", string.Concat(echo.StdOut.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+
+        var wrong = await Ipmitool("nope", "-N", "1", "-R", "1", "raw", "0x06", "0x01");
+        Assert.False(wrong.Succeeded, wrong.ToString());
+
+        // FreeIPMI without the open-session-privilege workaround ipmi_sim needs (FreeIpmi.cs): the peer names a real
+        // maximum privilege in its Open Session Response.
+        var config = Path.Combine(Path.GetTempPath(), $"ipmirpc-freeipmi-{Guid.NewGuid():N}.conf");
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var writer = new StreamWriter(config, create))
+        {
+            await writer.WriteAsync("password test\n");
+        }
+
+        try
+        {
+            Task<ToolResult> IpmiRaw(params string[] bytes) => ProcessRunner.RunAsync(
+                Require.Tool("ipmi-raw"),
+                ["--config-file", config, "-D", "LAN_2_0", "-h", $"127.0.0.1:{port}", "-u", "ipmiusr", "-l", "ADMIN", "-I", "17", .. bytes],
+                timeout: TimeSpan.FromSeconds(120));
+
+            var raw = await IpmiRaw("0", "6", "1");
+            Assert.True(raw.Succeeded, raw.ToString());
+            Assert.Equal("rcvd: 01 00 20 81 01 02 51 BF 57 01 00 11 00 00 00 00 00", raw.StdOut.Trim());
+            var rawEcho = await IpmiRaw("0", "2c", "1", "1", "aa", "fe");
+            Assert.True(rawEcho.Succeeded, rawEcho.ToString());
+            Assert.Equal("rcvd: 01 00 FE AA 01", rawEcho.StdOut.Trim());
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
     [Fact]
     public async Task Kg_is_used_for_the_session_keys_when_the_bmc_has_one()
     {
