@@ -162,7 +162,7 @@ public class CimIpmiSessionTests
             {
                 var now = Interlocked.Increment(ref inside);
                 InterlockedMax(ref maxInside, now);
-                Thread.Sleep(15);
+                Thread.Sleep(15); // widens the window an overlap would need; nothing waits on it
                 Interlocked.Decrement(ref inside);
             },
         };
@@ -180,9 +180,11 @@ public class CimIpmiSessionTests
     [Fact]
     public async Task A_long_queue_of_quick_calls_is_not_mistaken_for_a_stuck_one()
     {
-        // Deadline 150 ms per call; eight calls of 40 ms each need 320 ms in all, and none of them is late.
-        var factory = new FakeCimGatewayFactory { OnInvoke = _ => Thread.Sleep(40) };
-        await using var session = await OpenAsync(factory, Remote(TimeSpan.FromMilliseconds(100)), grace: TimeSpan.FromMilliseconds(50));
+        // Deadline 3 s per call; eight calls of at least 500 ms each need 4 s or more in all (more than one deadline),
+        // and none of them is late. The session has no injectable clock yet, so the margin per call (2.5 s) is what
+        // keeps a loaded machine from turning a quick call into a late one.
+        var factory = new FakeCimGatewayFactory { OnInvoke = _ => Thread.Sleep(500) };
+        await using var session = await OpenAsync(factory, Remote(TimeSpan.FromMilliseconds(2000)), grace: TimeSpan.FromMilliseconds(1000));
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None)));
