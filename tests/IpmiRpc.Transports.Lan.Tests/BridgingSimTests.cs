@@ -72,7 +72,7 @@ public sealed class BridgingSimTests : IAsyncLifetime
     {
         // Frozen clock: were the error a silent wait for a timeout, the request could never complete.
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
-        await using var session = await transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 5000, retries: 1), CancellationToken.None);
+        await using var session = await transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 5000, retries: 1), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
 
         var response = await session.SendAsync(GetDeviceId with { ResponderAddress = Nobody, Channel = 0 }, CancellationToken.None).WaitAsync(Poll.DefaultLimit);
 
@@ -83,7 +83,7 @@ public sealed class BridgingSimTests : IAsyncLifetime
         Assert.Equal(0, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
         Assert.True(session.IsUsable);
 
-        var after = await session.SendAsync(GetDeviceId, CancellationToken.None);
+        var after = await session.SendAsync(GetDeviceId, CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         Assert.Equal(0, after.CompletionCode);
         Assert.Equal(15, after.Data.Length);
     }

@@ -49,7 +49,7 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
         await using var relay = new UdpRelay(_sim.Port);
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time });
         await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None);
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         var info = (ILanPlusSessionInfo)session;
         Assert.Equal(0, info.PacketsRetransmitted); // the clock never moved: the handshake had no timeout to spend
 
@@ -91,7 +91,7 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     {
         var interval = TimeSpan.FromSeconds(15);
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, KeepaliveInterval = interval });
-        await using var session = await transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim), CancellationToken.None);
+        await using var session = await transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         var info = (ILanPlusSessionInfo)session;
         var sent = transport.DatagramsSent;
 
@@ -119,7 +119,7 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     public async Task No_keepalive_when_the_interval_is_zero()
     {
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, KeepaliveInterval = TimeSpan.Zero });
-        await using var session = await transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim), CancellationToken.None);
+        await using var session = await transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         var sent = transport.DatagramsSent;
         AdvanceSeconds(600);
         Assert.Equal(0, ((ILanPlusSessionInfo)session).KeepalivesSent);

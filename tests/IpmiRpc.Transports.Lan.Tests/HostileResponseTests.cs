@@ -36,7 +36,7 @@ public sealed class HostileResponseTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider();
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = time });
-        await using var session = await transport.OpenAsync(Target(timeoutMs: 500), CancellationToken.None);
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 500), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         var info = (ILanPlusSessionInfo)session;
         var tampered = 0;
         _relay.FromBmc = d =>
@@ -71,12 +71,12 @@ public sealed class HostileResponseTests : IAsyncLifetime
     {
         // Frozen clock: no retransmit can happen, so every discard is one of the copies.
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
-        await using var session = await transport.OpenAsync(Target(timeoutMs: 3000), CancellationToken.None);
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 3000), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         _relay.FromBmc = d => IsInSession(d) ? [d, d] : [d];
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
+            Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None).WaitAsync(Poll.DefaultLimit)).CompletionCode);
         }
 
         // Each duplicate is dropped (replay window) before it could match anything; allow the last one a moment to land.
@@ -114,7 +114,7 @@ public sealed class HostileResponseTests : IAsyncLifetime
     {
         // Frozen clock: no timeout can end the wait, only the cancellation can.
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
-        await using var session = await transport.OpenAsync(Target(timeoutMs: 2000), CancellationToken.None);
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 2000), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         _relay.FromBmc = d => IsInSession(d) ? [] : [d];
         using var cts = new CancellationTokenSource();
         var sent = transport.DatagramsSent;
@@ -127,7 +127,7 @@ public sealed class HostileResponseTests : IAsyncLifetime
         Assert.True(session.IsUsable); // a cancelled request says nothing about the BMC
 
         _relay.FromBmc = d => [d];
-        Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
+        Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None).WaitAsync(Poll.DefaultLimit)).CompletionCode);
     }
 
     [Theory]
