@@ -1,5 +1,6 @@
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Management.Infrastructure;
 
 namespace IpmiRpc.Transports.Cim.Tests;
@@ -17,9 +18,9 @@ public class CimIpmiSessionTests
         OperationTimeout = timeout ?? TimeSpan.FromSeconds(5),
     };
 
-    private static async Task<CimIpmiSession> OpenAsync(FakeCimGatewayFactory factory, CimConnectionOptions? options = null, TimeSpan? grace = null)
+    private static async Task<CimIpmiSession> OpenAsync(FakeCimGatewayFactory factory, CimConnectionOptions? options = null, TimeSpan? grace = null, TimeProvider? time = null)
     {
-        var session = new CimIpmiSession(factory, options ?? Remote(), grace);
+        var session = new CimIpmiSession(factory, options ?? Remote(), grace, time);
         await session.ConnectAsync(CancellationToken.None);
         return session;
     }
@@ -180,11 +181,11 @@ public class CimIpmiSessionTests
     [Fact]
     public async Task A_long_queue_of_quick_calls_is_not_mistaken_for_a_stuck_one()
     {
-        // Deadline 3 s per call; eight calls of at least 500 ms each need 4 s or more in all (more than one deadline),
-        // and none of them is late. The session has no injectable clock yet, so the margin per call (2.5 s) is what
-        // keeps a loaded machine from turning a quick call into a late one.
-        var factory = new FakeCimGatewayFactory { OnInvoke = _ => Thread.Sleep(500) };
-        await using var session = await OpenAsync(factory, Remote(TimeSpan.FromMilliseconds(2000)), grace: TimeSpan.FromMilliseconds(1000));
+        // Deadline 150 ms per call; eight calls of 40 ms each need 320 ms in all (more than one deadline), and none of
+        // them is late. Each call spends its 40 ms on the session's fake clock, so a loaded machine changes nothing.
+        var time = new FakeTimeProvider();
+        var factory = new FakeCimGatewayFactory { OnInvoke = _ => time.Advance(TimeSpan.FromMilliseconds(40)) };
+        await using var session = await OpenAsync(factory, Remote(TimeSpan.FromMilliseconds(100)), grace: TimeSpan.FromMilliseconds(50), time: time);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None)));
