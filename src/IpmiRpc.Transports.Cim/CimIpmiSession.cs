@@ -14,6 +14,7 @@ internal sealed class CimIpmiSession : IIpmiSession
     private readonly ICimGatewayFactory _factory;
     private readonly CimConnectionOptions _options;
     private readonly TimeSpan _grace;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ICimIpmiGateway? _gateway;
     private string? _instanceName;
@@ -22,11 +23,13 @@ internal sealed class CimIpmiSession : IIpmiSession
     private long _requests;
     private int _disposed;
 
-    public CimIpmiSession(ICimGatewayFactory factory, CimConnectionOptions options, TimeSpan? grace = null)
+    /// <param name="time">The clock of the per-call deadlines (tests pass a fake one).</param>
+    public CimIpmiSession(ICimGatewayFactory factory, CimConnectionOptions options, TimeSpan? grace = null, TimeProvider? time = null)
     {
         _factory = factory;
         _options = options;
         _grace = grace ?? TimeSpan.FromSeconds(2);
+        _time = time ?? TimeProvider.System;
     }
 
     public bool IsUsable => Volatile.Read(ref _disposed) == 0;
@@ -85,7 +88,7 @@ internal sealed class CimIpmiSession : IIpmiSession
         }
 
         // Let a call in progress finish (bounded) so the CimSession is not pulled from under it.
-        var entered = await _gate.WaitAsync(Deadline).ConfigureAwait(false);
+        var entered = await EnterAsync(Deadline, CancellationToken.None).ConfigureAwait(false);
         try
         {
             DropGateway();
@@ -166,7 +169,7 @@ internal sealed class CimIpmiSession : IIpmiSession
         try
         {
             var wait = TimeSpan.FromMilliseconds(Math.Min(int.MaxValue - 1, Deadline.TotalMilliseconds * (ahead + 1)));
-            entered = await _gate.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            entered = await EnterAsync(wait, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -205,7 +208,7 @@ internal sealed class CimIpmiSession : IIpmiSession
 
         try
         {
-            return await task.WaitAsync(Deadline, cancellationToken).ConfigureAwait(false);
+            return await task.WaitAsync(Deadline, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -217,6 +220,22 @@ internal sealed class CimIpmiSession : IIpmiSession
         {
             _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw;
+        }
+    }
+
+    /// <summary>Takes the gate within <paramref name="wait"/> on this session's clock; false when the wait ran out.</summary>
+    private async Task<bool> EnterAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await _gate.WaitAsync(either.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

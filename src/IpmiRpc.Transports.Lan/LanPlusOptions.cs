@@ -28,6 +28,11 @@ public sealed record LanPlusOptions
     /// </summary>
     public int ReceiveThreads { get; init; } = Math.Clamp(2 * Environment.ProcessorCount, 4, 16);
 
+    /// <summary>
+    /// The clock of every retransmit timeout, keepalive tick and idle measurement (tests drive it with a fake clock).
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Local address to bind the one UDP socket to; null binds any address, an ephemeral port.</summary>
     public IPEndPoint? LocalEndPoint { get; init; }
 }

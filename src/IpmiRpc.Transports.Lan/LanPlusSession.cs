@@ -36,10 +36,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private int _disposed;
     private int _nextRqSeq;
     private long _outboundSequence;
-    private long _lastSendTicks = Environment.TickCount64;
+    private long _lastSendTimestamp;
     private long _requests;
     private long _retransmits;
-    private long _discarded;
+    private long _rejected;
+    private long _lateAnswers;
     private long _keepalives;
     private long _timeouts;
     private int _keepaliveRunning;
@@ -57,6 +58,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ConsoleSessionId = consoleSessionId;
         _address = remote.Serialize();
         _slotGate = new SemaphoreSlim(Math.Clamp(options.MaxInFlightPerSession, 1, 64));
+        _lastSendTimestamp = options.TimeProvider.GetTimestamp();
     }
 
     public CipherSuite Suite { get; }
@@ -70,12 +72,14 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     public bool IsUsable => _usable && Volatile.Read(ref _disposed) == 0;
 
     public long PacketsRetransmitted => Interlocked.Read(ref _retransmits);
-    public long PacketsDiscarded => Interlocked.Read(ref _discarded);
+    public long PacketsDiscarded => PacketsRejected + LateAnswers;
+    public long PacketsRejected => Interlocked.Read(ref _rejected);
+    public long LateAnswers => Interlocked.Read(ref _lateAnswers);
     public long KeepalivesSent => Interlocked.Read(ref _keepalives);
     public long RequestCount => Interlocked.Read(ref _requests);
 
-    /// <summary>Milliseconds since this session last sent anything (what the BMC's idle timer sees).</summary>
-    public long IdleMilliseconds => Environment.TickCount64 - Interlocked.Read(ref _lastSendTicks);
+    /// <summary>Time since this session last sent anything (what the BMC's idle timer sees).</summary>
+    public TimeSpan IdleTime => _options.TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastSendTimestamp));
 
     public IReadOnlyDictionary<string, object?> Describe() => new Dictionary<string, object?>
     {
@@ -94,6 +98,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ["requests"] = RequestCount,
         ["packetsRetransmitted"] = PacketsRetransmitted,
         ["packetsDiscarded"] = PacketsDiscarded,
+        ["packetsRejected"] = PacketsRejected,
+        ["lateAnswers"] = LateAnswers,
         ["keepalivesSent"] = KeepalivesSent,
         ["usable"] = IsUsable,
     };
@@ -178,7 +184,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             CryptographicOperations.ZeroMemory(sik);
             CryptographicOperations.ZeroMemory(k1);
             CryptographicOperations.ZeroMemory(k2);
-            OpenedAt = DateTimeOffset.UtcNow;
+            OpenedAt = _options.TimeProvider.GetUtcNow();
             _usable = true;
         }
         finally
@@ -261,9 +267,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         try
         {
             var result = security.Open(datagram, buffer, out var type, out var length);
+            if (result == OpenResult.WrongSession && IsHandshakeAnswer(datagram))
+            {
+                // A copy of a handshake answer whose step already completed (its request was retransmitted).
+                DiscardLate("handshake answer after the handshake");
+                return;
+            }
+
             if (result != OpenResult.Ok || type != PayloadType.Ipmi)
             {
-                Discard(result == OpenResult.Ok ? "unexpected payload type " + type : result.ToString());
+                Reject(result == OpenResult.Ok ? "unexpected payload type " + type : result.ToString());
                 return;
             }
 
@@ -275,7 +288,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             }
             catch (IpmiDecodeException ex)
             {
-                Discard(ex.Message);
+                Reject(ex.Message);
                 return;
             }
 
@@ -293,8 +306,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
             if (pending is null || response.NetFn != (pending.NetFn | 1) || response.Command != pending.Command)
             {
-                // A late answer to a retransmitted request that was already answered, or a stranger's.
-                Discard("no request waiting for rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture));
+                // Authenticated, so the BMC's own: a late answer to a retransmitted request that was already answered.
+                DiscardLate("no request waiting for rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture));
                 return;
             }
 
@@ -405,7 +418,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 {
                     // The BMC already moved on with our first copy and calls the retransmitted one stale; its answer to
                     // the first copy may still be on the way, so keep waiting (as pyghmi does).
-                    Discard("stale-copy status for retransmitted " + header.Type);
+                    DiscardLate("stale-copy status for retransmitted " + header.Type);
                     return;
                 }
 
@@ -413,11 +426,18 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 return;
             }
 
-            Discard("unexpected handshake message " + header.Type);
+            if (wait is not null && !header.Authenticated && !header.Encrypted && payload.Length > 0 && payload[0] < wait.Tag && IsHandshakeAnswer(datagram))
+            {
+                // The answer to an earlier step's retransmitted copy: that step already completed with the first answer.
+                DiscardLate("late answer to handshake step " + header.Type);
+                return;
+            }
+
+            Reject("unexpected handshake message " + header.Type);
         }
         catch (IpmiDecodeException ex)
         {
-            Discard(ex.Message);
+            Reject(ex.Message);
         }
     }
 
@@ -440,6 +460,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     Interlocked.Increment(ref _retransmits);
                 },
                 what,
+                _options.TimeProvider,
                 cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -473,7 +494,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     lock (_sendLock)
                     {
                         var length = security.Seal(datagram, PayloadType.Ipmi, NextSequence(), message.AsSpan(0, messageLength));
-                        Interlocked.Exchange(ref _lastSendTicks, Environment.TickCount64);
+                        Interlocked.Exchange(ref _lastSendTimestamp, _options.TimeProvider.GetTimestamp());
                         _socket.Send(_address, datagram.AsSpan(0, length));
                     }
                 },
@@ -484,6 +505,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 bridgeChannel is null
                     ? $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}"
                     : $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2} bridged to channel {bridgeChannel & SendMessage.MaxChannel} address 0x{request.ResponderAddress:X2}",
+                _options.TimeProvider,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (IpmiTimeoutException ex) when (pending.Forwarded)
@@ -543,11 +565,26 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         return (uint)(((n - 1) % uint.MaxValue) + 1);
     }
 
-    private void Discard(string reason)
+    /// <summary>A packet that failed a check (integrity, replay, session, framing): never the BMC's genuine answer.</summary>
+    private void Reject(string reason)
     {
-        Interlocked.Increment(ref _discarded);
-        _logger.LogDebug("Discarded a packet for console session 0x{ConsoleSession:X8}: {Reason}", ConsoleSessionId, reason);
+        Interlocked.Increment(ref _rejected);
+        _logger.LogDebug("Rejected a packet for console session 0x{ConsoleSession:X8}: {Reason}", ConsoleSessionId, reason);
     }
+
+    /// <summary>A genuine answer that came after its request was already answered: the cost of a retransmit, not an attack.</summary>
+    private void DiscardLate(string reason)
+    {
+        Interlocked.Increment(ref _lateAnswers);
+        _logger.LogDebug("Dropped a late answer for console session 0x{ConsoleSession:X8}: {Reason}", ConsoleSessionId, reason);
+    }
+
+    /// <summary>An unprotected Open Session Response, RAKP 2 or RAKP 4 (session id 0, as the BMC sends them).</summary>
+    private static bool IsHandshakeAnswer(ReadOnlySpan<byte> datagram) =>
+        datagram.Length >= Ipmi20Packet.HeaderLength &&
+        (datagram[5] & (Ipmi20Packet.EncryptedBit | Ipmi20Packet.AuthenticatedBit)) == 0 &&
+        (PayloadType)(datagram[5] & 0x3F) is PayloadType.OpenSessionResponse or PayloadType.Rakp2 or PayloadType.Rakp4 &&
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(datagram[6..]) == 0;
 
     private static IpmiException StatusError(byte status, string step)
     {

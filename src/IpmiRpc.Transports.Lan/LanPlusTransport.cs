@@ -41,6 +41,9 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
     /// <summary>Datagrams this transport has sent (0 until the first needs the socket).</summary>
     public long DatagramsSent => _socket?.DatagramsSent ?? 0;
 
+    /// <summary>Datagrams received on the socket, matched or not.</summary>
+    public long DatagramsReceived => _socket?.DatagramsReceived ?? 0;
+
     /// <summary>Datagrams received that matched no session or request.</summary>
     public long DatagramsUnmatched => _socket?.DatagramsUnmatched ?? 0;
 
@@ -57,7 +60,7 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         var remoteKey = EndpointKey.From(remote);
         var sessionless = socket.Sessionless(remoteKey, remote.Serialize());
 
-        var caps = await GetAuthenticationCapabilitiesAsync(sessionless, target, cancellationToken).ConfigureAwait(false);
+        var caps = await GetAuthenticationCapabilitiesAsync(sessionless, target, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         if (!caps.SupportsIpmi20)
         {
             throw new IpmiNotSupportedException($"The BMC at {target.Host}:{target.Port} does not offer IPMI 2.0 (RMCP+) sessions on this channel");
@@ -157,7 +160,7 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
                 if (_options.KeepaliveInterval > TimeSpan.Zero)
                 {
                     var tick = TimeSpan.FromMilliseconds(Math.Clamp(_options.KeepaliveInterval.TotalMilliseconds / 4, 50, 1000));
-                    _keepaliveTimer = TimeProvider.System.CreateTimer(_ => KeepaliveTick(), null, tick, tick);
+                    _keepaliveTimer = _options.TimeProvider.CreateTimer(_ => KeepaliveTick(), null, tick, tick);
                 }
             }
 
@@ -167,10 +170,9 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
 
     private void KeepaliveTick()
     {
-        var idleLimit = (long)_options.KeepaliveInterval.TotalMilliseconds;
         foreach (var session in _sessions.Keys)
         {
-            if (session.IsUsable && session.IdleMilliseconds >= idleLimit)
+            if (session.IsUsable && session.IdleTime >= _options.KeepaliveInterval)
             {
                 _ = session.KeepaliveAsync();
             }
@@ -203,11 +205,11 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
     }
 
     private static async Task<GetChannelAuthenticationCapabilitiesResponse> GetAuthenticationCapabilitiesAsync(
-        SessionlessClient sessionless, IpmiTarget target, CancellationToken cancellationToken)
+        SessionlessClient sessionless, IpmiTarget target, TimeProvider time, CancellationToken cancellationToken)
     {
         var capabilities = new GetChannelAuthenticationCapabilities(target.Privilege);
         var response = await sessionless.SendAsync(
-            capabilities.ToRequest(), target.TimeoutMs, target.Retries, cancellationToken).ConfigureAwait(false);
+            capabilities.ToRequest(), target.TimeoutMs, target.Retries, time, cancellationToken).ConfigureAwait(false);
         if (response.CompletionCode == 0xCC)
         {
             // An IPMI 1.5 BMC rejects the "IPMI 2.0 extended data" bit.
@@ -227,7 +229,7 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
             {
                 // One retransmit only: a BMC that cannot answer this must not delay every session by the full retry budget.
                 var request = new GetChannelCipherSuites(index);
-                var response = await sessionless.SendAsync(request.ToRequest(), target.TimeoutMs, Math.Min(1, target.Retries), cancellationToken).ConfigureAwait(false);
+                var response = await sessionless.SendAsync(request.ToRequest(), target.TimeoutMs, Math.Min(1, target.Retries), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccess)
                 {
                     break;
@@ -317,6 +319,8 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         public LanPlusSession Inner => inner;
         public long PacketsRetransmitted => inner.PacketsRetransmitted;
         public long PacketsDiscarded => inner.PacketsDiscarded;
+        public long PacketsRejected => inner.PacketsRejected;
+        public long LateAnswers => inner.LateAnswers;
         public long KeepalivesSent => inner.KeepalivesSent;
         public int CipherSuiteId => inner.Suite.Id;
         public uint BmcSessionId => inner.BmcSessionId;
@@ -337,7 +341,18 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
 public interface ILanPlusSessionInfo
 {
     long PacketsRetransmitted { get; }
+
+    /// <summary>Every packet dropped: <see cref="PacketsRejected"/> plus <see cref="LateAnswers"/>.</summary>
     long PacketsDiscarded { get; }
+
+    /// <summary>Packets that failed a check (integrity, replay window, session id, framing, unexpected type).</summary>
+    long PacketsRejected { get; }
+
+    /// <summary>
+    /// Genuine answers that arrived after their request was already answered: a retransmitted request can be answered
+    /// twice, so these never exceed <see cref="PacketsRetransmitted"/> from a well-behaved BMC.
+    /// </summary>
+    long LateAnswers { get; }
     long KeepalivesSent { get; }
     int CipherSuiteId { get; }
     uint BmcSessionId { get; }

@@ -2,14 +2,17 @@ using IpmiRpc.Core;
 
 namespace IpmiRpc.Transports.Lan;
 
-/// <summary>The retransmit loop every exchange uses: send, wait one timeout, send again, up to the retry count.</summary>
+/// <summary>
+/// The retransmit loop every exchange uses: send, wait one timeout, send again, up to the retry count. The timeouts run
+/// on the given clock, so tests can drive the schedule with a fake one.
+/// </summary>
 internal static class Retransmit
 {
     /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
     /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
     public static async Task<T> RunAsync<T>(
         Action<int> send, Task<T> completion, int timeoutMs, int retries, Action? onRetransmit,
-        string what, CancellationToken cancellationToken)
+        string what, TimeProvider time, CancellationToken cancellationToken)
     {
         var perAttempt = TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs));
         for (var attempt = 0; attempt <= retries; attempt++)
@@ -20,10 +23,13 @@ internal static class Retransmit
                 onRetransmit?.Invoke();
             }
 
+            // The attempt's timeout starts before its datagram leaves: whoever sees the datagram (a test counting
+            // them on a fake clock) knows the timer that will retransmit it already runs.
+            var answered = completion.WaitAsync(perAttempt, time, cancellationToken);
             send(attempt);
             try
             {
-                return await completion.WaitAsync(perAttempt, cancellationToken).ConfigureAwait(false);
+                return await answered.ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -23,7 +23,7 @@ internal sealed class SessionlessClient
         _address = address;
     }
 
-    public async Task<IpmiResponse> SendAsync(IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken)
+    public async Task<IpmiResponse> SendAsync(IpmiRequest request, int timeoutMs, int retries, TimeProvider time, CancellationToken cancellationToken)
     {
         var pending = new Pending(request.NetFn, request.Command);
         var seq = Reserve(pending);
@@ -41,6 +41,7 @@ internal sealed class SessionlessClient
                 retries,
                 null,
                 $"session-less request NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}",
+                time,
                 cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -18,13 +18,16 @@ internal sealed class OpenIpmiSession : IIpmiSession
     private readonly int _timeoutMs;
     private readonly int _retries;
     private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
     private Exception? _fault;
     private int _closed;
     private int _disposeStarted;
 
-    public OpenIpmiSession(IIpmiDevice device, IpmiTarget target)
+    /// <param name="time">The clock of the per-request deadline (monotonic; tests pass a fake one).</param>
+    public OpenIpmiSession(IIpmiDevice device, IpmiTarget target, TimeProvider? time = null)
     {
         _device = device;
+        _time = time ?? TimeProvider.System;
         _timeoutMs = target.TimeoutMs > 0 ? target.TimeoutMs : 1000;
         _retries = Math.Max(0, target.Retries);
         _timeout = TimeSpan.FromMilliseconds((double)_timeoutMs * (_retries + 1));
@@ -47,17 +50,31 @@ internal sealed class OpenIpmiSession : IIpmiSession
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfClosed();
-        var deadline = DateTime.UtcNow + _timeout;
+        var started = _time.GetTimestamp();
         var (msgId, reply) = _pending.Register();
         try
         {
             // Registered before the check, so a concurrent close either sees this waiter or is seen here.
             ThrowIfClosed();
-            await QueueAsync(msgId, request, deadline, cancellationToken).ConfigureAwait(false);
+
+            // The deadline's timer runs before the request reaches the device: whoever sees it there (a test on a
+            // fake clock) knows the timeout is already counting.
+            var answered = reply.WaitAsync(_timeout, _time, cancellationToken);
+            try
+            {
+                await QueueAsync(msgId, request, started, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Never queued: nobody will await the wait, so observe its outcome here.
+                _ = answered.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw;
+            }
+
             DeviceReply answer;
             try
             {
-                answer = await reply.WaitAsync(Remaining(deadline), cancellationToken).ConfigureAwait(false);
+                answer = await answered.ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -72,7 +89,7 @@ internal sealed class OpenIpmiSession : IIpmiSession
         }
     }
 
-    private async Task QueueAsync(long msgId, IpmiRequest request, DateTime deadline, CancellationToken cancellationToken)
+    private async Task QueueAsync(long msgId, IpmiRequest request, long started, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -84,24 +101,18 @@ internal sealed class OpenIpmiSession : IIpmiSession
             catch (DeviceBusyException)
             {
                 // The kernel caps messages outstanding per user; wait for some to finish.
-                if (Remaining(deadline) <= TimeSpan.Zero)
+                if (_time.GetElapsedTime(started) >= _timeout)
                 {
                     throw TimedOut(request);
                 }
 
-                await Task.Delay(BusyBackoff, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(BusyBackoff, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectDisposedException)
             {
                 throw Closed();
             }
         }
-    }
-
-    private static TimeSpan Remaining(DateTime deadline)
-    {
-        var left = deadline - DateTime.UtcNow;
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     private IpmiTimeoutException TimedOut(IpmiRequest request) => new(

@@ -6,7 +6,7 @@ using IpmiRpc.Host.Hosting;
 using IpmiRpc.Host.Protocol;
 using IpmiRpc.Host.Schema;
 using IpmiRpc.Host.Targets;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -18,7 +18,7 @@ namespace IpmiRpc.Host.Tests;
 /// </summary>
 internal sealed class HostHarness : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30); // a bound on a broken build, never a measurement
 
     private readonly Pipe _input = new();
     private readonly Pipe _output = new();
@@ -32,7 +32,7 @@ internal sealed class HostHarness : IAsyncDisposable
         {
             [TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
         });
-        Context = new HostContext([transport], resolver, OpenRpcDocument.Generated, NullLoggerFactory.Instance);
+        Context = new HostContext([transport], resolver, OpenRpcDocument.Generated, new LoggerFactory([Log]));
         Run = Task.Run(async () =>
         {
             var exitCode = await new RpcServer(Context, options).RunAsync(_input.Reader.AsStream(), _output.Writer.AsStream());
@@ -42,6 +42,9 @@ internal sealed class HostHarness : IAsyncDisposable
     }
 
     public FakeTransport Transport { get; }
+
+    /// <summary>Every message the server logged (all levels): the events a test waits for.</summary>
+    public CollectingLoggerProvider Log { get; } = new();
 
     public HostContext Context { get; }
 
@@ -200,4 +203,44 @@ internal sealed class HostHarness : IAsyncDisposable
     /// <summary>A Get Device ID answer shaped like ipmi_sim's (device 0x20, firmware 9.08, IPMI 2.0).</summary>
     public static IpmiResponse DeviceIdResponse() =>
         new(0, new byte[] { 0x20, 0x81, 0x09, 0x08, 0x02, 0x9f, 0x91, 0x12, 0x00, 0x02, 0x0f });
+}
+
+/// <summary>Keeps every formatted log message, so a test can wait for the event a message reports.</summary>
+internal sealed class CollectingLoggerProvider : ILoggerProvider
+{
+    private readonly List<string> _messages = [];
+
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return _messages.ToArray();
+            }
+        }
+    }
+
+    public bool Contains(string text) => Messages.Any(m => m.Contains(text, StringComparison.Ordinal));
+
+    public ILogger CreateLogger(string categoryName) => new Collecting(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Collecting(CollectingLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (owner._messages)
+            {
+                owner._messages.Add(formatter(state, exception));
+            }
+        }
+    }
 }

@@ -31,5 +31,5 @@ public sealed record IpmiSimOptions
     public IReadOnlyList<(string User, string Password)> ExtraUsers { get; init; } = [];
 
     /// <summary>How long to wait for the simulator to answer before giving up.</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

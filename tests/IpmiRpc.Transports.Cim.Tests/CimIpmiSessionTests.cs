@@ -1,5 +1,6 @@
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Management.Infrastructure;
 
 namespace IpmiRpc.Transports.Cim.Tests;
@@ -17,9 +18,9 @@ public class CimIpmiSessionTests
         OperationTimeout = timeout ?? TimeSpan.FromSeconds(5),
     };
 
-    private static async Task<CimIpmiSession> OpenAsync(FakeCimGatewayFactory factory, CimConnectionOptions? options = null, TimeSpan? grace = null)
+    private static async Task<CimIpmiSession> OpenAsync(FakeCimGatewayFactory factory, CimConnectionOptions? options = null, TimeSpan? grace = null, TimeProvider? time = null)
     {
-        var session = new CimIpmiSession(factory, options ?? Remote(), grace);
+        var session = new CimIpmiSession(factory, options ?? Remote(), grace, time);
         await session.ConnectAsync(CancellationToken.None);
         return session;
     }
@@ -162,7 +163,7 @@ public class CimIpmiSessionTests
             {
                 var now = Interlocked.Increment(ref inside);
                 InterlockedMax(ref maxInside, now);
-                Thread.Sleep(15);
+                Thread.Sleep(15); // widens the window an overlap would need; nothing waits on it
                 Interlocked.Decrement(ref inside);
             },
         };
@@ -180,9 +181,11 @@ public class CimIpmiSessionTests
     [Fact]
     public async Task A_long_queue_of_quick_calls_is_not_mistaken_for_a_stuck_one()
     {
-        // Deadline 150 ms per call; eight calls of 40 ms each need 320 ms in all, and none of them is late.
-        var factory = new FakeCimGatewayFactory { OnInvoke = _ => Thread.Sleep(40) };
-        await using var session = await OpenAsync(factory, Remote(TimeSpan.FromMilliseconds(100)), grace: TimeSpan.FromMilliseconds(50));
+        // Deadline 150 ms per call; eight calls of 40 ms each need 320 ms in all (more than one deadline), and none of
+        // them is late. Each call spends its 40 ms on the session's fake clock, so a loaded machine changes nothing.
+        var time = new FakeTimeProvider();
+        var factory = new FakeCimGatewayFactory { OnInvoke = _ => time.Advance(TimeSpan.FromMilliseconds(40)) };
+        await using var session = await OpenAsync(factory, Remote(TimeSpan.FromMilliseconds(100)), grace: TimeSpan.FromMilliseconds(50), time: time);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None)));

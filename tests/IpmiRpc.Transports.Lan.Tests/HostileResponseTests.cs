@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using IpmiRpc.Core;
 using IpmiRpc.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IpmiRpc.Transports.Lan.Tests;
 
@@ -29,13 +29,15 @@ public sealed class HostileResponseTests : IAsyncLifetime
     private Core.Targets.IpmiTarget Target(int timeoutMs = 300, int retries = 3, int suite = 3) =>
         LanPlusTransportSimTests.TargetFor(_sim, suite, timeoutMs: timeoutMs, retries: retries, port: _relay.Port);
 
-    private static bool IsInSession(byte[] d) => d.Length > 16 && d[4] == 0x06 && (d[5] & 0x3F) == 0x00 && d[6..10].Any(b => b != 0);
+    internal static bool IsInSession(byte[] d) => d.Length > 16 && d[4] == 0x06 && (d[5] & 0x3F) == 0x00 && d[6..10].Any(b => b != 0);
 
     [Fact]
     public async Task A_response_with_a_bad_auth_code_is_discarded_and_the_retransmit_is_answered()
     {
-        await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(Target(timeoutMs: 500), CancellationToken.None);
+        var time = new FakeTimeProvider();
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = time });
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 500), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var info = (ILanPlusSessionInfo)session;
         var tampered = 0;
         _relay.FromBmc = d =>
         {
@@ -49,39 +51,39 @@ public sealed class HostileResponseTests : IAsyncLifetime
             return [d];
         };
 
-        var response = await session.SendAsync(GetDeviceId, CancellationToken.None);
+        var request = session.SendAsync(GetDeviceId, CancellationToken.None);
+        await Poll.UntilAsync(() => info.PacketsRejected == 1, "the forged answer to be rejected");
+        Assert.False(request.IsCompleted);
+        Assert.Equal(0, info.PacketsRetransmitted);
+        time.Advance(TimeSpan.FromMilliseconds(500)); // the one timeout: the retransmit is answered genuinely
 
+        var response = await request.WaitAsync(Poll.DefaultLimit);
         Assert.Equal(1, tampered);
         Assert.Equal(0, response.CompletionCode);
         Assert.Equal(15, response.Data.Length);
-        var info = (ILanPlusSessionInfo)session;
-        // Had the forged answer been accepted there would be no retransmit; under load a late copy may add discards.
-        Assert.True(info.PacketsDiscarded >= 1);
-        Assert.True(info.PacketsRetransmitted >= 1);
+        Assert.Equal(1, info.PacketsRejected);
+        Assert.Equal(1, info.PacketsRetransmitted);
         Assert.True(session.IsUsable);
     }
 
     [Fact]
     public async Task Every_answer_delivered_twice_completes_once_and_the_copy_is_rejected_as_a_replay()
     {
-        await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(Target(timeoutMs: 3000), CancellationToken.None);
+        // Frozen clock: no retransmit can happen, so every discard is one of the copies.
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 3000), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         _relay.FromBmc = d => IsInSession(d) ? [d, d] : [d];
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
+            Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None).WaitAsync(Poll.DefaultLimit)).CompletionCode);
         }
 
         // Each duplicate is dropped (replay window) before it could match anything; allow the last one a moment to land.
         var info = (ILanPlusSessionInfo)session;
-        var deadline = DateTime.UtcNow.AddSeconds(2);
-        while (info.PacketsDiscarded < 5 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(5, info.PacketsDiscarded);
+        await Poll.UntilAsync(() => info.PacketsDiscarded >= 5, "five copies to be discarded");
+        Assert.Equal(5, info.PacketsRejected);
+        Assert.Equal(0, info.LateAnswers);
         Assert.Equal(0, info.PacketsRetransmitted);
     }
 
@@ -110,17 +112,22 @@ public sealed class HostileResponseTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_request_that_gets_no_answer_leaves_the_session_usable()
     {
-        await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(Target(timeoutMs: 2000), CancellationToken.None);
+        // Frozen clock: no timeout can end the wait, only the cancellation can.
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 2000), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         _relay.FromBmc = d => IsInSession(d) ? [] : [d];
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var watch = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SendAsync(GetDeviceId, cts.Token));
-        Assert.True(watch.ElapsedMilliseconds < 1500, $"{watch.ElapsedMilliseconds} ms");
+        using var cts = new CancellationTokenSource();
+        var sent = transport.DatagramsSent;
+        var request = session.SendAsync(GetDeviceId, cts.Token);
+        await Poll.UntilAsync(() => transport.DatagramsSent == sent + 1, "the request to go out");
+        Assert.False(request.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.WaitAsync(Poll.DefaultLimit));
+        Assert.Equal(0, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
         Assert.True(session.IsUsable); // a cancelled request says nothing about the BMC
 
         _relay.FromBmc = d => [d];
-        Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
+        Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None).WaitAsync(Poll.DefaultLimit)).CompletionCode);
     }
 
     [Theory]
@@ -140,13 +147,11 @@ public sealed class HostileResponseTests : IAsyncLifetime
             return [d];
         };
 
-        await using var transport = new LanPlusTransport();
-        var watch = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<IpmiAuthenticationException>(() => transport.OpenAsync(Target(timeoutMs: 3000), CancellationToken.None));
-        watch.Stop();
+        // Frozen clock: the login can only end through the forged proof, never through a spent retry budget.
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
+        var ex = await Assert.ThrowsAsync<IpmiAuthenticationException>(() => transport.OpenAsync(Target(timeoutMs: 3000), CancellationToken.None).WaitAsync(Poll.DefaultLimit));
         Assert.Contains(step, ex.Message, StringComparison.Ordinal);
         // Auth capabilities, Open Session, RAKP 1 (+ RAKP 3 when RAKP 4 is forged) — each once.
         Assert.Equal(payloadType == 0x13 ? 3 : 4, transport.DatagramsSent);
-        Assert.True(watch.ElapsedMilliseconds < 3000, $"{step}: {watch.ElapsedMilliseconds} ms"); // generous: a loaded 2-core box; the datagram count is the real check
     }
 }

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Sessions;
 using IpmiRpc.Core.Targets;
 using IpmiRpc.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IpmiRpc.Transports.Lan.Tests;
 
@@ -94,15 +94,14 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Negotiation_without_a_cipher_suite_picks_3_on_ipmi_sim_quickly()
+    public async Task Negotiation_without_a_cipher_suite_picks_3_on_ipmi_sim_without_waiting_for_a_timeout()
     {
-        // ipmi_sim lists suites 0–11 (no 17), so the preference order 17, 3 lands on 3.
-        await using var transport = new LanPlusTransport();
-        var watch = Stopwatch.StartNew();
-        await using var session = await transport.OpenAsync(TargetFor(_sim, cipherSuite: null), CancellationToken.None);
-        watch.Stop();
+        // ipmi_sim lists suites 0–11 (no 17), so the preference order 17, 3 lands on 3. The clock is frozen: had any
+        // step needed a timeout, the open could not complete.
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
+        await using var session = await transport.OpenAsync(TargetFor(_sim, cipherSuite: null), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
         Assert.Equal(3, session.Describe()["cipherSuite"]);
-        Assert.True(watch.ElapsedMilliseconds < 2000, $"negotiation took {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(0, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
         Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
     }
 
@@ -137,14 +136,12 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_password_fails_fast_with_authentication_error_and_no_retry_storm()
     {
-        await using var transport = new LanPlusTransport();
-        var watch = Stopwatch.StartNew();
+        // Frozen clock: the failure can only come from the BMC's answer, never from a spent retry budget.
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
         var ex = await Assert.ThrowsAsync<IpmiAuthenticationException>(
-            () => transport.OpenAsync(TargetFor(_sim, password: "wrong-password", timeoutMs: 3000), CancellationToken.None));
-        watch.Stop();
+            () => transport.OpenAsync(TargetFor(_sim, password: "wrong-password", timeoutMs: 3000), CancellationToken.None).WaitAsync(Poll.DefaultLimit));
         Assert.Equal(IpmiErrorKind.AuthenticationFailed, ex.Kind);
         Assert.DoesNotContain("wrong-password", ex.Message, StringComparison.Ordinal);
-        Assert.True(watch.ElapsedMilliseconds < 3000, $"took {watch.ElapsedMilliseconds} ms"); // no retransmit budget spent (1 s timeout × 4 would be ≥ 4 s)
         // Get Channel Authentication Capabilities, Open Session, RAKP 1: nothing repeated.
         Assert.Equal(3, transport.DatagramsSent);
     }
@@ -152,9 +149,9 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_user_is_refused_by_the_bmc_with_an_authentication_error()
     {
-        await using var transport = new LanPlusTransport();
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
         var ex = await Assert.ThrowsAsync<IpmiAuthenticationException>(
-            () => transport.OpenAsync(TargetFor(_sim, timeoutMs: 3000) with { Username = "nobody" }, CancellationToken.None));
+            () => transport.OpenAsync(TargetFor(_sim, timeoutMs: 3000) with { Username = "nobody" }, CancellationToken.None).WaitAsync(Poll.DefaultLimit));
         Assert.Contains("RAKP", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, transport.DatagramsSent);
     }
@@ -172,46 +169,51 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_thousand_sequential_requests_on_one_session()
+    public async Task A_thousand_sequential_requests_on_one_session_each_answered_at_the_first_attempt()
     {
-        await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(TargetFor(_sim), CancellationToken.None);
-        var first = await session.SendAsync(GetDeviceId, CancellationToken.None);
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < 1000; i++)
+        // Frozen clock: no timeout can fire, so every answer must come from the one datagram each request sends.
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
+        await using var session = await transport.OpenAsync(TargetFor(_sim), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var first = await session.SendAsync(GetDeviceId, CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var sent = transport.DatagramsSent;
+        var all = Task.Run(async () =>
         {
-            var r = await session.SendAsync(GetDeviceId, CancellationToken.None);
-            Assert.Equal(first.Data.ToArray(), r.Data.ToArray());
-        }
-
-        watch.Stop();
+            for (var i = 0; i < 1000; i++)
+            {
+                var r = await session.SendAsync(GetDeviceId, CancellationToken.None);
+                Assert.Equal(first.Data.ToArray(), r.Data.ToArray());
+            }
+        });
+        await all.WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(sent + 1000, transport.DatagramsSent);
         Assert.Equal(0L, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"1000 requests took {watch.ElapsedMilliseconds} ms");
     }
 
     [Fact]
-    public async Task Unreachable_port_times_out_within_timeout_times_attempts()
+    public async Task Unreachable_port_times_out_after_every_attempt_on_the_real_clock()
     {
+        // The schedule instant by instant is FakeClockTransportTests'; this is the same on the real clock, by counts.
         await using var transport = new LanPlusTransport();
         var target = TargetFor(_sim, timeoutMs: 200, retries: 2, port: Ports.GetFreeUdpPort());
-        var watch = Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<IpmiTimeoutException>(() => transport.OpenAsync(target, CancellationToken.None));
-        watch.Stop();
         Assert.Equal(200, ex.TimeoutMs);
         Assert.Equal(2, ex.Retries);
-        Assert.InRange(watch.ElapsedMilliseconds, 550, (200 * 3) + 1000);
         Assert.Equal(3, transport.DatagramsSent);
     }
 
     [Fact]
     public async Task Cancellation_stops_a_request_waiting_for_a_dead_bmc()
     {
-        await using var transport = new LanPlusTransport();
+        // Frozen clock: no timeout can ever end the wait, only the cancellation can.
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = new FakeTimeProvider() });
         var target = TargetFor(_sim, timeoutMs: 5000, retries: 4, port: Ports.GetFreeUdpPort());
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var watch = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => transport.OpenAsync(target, cts.Token));
-        Assert.True(watch.ElapsedMilliseconds < 2000);
+        using var cts = new CancellationTokenSource();
+        var open = transport.OpenAsync(target, cts.Token);
+        await Poll.UntilAsync(() => transport.DatagramsSent == 1, "the first request");
+        Assert.False(open.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open.WaitAsync(Poll.DefaultLimit));
+        Assert.Equal(1, transport.DatagramsSent);
     }
 
     [Fact]
@@ -243,13 +245,7 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
         await using var session = await transport.OpenAsync(TargetFor(_sim), CancellationToken.None);
         var info = (ILanPlusSessionInfo)session;
 
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (info.KeepalivesSent < 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(info.KeepalivesSent >= 3, $"keepalives: {info.KeepalivesSent}");
+        await Poll.UntilAsync(() => info.KeepalivesSent >= 3, "three keepalives");
         Assert.True(session.IsUsable);
         Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None)).CompletionCode);
     }

@@ -21,7 +21,9 @@ public sealed class LoggingTests
             await using (var session = await transport.OpenAsync(target, CancellationToken.None))
             {
                 Assert.Equal(0, (await session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None)).CompletionCode);
-                await Task.Delay(500); // a keepalive or two
+                // The keepalive path must have run, or the log below would prove nothing about it.
+                var sent = transport.DatagramsSent;
+                await Poll.UntilAsync(() => ((ILanPlusSessionInfo)session).KeepalivesSent >= 1 && transport.DatagramsSent > sent, "a keepalive");
             }
 
             await Assert.ThrowsAsync<IpmiAuthenticationException>(() => transport.OpenAsync(target with { Password = Secret.FromString(Password + "x") }, CancellationToken.None));

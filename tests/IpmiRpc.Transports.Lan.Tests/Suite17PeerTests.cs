@@ -2,6 +2,7 @@ using System.Diagnostics;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
 using IpmiRpc.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IpmiRpc.Transports.Lan.Tests;
 
@@ -45,7 +46,7 @@ public sealed class Suite17PeerTests : IAsyncLifetime
         // Ready when it answers a session-less Get Channel Authentication Capabilities (ipmitool's bytes).
         using var probe = new System.Net.Sockets.UdpClient();
         var request = Convert.FromHexString("0600ff07000000000000000000092018c88100388e04b5");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             await probe.SendAsync(request, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _port));
@@ -64,7 +65,7 @@ public sealed class Suite17PeerTests : IAsyncLifetime
             }
         }
 
-        Assert.Fail("the Python peer did not answer within 10 s");
+        Assert.Fail("the Python peer did not answer within 30 s");
     }
 
     private IpmiTarget Target(int? suite, string password = "test", byte[]? kg = null) => new()
@@ -103,7 +104,79 @@ public sealed class Suite17PeerTests : IAsyncLifetime
             Assert.Equal(new byte[] { (byte)(255 - i), 0xAA, (byte)i }, answers[i].Data.ToArray());
         }
 
-        Assert.Equal(0L, ((ILanPlusSessionInfo)session).PacketsDiscarded);
+        // Nothing failed a check. Under load a retransmitted request can be answered twice: the copy is a late answer,
+        // correct behaviour, and there can be no more of those than retransmits (read first, as both only grow).
+        var counters = (ILanPlusSessionInfo)session;
+        var late = counters.LateAnswers;
+        Assert.Equal(0L, counters.PacketsRejected);
+        Assert.True(late <= counters.PacketsRetransmitted, $"{late} late answers, {counters.PacketsRetransmitted} retransmits");
+    }
+
+    /// <summary>
+    /// The peer and our transport were written from one reading of the spec, so before the peer may prove the
+    /// transport, two independent clients must accept it: ipmitool (-C 17) and FreeIPMI (-I 17), Get Device ID and the
+    /// peer's echo command, and a wrong password refused.
+    /// </summary>
+    [Fact]
+    public async Task Ipmitool_and_FreeIpmi_open_suite_17_sessions_with_the_peer()
+    {
+        await StartBmcAsync("--suites", "17");
+        var port = _port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Task<ToolResult> Ipmitool(string password, params string[] args) => ProcessRunner.RunAsync(
+            Require.Tool("ipmitool"),
+            ["-I", "lanplus", "-C", "17", "-H", "127.0.0.1", "-p", port, "-U", "ipmiusr", "-E", "-N", "2", "-R", "3", .. args],
+            env: new Dictionary<string, string> { ["IPMI_PASSWORD"] = password },
+            timeout: TimeSpan.FromSeconds(120));
+
+        var deviceId = await Ipmitool("test", "-vv", "raw", "0x06", "0x01");
+        Assert.True(deviceId.Succeeded, deviceId.ToString());
+        // -vv prints the handshake before the answer's hex line, which comes last.
+        var answerLine = deviceId.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        Assert.Equal("20 81 01 02 51 bf 57 01 00 11 00 00 00 00 00", answerLine);
+        var handshake = deviceId.StdOut + deviceId.StdErr;
+        Assert.Contains("Negotiated authenticatin algorithm : hmac_sha256", handshake, StringComparison.Ordinal); // sic, ipmitool's spelling
+        Assert.Contains("Negotiated integrity algorithm     : sha256_128", handshake, StringComparison.Ordinal);
+        Assert.Contains("Negotiated encryption algorithm    : aes_cbc_128", handshake, StringComparison.Ordinal);
+
+        var echo = await Ipmitool("test", "raw", "0x2c", "0x01", "0x01", "0xaa", "0xfe");
+        Assert.True(echo.Succeeded, echo.ToString());
+        Assert.Equal("feaa01", string.Concat(echo.StdOut.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+
+        var wrong = await Ipmitool("nope", "-N", "1", "-R", "1", "raw", "0x06", "0x01");
+        Assert.False(wrong.Succeeded, wrong.ToString());
+
+        // FreeIPMI without the open-session-privilege workaround ipmi_sim needs (FreeIpmi.cs): the peer names a real
+        // maximum privilege in its Open Session Response.
+        var config = Path.Combine(Path.GetTempPath(), $"ipmirpc-freeipmi-{Guid.NewGuid():N}.conf");
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var writer = new StreamWriter(config, create))
+        {
+            await writer.WriteAsync("password test\n");
+        }
+
+        try
+        {
+            Task<ToolResult> IpmiRaw(params string[] bytes) => ProcessRunner.RunAsync(
+                Require.Tool("ipmi-raw"),
+                ["--config-file", config, "-D", "LAN_2_0", "-h", $"127.0.0.1:{port}", "-u", "ipmiusr", "-l", "ADMIN", "-I", "17", .. bytes],
+                timeout: TimeSpan.FromSeconds(120));
+
+            var raw = await IpmiRaw("0", "6", "1");
+            Assert.True(raw.Succeeded, raw.ToString());
+            Assert.Equal("rcvd: 01 00 20 81 01 02 51 BF 57 01 00 11 00 00 00 00 00", raw.StdOut.Trim());
+            var rawEcho = await IpmiRaw("0", "2c", "1", "1", "aa", "fe");
+            Assert.True(rawEcho.Succeeded, rawEcho.ToString());
+            Assert.Equal("rcvd: 01 00 FE AA 01", rawEcho.StdOut.Trim());
+        }
+        finally
+        {
+            File.Delete(config);
+        }
     }
 
     [Fact]
@@ -145,14 +218,23 @@ public sealed class Suite17PeerTests : IAsyncLifetime
     public async Task A_bmc_that_cannot_list_its_cipher_suites_gets_suite_3()
     {
         await StartBmcAsync("--suites", "17,3", "--no-cipher-list");
-        await using var transport = new LanPlusTransport();
+        var time = new FakeTimeProvider();
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = time });
         var target = Target(suite: null) with { TimeoutMs = 300, Retries = 3 };
-        var watch = Stopwatch.StartNew();
-        await using var session = await transport.OpenAsync(target, CancellationToken.None);
-        watch.Stop();
+        var open = transport.OpenAsync(target, CancellationToken.None);
+
+        // Get Channel Authentication Capabilities is answered, then Get Channel Cipher Suites goes unanswered.
+        await Poll.UntilAsync(() => transport.DatagramsSent == 2, "the cipher suite list request");
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        await Poll.UntilAsync(() => transport.DatagramsSent == 3, "its one retransmit");
+        Assert.False(open.IsCompleted);
+
+        // The unanswered list costs one retransmit, not the whole retry budget of 3: after the second timeout the
+        // session opens with suite 3 without the clock moving again.
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        await using var session = await open.WaitAsync(Poll.DefaultLimit);
         Assert.Equal(3, session.Describe()["cipherSuite"]);
-        // The unanswered list costs one retransmit (2 × 300 ms), not the whole retry budget.
-        Assert.InRange(watch.ElapsedMilliseconds, 550, 3000);
+        Assert.Equal(0, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
     }
 
     [Fact]

@@ -55,7 +55,14 @@ internal sealed class UdpRelay : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var r = await _front.ReceiveAsync(_stop.Token);
-            _client = r.RemoteEndPoint;
+            // The first sender is the transport under test. Another test running in parallel may send to this port
+            // (it asked for a "free" port that became ours): ignore it, or the BMC's answers would go to it.
+            _client ??= r.RemoteEndPoint;
+            if (!_client.Equals(r.RemoteEndPoint))
+            {
+                continue;
+            }
+
             lock (ClientToBmc)
             {
                 ClientToBmc.Add(r.Buffer);

@@ -50,12 +50,18 @@ public sealed class SessionPoolTests
     [Fact]
     public async Task Saturated_sessions_grow_up_to_the_cap_and_no_further()
     {
-        var transport = new FakeTransport { SendDelay = TimeSpan.FromMilliseconds(50) };
+        // No answer comes until every request is in flight, so the sessions stay saturated while the pool grows.
+        var answers = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var transport = new FakeTransport { SendGate = answers.Task };
         await using var pool = new SessionPool([transport], new SessionPoolOptions { MaxInFlightPerSession = 2, MaxSessionsPerTarget = 3 });
 
-        await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)));
+        var requests = Enumerable.Range(0, 40).Select(_ => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)).ToArray();
+        await WaitUntil(() => pool.List().Sum(s => s.InFlight) == 40);
+        Assert.Equal(3, transport.Opened);
+        answers.SetResult();
+        await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.InRange(transport.Opened, 2, 3);
+        Assert.Equal(3, transport.Opened);
         Assert.Equal(40, pool.List().Sum(s => s.RequestCount));
     }
 
@@ -186,10 +192,11 @@ public sealed class SessionPoolTests
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        // A bounded poll: the limit only fails a broken build, nothing depends on how long the wait took.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 5 s");
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
             await Task.Delay(10);
         }
     }
@@ -202,6 +209,9 @@ public sealed class SessionPoolTests
         public string Name => "fake";
         public TimeSpan OpenDelay { get; init; }
         public TimeSpan SendDelay { get; init; }
+
+        /// <summary>When set, every send waits for it (an answer the test releases).</summary>
+        public Task? SendGate { get; init; }
         public IpmiException? FailOpenWith { get; init; }
 
         /// <summary>Opens that succeed before <see cref="FailOpenWith"/> applies.</summary>
@@ -220,13 +230,13 @@ public sealed class SessionPoolTests
             }
 
             Interlocked.Increment(ref _opened);
-            var session = new FakeSession(SendDelay);
+            var session = new FakeSession(SendDelay, SendGate);
             Sessions.Enqueue(session);
             return session;
         }
     }
 
-    private sealed class FakeSession(TimeSpan sendDelay) : IIpmiSession
+    private sealed class FakeSession(TimeSpan sendDelay, Task? sendGate = null) : IIpmiSession
     {
         public bool FailNextWithLoss { get; set; }
         public bool Disposed { get; private set; }
@@ -235,6 +245,11 @@ public sealed class SessionPoolTests
         public async Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken)
         {
             await Task.Delay(sendDelay, cancellationToken);
+            if (sendGate is not null)
+            {
+                await sendGate.WaitAsync(cancellationToken);
+            }
+
             if (FailNextWithLoss)
             {
                 IsUsable = false;

@@ -128,8 +128,7 @@ public sealed class LanPlusHostTests(ITestOutputHelper output)
         output.WriteLine(FormattableString.Invariant(
             $"ipmirpc: {n} sequential Get Device ID on one pooled session: {sw.Elapsed.TotalMilliseconds:F0} ms, {perRequestMs:F3} ms/request"));
         output.WriteLine(FormattableString.Invariant(
-            $"ipmitool -I lanplus -C 3 raw 0x06 0x01, one process per request: {perToolMs:F1} ms/request ({toolRuns} runs); ratio {perToolMs / perRequestMs:F0}x"));
-        Assert.True(perRequestMs < perToolMs, $"ipmirpc {perRequestMs} ms vs ipmitool {perToolMs} ms");
+            $"ipmitool -I lanplus -C 3 raw 0x06 0x01, one process per request: {perToolMs:F1} ms/request ({toolRuns} runs); ratio {perToolMs / perRequestMs:F0}x (reported, not asserted: tests/bench measures)"));
     }
 
     [Fact]
@@ -174,16 +173,12 @@ public sealed class LanPlusHostTests(ITestOutputHelper output)
     {
         await using var sim = await IpmiSim.StartAsync();
         await using var rpc = await StartRpcAsync(sim, "--log-level debug", password: "wrong-password");
-        await CallAsync(rpc, "sessions.list", []); // process start-up and JIT are not the BMC's time
-        var sw = Stopwatch.StartNew();
         var response = await CallAsync(rpc, "bmc.getDeviceId", new JObject { ["target"] = Target(sim) });
-        sw.Stop();
+        // -32003, not -32004: the BMC's RAKP 2 answered the login, no retransmit budget ran out (the datagram count of
+        // the same failure is LanPlusTransportSimTests' check).
         Assert.Equal(-32003, (int)response["error"]!["code"]!);
         Assert.Equal("lanplus", (string?)response["error"]!["data"]!["transport"]);
         Assert.DoesNotContain("wrong-password", response.ToString() + rpc.StdErrText, StringComparison.Ordinal);
-        output.WriteLine(FormattableString.Invariant($"wrong password answered in {sw.ElapsedMilliseconds} ms"));
-        // One attempt with ipmitool's 1 s × 4 retransmit budget would take ≥ 1 s if it timed out; an auth failure is answered at once.
-        Assert.True(sw.ElapsedMilliseconds < 3000, $"{sw.ElapsedMilliseconds} ms");
         Assert.Empty((JArray)Result(await CallAsync(rpc, "sessions.list", []), rpc));
 
         // The BMC still serves the right password afterwards (no lock-out from a storm of attempts).
@@ -197,23 +192,19 @@ public sealed class LanPlusHostTests(ITestOutputHelper output)
         var port = Ports.GetFreeUdpPort();
         await using var rpc = await IpmiRpcProcess.StartAsync((string?)null, new Dictionary<string, string> { [PasswordVariable] = "x" });
         var target = new JObject { ["host"] = "127.0.0.1", ["port"] = port, ["username"] = "u", ["passwordEnv"] = PasswordVariable, ["cipherSuite"] = 3, ["timeoutMs"] = 200, ["retries"] = 2 };
-        await CallAsync(rpc, "sessions.list", []);
-        var sw = Stopwatch.StartNew();
         var response = await CallAsync(rpc, "bmc.getDeviceId", new JObject { ["target"] = target });
-        sw.Stop();
+        // The transport's own budget ran out: its timeout and retries are what the error reports.
         Assert.Equal(-32004, (int)response["error"]!["code"]!);
-        output.WriteLine(FormattableString.Invariant($"unreachable port answered in {sw.ElapsedMilliseconds} ms (200 ms × 3 attempts configured)"));
-        Assert.InRange(sw.ElapsedMilliseconds, 150, 3000);
+        Assert.Equal(200, (int)response["error"]!["data"]!["timeoutMs"]!);
+        Assert.Equal(2, (int)response["error"]!["data"]!["retries"]!);
 
-        // The request deadline wins over a longer transport budget.
+        // The request deadline wins over a longer transport budget: the error names the deadline, not the 5 s × 3
+        // the transport would have spent.
         var slowTarget = (JObject)target.DeepClone();
         slowTarget["timeoutMs"] = 5000;
-        sw.Restart();
         var deadline = await CallAsync(rpc, "bmc.getDeviceId", new JObject { ["target"] = slowTarget, ["timeoutMs"] = 400 });
-        sw.Stop();
         Assert.Equal(-32004, (int)deadline["error"]!["code"]!);
         Assert.Equal(400, (int)deadline["error"]!["data"]!["timeoutMs"]!);
-        Assert.InRange(sw.ElapsedMilliseconds, 350, 3000);
     }
 
     [Fact]

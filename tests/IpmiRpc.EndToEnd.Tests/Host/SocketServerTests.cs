@@ -156,16 +156,27 @@ public sealed class SocketServerTests(ITestOutputHelper output) : IDisposable
         {
             Result(await client.CallAsync("bmc.getDeviceId", new JObject { ["target"] = Target(sim) }, Wait), server);
             var withServer = await ActiveSessionsAsync(sim);
-            // An open connection is not idle, however quiet it is.
+            // An open connection is not idle, however quiet it is. The server's idle timer is a real one (it takes no
+            // clock), so the connection stays quiet for longer than the idle time; what is asserted is only the order
+            // of events: still serving after the quiet period, the idle exit only after the connection closed.
             await Task.Delay(TimeSpan.FromSeconds(2.5));
             Assert.False(server.HasExited, server.StdErrText);
-            Assert.Single((JArray)Result(await client.CallAsync("sessions.list", new JObject(), Wait), server));
+            JObject listed;
+            try
+            {
+                listed = await client.CallAsync("sessions.list", new JObject(), Wait);
+            }
+            catch (IOException ex)
+            {
+                throw new Xunit.Sdk.XunitException($"the server dropped an open, quiet connection: {ex.Message}\n--- server stderr ---\n{server.StdErrText}");
+            }
+
+            Assert.Single((JArray)Result(listed, server));
+            Assert.DoesNotContain("exiting", server.StdErrText, StringComparison.Ordinal);
 
             client.Dispose();
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(20)));
-            output.WriteLine($"exited {sw.ElapsedMilliseconds} ms after the last connection closed (idle exit 1 s)");
-            Assert.InRange(sw.ElapsedMilliseconds, 500, 15000);
+            Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("No connection for 1 s: exiting", server.StdErrText, StringComparison.Ordinal);
             var after = await ActiveSessionsAsync(sim);
             output.WriteLine($"simulator sessions: {withServer} with the server, {after} after the idle exit");
             Assert.Equal(withServer - 1, after);

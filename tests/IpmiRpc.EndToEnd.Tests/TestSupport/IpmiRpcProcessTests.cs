@@ -21,6 +21,8 @@ public sealed class IpmiRpcProcessTests : IDisposable
             answer = json.dumps({"jsonrpc": "2.0", "id": msg["id"], "result": {"method": msg["method"], "params": msg.get("params")}})
             if msg["method"] == "slow":
                 held = answer
+                sys.stderr.write("holding slow\n")
+                sys.stderr.flush()
                 continue
             print(answer, flush=True)
             if held:
@@ -42,7 +44,7 @@ public sealed class IpmiRpcProcessTests : IDisposable
         await using var p = await IpmiRpcProcess.StartExecutableAsync(Require.Tool("python3"), ["-u", _script]);
 
         var slow = p.CallAsync("slow", new { a = 1 }, TimeSpan.FromSeconds(10));
-        await Task.Delay(100); // let "slow" reach the server first
+        await Poll.UntilAsync(() => p.StdErrText.Contains("holding slow", StringComparison.Ordinal), "\"slow\" to reach the server first");
         var fast = await p.CallAsync("fast", new JObject { ["b"] = 2 }, TimeSpan.FromSeconds(10));
         var slowAnswer = await slow;
         var notified = await p.CallAsync("notify", null, TimeSpan.FromSeconds(10));

@@ -97,12 +97,9 @@ public sealed class IpmiSimTests
         var silent = await IpmiTool.RunAsync(sim, ["-N", "1", "-R", "1", "raw", "6", "1"], null, TimeSpan.FromSeconds(20));
         Assert.NotEqual(0, silent.ExitCode);
 
-        var sw = Stopwatch.StartNew();
         await sim.StartAgainAsync();
-        sw.Stop();
         Assert.True(sim.IsRunning);
         Assert.Equal(port, sim.Port);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"restart took {sw.Elapsed}");
         var r = await IpmiTool.RunAsync(sim, "lan", "print", "1");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.DoesNotMatch(@"IP Address\s+:\s+10\.9\.8\.7", r.StdOut);
@@ -126,13 +123,12 @@ public sealed class IpmiSimTests
     [Fact]
     public async Task A_broken_configuration_fails_fast_with_the_simulator_log()
     {
-        var sw = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() =>
+        // Fast means the simulator's exit is noticed, not the start-up timeout spent: the exception says which.
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             IpmiSim.StartAsync(new IpmiSimOptions { ExtraLanConf = ["this_is_not_a_command 1 2 3"] }));
-        sw.Stop();
 
+        Assert.Contains("exited with code", ex.Message, StringComparison.Ordinal);
         Assert.Contains("sim.log", ex.Message, StringComparison.Ordinal);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(11), $"took {sw.Elapsed}");
     }
 
     [Fact]

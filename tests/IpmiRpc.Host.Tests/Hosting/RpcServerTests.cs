@@ -99,22 +99,23 @@ public sealed class RpcServerTests(ITestOutputHelper output)
     [Fact]
     public async Task TimeoutMs_cancels_and_answers_32004_with_timeout_data()
     {
+        // The BMC never answers: only the deadline can end the request, and it must reach the transport as cancellation.
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var transport = new FakeTransport
         {
             Responder = async (_, ct) =>
             {
+                using var registration = ct.Register(() => cancelled.TrySetResult());
                 await Task.Delay(Timeout.Infinite, ct);
                 return new IpmiResponse(0, Array.Empty<byte>());
             },
         };
         await using var host = Start(transport);
-        var sw = Stopwatch.StartNew();
         var response = await host.CallAsync("bmc.getDeviceId", new { timeoutMs = 150 });
-        sw.Stop();
         AssertError(response, -32004);
         Assert.Equal(150, (int)response["error"]!["data"]!["timeoutMs"]!);
         Assert.Equal(4, (int)response["error"]!["data"]!["retries"]!);
-        Assert.InRange(sw.ElapsedMilliseconds, 140, 3000);
+        Assert.True(cancelled.Task.IsCompleted, "the request in the transport was not cancelled");
     }
 
     [Fact]
@@ -201,12 +202,14 @@ public sealed class RpcServerTests(ITestOutputHelper output)
     public async Task Eof_waits_for_in_flight_work_then_closes_sessions_and_disposes_transports()
     {
         var release = new TaskCompletionSource();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var transport = new FakeTransport
         {
             Responder = async (r, ct) =>
             {
                 if (r.NetFn == SlowNetFn)
                 {
+                    arrived.TrySetResult();
                     await release.Task.WaitAsync(ct);
                 }
 
@@ -216,8 +219,11 @@ public sealed class RpcServerTests(ITestOutputHelper output)
         var host = Start(transport);
         Assert.NotNull((await host.CallAsync("bmc.getDeviceId"))["id"]);
         await host.SendAsync(Request("late", "ipmi.requestResponse", Raw(SlowNetFn, 1)));
+        await arrived.Task.WaitAsync(DefaultWait);
         await host.CloseInputAsync();
-        await Task.Delay(100);
+
+        // The server has seen the end of input while the request is still in the transport: it must wait for it.
+        await IpmiRpc.TestSupport.Poll.UntilAsync(() => host.Log.Contains("Input ended"), "the server to see the end of input");
         Assert.False(host.Run.IsCompleted, "must wait for the request in flight");
         Assert.Equal(0, transport.Closed);
 
@@ -261,8 +267,7 @@ public sealed class RpcServerTests(ITestOutputHelper output)
 
         sw.Stop();
         var perRequestUs = sw.Elapsed.TotalMicroseconds / n;
-        output.WriteLine($"in-process round trip through guard + StreamJsonRpc: {perRequestUs:F1} µs/request over {n} sequential requests");
-        Assert.True(perRequestUs < 25_000, $"{perRequestUs} µs per request");
+        output.WriteLine($"in-process round trip through guard + StreamJsonRpc: {perRequestUs:F1} µs/request over {n} sequential requests (reported, not asserted)");
 
         var sessions = (JArray)(await host.CallAsync("sessions.list"))["result"]!;
         var session = Assert.Single(sessions);

@@ -85,15 +85,11 @@ public sealed class HostileBmcTests(ITestOutputHelper output) : ReliabilityTest(
             var ex = await Assert.ThrowsAnyAsync<IpmiException>(() => session.SendAsync(GetDeviceId, CancellationToken.None));
             InSessionTally.OnClearError((int)ex.Kind, sw.ElapsedMilliseconds);
             Assert.Equal(IpmiErrorKind.Timeout, ex.Kind);
-            Assert.True(sw.ElapsedMilliseconds < 2000, $"took {sw.ElapsedMilliseconds} ms");
             // The fake BMC runs on this process's thread pool: on a loaded CI machine its answer to the last attempt can
-            // land after our timeout fired, so give it a bounded moment before counting.
+            // land after our timeout fired, so wait for it (bounded) before counting.
             long Rejected() => info.PacketsDiscarded - discardedBefore + (_transport.DatagramsUnmatched - unmatchedBefore);
-            var settle = Stopwatch.StartNew();
-            while ((_bmc.HostileSent < 2 || Rejected() < _bmc.HostileSent) && settle.ElapsedMilliseconds < 3000)
-            {
-                await Task.Delay(20);
-            }
+            await IpmiRpc.TestSupport.Poll.UntilAsync(
+                () => _bmc.HostileSent >= 2 && Rejected() >= _bmc.HostileSent, "every hostile answer to be turned away");
 
             Assert.True(_bmc.HostileSent >= 2, "the fake BMC sent no hostile answer to each attempt");
             // Turned away either by the session (discard) or before it (no session with that id).

@@ -35,8 +35,7 @@ public sealed class ResourceLeakTests(ITestOutputHelper output) : ReliabilityTes
         }
 
         Assert.Equal(warm.Sent, warm.Answered);
-        await Task.Delay(500);
-        var before = ProcStats.Of(rpc.ProcessId);
+        var before = await SettledAsync(rpc.ProcessId);
 
         var tally = Ledger.NewTally($"leaks: {Requests} requests, {Reopens} session re-opens");
         var perBatch = Requests / Reopens;
@@ -53,8 +52,7 @@ public sealed class ResourceLeakTests(ITestOutputHelper output) : ReliabilityTes
             }
         }
 
-        await Task.Delay(500);
-        var after = ProcStats.Of(rpc.ProcessId);
+        var after = await SettledAsync(rpc.ProcessId);
 
         // The BMC agrees: sessions were closed, not abandoned (ipmi_sim allows 63 at once; 100 re-opens would run out).
         var channel = await rpc.CallAsync("ipmi.requestResponse", new JObject { ["target"] = target, ["netFn"] = 6, ["command"] = 0x42, ["data"] = "01" }, bound);
@@ -70,6 +68,26 @@ public sealed class ResourceLeakTests(ITestOutputHelper output) : ReliabilityTes
         Assert.True(after.RssKb <= before.RssKb + RssToleranceKb, line);
         Assert.True(activeSessions <= 2, line);
         Assert.Equal(0, await rpc.CloseInputAndWaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    /// <summary>
+    /// The process's counts once they stop moving (threads and descriptors unchanged over 10 samples 20 ms apart):
+    /// sampling while the last batch's work winds down would measure that, not a leak.
+    /// </summary>
+    private static async Task<ProcStats> SettledAsync(int pid)
+    {
+        var last = ProcStats.Of(pid);
+        var unchanged = 0;
+        await Poll.UntilAsync(
+            () =>
+            {
+                var now = ProcStats.Of(pid);
+                unchanged = now.Threads == last.Threads && now.FileDescriptors == last.FileDescriptors ? unchanged + 1 : 0;
+                last = now;
+                return unchanged >= 10;
+            },
+            "thread and descriptor counts to settle");
+        return last;
     }
 
     private static async Task<int> CloseSessionsAsync(IpmiRpcProcess rpc)

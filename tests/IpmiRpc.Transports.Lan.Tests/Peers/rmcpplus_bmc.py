@@ -64,7 +64,9 @@ def handle_open(p, addr):
         return
     next_sid += 1
     pending[next_sid] = {"csid": csid, "suite": match[0], "addr": addr}
-    body = bytes([tag, 0, priv, 0]) + struct.pack("<II", csid, next_sid) + p[8:32]
+    # Requested 0 means "the highest level the proposed algorithms allow"; the answer names that level (IPMI v2.0
+    # 13.18): ADMIN here. Echoing the 0 made FreeIPMI refuse the session ("privilege level cannot be obtained").
+    body = bytes([tag, 0, (priv & 0x0F) or 4, 0]) + struct.pack("<II", csid, next_sid) + p[8:32]
     sock.sendto(rmcpp(0x11, 0, 0, body), addr)
 
 def handle_rakp1(p, addr):

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using IpmiRpc.Core;
+using IpmiRpc.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IpmiRpc.Transports.Lan.Tests;
+
+/// <summary>
+/// The transport's timers on a fake clock: the retransmit schedule and keepalive are checked instant by instant, by
+/// the datagrams and keepalives counted, never by how long anything took on the wall clock.
+/// </summary>
+public sealed class FakeClockTransportTests : IAsyncLifetime
+{
+    private static readonly IpmiRequest GetDeviceId = new(0x06, 0x01, ReadOnlyMemory<byte>.Empty);
+    private readonly FakeTimeProvider _time = new();
+    private IpmiSim _sim = null!;
+
+    public async Task InitializeAsync() => _sim = await IpmiSim.StartAsync();
+
+    public async Task DisposeAsync() => await _sim.DisposeAsync();
+
+    [Fact]
+    public async Task Each_attempt_waits_exactly_one_timeout_and_the_last_one_gives_up()
+    {
+        using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)); // receives, never answers
+        var port = ((IPEndPoint)silent.Client.LocalEndPoint!).Port;
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time });
+        var open = transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 200, retries: 2, port: port), CancellationToken.None);
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await Poll.UntilAsync(() => transport.DatagramsSent == attempt, $"attempt {attempt}");
+            _time.Advance(TimeSpan.FromMilliseconds(199));
+            Assert.Equal(attempt, transport.DatagramsSent);
+            Assert.False(open.IsCompleted);
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        var ex = await Assert.ThrowsAsync<IpmiTimeoutException>(() => open.WaitAsync(Poll.DefaultLimit));
+        Assert.Equal(200, ex.TimeoutMs);
+        Assert.Equal(2, ex.Retries);
+        Assert.Equal(3, transport.DatagramsSent);
+    }
+
+    [Fact]
+    public async Task A_retransmitted_request_answered_twice_counts_one_late_answer_and_no_rejection()
+    {
+        await using var relay = new UdpRelay(_sim.Port);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time });
+        await using var session = await transport.OpenAsync(
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var info = (ILanPlusSessionInfo)session;
+        Assert.Equal(0, info.PacketsRetransmitted); // the clock never moved: the handshake had no timeout to spend
+
+        // Hold the answer to the first attempt; deliver it after the answer to the retransmit, as a slow network would.
+        byte[]? held = null;
+        relay.FromBmc = d =>
+        {
+            if (!HostileResponseTests.IsInSession(d))
+            {
+                return [d];
+            }
+
+            if (Interlocked.CompareExchange(ref held, d, null) is null)
+            {
+                return [];
+            }
+
+            return [d, held!];
+        };
+
+        var request = session.SendAsync(GetDeviceId, CancellationToken.None);
+        await Poll.UntilAsync(() => Volatile.Read(ref held) is not null, "the BMC's answer to the first attempt");
+        Assert.False(request.IsCompleted);
+        Assert.Equal(0, info.PacketsRetransmitted);
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+
+        var response = await request.WaitAsync(Poll.DefaultLimit);
+        Assert.Equal(0, response.CompletionCode);
+        await Poll.UntilAsync(() => info.LateAnswers == 1, "the held first answer to be dropped as late");
+        Assert.Equal(1, info.PacketsRetransmitted);
+        Assert.Equal(0, info.PacketsRejected);
+        Assert.Equal(1, info.PacketsDiscarded);
+        Assert.True(session.IsUsable);
+        relay.FromBmc = d => [d];
+    }
+
+    [Fact]
+    public async Task Keepalive_goes_out_once_the_session_has_been_idle_for_the_interval_and_not_before()
+    {
+        var interval = TimeSpan.FromSeconds(15);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, KeepaliveInterval = interval });
+        await using var session = await transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var info = (ILanPlusSessionInfo)session;
+        var sent = transport.DatagramsSent;
+
+        // Idle 14 s: nothing. The keepalive timer ticks every second (a quarter of the interval, at most 1 s).
+        AdvanceSeconds(14);
+        Assert.Equal(0, info.KeepalivesSent);
+        Assert.Equal(sent, transport.DatagramsSent);
+
+        AdvanceSeconds(1);
+        await Poll.UntilAsync(() => info.KeepalivesSent == 1 && transport.DatagramsSent == sent + 1, "the first keepalive");
+        await Poll.UntilAsync(() => transport.DatagramsReceived >= sent + 1, "the BMC's answer to the keepalive");
+
+        // A request resets the idle time: 14 s after it, still one keepalive; at 15 s, the second.
+        AdvanceSeconds(5);
+        Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None).WaitAsync(Poll.DefaultLimit)).CompletionCode);
+        AdvanceSeconds(14);
+        Assert.Equal(1, info.KeepalivesSent);
+        AdvanceSeconds(1);
+        await Poll.UntilAsync(() => info.KeepalivesSent == 2, "the second keepalive");
+        Assert.Equal(0, info.PacketsRetransmitted);
+        Assert.True(session.IsUsable);
+    }
+
+    [Fact]
+    public async Task No_keepalive_when_the_interval_is_zero()
+    {
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, KeepaliveInterval = TimeSpan.Zero });
+        await using var session = await transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var sent = transport.DatagramsSent;
+        AdvanceSeconds(600);
+        Assert.Equal(0, ((ILanPlusSessionInfo)session).KeepalivesSent);
+        Assert.Equal(sent, transport.DatagramsSent);
+    }
+
+    private void AdvanceSeconds(int seconds)
+    {
+        for (var i = 0; i < seconds; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
+}
