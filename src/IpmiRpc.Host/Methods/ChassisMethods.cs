@@ -1,17 +1,309 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using IpmiRpc.Core;
 using IpmiRpc.Core.Commands.Chassis;
 using IpmiRpc.Host.Methods.Declarations;
+using IpmiRpc.Host.Protocol;
 
 namespace IpmiRpc.Host.Methods;
 
 /// <summary>Chassis: power, restore policy, faults, identify (IPMI v2.0 §28).</summary>
 public static class ChassisMethods
 {
+    /// <summary>Between two Get Chassis Status polls while waiting for a power state (FreeIPMI ipmipower's interval).</summary>
+    internal static readonly TimeSpan PowerPollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long <c>wait</c> polls when the request has no <c>timeoutMs</c>: a wait is never unbounded.</summary>
+    internal static readonly TimeSpan DefaultWaitLimit = TimeSpan.FromMinutes(5);
+
     [RpcMethod("chassis.getStatus", "Power state, power-restore policy, last power event, faults, intrusion, identify state and front-panel buttons (Get Chassis Status, IPMI v2.0 §28.2), decoded.",
         ResultName = "status", FanOut = true, Ansible = "ipmi_chassis_info", PowerShell = "Get-IpmiChassisStatus")]
-    public static async Task<GetChassisStatusResponse> GetStatusAsync(RpcCall call)
+    public static Task<GetChassisStatusResponse> GetStatusAsync(RpcCall call) => ReadStatusAsync(call, call.CancellationToken);
+
+    [RpcMethod("chassis.setPower", "Powers the host on or off, cycles, resets, soft-shuts down (ACPI) or pulses a diagnostic interrupt (Chassis Control, IPMI v2.0 §28.3), only where the action applies: on only when off; off/softOff/cycle/reset/diag only when on (otherwise changed false with the reason, nothing sent). Get Chassis Status is read first. Chassis Control is sent at most once: when its answer is lost it is not re-sent (a BMC may run a repeated request again); the status is read instead.",
+        Description = "Right after Chassis Control the status may still show the old state (the spec lets the BMC answer first); wait polls Get Chassis Status every 500 ms until the state the action leads to is reached, bounded by timeoutMs (default 5 minutes), and fails with -32004 carrying the last state seen.",
+        ResultName = "power", Mutating = true, FanOut = true, Ansible = "ipmi_power", PowerShell = "Set-IpmiPowerState", ConfirmImpact = "High")]
+    public static async Task<SetPowerResult> SetPowerAsync(RpcCall call, SetPowerParams p)
     {
-        var response = await call.Send(GetChassisStatus.CreateRequest(), call.CancellationToken).ConfigureAwait(false);
+        var started = call.Host.Time.GetTimestamp();
+        var previousOn = (await ReadStatusAsync(call, call.CancellationToken).ConfigureAwait(false)).PowerOn;
+        var previous = new PowerState(previousOn);
+        var desired = new PowerState(p.Action is not (PowerAction.Off or PowerAction.SoftOff));
+        var control = ControlFor(p.Action);
+        if (NotApplicableBecause(p.Action, previousOn) is { } reason)
+        {
+            return new SetPowerResult(false, p.Action, false, null, previous, desired, previous, reason);
+        }
+
+        if (call.DryRun)
+        {
+            return new SetPowerResult(true, p.Action, false, control, previous, desired, previous, null);
+        }
+
+        var answered = await SendOnceAsync(call, new ChassisControl(control)).ConfigureAwait(false);
+        if (answered && !p.Wait)
+        {
+            return new SetPowerResult(true, p.Action, true, control, previous, desired, null, null);
+        }
+
+        if (!answered && p.Action is PowerAction.Cycle or PowerAction.Reset or PowerAction.Diag)
+        {
+            // The power bit reads "on" whether or not a reset, cycle or NMI happened: the outcome cannot be observed.
+            var now = (await ReadStatusAsync(call, call.CancellationToken).ConfigureAwait(false)).PowerOn;
+            throw new PowerStateException(
+                $"No answer to Chassis Control ({p.Action}); not re-sent because a BMC may run a repeated request again, and its outcome cannot be read from the power state",
+                p.Action, desired, new PowerState(now), controlAnswered: false);
+        }
+
+        var current = await PollPowerAsync(call, p, desired, pollUntilDeadline: p.Wait, answered, started).ConfigureAwait(false);
+        var lostAnswer = answered ? null : "No answer to Chassis Control within one attempt; not re-sent (a BMC may run a repeated request again); Get Chassis Status shows the requested state";
+        return new SetPowerResult(true, p.Action, true, control, previous, desired, current, lostAnswer);
+    }
+
+    [RpcMethod("chassis.identify", "Lights the chassis identify indicator for a number of seconds (default: the BMC's, 15 s), indefinitely (force, IPMI 2.0) or turns it off (Chassis Identify, IPMI v2.0 §28.5). An interval alone is sent in the one-byte IPMI 1.5 form.",
+        ResultName = "identify", Mutating = true, FanOut = true, Ansible = "ipmi_identify", PowerShell = "Start-IpmiIdentify", ConfirmImpact = "Low")]
+    public static async Task<IdentifyResult> IdentifyAsync(RpcCall call, IdentifyParams p)
+    {
+        var given = new[] { ("seconds", p.Seconds is not null), ("force", p.Force == true), ("off", p.Off == true) }
+            .Where(g => g.Item2).Select(g => g.Item1).ToArray();
+        if (given.Length > 1)
+        {
+            throw new RpcParamException(given[1], $"cannot be combined with {given[0]}: give at most one of seconds, force, off");
+        }
+
+        byte? seconds = p.Off == true ? (byte)0 : (byte?)p.Seconds;
+        var force = p.Force == true;
+        if (!call.DryRun)
+        {
+            await call.Send.ExecuteAsync(new ChassisIdentify(seconds, force), call.CancellationToken).ConfigureAwait(false);
+        }
+
+        return new IdentifyResult(!call.DryRun, seconds, force);
+    }
+
+    [RpcMethod("chassis.setPowerRestorePolicy", "Sets what the chassis does when AC power returns (Set Power Restore Policy, IPMI v2.0 §28.8). Idempotent: Get Chassis Status is read first and nothing is sent when the policy is already set.",
+        ResultName = "policy", Mutating = true, FanOut = true, Ansible = "ipmi_power_restore_policy", PowerShell = "Set-IpmiPowerRestorePolicy", ConfirmImpact = "Medium")]
+    public static async Task<SetPowerRestorePolicyResult> SetPowerRestorePolicyAsync(RpcCall call, SetPowerRestorePolicyParams p)
+    {
+        var previous = PolicyOf(await ReadStatusAsync(call, call.CancellationToken).ConfigureAwait(false));
+        if (previous == p.Policy)
+        {
+            return new SetPowerRestorePolicyResult(false, previous, p.Policy, false, null, "the policy is already " + EnumNames.Of(typeof(RestorePolicy)).First(n => n.Value.Equals(p.Policy)).Name);
+        }
+
+        if (call.DryRun)
+        {
+            return new SetPowerRestorePolicyResult(true, previous, p.Policy, false, null, null);
+        }
+
+        var supported = await call.Send.ExecuteAsync(new SetPowerRestorePolicy(SettingOf(p.Policy)), call.CancellationToken).ConfigureAwait(false);
+        return new SetPowerRestorePolicyResult(true, previous, p.Policy, true, supported, null);
+    }
+
+    // The one place chassis methods read Get Chassis Status.
+    private static async Task<GetChassisStatusResponse> ReadStatusAsync(RpcCall call, CancellationToken cancellationToken)
+    {
+        var response = await call.Send(GetChassisStatus.CreateRequest(), cancellationToken).ConfigureAwait(false);
         response.EnsureSuccess(GetChassisStatus.NetFn, GetChassisStatus.Command);
         return GetChassisStatus.Decode(response.Data.Span);
     }
+
+    /// <summary>Dell redfish_powerstate's applicability rule: null when the action applies to the present state.</summary>
+    internal static string? NotApplicableBecause(PowerAction action, bool powerOn) => (action, powerOn) switch
+    {
+        (PowerAction.On, true) => "power is already on",
+        (PowerAction.Off or PowerAction.SoftOff, false) => "power is already off",
+        (PowerAction.Cycle or PowerAction.Reset or PowerAction.Diag, false) =>
+            "power is off: cycle, reset and diag apply only when on (for a power cycle while off IPMI v2.0 §28.3 recommends the BMC do nothing and answer D5h); use action on",
+        _ => null,
+    };
+
+    private static ChassisControlAction ControlFor(PowerAction action) => action switch
+    {
+        PowerAction.On => ChassisControlAction.PowerUp,
+        PowerAction.Off => ChassisControlAction.PowerDown,
+        PowerAction.Cycle => ChassisControlAction.PowerCycle,
+        PowerAction.Reset => ChassisControlAction.HardReset,
+        PowerAction.SoftOff => ChassisControlAction.SoftShutdown,
+        PowerAction.Diag => ChassisControlAction.PulseDiagnosticInterrupt,
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+
+    /// <summary>
+    /// Sends Chassis Control in ONE attempt. The lanplus transport retransmits an unanswered request with the same rqSeq
+    /// but a new session sequence number, and a BMC need not recognise that as a duplicate; the session pool re-sends
+    /// once on a fresh session after a timeout. Either could power-cycle or reset twice, so the attempt is cancelled
+    /// before the first retransmission would leave. False when no answer came (the outcome is unknown).
+    /// </summary>
+    private static async Task<bool> SendOnceAsync(RpcCall call, ChassisControl command)
+    {
+        var oneAttempt = TimeSpan.FromMilliseconds(Math.Max(1, call.Target.TimeoutMs * 9 / 10));
+        using var attempt = new CancellationTokenSource(oneAttempt, call.Host.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(attempt.Token, call.CancellationToken);
+        try
+        {
+            await call.Send.ExecuteAsync(command, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (attempt.IsCancellationRequested && !call.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (IpmiTimeoutException) when (!call.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads the power state until it is <paramref name="desired"/> (once when not <paramref name="pollUntilDeadline"/>).
+    /// The deadline falls just before the request's timeoutMs so the error can still carry the last state seen.
+    /// </summary>
+    private static async Task<PowerState> PollPowerAsync(RpcCall call, SetPowerParams p, PowerState desired, bool pollUntilDeadline, bool answered, long started)
+    {
+        var time = call.Host.Time;
+        var timeoutMs = call.Params.OptionalInt(MethodDeclaration.TimeoutParam, 1, MethodEndpoint.MaxTimeoutMs);
+        var budget = timeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms - Math.Clamp(ms / 20, 1, 500)) : DefaultWaitLimit;
+        var remaining = budget - time.GetElapsedTime(started);
+        using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, call.CancellationToken);
+        PowerState? last = null;
+        try
+        {
+            while (true)
+            {
+                last = new PowerState((await ReadStatusAsync(call, linked.Token).ConfigureAwait(false)).PowerOn);
+                if (last == desired)
+                {
+                    return last;
+                }
+
+                if (!pollUntilDeadline)
+                {
+                    break;
+                }
+
+                await Task.Delay(PowerPollInterval, time, linked.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !call.CancellationToken.IsCancellationRequested)
+        {
+        }
+
+        var seen = last is null ? "no status read" : last.PowerOn ? "on" : "off";
+        var message = answered
+            ? $"Power did not turn {(desired.PowerOn ? "on" : "off")} before the deadline; last seen: {seen}"
+            : $"No answer to Chassis Control ({p.Action}); not re-sent because a BMC may run a repeated request again; power has not turned {(desired.PowerOn ? "on" : "off")} (last seen: {seen})";
+        throw new PowerStateException(message, p.Action, desired, last, answered);
+    }
+
+    private static RestorePolicy? PolicyOf(GetChassisStatusResponse status) => status.PowerRestorePolicy switch
+    {
+        "alwaysOff" => RestorePolicy.AlwaysOff,
+        "previous" => RestorePolicy.Previous,
+        "alwaysOn" => RestorePolicy.AlwaysOn,
+        _ => null,
+    };
+
+    private static PowerRestorePolicySetting SettingOf(RestorePolicy policy) => policy switch
+    {
+        RestorePolicy.AlwaysOff => PowerRestorePolicySetting.AlwaysOff,
+        RestorePolicy.Previous => PowerRestorePolicySetting.Previous,
+        RestorePolicy.AlwaysOn => PowerRestorePolicySetting.AlwaysOn,
+        _ => throw new ArgumentOutOfRangeException(nameof(policy)),
+    };
+
+    /// <summary>What <c>chassis.setPower</c> does.</summary>
+    public enum PowerAction
+    {
+        On,
+        Off,
+        Cycle,
+        Reset,
+        SoftOff,
+        Diag,
+    }
+
+    /// <summary>A power restore policy as set by <c>chassis.setPowerRestorePolicy</c>.</summary>
+    public enum RestorePolicy
+    {
+        AlwaysOn,
+        AlwaysOff,
+        Previous,
+    }
+
+    public sealed record SetPowerParams
+    {
+        [Required, Description("on: power up (only when off); off: hard power down; softOff: ACPI soft shutdown (both only when on); cycle, reset, diag (diagnostic interrupt/NMI): only when on.")]
+        public PowerAction Action { get; init; }
+
+        [Description("Poll Get Chassis Status until the state the action leads to (off for off/softOff, else on) is reached, within timeoutMs (default 5 minutes)."), DefaultValue(false)]
+        public bool Wait { get; init; }
+    }
+
+    public sealed record IdentifyParams
+    {
+        [Range(0, 255), Description("Seconds to identify; 0 turns it off. Default: the BMC's (15 s).")]
+        public int? Seconds { get; init; }
+
+        [Description("Identify on until turned off (IPMI 2.0 force byte).")]
+        public bool? Force { get; init; }
+
+        [Description("Turn identify off (seconds 0).")]
+        public bool? Off { get; init; }
+    }
+
+    public sealed record SetPowerRestorePolicyParams
+    {
+        [Required, Description("alwaysOn, alwaysOff, or previous (restore the state before AC was lost).")]
+        public RestorePolicy Policy { get; init; }
+    }
+}
+
+/// <summary>The system power state as Get Chassis Status reports it.</summary>
+public sealed record PowerState([property: Description("System power is on.")] bool PowerOn);
+
+/// <summary>The outcome of <c>chassis.setPower</c>.</summary>
+public sealed record SetPowerResult(
+    [property: Description("The action applied to the state read first (with dryRun: would apply).")] bool Changed,
+    ChassisMethods.PowerAction Action,
+    [property: Description("A Chassis Control was sent (false with dryRun or when not applicable).")] bool Sent,
+    [property: Description("The Chassis Control that was (or with dryRun would be) sent; null when the action does not apply.")] ChassisControlAction? WouldSend,
+    [property: Description("The power state read before anything was sent.")] PowerState Previous,
+    [property: Description("The state the action leads to.")] PowerState Desired,
+    [property: Description("The power state read after the action (with wait, or when the answer was lost); the state read first when nothing was sent; null otherwise (it may still read stale).")] PowerState? Current,
+    [property: Description("Why nothing was sent, or what happened when the answer was lost.")] string? Reason);
+
+/// <summary>The outcome of <c>chassis.identify</c>.</summary>
+public sealed record IdentifyResult(
+    [property: Description("Chassis Identify was sent (false with dryRun).")] bool Sent,
+    [property: Description("The interval sent; 0 is off; null is the BMC's default.")] int? Seconds,
+    [property: Description("Identify forced on indefinitely.")] bool Force);
+
+/// <summary>The outcome of <c>chassis.setPowerRestorePolicy</c>.</summary>
+public sealed record SetPowerRestorePolicyResult(
+    [property: Description("The policy differed (with dryRun: would be set).")] bool Changed,
+    [property: Description("The policy read first; null when the BMC reports it as unknown.")] ChassisMethods.RestorePolicy? Previous,
+    [property: Description("The policy asked for.")] ChassisMethods.RestorePolicy Desired,
+    [property: Description("Set Power Restore Policy was sent.")] bool Sent,
+    [property: Description("The policies the BMC says it supports (from its answer); null when nothing was sent.")] SupportedPowerRestorePolicies? Supported,
+    [property: Description("Why nothing was sent.")] string? Reason);
+
+/// <summary>
+/// Power did not reach the requested state in time, or the answer to Chassis Control was lost (and it was not re-sent):
+/// -32004 with the last state seen.
+/// </summary>
+public sealed class PowerStateException(string message, ChassisMethods.PowerAction action, PowerState desired, PowerState? lastSeen, bool controlAnswered)
+    : IpmiException(message)
+{
+    public override IpmiErrorKind Kind => IpmiErrorKind.Timeout;
+
+    public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>
+    {
+        ["action"] = action,
+        ["desired"] = desired,
+        ["lastSeen"] = lastSeen,
+        ["controlAnswered"] = controlAnswered,
+        ["resent"] = false,
+    };
 }
