@@ -1,5 +1,3 @@
-using IpmiRpc.Core.Targets;
-
 namespace IpmiRpc.Core;
 
 /// <summary>
@@ -16,14 +14,4 @@ public interface IIpmiSession : IAsyncDisposable
 
     /// <summary>Secret-free facts for <c>sessions.list</c> (e.g. BMC session id, cipher suite in use).</summary>
     IReadOnlyDictionary<string, object?> Describe();
-}
-
-/// <summary>A transport family (lanplus, openipmi, cim) that can open sessions to targets it understands.</summary>
-public interface IIpmiTransport
-{
-    /// <summary>The <c>transport</c> value of a target this family serves.</summary>
-    string Name { get; }
-
-    /// <summary>Opens (authenticates, if the wire needs it) a session to the target.</summary>
-    Task<IIpmiSession> OpenAsync(IpmiTarget target, CancellationToken cancellationToken);
 }

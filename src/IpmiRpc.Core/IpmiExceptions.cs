@@ -1,20 +1,5 @@
 namespace IpmiRpc.Core;
 
-/// <summary>
-/// The error families a client can act on. The numeric value is the JSON-RPC error code (schema/ipmirpc.openrpc.json).
-/// </summary>
-public enum IpmiErrorKind
-{
-    CompletionCode = -32001,
-    TransportUnavailable = -32002,
-    AuthenticationFailed = -32003,
-    Timeout = -32004,
-    PermissionDenied = -32005,
-    InsecureConfiguration = -32006,
-    NotSupported = -32007,
-    MalformedResponse = -32008,
-}
-
 /// <summary>Base of every error the core and transports raise on purpose. Messages never carry secrets.</summary>
 public abstract class IpmiException : Exception
 {
@@ -22,7 +7,7 @@ public abstract class IpmiException : Exception
 
     public abstract IpmiErrorKind Kind { get; }
 
-    /// <summary>Structured, secret-free details that become the JSON-RPC error's <c>data</c>.</summary>
+    /// <summary>Structured, secret-free details (a front end passes them on, e.g. as the JSON-RPC error's <c>data</c>).</summary>
     public virtual IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>();
 }
 

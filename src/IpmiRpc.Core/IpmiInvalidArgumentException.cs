@@ -1,8 +1,9 @@
 namespace IpmiRpc.Core;
 
 /// <summary>
-/// A caller-supplied value the core refuses before talking to the BMC (bad address, string too long, unknown
-/// parameter name). The host maps it to JSON-RPC -32602 with <c>data: {field, reason}</c>.
+/// A caller-supplied value the core refuses before talking to the BMC (bad address, string too long, out-of-range
+/// number). A front end maps <see cref="Field"/> to its own name for the value (the JSON-RPC host: -32602 with
+/// <c>data: {field, reason}</c>, the field camelCased or mapped to its param path).
 /// </summary>
 public sealed class IpmiInvalidArgumentException : ArgumentException
 {
@@ -13,7 +14,8 @@ public sealed class IpmiInvalidArgumentException : ArgumentException
         Reason = reason;
     }
 
-    /// <summary>The parameter path as the caller wrote it, e.g. <c>ipAddress</c> or <c>values.systemName</c>.</summary>
+    /// <summary>The refused value's Core-level name: the member of the input it came from, e.g.
+    /// <c>nameof(LanConfigurationChange.VlanId)</c>, or the parameter it is for, e.g. <c>nameof(SystemInfoParameter.SystemName)</c>.</summary>
     public string Field { get; }
 
     public string Reason { get; }

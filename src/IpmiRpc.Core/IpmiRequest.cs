@@ -19,21 +19,7 @@ public sealed record IpmiRequest(
 
     /// <summary>The largest request data a transport must accept (IPMB message limit less the header).</summary>
     public const int MaxDataLength = 255;
-}
 
-/// <summary>The BMC's answer: the completion code and the data bytes that follow it.</summary>
-public sealed record IpmiResponse(byte CompletionCode, ReadOnlyMemory<byte> Data)
-{
-    public bool IsSuccess => CompletionCode == 0;
-
-    /// <summary>Throws <see cref="CompletionCodeException"/> unless the completion code is 00h.</summary>
-    public IpmiResponse EnsureSuccess(byte netFn, byte command)
-    {
-        if (CompletionCode != 0)
-        {
-            throw new CompletionCodeException(CompletionCode, netFn, command, Data.ToArray());
-        }
-
-        return this;
-    }
+    /// <summary>True when the request goes past the BMC (another controller or a channel): it needs Send Message.</summary>
+    public bool IsBridged => ResponderAddress != BmcAddress || Channel is not null;
 }

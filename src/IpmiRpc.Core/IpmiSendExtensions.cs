@@ -13,10 +13,30 @@ public static class IpmiSendExtensions
 
     /// <summary>Sends <paramref name="command"/> to the BMC (LUN 0) and decodes its answer; a non-zero completion code
     /// throws <see cref="CompletionCodeException"/>.</summary>
-    public static async Task<TResponse> ExecuteAsync<TResponse>(this IpmiSend send, IIpmiCommand<TResponse> command, CancellationToken cancellationToken)
+    public static Task<TResponse> ExecuteAsync<TResponse>(this IpmiSend send, IIpmiCommand<TResponse> command, CancellationToken cancellationToken) =>
+        send.ExecuteAsync(command, IpmiAddress.Bmc, cancellationToken);
+
+    /// <summary>Sends <paramref name="command"/> to another LUN or, bridged, to another controller, and decodes its
+    /// answer; a non-zero completion code throws <see cref="CompletionCodeException"/>.</summary>
+    public static async Task<TResponse> ExecuteAsync<TResponse>(this IpmiSend send, IIpmiCommand<TResponse> command, IpmiAddress address, CancellationToken cancellationToken)
+    {
+        var response = await send(command.ToRequest(address), cancellationToken).ConfigureAwait(false);
+        return command.DecodeResponse(response);
+    }
+
+    /// <summary>The request that carries <paramref name="command"/> (to the BMC's LUN 0 unless <paramref name="address"/> says otherwise).</summary>
+    public static IpmiRequest ToRequest<TResponse>(this IIpmiCommand<TResponse> command, IpmiAddress? address = null)
     {
         var info = command.Info;
-        var response = await send(new IpmiRequest(info.NetFn, info.Command, command.RequestData), cancellationToken).ConfigureAwait(false);
+        var to = address ?? IpmiAddress.Bmc;
+        return new IpmiRequest(info.NetFn, info.Command, command.RequestData, to.Lun, to.ResponderAddress, to.Channel);
+    }
+
+    /// <summary>Decodes <paramref name="response"/> as the answer to <paramref name="command"/>; a non-zero completion
+    /// code throws <see cref="CompletionCodeException"/>.</summary>
+    public static TResponse DecodeResponse<TResponse>(this IIpmiCommand<TResponse> command, IpmiResponse response)
+    {
+        var info = command.Info;
         response.EnsureSuccess(info.NetFn, info.Command);
         return command.Decode(response.Data.Span);
     }

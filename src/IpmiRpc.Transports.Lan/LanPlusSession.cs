@@ -189,14 +189,15 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         // A new session starts at User; raise it to what the target asked for (IPMI v2.0 §22.18).
         if (_target.Privilege != PrivilegeLevel.User)
         {
-            var response = await SendCoreAsync(SetSessionPrivilegeLevel.CreateRequest(_target.Privilege), _target.TimeoutMs, _target.Retries, cancellationToken).ConfigureAwait(false);
+            var raise = new SetSessionPrivilegeLevel(_target.Privilege);
+            var response = await SendCoreAsync(raise.ToRequest(), _target.TimeoutMs, _target.Retries, cancellationToken).ConfigureAwait(false);
             if (response.CompletionCode is 0x80 or 0x81)
             {
                 throw new IpmiPermissionDeniedException(
                     $"BMC refused privilege {_target.Privilege} for this user (completion code 0x{response.CompletionCode:X2})");
             }
 
-            response.EnsureSuccess(SetSessionPrivilegeLevel.NetFn, SetSessionPrivilegeLevel.Command);
+            response.EnsureSuccess(raise.Info.NetFn, raise.Info.Command);
         }
 
         _logger.LogDebug(
@@ -217,7 +218,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
 
         // As the openipmi transport: another responder address or any channel means bridging, channel 0 (IPMB) unless named.
-        byte? bridgeChannel = request.ResponderAddress != IpmiRequest.BmcAddress || request.Channel is not null
+        byte? bridgeChannel = request.IsBridged
             ? SendMessage.ChannelByte(request.Channel ?? 0)
             : null;
         return SendCoreAsync(request, _target.TimeoutMs, _target.Retries, cancellationToken, bridgeChannel);
@@ -234,7 +235,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         try
         {
             Interlocked.Increment(ref _keepalives);
-            await SendCoreAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), _target.TimeoutMs, _target.Retries, CancellationToken.None).ConfigureAwait(false);
+            await SendCoreAsync(new GetDeviceId().ToRequest(), _target.TimeoutMs, _target.Retries, CancellationToken.None).ConfigureAwait(false);
         }
         catch (IpmiException ex)
         {
@@ -283,7 +284,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 pending = _slots[response.RqSeq];
             }
 
-            if (pending is not null && pending.Bridged && response.NetFn == (SendMessage.NetFn | 1) && response.Command == SendMessage.Command)
+            if (pending is not null && pending.Bridged && response.NetFn == (SendMessage.Info.NetFn | 1) && response.Command == SendMessage.Info.Command)
             {
                 OnSendMessageResponse(pending, message, response);
                 return;
@@ -357,7 +358,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             {
                 // One attempt, short wait: the BMC may already have forgotten us, and closing must never hang or throw.
                 var timeout = (int)Math.Clamp(_options.CloseSessionTimeout.TotalMilliseconds, 1, _target.TimeoutMs);
-                await SendCoreAsync(CloseSession.CreateRequest(_bmcSessionId), timeout, 0, CancellationToken.None).ConfigureAwait(false);
+                await SendCoreAsync(new CloseSession(_bmcSessionId).ToRequest(), timeout, 0, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IpmiException or OperationCanceledException)
             {

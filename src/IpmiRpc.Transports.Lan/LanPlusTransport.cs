@@ -196,16 +196,16 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
     private static async Task<GetChannelAuthenticationCapabilitiesResponse> GetAuthenticationCapabilitiesAsync(
         SessionlessClient sessionless, IpmiTarget target, CancellationToken cancellationToken)
     {
+        var capabilities = new GetChannelAuthenticationCapabilities(target.Privilege);
         var response = await sessionless.SendAsync(
-            GetChannelAuthenticationCapabilities.CreateRequest(target.Privilege), target.TimeoutMs, target.Retries, cancellationToken).ConfigureAwait(false);
+            capabilities.ToRequest(), target.TimeoutMs, target.Retries, cancellationToken).ConfigureAwait(false);
         if (response.CompletionCode == 0xCC)
         {
             // An IPMI 1.5 BMC rejects the "IPMI 2.0 extended data" bit.
             throw new IpmiNotSupportedException($"The BMC at {target.Host}:{target.Port} speaks IPMI 1.5 only; lanplus needs IPMI 2.0");
         }
 
-        response.EnsureSuccess(GetChannelAuthenticationCapabilities.NetFn, GetChannelAuthenticationCapabilities.Command);
-        return GetChannelAuthenticationCapabilities.Decode(response.Data.Span);
+        return capabilities.DecodeResponse(response);
     }
 
     /// <summary>Asks Get Channel Cipher Suites and prefers 17, then 3; any failure to answer means 3.</summary>
@@ -217,13 +217,14 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
             for (byte index = 0; index <= GetChannelCipherSuites.MaxListIndex; index++)
             {
                 // One retransmit only: a BMC that cannot answer this must not delay every session by the full retry budget.
-                var response = await sessionless.SendAsync(GetChannelCipherSuites.CreateRequest(index), target.TimeoutMs, Math.Min(1, target.Retries), cancellationToken).ConfigureAwait(false);
+                var request = new GetChannelCipherSuites(index);
+                var response = await sessionless.SendAsync(request.ToRequest(), target.TimeoutMs, Math.Min(1, target.Retries), cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccess)
                 {
                     break;
                 }
 
-                var chunk = GetChannelCipherSuites.Decode(response.Data.Span);
+                var chunk = request.Decode(response.Data.Span);
                 records.AddRange(chunk.RecordData);
                 if (chunk.IsLastChunk)
                 {

@@ -70,7 +70,7 @@ internal sealed unsafe class LinuxIpmiDevice : IIpmiDevice
     public void Send(long msgId, IpmiRequest request)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(request.Data.Length, IpmiRequest.MaxDataLength, nameof(request));
-        var bridged = request.ResponderAddress != IpmiRequest.BmcAddress || request.Channel is not null;
+        var bridged = request.IsBridged;
 
         // The kernel copies address and data during the ioctl, so stack memory is enough.
         IpmiSystemInterfaceAddr si = default;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace IpmiRpc.Core.Tests;
@@ -32,6 +33,55 @@ public partial class CommandCatalogueTests
     {
         Assert.True(CommandCatalogue.TryGet(name, out var info));
         Assert.Equal((netFn, command), (info.NetFn, info.Command));
+    }
+
+    [Theory]
+    [InlineData("GetDeviceId", true)]
+    [InlineData("GetChassisStatus", true)]
+    [InlineData("ReadFruData", true)]
+    [InlineData("GetSdr", true)]
+    [InlineData("ChassisControl", false)]
+    [InlineData("SetLanConfigurationParameters", false)]
+    [InlineData("ClearSel", false)]
+    // Get/Read commands that change BMC state: they dequeue, allocate a session or drain a buffer.
+    [InlineData("GetSessionChallenge", false)]
+    [InlineData("GetMessage", false)]
+    [InlineData("ReadEventMessageBuffer", false)]
+    [InlineData("GetPppUdpProxyReceiveData", false)]
+    // A reservation cancels another client's.
+    [InlineData("ReserveSdrRepository", false)]
+    [InlineData("ReserveSel", false)]
+    public void Read_only_flag(string name, bool readOnly) =>
+        Assert.Equal(readOnly, CommandCatalogue.Get(name).IsReadOnly);
+
+    [Fact]
+    public void Command_specific_codes_are_in_80h_to_BEh_and_parameter_families_share_theirs()
+    {
+        Assert.All(CommandCatalogue.All, r => Assert.All(r.CompletionCodes.Keys, code => Assert.InRange(code, 0x80, 0xBE)));
+        Assert.Equal([0x80, 0x81, 0x82, 0x83], CommandCatalogue.Get("SetLanConfigurationParameters").CompletionCodes.Keys.Order().ToArray());
+        Assert.Equal("Parameter not supported", CommandCatalogue.Get("GetSystemBootOptions").CompletionCodes[0x80]);
+        Assert.Equal("No session slot available", CommandCatalogue.Get("ActivateSession").CompletionCodes[0x81]);
+        Assert.Empty(CommandCatalogue.Get("GetDeviceId").CompletionCodes);
+    }
+
+    [Fact]
+    public void Get_needs_the_exact_catalogue_name() =>
+        Assert.Throws<KeyNotFoundException>(() => CommandCatalogue.Get("getdeviceid"));
+
+    /// <summary>Every command type is named as its catalogue row (its Info would throw at first use otherwise).</summary>
+    [Fact]
+    public void Every_command_type_is_a_catalogue_row_of_its_own_name()
+    {
+        var commands = typeof(IIpmiCommand<>).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }
+                        && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IIpmiCommand<>)))
+            .ToList();
+        Assert.True(commands.Count >= 12, $"only {commands.Count} commands found");
+        foreach (var type in commands)
+        {
+            var info = (CommandInfo)type.GetProperty(nameof(IIpmiCommand<object>.Info))!.GetValue(RuntimeHelpers.GetUninitializedObject(type))!;
+            Assert.Equal(type.Name, info.Name);
+        }
     }
 
     [Fact]

@@ -328,7 +328,7 @@ public class CimIpmiSessionTests
         var ex = await Assert.ThrowsAsync<TransportUnavailableException>(() => session.ConnectAsync(CancellationToken.None));
 
         Assert.StartsWith("IPMI driver not loaded (Microsoft IPMI driver / ipmidrv)", ex.Hint, StringComparison.Ordinal);
-        Assert.Equal(-32002, (int)ex.Kind);
+        Assert.Equal(IpmiErrorKind.TransportUnavailable, ex.Kind);
         Assert.Equal("cim", ex.Details["transport"]);
     }
 
@@ -342,7 +342,7 @@ public class CimIpmiSessionTests
         var ex = await Assert.ThrowsAsync<IpmiPermissionDeniedException>(() => session.ConnectAsync(CancellationToken.None));
 
         Assert.Contains("run as Administrator", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(-32005, (int)ex.Kind);
+        Assert.Equal(IpmiErrorKind.PermissionDenied, ex.Kind);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class CimTransportTests
         var ex = await Assert.ThrowsAsync<TransportUnavailableException>(() =>
             new CimTransport().OpenAsync(CimTransport.LocalTarget, CancellationToken.None));
 
-        Assert.Equal(-32002, (int)ex.Kind);
+        Assert.Equal(IpmiErrorKind.TransportUnavailable, ex.Kind);
         Assert.Equal("cim", ex.Transport);
         Assert.Equal(LinuxHint, ex.Hint);
         Assert.Null(ex.InnerException); // refused before the native library was touched

@@ -44,7 +44,7 @@ public sealed class BridgingSimTests : IAsyncLifetime
         Assert.Equal(LanPlusTransportSimTests.ParseHex(toolOwn.StdOut), own.Data.ToArray());
 
         // The satellite's identity from bridged.emu, not the BMC's (sim.emu: device 0, manufacturer 0x1291).
-        var satellite = IpmiRpc.Core.Commands.App.GetDeviceId.Decode(bridged.Data.Span);
+        var satellite = new IpmiRpc.Core.Commands.App.GetDeviceId().Decode(bridged.Data.Span);
         Assert.Equal(0x42, satellite.DeviceId);
         Assert.Equal(0x0157, BinaryPrimitives.ReadUInt16LittleEndian(bridged.Data.Span[6..8]) | (bridged.Data.Span[8] << 16));
         Assert.NotEqual(own.Data.ToArray(), bridged.Data.ToArray());
@@ -143,7 +143,7 @@ public sealed class BridgingSimTests : IAsyncLifetime
             }
 
             var message = d.AsSpan(16, BinaryPrimitives.ReadUInt16LittleEndian(d.AsSpan(14)));
-            if (message.Length == IpmiLanMessage.MinResponseLength && message[1] >> 2 == 0x07 && message[5] == SendMessage.Command && message[6] == 0)
+            if (message.Length == IpmiLanMessage.MinResponseLength && message[1] >> 2 == 0x07 && message[5] == SendMessage.Info.Command && message[6] == 0)
             {
                 held = message.ToArray();
                 return [];
@@ -214,7 +214,7 @@ public sealed class BridgingSimTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<IpmiInvalidArgumentException>(async () =>
             await session.SendAsync(GetDeviceId with { ResponderAddress = Satellite, Channel = 16 }, CancellationToken.None));
 
-        Assert.Equal("channel", ex.Field);
+        Assert.Equal(nameof(IpmiRequest.Channel), ex.Field);
         Assert.True(session.IsUsable);
     }
 

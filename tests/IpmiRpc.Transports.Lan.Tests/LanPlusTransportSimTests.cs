@@ -158,7 +158,7 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
         // Set Session Privilege Level with 0 reads the present level back.
         var now = await session.SendAsync(new IpmiRequest(0x06, 0x3B, new byte[] { 0x00 }), CancellationToken.None);
         Assert.Equal(0, now.CompletionCode);
-        Assert.Equal(PrivilegeLevel.Operator, Core.Commands.App.SetSessionPrivilegeLevel.Decode(now.Data.Span));
+        Assert.Equal(PrivilegeLevel.Operator, new Core.Commands.App.SetSessionPrivilegeLevel(PrivilegeLevel.Operator).Decode(now.Data.Span));
     }
 
     [Fact]

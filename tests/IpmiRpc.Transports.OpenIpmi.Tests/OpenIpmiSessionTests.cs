@@ -59,7 +59,7 @@ public class OpenIpmiSessionTests
         var ex = await Assert.ThrowsAsync<IpmiTimeoutException>(() => session.SendAsync(GetDeviceId, default));
         var elapsed = DateTime.UtcNow - started;
         Assert.InRange(elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(3));
-        Assert.Equal(-32004, (int)ex.Kind);
+        Assert.Equal(IpmiErrorKind.Timeout, ex.Kind);
         Assert.Equal(60, ex.TimeoutMs);
         Assert.Equal(2, ex.Retries);
         Assert.Equal(0, session.InFlight);
@@ -143,7 +143,7 @@ public class OpenIpmiSessionTests
     public void An_empty_reply_is_malformed()
     {
         var ex = Assert.Throws<IpmiDecodeException>(() => OpenIpmiSession.ToResponse(GetDeviceId, new DeviceReply(1, 1, 0x07, 0x01, [])));
-        Assert.Equal(-32008, (int)ex.Kind);
+        Assert.Equal(IpmiErrorKind.MalformedResponse, ex.Kind);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public class OpenIpmiTransportTests
         var missing = Path.Combine(Path.GetTempPath(), "no-such-ipmi-" + Guid.NewGuid().ToString("N"));
         var transport = new OpenIpmiTransport([missing + "0", missing + "1"]);
         var ex = await Assert.ThrowsAsync<TransportUnavailableException>(() => transport.OpenAsync(Target(), default));
-        Assert.Equal(-32002, (int)ex.Kind);
+        Assert.Equal(IpmiErrorKind.TransportUnavailable, ex.Kind);
         Assert.Equal("openipmi", ex.Details["transport"]);
         Assert.Contains("modprobe ipmi_si ipmi_devintf", ex.Hint, StringComparison.Ordinal);
         Assert.Contains(missing + "0", ex.Message, StringComparison.Ordinal);

@@ -1,5 +1,5 @@
 using IpmiRpc.Core.Commands.App;
-using IpmiRpc.Core.Commands.Transport;
+using IpmiRpc.Core.Configuration;
 
 namespace IpmiRpc.Core.Lan;
 
@@ -13,19 +13,55 @@ public static class LanConfigurationService
     // IPv6 address tables are bounded whatever the BMC claims.
     private const int MaxIpv6Addresses = 16;
 
+    /// <summary>Every parameter <c>ipmitool lan print</c> shows, in its order.</summary>
+    private static readonly IConfigParameter[] Printed =
+    [
+        LanFamily.SetInProgress, LanFamily.AuthTypeSupport, LanFamily.AuthTypeEnables, LanFamily.IpAddress,
+        LanFamily.IpAddressSource, LanFamily.MacAddress, LanFamily.SubnetMask, LanFamily.Ipv4Header, LanFamily.ArpControl,
+        LanFamily.GratuitousArpIntervalMs, LanFamily.DefaultGatewayIp, LanFamily.DefaultGatewayMac, LanFamily.BackupGatewayIp,
+        LanFamily.BackupGatewayMac, LanFamily.CommunityString, LanFamily.VlanId, LanFamily.VlanPriority,
+        LanFamily.CipherSuiteEntryCount, LanFamily.CipherSuiteIds, LanFamily.CipherSuitePrivileges, LanFamily.BadPasswordThreshold,
+    ];
+
+    private static readonly IConfigParameter[] Ipv6Printed = [LanFamily.Ipv6Support, LanFamily.Ipv6AddressingMode, LanFamily.Ipv6Status];
+
+    /// <summary>
+    /// The settable fields, in write order: real BMCs want the source before the address, and VLAN last (it can cut the
+    /// management path). Each reads its value out of <see cref="LanSettings"/> and plans its write from a change.
+    /// </summary>
+    private static readonly SettableField[] Settable =
+    [
+        ValueField(LanSetting.IpAddressSource, LanFamily.IpAddressSource, c => c.IpAddressSource, s => s.IpAddressSource, (s, v) => s with { IpAddressSource = v }),
+        Field(LanSetting.IpAddress, LanFamily.IpAddress, c => c.IpAddress, s => s.IpAddress, (s, v) => s with { IpAddress = v }),
+        Field(LanSetting.SubnetMask, LanFamily.SubnetMask, c => c.SubnetMask, s => s.SubnetMask, (s, v) => s with { SubnetMask = v }),
+        Field(LanSetting.DefaultGatewayIp, LanFamily.DefaultGatewayIp, c => c.DefaultGatewayIp, s => s.DefaultGatewayIp, (s, v) => s with { DefaultGatewayIp = v }),
+        Field(LanSetting.DefaultGatewayMac, LanFamily.DefaultGatewayMac, c => c.DefaultGatewayMac, s => s.DefaultGatewayMac, (s, v) => s with { DefaultGatewayMac = v }),
+        Field(
+            LanSetting.VlanId,
+            LanFamily.VlanId,
+            c => c.VlanId is { } id ? new VlanSetting(id, id != 0) : null,
+            // A disabled VLAN is the same whatever ID it keeps.
+            s => s.VlanEnabled == true ? new VlanSetting(s.VlanId ?? 0, true) : s.VlanEnabled == false ? new VlanSetting(0, false) : null,
+            (s, v) => s with { VlanId = v.Id, VlanEnabled = v.Enabled }),
+        ValueField(LanSetting.VlanPriority, LanFamily.VlanPriority, c => c.VlanPriority, s => s.VlanPriority, (s, v) => s with { VlanPriority = v }),
+    ];
+
+    private static readonly IConfigParameter[] SettingsParameters = Settable.Select(f => f.Parameter).ToArray();
+
     /// <summary>The first channel in 1–11 whose medium is 802.3 LAN, by Get Channel Info.</summary>
     /// <exception cref="IpmiNotSupportedException">No such channel.</exception>
     public static async Task<byte> FindLanChannelAsync(IpmiSend send, CancellationToken ct)
     {
         for (var channel = FirstChannel; channel <= LastChannel; channel++)
         {
-            var response = await send(GetChannelInfo.CreateRequest(channel), ct).ConfigureAwait(false);
+            var command = new GetChannelInfo(channel);
+            var response = await send(command.ToRequest(), ct).ConfigureAwait(false);
             if (!response.IsSuccess || response.Data.Length < GetChannelInfo.MinimumLength)
             {
                 continue;
             }
 
-            if (GetChannelInfo.Decode(response.Data.Span).MediumType == ChannelMediumType.Lan8023)
+            if (command.Decode(response.Data.Span).MediumType == ChannelMediumType.Lan8023)
             {
                 return channel;
             }
@@ -39,66 +75,40 @@ public static class LanConfigurationService
     public static async Task<LanConfiguration> GetAsync(IpmiSend send, byte? channel, CancellationToken ct)
     {
         var ch = await ResolveChannelAsync(send, channel, ct).ConfigureAwait(false);
+        var family = LanFamily.For(ch);
+        var values = await family.ReadAllAsync(send, Printed, ct).ConfigureAwait(false);
+        var ipv6 = await ReadIpv6Async(send, family, ct).ConfigureAwait(false);
 
-        async Task<byte[]?> Read(LanParameter parameter, byte setSelector = 0) =>
-            await ReadParameterAsync(send, ch, parameter, setSelector, ct).ConfigureAwait(false);
-
-        var setInProgress = await Read(LanParameter.SetInProgress).ConfigureAwait(false);
-        var authSupport = await Read(LanParameter.AuthTypeSupport).ConfigureAwait(false);
-        var authEnables = await Read(LanParameter.AuthTypeEnables).ConfigureAwait(false);
-        var ip = await Read(LanParameter.IpAddress).ConfigureAwait(false);
-        var ipSource = await Read(LanParameter.IpAddressSource).ConfigureAwait(false);
-        var mac = await Read(LanParameter.MacAddress).ConfigureAwait(false);
-        var mask = await Read(LanParameter.SubnetMask).ConfigureAwait(false);
-        var header = await Read(LanParameter.Ipv4HeaderParameters).ConfigureAwait(false);
-        var arp = await Read(LanParameter.BmcGeneratedArpControl).ConfigureAwait(false);
-        var arpInterval = await Read(LanParameter.GratuitousArpInterval).ConfigureAwait(false);
-        var gatewayIp = await Read(LanParameter.DefaultGatewayAddress).ConfigureAwait(false);
-        var gatewayMac = await Read(LanParameter.DefaultGatewayMacAddress).ConfigureAwait(false);
-        var backupIp = await Read(LanParameter.BackupGatewayAddress).ConfigureAwait(false);
-        var backupMac = await Read(LanParameter.BackupGatewayMacAddress).ConfigureAwait(false);
-        var community = await Read(LanParameter.CommunityString).ConfigureAwait(false);
-        var vlan = await Read(LanParameter.VlanId).ConfigureAwait(false);
-        var vlanPriority = await Read(LanParameter.VlanPriority).ConfigureAwait(false);
-        var cipherCount = await Read(LanParameter.CipherSuiteEntrySupport).ConfigureAwait(false);
-        var cipherIds = await Read(LanParameter.CipherSuiteEntries).ConfigureAwait(false);
-        var cipherPrivileges = await Read(LanParameter.CipherSuitePrivilegeLevels).ConfigureAwait(false);
-        var badPassword = await Read(LanParameter.BadPasswordThreshold).ConfigureAwait(false);
-        var ipv6 = await ReadIpv6Async(send, ch, ct).ConfigureAwait(false);
-
-        var vlanSetting = vlan is null ? null : LanParameterCodec.DecodeVlanId(vlan);
         IReadOnlyList<CipherSuiteEntry>? cipherSuites = null;
-        if (cipherIds is not null)
+        if (values.Get(LanFamily.CipherSuiteIds) is { } allIds)
         {
-            // Without parameter 22 the count is unknown: take every entry the BMC sent.
-            var count = cipherCount is null ? 16 : LanParameterCodec.DecodeCipherSuiteEntryCount(cipherCount);
-            var ids = LanParameterCodec.DecodeCipherSuiteIds(cipherIds, count);
-            var privileges = cipherPrivileges is null ? null : LanParameterCodec.DecodeCipherSuitePrivileges(cipherPrivileges);
-            cipherSuites = LanParameterCodec.CombineCipherSuites(ids, privileges);
+            var count = values.GetValue(LanFamily.CipherSuiteEntryCount) ?? allIds.Length;
+            cipherSuites = LanParameterCodec.CombineCipherSuites(allIds.Take(count).ToArray(), values.Get(LanFamily.CipherSuitePrivileges));
         }
 
+        var vlan = values.Get(LanFamily.VlanId);
         return new LanConfiguration(
             Channel: ch,
-            SetInProgress: setInProgress is null ? null : LanParameterCodec.DecodeSetInProgress(setInProgress),
-            AuthTypeSupport: authSupport is null ? null : LanParameterCodec.DecodeAuthTypeSupport(authSupport),
-            AuthTypeEnables: authEnables is null ? null : LanParameterCodec.DecodeAuthTypeEnables(authEnables),
-            IpAddress: ip is null ? null : LanParameterCodec.DecodeIpv4(ip, LanParameter.IpAddress),
-            IpAddressSource: ipSource is null ? null : LanParameterCodec.DecodeIpAddressSource(ipSource),
-            MacAddress: mac is null ? null : LanParameterCodec.DecodeMac(mac, LanParameter.MacAddress),
-            SubnetMask: mask is null ? null : LanParameterCodec.DecodeIpv4(mask, LanParameter.SubnetMask),
-            IpHeader: header is null ? null : LanParameterCodec.DecodeIpv4Header(header),
-            ArpControl: arp is null ? null : LanParameterCodec.DecodeArpControl(arp),
-            GratuitousArpIntervalMs: arpInterval is null ? null : LanParameterCodec.DecodeGratuitousArpIntervalMs(arpInterval),
-            DefaultGatewayIp: gatewayIp is null ? null : LanParameterCodec.DecodeIpv4(gatewayIp, LanParameter.DefaultGatewayAddress),
-            DefaultGatewayMac: gatewayMac is null ? null : LanParameterCodec.DecodeMac(gatewayMac, LanParameter.DefaultGatewayMacAddress),
-            BackupGatewayIp: backupIp is null ? null : LanParameterCodec.DecodeIpv4(backupIp, LanParameter.BackupGatewayAddress),
-            BackupGatewayMac: backupMac is null ? null : LanParameterCodec.DecodeMac(backupMac, LanParameter.BackupGatewayMacAddress),
-            CommunityString: community is null ? null : LanParameterCodec.DecodeCommunityString(community),
-            VlanId: vlanSetting?.Id,
-            VlanEnabled: vlanSetting?.Enabled,
-            VlanPriority: vlanPriority is null ? null : LanParameterCodec.DecodeVlanPriority(vlanPriority),
+            SetInProgress: values.GetValue(LanFamily.SetInProgress),
+            AuthTypeSupport: values.Get(LanFamily.AuthTypeSupport),
+            AuthTypeEnables: values.Get(LanFamily.AuthTypeEnables),
+            IpAddress: values.Get(LanFamily.IpAddress),
+            IpAddressSource: values.GetValue(LanFamily.IpAddressSource),
+            MacAddress: values.Get(LanFamily.MacAddress),
+            SubnetMask: values.Get(LanFamily.SubnetMask),
+            IpHeader: values.Get(LanFamily.Ipv4Header),
+            ArpControl: values.Get(LanFamily.ArpControl),
+            GratuitousArpIntervalMs: values.GetValue(LanFamily.GratuitousArpIntervalMs),
+            DefaultGatewayIp: values.Get(LanFamily.DefaultGatewayIp),
+            DefaultGatewayMac: values.Get(LanFamily.DefaultGatewayMac),
+            BackupGatewayIp: values.Get(LanFamily.BackupGatewayIp),
+            BackupGatewayMac: values.Get(LanFamily.BackupGatewayMac),
+            CommunityString: values.Get(LanFamily.CommunityString),
+            VlanId: vlan?.Id,
+            VlanEnabled: vlan?.Enabled,
+            VlanPriority: values.GetValue(LanFamily.VlanPriority),
             CipherSuites: cipherSuites,
-            BadPasswordThreshold: badPassword is null ? null : LanParameterCodec.DecodeBadPasswordThreshold(badPassword),
+            BadPasswordThreshold: values.Get(LanFamily.BadPasswordThreshold),
             Ipv6: ipv6);
     }
 
@@ -107,10 +117,11 @@ public static class LanConfigurationService
     /// set-in-progress protocol (unless <paramref name="dryRun"/>), then reads them back.
     /// </summary>
     /// <exception cref="IpmiInvalidArgumentException">A malformed address, out-of-range VLAN ID or priority, or an
-    /// unknown address source — raised before anything is sent.</exception>
+    /// address source other than static or DHCP — raised before anything is sent; its field is the
+    /// <see cref="LanConfigurationChange"/> member's name.</exception>
     public static async Task<LanSetResult> SetAsync(IpmiSend send, byte? channel, LanConfigurationChange change, bool dryRun, CancellationToken ct)
     {
-        var plan = Plan(change);
+        var plan = Settable.Select(field => field.Plan(change)).OfType<PlannedWrite>().ToList();
         var ch = await ResolveChannelAsync(send, channel, ct).ConfigureAwait(false);
         var previous = await ReadSettingsAsync(send, ch, ct).ConfigureAwait(false);
 
@@ -122,19 +133,7 @@ public static class LanConfigurationService
             return new LanSetResult(ch, writes.Count > 0, dryRun, changedFields, previous, wouldBe);
         }
 
-        await SetInProgressProtocol.RunAsync(
-            (state, token) => send(SetLanConfigurationParameters.CreateRequest(ch, (byte)LanParameter.SetInProgress, [state]), token),
-            SetLanConfigurationParameters.NetFn,
-            SetLanConfigurationParameters.Command,
-            async token =>
-            {
-                foreach (var write in writes)
-                {
-                    await send.SendCheckedAsync(SetLanConfigurationParameters.CreateRequest(ch, (byte)write.Parameter, write.Data), token).ConfigureAwait(false);
-                }
-            },
-            ct).ConfigureAwait(false);
-
+        await LanFamily.For(ch).WriteAsync(send, writes.Select(w => w.Write).ToList(), ct).ConfigureAwait(false);
         var current = await ReadSettingsAsync(send, ch, ct).ConfigureAwait(false);
         return new LanSetResult(ch, true, false, changedFields, previous, current);
     }
@@ -142,166 +141,124 @@ public static class LanConfigurationService
     /// <summary>The settable subset, read from the BMC (null members where unsupported).</summary>
     public static async Task<LanSettings> ReadSettingsAsync(IpmiSend send, byte channel, CancellationToken ct)
     {
-        var ip = await ReadParameterAsync(send, channel, LanParameter.IpAddress, 0, ct).ConfigureAwait(false);
-        var source = await ReadParameterAsync(send, channel, LanParameter.IpAddressSource, 0, ct).ConfigureAwait(false);
-        var mask = await ReadParameterAsync(send, channel, LanParameter.SubnetMask, 0, ct).ConfigureAwait(false);
-        var gatewayIp = await ReadParameterAsync(send, channel, LanParameter.DefaultGatewayAddress, 0, ct).ConfigureAwait(false);
-        var gatewayMac = await ReadParameterAsync(send, channel, LanParameter.DefaultGatewayMacAddress, 0, ct).ConfigureAwait(false);
-        var vlan = await ReadParameterAsync(send, channel, LanParameter.VlanId, 0, ct).ConfigureAwait(false);
-        var priority = await ReadParameterAsync(send, channel, LanParameter.VlanPriority, 0, ct).ConfigureAwait(false);
-        var vlanSetting = vlan is null ? null : LanParameterCodec.DecodeVlanId(vlan);
+        var values = await LanFamily.For(channel).ReadAllAsync(send, SettingsParameters, ct).ConfigureAwait(false);
+        var vlan = values.Get(LanFamily.VlanId);
         return new LanSettings(
-            ip is null ? null : LanParameterCodec.DecodeIpv4(ip, LanParameter.IpAddress),
-            source is null ? null : LanParameterCodec.DecodeIpAddressSource(source),
-            mask is null ? null : LanParameterCodec.DecodeIpv4(mask, LanParameter.SubnetMask),
-            gatewayIp is null ? null : LanParameterCodec.DecodeIpv4(gatewayIp, LanParameter.DefaultGatewayAddress),
-            gatewayMac is null ? null : LanParameterCodec.DecodeMac(gatewayMac, LanParameter.DefaultGatewayMacAddress),
-            vlanSetting?.Id,
-            vlanSetting?.Enabled,
-            priority is null ? null : LanParameterCodec.DecodeVlanPriority(priority));
-    }
-
-    /// <summary>One parameter's data (after the revision byte), or null when the BMC answers a non-zero completion code.</summary>
-    public static async Task<byte[]?> ReadParameterAsync(IpmiSend send, byte channel, LanParameter parameter, byte setSelector, CancellationToken ct)
-    {
-        var response = await send(GetLanConfigurationParameters.CreateRequest(channel, (byte)parameter, setSelector), ct).ConfigureAwait(false);
-        return response.IsSuccess ? GetLanConfigurationParameters.Decode(response.Data.Span).Data : null;
+            values.Get(LanFamily.IpAddress),
+            values.GetValue(LanFamily.IpAddressSource),
+            values.Get(LanFamily.SubnetMask),
+            values.Get(LanFamily.DefaultGatewayIp),
+            values.Get(LanFamily.DefaultGatewayMac),
+            vlan?.Id,
+            vlan?.Enabled,
+            values.GetValue(LanFamily.VlanPriority));
     }
 
     private static async Task<byte> ResolveChannelAsync(IpmiSend send, byte? channel, CancellationToken ct)
     {
         if (channel is { } given)
         {
-            return given <= 0x0F ? given : throw new IpmiInvalidArgumentException("channel", "must be 0–15");
+            return given <= 0x0F ? given : throw new IpmiInvalidArgumentException("Channel", "must be 0–15");
         }
 
         return await FindLanChannelAsync(send, ct).ConfigureAwait(false);
     }
 
-    private static async Task<Ipv6Configuration?> ReadIpv6Async(IpmiSend send, byte channel, CancellationToken ct)
+    private static async Task<Ipv6Configuration?> ReadIpv6Async(IpmiSend send, ConfigurationFamily<LanParameter> family, CancellationToken ct)
     {
-        var support = await ReadParameterAsync(send, channel, LanParameter.Ipv6Ipv4Support, 0, ct).ConfigureAwait(false);
-        var mode = await ReadParameterAsync(send, channel, LanParameter.Ipv6Ipv4AddressingEnables, 0, ct).ConfigureAwait(false);
-        var statusData = await ReadParameterAsync(send, channel, LanParameter.Ipv6Status, 0, ct).ConfigureAwait(false);
-        if (support is null && mode is null && statusData is null)
+        var values = await family.ReadAllAsync(send, Ipv6Printed, ct).ConfigureAwait(false);
+        var support = values.Get(LanFamily.Ipv6Support);
+        var mode = values.GetValue(LanFamily.Ipv6AddressingMode);
+        var status = values.Get(LanFamily.Ipv6Status);
+        if (support is null && mode is null && status is null)
         {
             return null;
         }
 
-        var status = statusData is null ? null : LanParameterCodec.DecodeIpv6Status(statusData);
         IReadOnlyList<Ipv6AddressEntry>? statics = null, dynamics = null;
         if (status is not null)
         {
-            statics = await ReadIpv6AddressesAsync(send, channel, LanParameter.Ipv6StaticAddresses, status.StaticAddressMax, ct).ConfigureAwait(false);
-            dynamics = await ReadIpv6AddressesAsync(send, channel, LanParameter.Ipv6DynamicAddresses, status.DynamicAddressMax, ct).ConfigureAwait(false);
+            statics = await ReadIpv6AddressesAsync(send, family, LanFamily.Ipv6StaticAddress, status.StaticAddressMax, ct).ConfigureAwait(false);
+            dynamics = await ReadIpv6AddressesAsync(send, family, LanFamily.Ipv6DynamicAddress, status.DynamicAddressMax, ct).ConfigureAwait(false);
         }
 
-        return new Ipv6Configuration(
-            support is null ? null : LanParameterCodec.DecodeIpv6Support(support),
-            mode is null ? null : LanParameterCodec.DecodeIpv6AddressingMode(mode),
-            status,
-            statics,
-            dynamics);
+        return new Ipv6Configuration(support, mode, status, statics, dynamics);
     }
 
-    private static async Task<IReadOnlyList<Ipv6AddressEntry>?> ReadIpv6AddressesAsync(IpmiSend send, byte channel, LanParameter parameter, int count, CancellationToken ct)
+    private static async Task<IReadOnlyList<Ipv6AddressEntry>?> ReadIpv6AddressesAsync(
+        IpmiSend send, ConfigurationFamily<LanParameter> family, ConfigParameter<LanParameter, Ipv6AddressEntry> parameter, int count, CancellationToken ct)
     {
         var entries = new List<Ipv6AddressEntry>();
         for (var i = 0; i < Math.Min(count, MaxIpv6Addresses); i++)
         {
-            var data = await ReadParameterAsync(send, channel, parameter, (byte)i, ct).ConfigureAwait(false);
+            var data = await family.ReadAsync(send, parameter.Selector, (byte)i, ct).ConfigureAwait(false);
             if (data is null)
             {
                 return i == 0 ? null : entries;
             }
 
-            entries.Add(LanParameterCodec.DecodeIpv6Address(data, parameter));
+            entries.Add(parameter.Decode(data));
         }
 
         return entries;
     }
 
-    private static List<PlannedWrite> Plan(LanConfigurationChange change)
-    {
-        var plan = new List<PlannedWrite>();
-        if (change.IpAddressSource is { } source)
-        {
-            var normalized = source.Trim().ToLowerInvariant();
-            var code = LanParameterCodec.EncodeIpAddressSource(normalized);
-            plan.Add(new PlannedWrite("ipAddressSource", LanParameter.IpAddressSource, [code],
-                s => s.IpAddressSource != normalized, s => s with { IpAddressSource = normalized }));
-        }
+    private static SettableField Field<T>(
+        LanSetting field,
+        ConfigParameter<LanParameter, T> parameter,
+        Func<LanConfigurationChange, T?> wanted,
+        Func<LanSettings, T?> current,
+        Func<LanSettings, T, LanSettings> apply)
+        where T : class =>
+        Plan(field, parameter, c => wanted(c) is { } value ? [value] : [], (s, written) => Equals(current(s), written), apply);
 
-        if (change.IpAddress is { } ipText)
-        {
-            var bytes = LanParameterCodec.ParseIpv4(ipText, "ipAddress");
-            var text = LanParameterCodec.DecodeIpv4(bytes);
-            plan.Add(new PlannedWrite("ipAddress", LanParameter.IpAddress, bytes,
-                s => s.IpAddress != text, s => s with { IpAddress = text }));
-        }
+    private static SettableField ValueField<T>(
+        LanSetting field,
+        ConfigParameter<LanParameter, T> parameter,
+        Func<LanConfigurationChange, T?> wanted,
+        Func<LanSettings, T?> current,
+        Func<LanSettings, T, LanSettings> apply)
+        where T : struct =>
+        Plan(field, parameter, c => wanted(c) is { } value ? [value] : [], (s, written) => current(s) is { } now && now.Equals(written), apply);
 
-        if (change.SubnetMask is { } maskText)
+    // wanted: the change's value for this field, if it names one (empty: leave the field alone).
+    private static SettableField Plan<T>(
+        LanSetting field,
+        ConfigParameter<LanParameter, T> parameter,
+        Func<LanConfigurationChange, T[]> wanted,
+        Func<LanSettings, T, bool> same,
+        Func<LanSettings, T, LanSettings> apply) =>
+        new(parameter, change =>
         {
-            var bytes = LanParameterCodec.ParseSubnetMask(maskText, "subnetMask");
-            var text = LanParameterCodec.DecodeIpv4(bytes);
-            plan.Add(new PlannedWrite("subnetMask", LanParameter.SubnetMask, bytes,
-                s => s.SubnetMask != text, s => s with { SubnetMask = text }));
-        }
-
-        if (change.DefaultGatewayIp is { } gatewayText)
-        {
-            var bytes = LanParameterCodec.ParseIpv4(gatewayText, "defaultGatewayIp");
-            var text = LanParameterCodec.DecodeIpv4(bytes);
-            plan.Add(new PlannedWrite("defaultGatewayIp", LanParameter.DefaultGatewayAddress, bytes,
-                s => s.DefaultGatewayIp != text, s => s with { DefaultGatewayIp = text }));
-        }
-
-        if (change.DefaultGatewayMac is { } macText)
-        {
-            var bytes = LanParameterCodec.ParseMac(macText, "defaultGatewayMac");
-            var text = LanParameterCodec.DecodeMac(bytes);
-            plan.Add(new PlannedWrite("defaultGatewayMac", LanParameter.DefaultGatewayMacAddress, bytes,
-                s => s.DefaultGatewayMac != text, s => s with { DefaultGatewayMac = text }));
-        }
-
-        if (change.VlanId is { } vlanId)
-        {
-            if (vlanId is < 0 or > 4094)
+            if (wanted(change) is not [var value])
             {
-                throw new IpmiInvalidArgumentException("vlanId", "must be 1–4094, or 0 to disable");
+                return null;
             }
 
-            if (vlanId == 0)
+            byte[] data;
+            try
             {
-                plan.Add(new PlannedWrite("vlanId", LanParameter.VlanId, LanParameterCodec.EncodeVlanId(0, false),
-                    s => s.VlanEnabled != false, s => s with { VlanId = 0, VlanEnabled = false }));
+                data = parameter.Encode!(value);
             }
-            else
+            catch (FormatException ex)
             {
-                plan.Add(new PlannedWrite("vlanId", LanParameter.VlanId, LanParameterCodec.EncodeVlanId(vlanId, true),
-                    s => s.VlanEnabled != true || s.VlanId != vlanId, s => s with { VlanId = vlanId, VlanEnabled = true }));
-            }
-        }
-
-        if (change.VlanPriority is { } priority)
-        {
-            if (priority is < 0 or > 7)
-            {
-                throw new IpmiInvalidArgumentException("vlanPriority", "must be 0–7");
+                throw new IpmiInvalidArgumentException(field.ToString(), ex.Message);
             }
 
-            plan.Add(new PlannedWrite("vlanPriority", LanParameter.VlanPriority, [(byte)priority],
-                s => s.VlanPriority != priority, s => s with { VlanPriority = priority }));
-        }
+            // Compare what the BMC would read back: a written address comes back in its canonical form.
+            var written = parameter.Decode(data);
+            return new PlannedWrite(
+                field,
+                new ParameterWrite<LanParameter>(parameter.Selector, data),
+                settings => !same(settings, written),
+                settings => apply(settings, written));
+        });
 
-        return plan;
-    }
+    private sealed record SettableField(IConfigParameter Parameter, Func<LanConfigurationChange, PlannedWrite?> Plan);
 
-    // Order matters on real BMCs: source before address, VLAN last (it can cut the management path).
     private sealed record PlannedWrite(
-        string Field,
-        LanParameter Parameter,
-        byte[] Data,
+        LanSetting Field,
+        ParameterWrite<LanParameter> Write,
         Func<LanSettings, bool> Differs,
         Func<LanSettings, LanSettings> Apply);
 }

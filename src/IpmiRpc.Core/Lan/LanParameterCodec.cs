@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using IpmiRpc.Core.Configuration;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Lan;
 
@@ -11,37 +13,19 @@ namespace IpmiRpc.Core.Lan;
 /// </summary>
 public static class LanParameterCodec
 {
-    private static readonly string[] AuthTypeNames = ["none", "md2", "md5", "", "password", "oem"];
+    /// <summary>The highest 802.1Q VLAN ID a BMC may tag with (4095 is reserved).</summary>
+    public const int MaxVlanId = 4094;
+
+    private static readonly AuthType[] AuthTypes = Enum.GetValues<AuthType>();
 
     // Parameter 0.
-    public static string DecodeSetInProgress(ReadOnlySpan<byte> data)
-    {
-        Require(data, 1, LanParameter.SetInProgress);
-        return (data[0] & 0b11) switch
-        {
-            0 => "complete",
-            1 => "inProgress",
-            2 => "commitWrite",
-            _ => "reserved",
-        };
-    }
+    public static SetInProgressState DecodeSetInProgress(ReadOnlySpan<byte> data) => SetInProgressStates.Decode(data, "LAN");
 
     // Parameter 1; also one byte of parameter 2. Bit 3 is reserved (ipmi_sim sets it): ignore it like ipmitool.
-    public static IReadOnlyList<string> DecodeAuthTypes(byte bits)
-    {
-        var names = new List<string>(5);
-        for (var bit = 0; bit < AuthTypeNames.Length; bit++)
-        {
-            if (AuthTypeNames[bit].Length > 0 && (bits & (1 << bit)) != 0)
-            {
-                names.Add(AuthTypeNames[bit]);
-            }
-        }
+    public static IReadOnlyList<AuthType> DecodeAuthTypes(byte bits) =>
+        AuthTypes.Where(type => (bits & (1 << (int)type)) != 0).ToArray();
 
-        return names;
-    }
-
-    public static IReadOnlyList<string> DecodeAuthTypeSupport(ReadOnlySpan<byte> data)
+    public static IReadOnlyList<AuthType> DecodeAuthTypeSupport(ReadOnlySpan<byte> data)
     {
         Require(data, 1, LanParameter.AuthTypeSupport);
         return DecodeAuthTypes((byte)(data[0] & 0b0011_1111));
@@ -67,24 +51,18 @@ public static class LanParameterCodec
     }
 
     // Parameter 4.
-    public static string DecodeIpAddressSource(ReadOnlySpan<byte> data)
+    public static IpAddressSource DecodeIpAddressSource(ReadOnlySpan<byte> data)
     {
         Require(data, 1, LanParameter.IpAddressSource);
-        return (data[0] & 0x0F) switch
-        {
-            0 => "unspecified",
-            1 => "static",
-            2 => "dhcp",
-            3 => "bios",
-            _ => "other",
-        };
+        var source = data[0] & 0x0F;
+        return source <= (int)IpAddressSource.Bios ? (IpAddressSource)source : IpAddressSource.Other;
     }
 
-    public static byte EncodeIpAddressSource(string source) => source switch
+    /// <exception cref="FormatException">Neither static nor DHCP: the only sources a client may set.</exception>
+    public static byte[] EncodeIpAddressSource(IpAddressSource source) => source switch
     {
-        "static" => 1,
-        "dhcp" => 2,
-        _ => throw new IpmiInvalidArgumentException("ipAddressSource", "must be \"static\" or \"dhcp\""),
+        IpAddressSource.Static or IpAddressSource.Dhcp => [(byte)source],
+        _ => throw new FormatException("must be static or dhcp"),
     };
 
     // Parameters 5, 13, 15.
@@ -131,14 +109,15 @@ public static class LanParameterCodec
         return new VlanSetting(data[0] | ((data[1] & 0x0F) << 8), (data[1] & 0b1000_0000) != 0);
     }
 
-    public static byte[] EncodeVlanId(int id, bool enabled)
+    /// <exception cref="FormatException">An ID outside 0–4094 (4095 is reserved by 802.1Q).</exception>
+    public static byte[] EncodeVlanId(VlanSetting vlan)
     {
-        if (id is < 0 or > 4095)
+        if (vlan.Id is < 0 or > MaxVlanId)
         {
-            throw new IpmiInvalidArgumentException("vlanId", "must be between 0 and 4094");
+            throw new FormatException($"must be between 0 and {MaxVlanId}");
         }
 
-        return [(byte)(id & 0xFF), (byte)((enabled ? 0b1000_0000 : 0) | ((id >> 8) & 0x0F))];
+        return [(byte)(vlan.Id & 0xFF), (byte)((vlan.Enabled ? 0b1000_0000 : 0) | ((vlan.Id >> 8) & 0x0F))];
     }
 
     // Parameter 21.
@@ -147,6 +126,10 @@ public static class LanParameterCodec
         Require(data, 1, LanParameter.VlanPriority);
         return data[0] & 0b111;
     }
+
+    /// <exception cref="FormatException">A priority outside 0–7.</exception>
+    public static byte[] EncodeVlanPriority(int priority) =>
+        priority is >= 0 and <= 7 ? [(byte)priority] : throw new FormatException("must be 0–7");
 
     // Parameter 22.
     public static int DecodeCipherSuiteEntryCount(ReadOnlySpan<byte> data)
@@ -184,20 +167,14 @@ public static class LanParameterCodec
         return levels;
     }
 
-    public static string? PrivilegeName(int level) => level switch
-    {
-        1 => "callback",
-        2 => "user",
-        3 => "operator",
-        4 => "administrator",
-        5 => "oem",
-        _ => null,
-    };
-
     /// <summary>Pairs the IDs of parameter 23 with the privilege levels of parameter 24 (null when 24 is unanswered).</summary>
     public static IReadOnlyList<CipherSuiteEntry> CombineCipherSuites(int[] ids, int[]? privileges) =>
-        ids.Select((id, i) => new CipherSuiteEntry(id, privileges is null || i >= privileges.Length ? null : PrivilegeName(privileges[i])))
+        ids.Select((id, i) => new CipherSuiteEntry(id, privileges is null || i >= privileges.Length ? null : Privilege(privileges[i])))
             .ToArray();
+
+    // Levels 1–5 are privileges; 0 marks an unused entry, the rest are reserved.
+    private static PrivilegeLevel? Privilege(int level) =>
+        Enum.IsDefined((PrivilegeLevel)level) ? (PrivilegeLevel)level : null;
 
     // Parameter 26 (v2.0 rev 1.1 errata): flags, threshold, reset interval and lockout interval in 10 s units.
     public static BadPasswordThreshold DecodeBadPasswordThreshold(ReadOnlySpan<byte> data)
@@ -218,16 +195,10 @@ public static class LanParameterCodec
     }
 
     // Parameter 51.
-    public static string DecodeIpv6AddressingMode(ReadOnlySpan<byte> data)
+    public static Ipv6AddressingMode DecodeIpv6AddressingMode(ReadOnlySpan<byte> data)
     {
         Require(data, 1, LanParameter.Ipv6Ipv4AddressingEnables);
-        return data[0] switch
-        {
-            0 => "ipv4Only",
-            1 => "ipv6Only",
-            2 => "dual",
-            _ => "reserved",
-        };
+        return data[0] <= (int)Ipv6AddressingMode.Dual ? (Ipv6AddressingMode)data[0] : Ipv6AddressingMode.Reserved;
     }
 
     // Parameter 55.
@@ -246,33 +217,19 @@ public static class LanParameterCodec
             Index: data[0],
             Address: address,
             PrefixLength: data[18],
-            Source: (data[1] & 0x0F) switch
-            {
-                0 => "static",
-                1 => "slaac",
-                2 => "dhcpv6",
-                _ => "other",
-            },
+            Source: (data[1] & 0x0F) <= (int)Ipv6AddressSource.Dhcpv6 ? (Ipv6AddressSource)(data[1] & 0x0F) : Ipv6AddressSource.Other,
             Enabled: (data[1] & 0b1000_0000) != 0,
-            Status: data[19] switch
-            {
-                0 => "active",
-                1 => "disabled",
-                2 => "pending",
-                3 => "failed",
-                4 => "deprecated",
-                5 => "invalid",
-                _ => "reserved",
-            });
+            Status: data[19] <= (int)Ipv6AddressStatus.Invalid ? (Ipv6AddressStatus)data[19] : Ipv6AddressStatus.Reserved);
     }
 
     /// <summary>Parses a dotted-quad IPv4 address strictly (four decimal parts 0–255; no shorthand forms).</summary>
-    public static byte[] ParseIpv4(string? text, string field)
+    /// <exception cref="FormatException">Anything else.</exception>
+    public static byte[] ParseIpv4(string? text)
     {
         var parts = text?.Split('.') ?? [];
         if (parts.Length != 4)
         {
-            throw new IpmiInvalidArgumentException(field, "not an IPv4 address (a.b.c.d)");
+            throw new FormatException("not an IPv4 address (a.b.c.d)");
         }
 
         var bytes = new byte[4];
@@ -281,7 +238,7 @@ public static class LanParameterCodec
             var part = parts[i];
             if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit) || !byte.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out bytes[i]))
             {
-                throw new IpmiInvalidArgumentException(field, "not an IPv4 address (a.b.c.d)");
+                throw new FormatException("not an IPv4 address (a.b.c.d)");
             }
         }
 
@@ -289,26 +246,28 @@ public static class LanParameterCodec
     }
 
     /// <summary>Parses a subnet mask: an IPv4 address whose one-bits are contiguous from the top.</summary>
-    public static byte[] ParseSubnetMask(string? text, string field)
+    /// <exception cref="FormatException">Not an address, or its one-bits are not contiguous.</exception>
+    public static byte[] ParseSubnetMask(string? text)
     {
-        var bytes = ParseIpv4(text, field);
+        var bytes = ParseIpv4(text);
         var value = BinaryPrimitives.ReadUInt32BigEndian(bytes);
         var inverted = ~value;
         if ((inverted & (inverted + 1)) != 0)
         {
-            throw new IpmiInvalidArgumentException(field, "not a subnet mask (ones must be contiguous)");
+            throw new FormatException("not a subnet mask (ones must be contiguous)");
         }
 
         return bytes;
     }
 
     /// <summary>Parses a MAC address written as six hex pairs separated by ':' or '-'.</summary>
-    public static byte[] ParseMac(string? text, string field)
+    /// <exception cref="FormatException">Anything else.</exception>
+    public static byte[] ParseMac(string? text)
     {
         var parts = text?.Split(text.Contains('-', StringComparison.Ordinal) ? '-' : ':') ?? [];
         if (parts.Length != 6)
         {
-            throw new IpmiInvalidArgumentException(field, "not a MAC address (aa:bb:cc:dd:ee:ff)");
+            throw new FormatException("not a MAC address (aa:bb:cc:dd:ee:ff)");
         }
 
         var bytes = new byte[6];
@@ -316,7 +275,7 @@ public static class LanParameterCodec
         {
             if (parts[i].Length is not (1 or 2) || !byte.TryParse(parts[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out bytes[i]))
             {
-                throw new IpmiInvalidArgumentException(field, "not a MAC address (aa:bb:cc:dd:ee:ff)");
+                throw new FormatException("not a MAC address (aa:bb:cc:dd:ee:ff)");
             }
         }
 

@@ -12,39 +12,3 @@ public enum SystemInfoParameter : byte
     BmcUrl = 6,
     HypervisorUrl = 7,
 }
-
-/// <summary>The string parameters 1–7 by their API names (camelCase).</summary>
-public static class SystemInfoParameters
-{
-    private static readonly (string Name, SystemInfoParameter Parameter)[] Rows =
-    [
-        ("systemFirmwareVersion", SystemInfoParameter.SystemFirmwareVersion),
-        ("systemName", SystemInfoParameter.SystemName),
-        ("primaryOperatingSystemName", SystemInfoParameter.PrimaryOperatingSystemName),
-        ("operatingSystemName", SystemInfoParameter.OperatingSystemName),
-        ("presentOperatingSystemVersion", SystemInfoParameter.PresentOperatingSystemVersion),
-        ("bmcUrl", SystemInfoParameter.BmcUrl),
-        ("hypervisorUrl", SystemInfoParameter.HypervisorUrl),
-    ];
-
-    /// <summary>All names in selector order.</summary>
-    public static IReadOnlyList<string> Names { get; } = Rows.Select(r => r.Name).ToArray();
-
-    public static bool TryGet(string name, out SystemInfoParameter parameter)
-    {
-        foreach (var row in Rows)
-        {
-            if (string.Equals(row.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                parameter = row.Parameter;
-                return true;
-            }
-        }
-
-        parameter = default;
-        return false;
-    }
-
-    public static string NameOf(SystemInfoParameter parameter) =>
-        Rows.First(r => r.Parameter == parameter).Name;
-}

@@ -1,3 +1,4 @@
+using IpmiRpc.Core;
 using IpmiRpc.Core.Commands.App;
 using IpmiRpc.Host.Methods.Declarations;
 
@@ -8,10 +9,6 @@ public static class BmcMethods
 {
     [RpcMethod("bmc.getDeviceId", "Get Device ID (IPMI v2.0 §20.1), decoded.", ResultName = "deviceId", FanOut = true,
         Ansible = "ipmi_bmc_info", AnsibleGather = "device", PowerShell = "Get-IpmiDeviceId", PowerShellAliases = ["Get-IPMIDevice"])]
-    public static async Task<GetDeviceIdResponse> GetDeviceIdAsync(RpcCall call)
-    {
-        var response = await call.Send(GetDeviceId.CreateRequest(), call.CancellationToken).ConfigureAwait(false);
-        response.EnsureSuccess(GetDeviceId.NetFn, GetDeviceId.Command);
-        return GetDeviceId.Decode(response.Data.Span);
-    }
+    public static Task<GetDeviceIdResponse> GetDeviceIdAsync(RpcCall call) =>
+        call.Send.ExecuteAsync(new GetDeviceId(), call.CancellationToken);
 }

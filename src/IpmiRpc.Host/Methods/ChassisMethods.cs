@@ -18,7 +18,7 @@ public static class ChassisMethods
 
     [RpcMethod("chassis.getStatus", "Power state, power-restore policy, last power event, faults, intrusion, identify state and front-panel buttons (Get Chassis Status, IPMI v2.0 §28.2), decoded.",
         ResultName = "status", FanOut = true, Ansible = "ipmi_chassis_info", PowerShell = "Get-IpmiChassisStatus")]
-    public static Task<GetChassisStatusResponse> GetStatusAsync(RpcCall call) => ReadStatusAsync(call, call.CancellationToken);
+    public static Task<ChassisStatus> GetStatusAsync(RpcCall call) => ReadStatusAsync(call, call.CancellationToken);
 
     [RpcMethod("chassis.setPower", "Powers the host on or off, cycles, resets, soft-shuts down (ACPI) or pulses a diagnostic interrupt (Chassis Control, IPMI v2.0 §28.3), only where the action applies: on only when off; off/softOff/cycle/reset/diag only when on (otherwise changed false with the reason, nothing sent). Get Chassis Status is read first. Chassis Control is sent at most once: when its answer is lost it is not re-sent (a BMC may run a repeated request again); the status is read instead.",
         Description = "Right after Chassis Control the status may still show the old state (the spec lets the BMC answer first); wait polls Get Chassis Status every 500 ms until the state the action leads to is reached, bounded by timeoutMs (default 5 minutes), and fails with -32004 carrying the last state seen.",
@@ -101,12 +101,8 @@ public static class ChassisMethods
     }
 
     // The one place chassis methods read Get Chassis Status.
-    private static async Task<GetChassisStatusResponse> ReadStatusAsync(RpcCall call, CancellationToken cancellationToken)
-    {
-        var response = await call.Send(GetChassisStatus.CreateRequest(), cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccess(GetChassisStatus.NetFn, GetChassisStatus.Command);
-        return GetChassisStatus.Decode(response.Data.Span);
-    }
+    private static Task<ChassisStatus> ReadStatusAsync(RpcCall call, CancellationToken cancellationToken) =>
+        call.Send.ExecuteAsync(new GetChassisStatus(), cancellationToken);
 
     /// <summary>Dell redfish_powerstate's applicability rule: null when the action applies to the present state.</summary>
     internal static string? NotApplicableBecause(PowerAction action, bool powerOn) => (action, powerOn) switch
@@ -197,11 +193,11 @@ public static class ChassisMethods
         throw new PowerStateException(message, p.Action, desired, last, answered);
     }
 
-    private static RestorePolicy? PolicyOf(GetChassisStatusResponse status) => status.PowerRestorePolicy switch
+    private static RestorePolicy? PolicyOf(ChassisStatus status) => status.PowerRestorePolicy switch
     {
-        "alwaysOff" => RestorePolicy.AlwaysOff,
-        "previous" => RestorePolicy.Previous,
-        "alwaysOn" => RestorePolicy.AlwaysOn,
+        PowerRestorePolicy.AlwaysOff => RestorePolicy.AlwaysOff,
+        PowerRestorePolicy.Previous => RestorePolicy.Previous,
+        PowerRestorePolicy.AlwaysOn => RestorePolicy.AlwaysOn,
         _ => null,
     };
 

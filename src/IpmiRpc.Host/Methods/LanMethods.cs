@@ -30,12 +30,18 @@ public static class LanMethods
 
         var change = new LanConfigurationChange(
             IpAddress: p.IpAddress,
-            IpAddressSource: p.IpAddressSource is { } source ? EnumNames.Of(typeof(IpAddressSourceChoice)).First(n => n.Value.Equals(source)).Name : null,
+            IpAddressSource: p.IpAddressSource switch
+            {
+                IpAddressSourceChoice.Static => IpAddressSource.Static,
+                IpAddressSourceChoice.Dhcp => IpAddressSource.Dhcp,
+                _ => null,
+            },
             SubnetMask: p.SubnetMask,
             DefaultGatewayIp: p.DefaultGatewayIp,
             DefaultGatewayMac: p.DefaultGatewayMac,
             VlanId: vlanId,
             VlanPriority: p.VlanPriority);
+        // A value Core refuses names its LanConfigurationChange member; ErrorMapper turns that into the param name.
         return LanConfigurationService.SetAsync(call.Send, p.Channel, change, call.DryRun, call.CancellationToken);
     }
 

@@ -21,10 +21,10 @@ internal sealed class ErrorMapper(JsonSerializer serializer, ILogger logger)
             case RpcParamException p:
                 return RpcError.Invalid(JsonRpcErrorCodes.InvalidParams, p.Field, p.Reason);
             case IpmiInvalidArgumentException a:
-                return RpcError.Invalid(JsonRpcErrorCodes.InvalidParams, a.Field, a.Reason);
+                return RpcError.Invalid(JsonRpcErrorCodes.InvalidParams, ParamPath(a.Field), a.Reason);
             case IpmiException ipmi:
                 logger.LogDebug("{Method} failed: {Kind} {Message}", method, ipmi.Kind, ipmi.Message);
-                return new RpcError((int)ipmi.Kind, ipmi.Message, DataOf(ipmi));
+                return new RpcError(JsonRpcErrorCodes.For(ipmi.Kind), ipmi.Message, DataOf(ipmi));
             case OperationCanceledException:
                 return new RpcError(JsonRpcErrorCodes.RequestCanceled, "Request canceled", null);
             default:
@@ -51,6 +51,10 @@ internal sealed class ErrorMapper(JsonSerializer serializer, ILogger logger)
             return null;
         }
     }
+
+    /// <summary>Core names a refused value by its C# member (<c>VlanId</c>, <c>Channel</c>); params are camelCase.</summary>
+    private static string ParamPath(string field) =>
+        string.Join('.', field.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 
     private static Exception Unwrap(Exception exception)
     {

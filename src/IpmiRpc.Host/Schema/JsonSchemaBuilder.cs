@@ -108,6 +108,12 @@ internal static class JsonSchemaBuilder
             return new JObject { ["type"] = "string", ["format"] = "date-time" };
         }
 
+        if (type == typeof(TimeSpan))
+        {
+            // Newtonsoft writes TimeSpan in .NET's constant format, [-][d.]hh:mm:ss[.fffffff].
+            return new JObject { ["type"] = "string", ["pattern"] = "^-?([0-9]+\\.)?[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,7})?$" };
+        }
+
         if (type.IsEnum)
         {
             return new JObject { ["enum"] = new JArray(EnumNames.Of(type).Select(n => n.Name)) };
@@ -172,6 +178,16 @@ internal static class JsonSchemaBuilder
 
     private static JObject ForObject(Type type, ParamMember? member, int depth)
     {
+        if (member is null && type.IsAbstract)
+        {
+            // A polymorphic result (e.g. SEL record kinds): the serializer writes the runtime type's members.
+            var derived = type.Assembly.GetTypes()
+                .Where(t => !t.IsAbstract && type.IsAssignableFrom(t))
+                .OrderBy(t => t.Name, StringComparer.Ordinal)
+                .Select(t => (JToken)ForObject(t, null, depth + 1));
+            return new JObject { ["oneOf"] = new JArray(derived) };
+        }
+
         var properties = new JObject();
         var required = new JArray();
         if (member is not null)

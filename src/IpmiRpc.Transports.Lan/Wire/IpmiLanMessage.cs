@@ -35,7 +35,7 @@ internal static class IpmiLanMessage
         Span<byte> sendMessageData = stackalloc byte[1 + RequestOverhead + data.Length];
         sendMessageData[0] = channelByte;
         var innerLength = Encode(sendMessageData[1..], rsAddr, netFn, rsLun, IpmiRequest.BmcAddress, rqSeq, command, data);
-        return Encode(destination, IpmiRequest.BmcAddress, SendMessage.NetFn, 0, ConsoleAddress, rqSeq, SendMessage.Command, sendMessageData[..(1 + innerLength)]);
+        return Encode(destination, IpmiRequest.BmcAddress, SendMessage.Info.NetFn, 0, ConsoleAddress, rqSeq, SendMessage.Info.Command, sendMessageData[..(1 + innerLength)]);
     }
 
     private static int Encode(Span<byte> destination, byte rsAddr, byte netFn, byte rsLun, byte rqAddr, byte rqSeq, byte command, ReadOnlySpan<byte> data)

@@ -1,4 +1,6 @@
+using IpmiRpc.Core.Configuration;
 using IpmiRpc.Core.Lan;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Tests.Lan;
 
@@ -42,12 +44,12 @@ public class LanConfigurationServiceTests
         var config = await LanConfigurationService.GetAsync(bmc.Send, null, CancellationToken.None);
 
         Assert.Equal(1, config.Channel);
-        Assert.Equal("complete", config.SetInProgress);
-        Assert.Equal(["none", "md2", "md5", "password"], config.AuthTypeSupport);
-        Assert.Equal(["none", "md2", "md5", "password"], config.AuthTypeEnables!.Admin);
+        Assert.Equal(SetInProgressState.Complete, config.SetInProgress);
+        Assert.Equal([AuthType.None, AuthType.Md2, AuthType.Md5, AuthType.Password], config.AuthTypeSupport);
+        Assert.Equal([AuthType.None, AuthType.Md2, AuthType.Md5, AuthType.Password], config.AuthTypeEnables!.Admin);
         Assert.Empty(config.AuthTypeEnables.Oem);
         Assert.Equal("10.1.2.3", config.IpAddress);
-        Assert.Equal("static", config.IpAddressSource);
+        Assert.Equal(IpAddressSource.Static, config.IpAddressSource);
         Assert.Equal("52:54:00:12:34:56", config.MacAddress);
         Assert.Equal("255.255.240.0", config.SubnetMask);
         Assert.Equal(new Ipv4HeaderParameters(0x40, 2, 0, 8), config.IpHeader);
@@ -61,11 +63,11 @@ public class LanConfigurationServiceTests
         Assert.Equal(5, config.VlanPriority);
         Assert.Equal(15, config.CipherSuites!.Count);
         Assert.Equal(Enumerable.Range(1, 15), config.CipherSuites.Select(c => c.Id));
-        Assert.Equal(new CipherSuiteEntry(1, "administrator"), config.CipherSuites[0]);
-        Assert.Equal(new CipherSuiteEntry(2, "operator"), config.CipherSuites[1]);
-        Assert.Equal(new CipherSuiteEntry(3, "callback"), config.CipherSuites[2]);
-        Assert.Equal(new CipherSuiteEntry(4, "user"), config.CipherSuites[3]);
-        Assert.Equal(new CipherSuiteEntry(5, "oem"), config.CipherSuites[4]);
+        Assert.Equal(new CipherSuiteEntry(1, PrivilegeLevel.Administrator), config.CipherSuites[0]);
+        Assert.Equal(new CipherSuiteEntry(2, PrivilegeLevel.Operator), config.CipherSuites[1]);
+        Assert.Equal(new CipherSuiteEntry(3, PrivilegeLevel.Callback), config.CipherSuites[2]);
+        Assert.Equal(new CipherSuiteEntry(4, PrivilegeLevel.User), config.CipherSuites[3]);
+        Assert.Equal(new CipherSuiteEntry(5, PrivilegeLevel.Oem), config.CipherSuites[4]);
         Assert.Equal(new CipherSuiteEntry(6, null), config.CipherSuites[5]);
         // Parameters 10, 11, 26 and IPv6 answer 80h on the simulator: null, not an error.
         Assert.Null(config.ArpControl);
@@ -148,22 +150,22 @@ public class LanConfigurationServiceTests
 
         Assert.Equal(new BadPasswordThreshold(5, true, 60, 3000), config.BadPasswordThreshold);
         Assert.Equal(new Ipv6Support(false, true, false), config.Ipv6!.Support);
-        Assert.Equal("dual", config.Ipv6.AddressingMode);
-        Assert.Equal(new Ipv6AddressEntry(0, "2001:db8::1", 64, "static", true, "active"), Assert.Single(config.Ipv6.StaticAddresses!));
-        Assert.Equal(new Ipv6AddressEntry(0, "2001:db8::2", 64, "dhcpv6", true, "active"), Assert.Single(config.Ipv6.DynamicAddresses!));
+        Assert.Equal(Ipv6AddressingMode.Dual, config.Ipv6.AddressingMode);
+        Assert.Equal(new Ipv6AddressEntry(0, "2001:db8::1", 64, Ipv6AddressSource.Static, true, Ipv6AddressStatus.Active), Assert.Single(config.Ipv6.StaticAddresses!));
+        Assert.Equal(new Ipv6AddressEntry(0, "2001:db8::2", 64, Ipv6AddressSource.Dhcpv6, true, Ipv6AddressStatus.Active), Assert.Single(config.Ipv6.DynamicAddresses!));
     }
 
     [Fact]
     public async Task Set_writes_only_what_differs_inside_the_set_in_progress_protocol()
     {
         var bmc = SimulatorLike();
-        var change = new LanConfigurationChange(IpAddress: "192.168.7.9", IpAddressSource: "static", SubnetMask: "255.255.255.0",
+        var change = new LanConfigurationChange(IpAddress: "192.168.7.9", IpAddressSource: IpAddressSource.Static, SubnetMask: "255.255.255.0",
             DefaultGatewayMac: "02:11:22:33:44:55", VlanId: 200);
 
         var result = await LanConfigurationService.SetAsync(bmc.Send, null, change, dryRun: false, CancellationToken.None);
 
         Assert.True(result.Changed);
-        Assert.Equal(["ipAddress", "subnetMask", "vlanId"], result.ChangedFields);
+        Assert.Equal([LanSetting.IpAddress, LanSetting.SubnetMask, LanSetting.VlanId], result.ChangedFields);
         Assert.Equal("10.1.2.3", result.Previous.IpAddress);
         Assert.Equal("192.168.7.9", result.Current.IpAddress);
         Assert.Equal("255.255.255.0", result.Current.SubnetMask);
@@ -192,41 +194,41 @@ public class LanConfigurationServiceTests
     public async Task Dry_run_reports_the_change_without_writing()
     {
         var bmc = SimulatorLike();
-        var change = new LanConfigurationChange(IpAddressSource: "dhcp", VlanId: 0);
+        var change = new LanConfigurationChange(IpAddressSource: IpAddressSource.Dhcp, VlanId: 0);
 
         var result = await LanConfigurationService.SetAsync(bmc.Send, 1, change, dryRun: true, CancellationToken.None);
 
         Assert.True(result.Changed);
         Assert.True(result.DryRun);
-        Assert.Equal(["ipAddressSource", "vlanId"], result.ChangedFields);
-        Assert.Equal("static", result.Previous.IpAddressSource);
-        Assert.Equal("dhcp", result.Current.IpAddressSource);
+        Assert.Equal([LanSetting.IpAddressSource, LanSetting.VlanId], result.ChangedFields);
+        Assert.Equal(IpAddressSource.Static, result.Previous.IpAddressSource);
+        Assert.Equal(IpAddressSource.Dhcp, result.Current.IpAddressSource);
         Assert.False(result.Current.VlanEnabled);
         Assert.Empty(bmc.Writes);
         Assert.Equal([0x01], bmc.Lan[4]);
     }
 
     [Theory]
-    [InlineData("ipAddress", "10.1.2")]
-    [InlineData("ipAddress", "10.1.2.256")]
-    [InlineData("ipAddress", "10.1.2.3.4")]
-    [InlineData("ipAddress", "::1")]
-    [InlineData("ipAddress", " 10.1.2.3")]
-    [InlineData("subnetMask", "255.0.255.0")]
-    [InlineData("defaultGatewayIp", "gateway")]
-    [InlineData("defaultGatewayMac", "02:11:22:33:44")]
-    [InlineData("defaultGatewayMac", "02:11:22:33:44:zz")]
-    [InlineData("ipAddressSource", "bios")]
+    [InlineData(nameof(LanConfigurationChange.IpAddress), "10.1.2")]
+    [InlineData(nameof(LanConfigurationChange.IpAddress), "10.1.2.256")]
+    [InlineData(nameof(LanConfigurationChange.IpAddress), "10.1.2.3.4")]
+    [InlineData(nameof(LanConfigurationChange.IpAddress), "::1")]
+    [InlineData(nameof(LanConfigurationChange.IpAddress), " 10.1.2.3")]
+    [InlineData(nameof(LanConfigurationChange.SubnetMask), "255.0.255.0")]
+    [InlineData(nameof(LanConfigurationChange.DefaultGatewayIp), "gateway")]
+    [InlineData(nameof(LanConfigurationChange.DefaultGatewayMac), "02:11:22:33:44")]
+    [InlineData(nameof(LanConfigurationChange.DefaultGatewayMac), "02:11:22:33:44:zz")]
+    [InlineData(nameof(LanConfigurationChange.IpAddressSource), "Bios")]
     public async Task Invalid_values_are_rejected_before_anything_is_sent(string field, string value)
     {
         var bmc = SimulatorLike();
         var change = field switch
         {
-            "ipAddress" => new LanConfigurationChange(IpAddress: value),
-            "subnetMask" => new LanConfigurationChange(SubnetMask: value),
-            "defaultGatewayIp" => new LanConfigurationChange(DefaultGatewayIp: value),
-            "defaultGatewayMac" => new LanConfigurationChange(DefaultGatewayMac: value),
-            _ => new LanConfigurationChange(IpAddressSource: value),
+            nameof(LanConfigurationChange.IpAddress) => new LanConfigurationChange(IpAddress: value),
+            nameof(LanConfigurationChange.SubnetMask) => new LanConfigurationChange(SubnetMask: value),
+            nameof(LanConfigurationChange.DefaultGatewayIp) => new LanConfigurationChange(DefaultGatewayIp: value),
+            nameof(LanConfigurationChange.DefaultGatewayMac) => new LanConfigurationChange(DefaultGatewayMac: value),
+            _ => new LanConfigurationChange(IpAddressSource: Enum.Parse<IpAddressSource>(value)),
         };
 
         var ex = await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() => LanConfigurationService.SetAsync(bmc.Send, 1, change, false, CancellationToken.None));
@@ -243,8 +245,9 @@ public class LanConfigurationServiceTests
     public async Task Out_of_range_vlan_values_are_rejected(int? vlanId, int? priority)
     {
         var bmc = SimulatorLike();
-        await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() =>
+        var ex = await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() =>
             LanConfigurationService.SetAsync(bmc.Send, 1, new LanConfigurationChange(VlanId: vlanId, VlanPriority: priority), false, CancellationToken.None));
+        Assert.Equal(vlanId is null ? nameof(LanConfigurationChange.VlanPriority) : nameof(LanConfigurationChange.VlanId), ex.Field);
         Assert.Empty(bmc.Log);
     }
 
@@ -295,7 +298,7 @@ public class LanConfigurationServiceTests
 
         var result = await LanConfigurationService.SetAsync(bmc.Send, 1, new LanConfigurationChange(VlanId: 0), false, CancellationToken.None);
 
-        Assert.Equal(["vlanId"], result.ChangedFields);
+        Assert.Equal([LanSetting.VlanId], result.ChangedFields);
         Assert.False(result.Current.VlanEnabled);
         Assert.Equal([0x00, 0x00], bmc.Lan[20]);
     }

@@ -15,9 +15,9 @@ public class SystemInfoServiceTests
         // A stale third block must not leak in.
         bmc.SystemInfo[(4, 2)] = Encoding.ASCII.GetBytes("STALE-STALE-STAL");
 
-        var values = await SystemInfoService.GetAsync(bmc.Send, ["operatingSystemName"], CancellationToken.None);
+        var values = await SystemInfoService.GetAsync(bmc.Send, [SystemInfoParameter.OperatingSystemName], CancellationToken.None);
 
-        Assert.Equal(text, values["operatingSystemName"]);
+        Assert.Equal(text, values[SystemInfoParameter.OperatingSystemName]);
         Assert.Equal([0, 1], bmc.Log.Select(r => (int)r.Data.Span[2]));
     }
 
@@ -29,9 +29,9 @@ public class SystemInfoServiceTests
 
         var values = await SystemInfoService.GetAsync(bmc.Send, null, CancellationToken.None);
 
-        Assert.Equal(SystemInfoParameters.Names, values.Keys);
-        Assert.Equal("", values["systemName"]);
-        Assert.Null(values["hypervisorUrl"]);
+        Assert.Equal(SystemInfoFamily.Strings, values.Keys);
+        Assert.Equal("", values[SystemInfoParameter.SystemName]);
+        Assert.Null(values[SystemInfoParameter.HypervisorUrl]);
     }
 
     [Fact]
@@ -46,14 +46,15 @@ public class SystemInfoServiceTests
     }
 
     [Fact]
-    public async Task Unknown_names_are_invalid_arguments()
+    public async Task Set_in_progress_is_not_a_string_parameter()
     {
         var bmc = new FakeBmc();
-        var ex = await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() => SystemInfoService.GetAsync(bmc.Send, ["osName"], CancellationToken.None));
-        Assert.Equal("parameters", ex.Field);
+        var ex = await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() =>
+            SystemInfoService.GetAsync(bmc.Send, [SystemInfoParameter.SetInProgress], CancellationToken.None));
+        Assert.Equal(nameof(SystemInfoParameter.SetInProgress), ex.Field);
         var setEx = await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() =>
-            SystemInfoService.SetAsync(bmc.Send, new Dictionary<string, string> { ["osName"] = "x" }, false, CancellationToken.None));
-        Assert.Equal("values.osName", setEx.Field);
+            SystemInfoService.SetAsync(bmc.Send, new Dictionary<SystemInfoParameter, string> { [SystemInfoParameter.SetInProgress] = "x" }, false, CancellationToken.None));
+        Assert.Equal(nameof(SystemInfoParameter.SetInProgress), setEx.Field);
         Assert.Empty(bmc.Log);
     }
 
@@ -63,12 +64,12 @@ public class SystemInfoServiceTests
         var bmc = new FakeBmc();
         var value = "Ubuntu 24.04.1 LTS (Noble Numbat) – ünïcödé";
 
-        var result = await SystemInfoService.SetAsync(bmc.Send, new Dictionary<string, string> { ["operatingSystemName"] = value }, false, CancellationToken.None);
+        var result = await SystemInfoService.SetAsync(bmc.Send, new Dictionary<SystemInfoParameter, string> { [SystemInfoParameter.OperatingSystemName] = value }, false, CancellationToken.None);
 
         Assert.True(result.Changed);
-        Assert.Equal(["operatingSystemName"], result.ChangedParameters);
-        Assert.Equal("", result.Previous["operatingSystemName"]);
-        Assert.Equal(value, result.Current["operatingSystemName"]);
+        Assert.Equal([SystemInfoParameter.OperatingSystemName], result.ChangedParameters);
+        Assert.Equal("", result.Previous[SystemInfoParameter.OperatingSystemName]);
+        Assert.Equal(value, result.Current[SystemInfoParameter.OperatingSystemName]);
         var length = Encoding.UTF8.GetByteCount(value);
         var writes = bmc.Writes.Select(w => w.Data.ToArray()).ToList();
         Assert.Equal([0x00, 0x01], writes[0]);
@@ -83,7 +84,7 @@ public class SystemInfoServiceTests
     public async Task Set_is_idempotent()
     {
         var bmc = new FakeBmc();
-        var values = new Dictionary<string, string> { ["systemName"] = "node-17", ["bmcUrl"] = "https://10.1.2.3/" };
+        var values = new Dictionary<SystemInfoParameter, string> { [SystemInfoParameter.SystemName] = "node-17", [SystemInfoParameter.BmcUrl] = "https://10.1.2.3/" };
         await SystemInfoService.SetAsync(bmc.Send, values, false, CancellationToken.None);
         bmc.Log.Clear();
 
@@ -92,7 +93,7 @@ public class SystemInfoServiceTests
         Assert.False(again.Changed);
         Assert.Empty(again.ChangedParameters);
         Assert.Empty(bmc.Writes);
-        Assert.Equal("node-17", again.Previous["systemName"]);
+        Assert.Equal("node-17", again.Previous[SystemInfoParameter.SystemName]);
     }
 
     [Fact]
@@ -100,11 +101,11 @@ public class SystemInfoServiceTests
     {
         var bmc = new FakeBmc();
 
-        var result = await SystemInfoService.SetAsync(bmc.Send, new Dictionary<string, string> { ["systemName"] = "x" }, true, CancellationToken.None);
+        var result = await SystemInfoService.SetAsync(bmc.Send, new Dictionary<SystemInfoParameter, string> { [SystemInfoParameter.SystemName] = "x" }, true, CancellationToken.None);
 
         Assert.True(result.Changed);
         Assert.True(result.DryRun);
-        Assert.Equal("x", result.Current["systemName"]);
+        Assert.Equal("x", result.Current[SystemInfoParameter.SystemName]);
         Assert.Empty(bmc.Writes);
     }
 
@@ -112,8 +113,9 @@ public class SystemInfoServiceTests
     public async Task Too_long_is_rejected_before_any_io()
     {
         var bmc = new FakeBmc();
-        await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() =>
-            SystemInfoService.SetAsync(bmc.Send, new Dictionary<string, string> { ["systemName"] = new string('a', 256) }, false, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() =>
+            SystemInfoService.SetAsync(bmc.Send, new Dictionary<SystemInfoParameter, string> { [SystemInfoParameter.SystemName] = new string('a', 256) }, false, CancellationToken.None));
+        Assert.Equal(nameof(SystemInfoParameter.SystemName), ex.Field);
         Assert.Empty(bmc.Log);
     }
 
@@ -122,9 +124,9 @@ public class SystemInfoServiceTests
     {
         var bmc = new FakeBmc { SystemInfoSetInProgressSupported = false };
 
-        var result = await SystemInfoService.SetAsync(bmc.Send, new Dictionary<string, string> { ["systemName"] = "" + "node" }, false, CancellationToken.None);
+        var result = await SystemInfoService.SetAsync(bmc.Send, new Dictionary<SystemInfoParameter, string> { [SystemInfoParameter.SystemName] = "" + "node" }, false, CancellationToken.None);
 
-        Assert.Equal("node", result.Current["systemName"]);
+        Assert.Equal("node", result.Current[SystemInfoParameter.SystemName]);
         Assert.Equal(2, bmc.Writes.Count()); // the refused "set in progress" and the one block
     }
 
@@ -135,7 +137,7 @@ public class SystemInfoServiceTests
         bmc.SystemInfoUnsupported.Add(6);
 
         var ex = await Assert.ThrowsAsync<CompletionCodeException>(() =>
-            SystemInfoService.SetAsync(bmc.Send, new Dictionary<string, string> { ["bmcUrl"] = "https://x/" }, false, CancellationToken.None));
+            SystemInfoService.SetAsync(bmc.Send, new Dictionary<SystemInfoParameter, string> { [SystemInfoParameter.BmcUrl] = "https://x/" }, false, CancellationToken.None));
 
         Assert.Equal(0x80, ex.CompletionCode);
         Assert.Equal([0x00, 0x00], bmc.Writes.Last().Data.ToArray());

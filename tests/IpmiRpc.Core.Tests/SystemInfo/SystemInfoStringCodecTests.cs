@@ -47,8 +47,8 @@ public class SystemInfoStringCodecTests
     public void Length_is_limited_to_255_encoded_bytes()
     {
         Assert.Equal(17, SystemInfoStringCodec.Encode(new string('a', 255), "f").Length);
-        var ex = Assert.Throws<IpmiInvalidArgumentException>(() => SystemInfoStringCodec.Encode(new string('a', 256), "values.systemName"));
-        Assert.Equal("values.systemName", ex.Field);
+        var ex = Assert.Throws<IpmiInvalidArgumentException>(() => SystemInfoStringCodec.Encode(new string('a', 256), nameof(SystemInfoParameter.SystemName)));
+        Assert.Equal(nameof(SystemInfoParameter.SystemName), ex.Field);
         // 128 two-byte characters are 256 bytes.
         Assert.Throws<IpmiInvalidArgumentException>(() => SystemInfoStringCodec.Encode(new string('ü', 128), "f"));
     }

@@ -2,9 +2,10 @@ using System.Reflection;
 using System.Security.Cryptography;
 using CsCheck;
 using IpmiRpc.Core;
+using IpmiRpc.Core.BootOptions;
+using IpmiRpc.Core.Commands;
 using IpmiRpc.Core.Commands.App;
-using IpmiRpc.Core.Commands.Chassis;
-using IpmiRpc.Core.Commands.Transport;
+using IpmiRpc.Core.Configuration;
 using IpmiRpc.Core.Lan;
 using IpmiRpc.Core.SystemInfo;
 using IpmiRpc.Reliability.Tests.Support;
@@ -17,48 +18,24 @@ namespace IpmiRpc.Reliability.Tests.Properties;
 
 /// <summary>
 /// Every decoder in Core and in the lanplus wire layer, fed random bytes, returns a result or throws the one decode
-/// exception — nothing else (no IndexOutOfRange, no ArgumentException, no overflow). A reflection check makes sure
-/// no decoder is missing from the table.
+/// exception — nothing else (no IndexOutOfRange, no ArgumentException, no overflow). Core's commands
+/// (<see cref="IIpmiCommand{TResponse}"/> implementations) and parameter descriptors (<see cref="IConfigParameter"/>
+/// fields) are found by reflection; the rest are listed, and a reflection check makes sure none is missing.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 public sealed class DecoderPropertyTests(ITestOutputHelper output) : ReliabilityTest(output)
 {
     private const int Iterations = 3000;
 
-    private static readonly Dictionary<string, Action<byte[]>> Decoders = new()
+    private static readonly Assembly Core = typeof(IpmiRequest).Assembly;
+
+    /// <summary>Decoders that are neither a command's nor a parameter descriptor's.</summary>
+    private static readonly Dictionary<string, Action<byte[]>> Listed = new()
     {
-        // Core commands
-        ["GetDeviceId.Decode"] = b => GetDeviceId.Decode(b),
-        ["GetChannelInfo.Decode"] = b => GetChannelInfo.Decode(b),
-        ["GetChannelAuthenticationCapabilities.Decode"] = b => GetChannelAuthenticationCapabilities.Decode(b),
-        ["GetChannelCipherSuites.Decode"] = b => GetChannelCipherSuites.Decode(b),
+        // Core helpers
         ["GetChannelCipherSuites.ParseRecords"] = b => GetChannelCipherSuites.ParseRecords(b),
-        ["GetSystemInfoParameters.Decode"] = b => GetSystemInfoParameters.Decode(b),
-        ["SetSessionPrivilegeLevel.Decode"] = b => SetSessionPrivilegeLevel.Decode(b),
-        ["CloseSession.DecodeRequest"] = b => CloseSession.DecodeRequest(b),
-        ["GetChassisStatus.Decode"] = b => GetChassisStatus.Decode(b),
-        ["GetLanConfigurationParameters.Decode"] = b => GetLanConfigurationParameters.Decode(b),
-        // LAN parameter codecs
-        ["LanParameterCodec.DecodeSetInProgress"] = b => LanParameterCodec.DecodeSetInProgress(b),
-        ["LanParameterCodec.DecodeAuthTypeSupport"] = b => LanParameterCodec.DecodeAuthTypeSupport(b),
-        ["LanParameterCodec.DecodeAuthTypeEnables"] = b => LanParameterCodec.DecodeAuthTypeEnables(b),
-        ["LanParameterCodec.DecodeIpv4"] = b => LanParameterCodec.DecodeIpv4(b),
-        ["LanParameterCodec.DecodeIpAddressSource"] = b => LanParameterCodec.DecodeIpAddressSource(b),
-        ["LanParameterCodec.DecodeMac"] = b => LanParameterCodec.DecodeMac(b),
-        ["LanParameterCodec.DecodeIpv4Header"] = b => LanParameterCodec.DecodeIpv4Header(b),
-        ["LanParameterCodec.DecodeArpControl"] = b => LanParameterCodec.DecodeArpControl(b),
-        ["LanParameterCodec.DecodeGratuitousArpIntervalMs"] = b => LanParameterCodec.DecodeGratuitousArpIntervalMs(b),
-        ["LanParameterCodec.DecodeCommunityString"] = b => LanParameterCodec.DecodeCommunityString(b),
-        ["LanParameterCodec.DecodeVlanId"] = b => LanParameterCodec.DecodeVlanId(b),
-        ["LanParameterCodec.DecodeVlanPriority"] = b => LanParameterCodec.DecodeVlanPriority(b),
-        ["LanParameterCodec.DecodeCipherSuiteEntryCount"] = b => LanParameterCodec.DecodeCipherSuiteEntryCount(b),
-        ["LanParameterCodec.DecodeCipherSuiteIds"] = b => LanParameterCodec.DecodeCipherSuiteIds(b, b.Length == 0 ? 0 : b[0] % 40),
-        ["LanParameterCodec.DecodeCipherSuitePrivileges"] = b => LanParameterCodec.DecodeCipherSuitePrivileges(b),
-        ["LanParameterCodec.DecodeBadPasswordThreshold"] = b => LanParameterCodec.DecodeBadPasswordThreshold(b),
-        ["LanParameterCodec.DecodeIpv6Support"] = b => LanParameterCodec.DecodeIpv6Support(b),
-        ["LanParameterCodec.DecodeIpv6AddressingMode"] = b => LanParameterCodec.DecodeIpv6AddressingMode(b),
-        ["LanParameterCodec.DecodeIpv6Status"] = b => LanParameterCodec.DecodeIpv6Status(b),
-        ["LanParameterCodec.DecodeIpv6Address"] = b => LanParameterCodec.DecodeIpv6Address(b),
+        ["ConfigurationParameterResponse.Decode"] = b => ConfigurationParameterResponse.Decode(b, "fuzz"),
+        ["SetInProgressStates.Decode"] = b => SetInProgressStates.Decode(b, "fuzz"),
         ["SystemInfoStringCodec.DecodeHeader"] = b => SystemInfoStringCodec.DecodeHeader(b),
         ["SystemInfoStringCodec.Decode"] = b => SystemInfoStringCodec.Decode(b.Chunk(16).ToList()),
         // lanplus wire codecs
@@ -78,6 +55,23 @@ public sealed class DecoderPropertyTests(ITestOutputHelper output) : Reliability
             aes.Decrypt(b, new byte[b.Length + 16]);
         },
     };
+
+    /// <summary>Every concrete command in Core, built with default arguments (Decode reads only the answer).</summary>
+    private static readonly Dictionary<string, Action<byte[]>> Commands = Core.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false }
+                    && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IIpmiCommand<>)))
+        .ToDictionary(t => t.Name + ".Decode", t => DecodeWith(Construct(t)));
+
+    /// <summary>Every parameter descriptor in Core (public static fields of a family).</summary>
+    private static readonly Dictionary<string, IConfigParameter> Parameters = Core.GetTypes()
+        .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
+        .Where(f => typeof(IConfigParameter).IsAssignableFrom(f.FieldType))
+        .ToDictionary(f => $"{f.DeclaringType!.Name}.{f.Name}", f => (IConfigParameter)f.GetValue(null)!);
+
+    private static readonly Dictionary<string, Action<byte[]>> Decoders = Listed
+        .Concat(Commands)
+        .Concat(Parameters.Select(p => KeyValuePair.Create<string, Action<byte[]>>(p.Key, b => p.Value.DecodeValue(b))))
+        .ToDictionary();
 
     public static TheoryData<string> Names => new(Decoders.Keys);
 
@@ -101,11 +95,27 @@ public sealed class DecoderPropertyTests(ITestOutputHelper output) : Reliability
     }
 
     [Fact]
-    public void Every_decoder_in_Core_and_the_lanplus_wire_layer_is_in_the_table()
+    public void Reflection_finds_the_commands_and_parameter_descriptors()
     {
-        var assemblies = new[] { typeof(IpmiRequest).Assembly, typeof(LanPlusTransport).Assembly };
+        // Fails if the reflection above silently finds nothing (a renamed interface, a moved assembly).
+        Assert.Contains("GetDeviceId.Decode", Commands.Keys);
+        Assert.Contains("GetChassisStatus.Decode", Commands.Keys);
+        Assert.Contains("LanFamily.VlanId", Parameters.Keys);
+        Assert.Contains("BootOptionsFamily.BootFlags", Parameters.Keys);
+    }
+
+    [Fact]
+    public void Every_static_decoder_in_Core_and_the_lanplus_wire_layer_is_covered()
+    {
+        // A codec class whose methods the descriptors call is covered by fuzzing the descriptors.
+        var descriptorCodecs = Parameters.Values
+            .SelectMany(p => new[] { ((Delegate)p.GetType().GetProperty("Decode")!.GetValue(p)!).Method.DeclaringType, p.GetType().GetGenericArguments()[1] })
+            .OfType<Type>()
+            .ToHashSet();
+        var assemblies = new[] { Core, typeof(LanPlusTransport).Assembly };
         var found = assemblies
             .SelectMany(a => a.GetTypes())
+            .Where(t => !descriptorCodecs.Contains(t))
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly)
                 .Where(m => (m.Name.StartsWith("Decode", StringComparison.Ordinal) || m.Name.StartsWith("Parse", StringComparison.Ordinal) || m.Name == "Decrypt" || m.Name == "Open")
                             && m.GetParameters().FirstOrDefault()?.ParameterType is { } p
@@ -116,7 +126,7 @@ public sealed class DecoderPropertyTests(ITestOutputHelper output) : Reliability
             .ToList();
         var missing = found.Where(n => !Decoders.ContainsKey(n) && !Private.Contains(n)).ToList();
         Assert.True(missing.Count == 0, "decoders without a property test: " + string.Join(", ", missing));
-        Log($"{found.Count} decoders found; {Decoders.Count} covered");
+        Log($"{found.Count} listed-style decoders found; {Commands.Count} commands and {Parameters.Count} parameter descriptors by reflection");
     }
 
     /// <summary>Helpers reached only through a covered decoder.</summary>
@@ -124,6 +134,26 @@ public sealed class DecoderPropertyTests(ITestOutputHelper output) : Reliability
     {
         "SystemInfoStringCodec.DecodeLatin1",
     };
+
+    private static object Construct(Type type)
+    {
+        var constructor = type.GetConstructors().OrderBy(c => c.GetParameters().Length).First();
+        var args = constructor.GetParameters()
+            .Select(p => p.HasDefaultValue ? p.DefaultValue : p.ParameterType.IsValueType ? Activator.CreateInstance(p.ParameterType) : null)
+            .ToArray();
+        return constructor.Invoke(args);
+    }
+
+    // IIpmiCommand<T>.Decode takes a span, which reflection cannot pass: call it through the interface.
+    private static Action<byte[]> DecodeWith(object command)
+    {
+        var decode = typeof(DecoderPropertyTests).GetMethod(nameof(DecodeAs), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(command.GetType().GetInterfaces()
+                .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IIpmiCommand<>)).GetGenericArguments()[0]);
+        return (Action<byte[]>)decode.Invoke(null, [command])!;
+    }
+
+    private static Action<byte[]> DecodeAs<T>(object command) => bytes => ((IIpmiCommand<T>)command).Decode(bytes);
 
     /// <summary>Random and mutated datagrams never make SessionSecurity.Open throw, and Ok only for an untouched payload.</summary>
     [Theory]
@@ -195,6 +225,7 @@ public sealed class DecoderPropertyTests(ITestOutputHelper output) : Reliability
             foreach (var (name, run) in new (string, Func<Task>)[]
                      {
                          ("LanConfigurationService.GetAsync", () => LanConfigurationService.GetAsync(send, null, CancellationToken.None)),
+                         ("BootOptionsFamily.ReadAllAsync", () => BootOptionsFamily.Family.ReadAllAsync(send, [BootOptionsFamily.BootFlags], CancellationToken.None)),
                          ("LanConfigurationService.GetAsync(ch 1)", () => LanConfigurationService.GetAsync(send, 1, CancellationToken.None)),
                          ("SystemInfoService.GetAsync", () => SystemInfoService.GetAsync(send, null, CancellationToken.None)),
                      })

@@ -19,14 +19,14 @@ public class WindowsCimGatewayFactoryTests
         var ex = await Assert.ThrowsAsync<TransportUnavailableException>(() =>
             transport.OpenAsync(new IpmiTarget { Transport = "cim" }, CancellationToken.None));
 
-        Assert.Equal(-32002, (int)ex.Kind);
+        Assert.Equal(IpmiErrorKind.TransportUnavailable, ex.Kind);
         Assert.Equal("The cim transport needs Windows (WMI Microsoft_IPMI). On Linux use openipmi or lanplus.", ex.Hint);
         Assert.True(CimErrors.IsPlatformFailure(ex.InnerException!), $"inner was {ex.InnerException?.GetType()}");
 
         // A second attempt behaves the same (no poisoned static state turns it into something else).
         var again = await Assert.ThrowsAsync<TransportUnavailableException>(() =>
             transport.OpenAsync(new IpmiTarget { Transport = "cim", ComputerName = "srv01", Username = "admin", Password = Secret.FromString("pw") }, CancellationToken.None));
-        Assert.Equal(-32002, (int)again.Kind);
+        Assert.Equal(IpmiErrorKind.TransportUnavailable, again.Kind);
     }
 }
 #pragma warning restore CA1416

@@ -13,7 +13,7 @@ public sealed class CodecTests
     {
         var message = new byte[16];
         var length = IpmiLanMessage.EncodeRequest(message, 0x20, 0x06, 0, 0, 0x38,
-            GetChannelAuthenticationCapabilities.Encode(PrivilegeLevel.Administrator));
+            new GetChannelAuthenticationCapabilities(PrivilegeLevel.Administrator).RequestData.Span);
         var datagram = new byte[64];
         var total = Ipmi15Packet.Encode(datagram, message.AsSpan(0, length));
         Assert.Equal(Captured.Packet(0), datagram[..total]);
@@ -26,7 +26,7 @@ public sealed class CodecTests
         Assert.Equal(0u, sessionId);
         var response = IpmiLanMessage.DecodeResponse(message);
         Assert.Equal((0x81, 0x07, 0x20, 0, 0x38, 0), (response.RqAddr, response.NetFn, response.RsAddr, response.RqSeq, response.Command, response.CompletionCode));
-        var caps = GetChannelAuthenticationCapabilities.Decode(message.Slice(response.DataOffset, response.DataLength));
+        var caps = new GetChannelAuthenticationCapabilities(PrivilegeLevel.Administrator).Decode(message.Slice(response.DataOffset, response.DataLength));
         Assert.True(caps.SupportsIpmi20);
         Assert.Equal(1, caps.Channel);
     }

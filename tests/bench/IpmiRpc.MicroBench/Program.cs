@@ -105,5 +105,5 @@ public class WireBenchmarks
     }
 
     [Benchmark(Description = "GetDeviceId.Decode")]
-    public GetDeviceIdResponse DecodeDeviceId() => GetDeviceId.Decode(DeviceIdData);
+    public GetDeviceIdResponse DecodeDeviceId() => new GetDeviceId().Decode(DeviceIdData);
 }

@@ -3,26 +3,27 @@ using IpmiRpc.Core.Targets;
 namespace IpmiRpc.Core.Commands.App;
 
 /// <summary>Get Channel Authentication Capabilities (App 38h), IPMI v2.0 §22.13. Sent outside a session.</summary>
-public static class GetChannelAuthenticationCapabilities
+/// <param name="Privilege">The maximum privilege level the console will ask for.</param>
+/// <param name="Channel">The channel to ask about; <see cref="CurrentChannel"/> is the one the request arrives on.</param>
+/// <param name="Ipmi20ExtendedData">Sets bit 7 of byte 1 so an IPMI 2.0 BMC reports its RMCP+ support (an IPMI 1.5
+/// BMC answers CCh to it, which callers may retry without the bit).</param>
+public sealed record GetChannelAuthenticationCapabilities(
+    PrivilegeLevel Privilege,
+    byte Channel = GetChannelAuthenticationCapabilities.CurrentChannel,
+    bool Ipmi20ExtendedData = true) : IIpmiCommand<GetChannelAuthenticationCapabilitiesResponse>
 {
-    public const byte NetFn = 0x06;
-    public const byte Command = 0x38;
-
     /// <summary>Channel number meaning "the channel this request arrived on".</summary>
     public const byte CurrentChannel = 0x0E;
 
-    /// <summary>
-    /// Builds the request. <paramref name="ipmi20ExtendedData"/> sets bit 7 of byte 1 so an IPMI 2.0 BMC reports its
-    /// RMCP+ support (an IPMI 1.5 BMC answers CCh to it, which callers may retry without the bit).
-    /// </summary>
-    public static IpmiRequest CreateRequest(PrivilegeLevel privilege, byte channel = CurrentChannel, bool ipmi20ExtendedData = true) =>
-        new(NetFn, Command, Encode(privilege, channel, ipmi20ExtendedData));
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetChannelAuthenticationCapabilities));
 
-    public static byte[] Encode(PrivilegeLevel privilege, byte channel = CurrentChannel, bool ipmi20ExtendedData = true) =>
-        [(byte)((ipmi20ExtendedData ? 0x80 : 0x00) | (channel & 0x0F)), (byte)((byte)privilege & 0x0F)];
+    public CommandInfo Info => Row;
+
+    public ReadOnlyMemory<byte> RequestData =>
+        new[] { (byte)((Ipmi20ExtendedData ? 0x80 : 0x00) | (Channel & 0x0F)), (byte)((byte)Privilege & 0x0F) };
 
     /// <summary>Decodes the response data after the completion code (8 bytes).</summary>
-    public static GetChannelAuthenticationCapabilitiesResponse Decode(ReadOnlySpan<byte> data)
+    public GetChannelAuthenticationCapabilitiesResponse Decode(ReadOnlySpan<byte> data)
     {
         IpmiDecodeException.ThrowIfShorter(data, 8, "Get Channel Authentication Capabilities response");
         var authTypes = data[1];

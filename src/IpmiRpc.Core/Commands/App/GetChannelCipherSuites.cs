@@ -5,30 +5,34 @@ namespace IpmiRpc.Core.Commands.App;
 /// time; a caller asks for list index 0, 1, … until a reply carries fewer than 16 record bytes, then parses the
 /// concatenation with <see cref="ParseRecords"/>.
 /// </summary>
-public static class GetChannelCipherSuites
+/// <param name="ListIndex">Which 16-byte chunk of the record list (0–63).</param>
+/// <param name="Channel">The channel to ask about; <see cref="CurrentChannel"/> is the one the request arrives on.</param>
+/// <param name="PayloadType">0 = IPMI messages.</param>
+public sealed record GetChannelCipherSuites(byte ListIndex, byte Channel = GetChannelCipherSuites.CurrentChannel, byte PayloadType = 0)
+    : IIpmiCommand<GetChannelCipherSuitesResponse>
 {
-    public const byte NetFn = 0x06;
-    public const byte Command = 0x54;
     public const byte CurrentChannel = 0x0E;
     public const int BytesPerReply = 16;
 
     /// <summary>Highest list index the spec allows (0..3Fh).</summary>
     public const int MaxListIndex = 0x3F;
 
-    /// <param name="payloadType">0 = IPMI messages.</param>
-    /// <param name="listIndex">Which 16-byte chunk of the record list (0–63).</param>
-    public static IpmiRequest CreateRequest(byte listIndex, byte channel = CurrentChannel, byte payloadType = 0) =>
-        new(NetFn, Command, Encode(listIndex, channel, payloadType));
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetChannelCipherSuites));
 
-    public static byte[] Encode(byte listIndex, byte channel = CurrentChannel, byte payloadType = 0)
+    public CommandInfo Info => Row;
+
+    public ReadOnlyMemory<byte> RequestData
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(listIndex, (byte)MaxListIndex);
-        // Bit 7: list algorithms by cipher suite (what every client wants), not the supported-algorithm list.
-        return [(byte)(channel & 0x0F), (byte)(payloadType & 0x3F), (byte)(0x80 | listIndex)];
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(ListIndex, (byte)MaxListIndex);
+            // Bit 7: list algorithms by cipher suite (what every client wants), not the supported-algorithm list.
+            return new[] { (byte)(Channel & 0x0F), (byte)(PayloadType & 0x3F), (byte)(0x80 | ListIndex) };
+        }
     }
 
     /// <summary>Decodes one reply after the completion code: channel number, then 0–16 record bytes.</summary>
-    public static GetChannelCipherSuitesResponse Decode(ReadOnlySpan<byte> data)
+    public GetChannelCipherSuitesResponse Decode(ReadOnlySpan<byte> data)
     {
         IpmiDecodeException.ThrowIfShorter(data, 1, "Get Channel Cipher Suites response");
         if (data.Length > 1 + BytesPerReply)

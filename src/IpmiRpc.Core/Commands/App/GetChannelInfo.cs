@@ -1,21 +1,22 @@
 namespace IpmiRpc.Core.Commands.App;
 
 /// <summary>Get Channel Info (App 42h). IPMI v2.0 §22.24.</summary>
-public static class GetChannelInfo
+/// <param name="Channel">Channel number; <see cref="CurrentChannel"/> is the one the request arrives on.</param>
+public sealed record GetChannelInfo(byte Channel) : IIpmiCommand<GetChannelInfoResponse>
 {
-    public const byte NetFn = NetFns.App;
-    public const byte Command = 0x42;
-
     /// <summary>Channel number meaning "the channel this request arrived on".</summary>
     public const byte CurrentChannel = 0x0E;
 
     /// <summary>Channel number, medium, protocol, session support and the vendor IANA; the two auxiliary bytes are optional.</summary>
     public const int MinimumLength = 7;
 
-    public static IpmiRequest CreateRequest(byte channel) =>
-        new(NetFn, Command, new[] { (byte)(channel & 0x0F) });
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetChannelInfo));
 
-    public static GetChannelInfoResponse Decode(ReadOnlySpan<byte> data)
+    public CommandInfo Info => Row;
+
+    public ReadOnlyMemory<byte> RequestData => new[] { (byte)(Channel & 0x0F) };
+
+    public GetChannelInfoResponse Decode(ReadOnlySpan<byte> data)
     {
         IpmiDecodeException.ThrowIfShorter(data, MinimumLength, "Get Channel Info response");
         int[]? auxiliary = data.Length >= 9 ? [data[7], data[8]] : null;

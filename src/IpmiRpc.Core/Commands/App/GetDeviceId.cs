@@ -3,17 +3,18 @@ using System.Buffers.Binary;
 namespace IpmiRpc.Core.Commands.App;
 
 /// <summary>Get Device ID (App 01h). IPMI v2.0 §20.1.</summary>
-public static class GetDeviceId
+public sealed record GetDeviceId : IIpmiCommand<GetDeviceIdResponse>
 {
-    public const byte NetFn = NetFns.App;
-    public const byte Command = 0x01;
-
     /// <summary>Bytes up to and including the product ID; the auxiliary firmware revision (4 bytes) is optional.</summary>
     public const int MinimumLength = 11;
 
-    public static IpmiRequest CreateRequest() => new(NetFn, Command, ReadOnlyMemory<byte>.Empty);
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetDeviceId));
 
-    public static GetDeviceIdResponse Decode(ReadOnlySpan<byte> data)
+    public CommandInfo Info => Row;
+
+    public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
+
+    public GetDeviceIdResponse Decode(ReadOnlySpan<byte> data)
     {
         IpmiDecodeException.ThrowIfShorter(data, MinimumLength, "Get Device ID response");
 

@@ -1,24 +1,15 @@
 namespace IpmiRpc.Core.Commands.App;
 
 /// <summary>Set System Info Parameters (App 58h). IPMI v2.0 §22.14a. The response carries only the completion code.</summary>
-public static class SetSystemInfoParameters
+/// <param name="Parameter">Parameter selector.</param>
+/// <param name="ParameterData">The parameter data after the selector (for strings: set selector, then a 16-byte block).</param>
+public sealed record SetSystemInfoParameters(byte Parameter, ReadOnlyMemory<byte> ParameterData) : IIpmiCommand<EmptyResponse>
 {
-    public const byte NetFn = NetFns.App;
-    public const byte Command = 0x58;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(SetSystemInfoParameters));
 
-    public static IpmiRequest CreateRequest(byte parameter, ReadOnlySpan<byte> parameterData) =>
-        new(NetFn, Command, Encode(parameter, parameterData));
+    public CommandInfo Info => Row;
 
-    public static byte[] Encode(byte parameter, ReadOnlySpan<byte> parameterData)
-    {
-        if (parameterData.Length + 1 > IpmiRequest.MaxDataLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(parameterData), "parameter data longer than one IPMI request");
-        }
+    public ReadOnlyMemory<byte> RequestData => ParameterRequest.Build([Parameter], ParameterData.Span);
 
-        var buffer = new byte[parameterData.Length + 1];
-        buffer[0] = parameter;
-        parameterData.CopyTo(buffer.AsSpan(1));
-        return buffer;
-    }
+    public EmptyResponse Decode(ReadOnlySpan<byte> data) => EmptyResponse.Instance;
 }

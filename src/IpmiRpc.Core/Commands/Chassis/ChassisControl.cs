@@ -7,7 +7,7 @@ namespace IpmiRpc.Core.Commands.Chassis;
 /// </summary>
 public sealed record ChassisControl(ChassisControlAction Action) : IIpmiCommand<EmptyResponse>
 {
-    private static readonly CommandInfo Row = ChassisCommandRows.Get(nameof(ChassisControl));
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(ChassisControl));
 
     public CommandInfo Info => Row;
 

@@ -9,7 +9,7 @@ namespace IpmiRpc.Core.Commands.Chassis;
 /// <param name="ForceOn">Identify on indefinitely (IPMI 2.0 only).</param>
 public sealed record ChassisIdentify(byte? IntervalSeconds = null, bool ForceOn = false) : IIpmiCommand<EmptyResponse>
 {
-    private static readonly CommandInfo Row = ChassisCommandRows.Get(nameof(ChassisIdentify));
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(ChassisIdentify));
 
     public CommandInfo Info => Row;
 

@@ -1,25 +1,26 @@
 namespace IpmiRpc.Core.Commands.Chassis;
 
-/// <summary>Get Chassis Status (Chassis 01h). IPMI v2.0 §28.2.</summary>
-public static class GetChassisStatus
+/// <summary>Get Chassis Status (Chassis 01h). IPMI v2.0 §28.2, Table 28-3.</summary>
+public sealed record GetChassisStatus : IIpmiCommand<ChassisStatus>
 {
-    public const byte NetFn = NetFns.Chassis;
-    public const byte Command = 0x01;
-
     /// <summary>Current power state, last power event, misc chassis state; the front panel byte is optional.</summary>
     public const int MinimumLength = 3;
 
-    public static IpmiRequest CreateRequest() => new(NetFn, Command, ReadOnlyMemory<byte>.Empty);
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetChassisStatus));
 
-    public static GetChassisStatusResponse Decode(ReadOnlySpan<byte> data)
+    public CommandInfo Info => Row;
+
+    public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
+
+    public ChassisStatus Decode(ReadOnlySpan<byte> data)
     {
         IpmiDecodeException.ThrowIfShorter(data, MinimumLength, "Get Chassis Status response");
         byte power = data[0], last = data[1], misc = data[2];
-        FrontPanelControls? frontPanel = null;
+        FrontPanelButtons? frontPanel = null;
         if (data.Length >= 4)
         {
             var fp = data[3];
-            frontPanel = new FrontPanelControls(
+            frontPanel = new FrontPanelButtons(
                 StandbyButtonDisableAllowed: (fp & 0b1000_0000) != 0,
                 DiagnosticButtonDisableAllowed: (fp & 0b0100_0000) != 0,
                 ResetButtonDisableAllowed: (fp & 0b0010_0000) != 0,
@@ -30,43 +31,54 @@ public static class GetChassisStatus
                 PowerButtonDisabled: (fp & 0b0000_0001) != 0);
         }
 
-        return new GetChassisStatusResponse(
+        var identifySupported = (misc & 0b0100_0000) != 0;
+        return new ChassisStatus(
             PowerOn: (power & 0b0000_0001) != 0,
             PowerOverload: (power & 0b0000_0010) != 0,
             PowerInterlock: (power & 0b0000_0100) != 0,
             PowerFault: (power & 0b0000_1000) != 0,
             PowerControlFault: (power & 0b0001_0000) != 0,
-            PowerRestorePolicy: ((power >> 5) & 0b11) switch
-            {
-                0 => "alwaysOff",
-                1 => "previous",
-                2 => "alwaysOn",
-                _ => "unknown",
-            },
+            PowerRestorePolicy: (PowerRestorePolicy)((power >> 5) & 0b11),
             LastPowerEvent: new LastPowerEvent(
                 AcFailed: (last & 0b0000_0001) != 0,
                 Overload: (last & 0b0000_0010) != 0,
                 Interlock: (last & 0b0000_0100) != 0,
                 Fault: (last & 0b0000_1000) != 0,
-                CommandOn: (last & 0b0001_0000) != 0),
+                PowerOnByCommand: (last & 0b0001_0000) != 0),
             IntrusionActive: (misc & 0b0000_0001) != 0,
             FrontPanelLockout: (misc & 0b0000_0010) != 0,
             DriveFault: (misc & 0b0000_0100) != 0,
             CoolingFault: (misc & 0b0000_1000) != 0,
-            IdentifyState: (misc & 0b0100_0000) == 0 ? null : ((misc >> 4) & 0b11) switch
-            {
-                0 => "off",
-                1 => "temporary",
-                2 => "indefinite",
-                _ => "reserved",
-            },
+            IdentifySupported: identifySupported,
+            IdentifyState: identifySupported ? (ChassisIdentifyState)((misc >> 4) & 0b11) : null,
             FrontPanel: frontPanel);
     }
 }
 
-public sealed record LastPowerEvent(bool AcFailed, bool Overload, bool Interlock, bool Fault, bool CommandOn);
+/// <summary>What the chassis does when AC power returns (byte 1 bits 6:5).</summary>
+public enum PowerRestorePolicy
+{
+    AlwaysOff = 0,
+    Previous = 1,
+    AlwaysOn = 2,
+    Unknown = 3,
+}
 
-public sealed record FrontPanelControls(
+/// <summary>The chassis identify indicator (byte 3 bits 5:4).</summary>
+public enum ChassisIdentifyState
+{
+    Off = 0,
+    Temporary = 1,
+    Indefinite = 2,
+    Reserved = 3,
+}
+
+/// <summary>Why power last went off or on (byte 2).</summary>
+/// <param name="PowerOnByCommand">The last power-on was requested by an IPMI command (bit 4).</param>
+public sealed record LastPowerEvent(bool AcFailed, bool Overload, bool Interlock, bool Fault, bool PowerOnByCommand);
+
+/// <summary>Front panel button capabilities and disable status (optional byte 4).</summary>
+public sealed record FrontPanelButtons(
     bool StandbyButtonDisableAllowed,
     bool DiagnosticButtonDisableAllowed,
     bool ResetButtonDisableAllowed,
@@ -76,18 +88,23 @@ public sealed record FrontPanelControls(
     bool ResetButtonDisabled,
     bool PowerButtonDisabled);
 
-/// <param name="IdentifyState">Chassis identify state when the BMC reports it (bit 6 set), else null.</param>
-public sealed record GetChassisStatusResponse(
+/// <summary>Decoded Get Chassis Status response.</summary>
+/// <param name="PowerControlFault">The controller tried to change power and the power state did not follow.</param>
+/// <param name="IdentifySupported">The BMC reports the identify state (byte 3 bit 6).</param>
+/// <param name="IdentifyState">The identify state when <paramref name="IdentifySupported"/>, else null.</param>
+/// <param name="FrontPanel">Front panel button capabilities, when the BMC sends the optional fourth byte.</param>
+public sealed record ChassisStatus(
     bool PowerOn,
     bool PowerOverload,
     bool PowerInterlock,
     bool PowerFault,
     bool PowerControlFault,
-    string PowerRestorePolicy,
+    PowerRestorePolicy PowerRestorePolicy,
     LastPowerEvent LastPowerEvent,
     bool IntrusionActive,
     bool FrontPanelLockout,
     bool DriveFault,
     bool CoolingFault,
-    string? IdentifyState,
-    FrontPanelControls? FrontPanel);
+    bool IdentifySupported,
+    ChassisIdentifyState? IdentifyState,
+    FrontPanelButtons? FrontPanel);

@@ -3,7 +3,7 @@ namespace IpmiRpc.Core.Commands.Chassis;
 /// <summary>Get System Restart Cause (Chassis 07h). IPMI v2.0 §28.11, Table 28-11.</summary>
 public sealed record GetSystemRestartCause : IIpmiCommand<SystemRestartCause>
 {
-    private static readonly CommandInfo Row = ChassisCommandRows.Get(nameof(GetSystemRestartCause));
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSystemRestartCause));
 
     public CommandInfo Info => Row;
 

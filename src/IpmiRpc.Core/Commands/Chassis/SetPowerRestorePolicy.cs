@@ -6,7 +6,7 @@ namespace IpmiRpc.Core.Commands.Chassis;
 /// </summary>
 public sealed record SetPowerRestorePolicy(PowerRestorePolicySetting Policy) : IIpmiCommand<SupportedPowerRestorePolicies>
 {
-    private static readonly CommandInfo Row = ChassisCommandRows.Get(nameof(SetPowerRestorePolicy));
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(SetPowerRestorePolicy));
 
     public CommandInfo Info => Row;
 

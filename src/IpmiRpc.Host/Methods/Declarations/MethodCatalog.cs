@@ -25,6 +25,7 @@ public static class MethodCatalog
         Add(methods, typeof(ChassisMethods));
         Add(methods, typeof(LanMethods));
         Add(methods, typeof(SystemInfoMethods));
+        Add(methods, typeof(InventoryMethods));
         Add(methods, typeof(SessionMethods));
         Add(methods, typeof(DiscoverMethods));
         return methods;

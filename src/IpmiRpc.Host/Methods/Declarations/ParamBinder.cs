@@ -129,6 +129,14 @@ public sealed class ParamBinder
             throw new RpcParamException(field, "must be one of: " + string.Join(", ", names.Select(n => n.Name)));
         }
 
+        if (type == typeof(DateTimeOffset))
+        {
+            return token.Type == JTokenType.String
+                   && DateTimeOffset.TryParse((string)token!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+                ? time
+                : throw new RpcParamException(field, "must be an ISO 8601 date and time, e.g. 2026-12-05T07:30:00Z");
+        }
+
         if (type == typeof(ByteString))
         {
             return new ByteString(ReadBytes(token, field, member.MaxLength ?? IpmiRequest.MaxDataLength));

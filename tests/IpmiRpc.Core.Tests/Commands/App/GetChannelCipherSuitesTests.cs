@@ -17,10 +17,10 @@ public sealed class GetChannelCipherSuitesTests
     [Fact]
     public void Request_lists_by_cipher_suite()
     {
-        var request = GetChannelCipherSuites.CreateRequest(3);
+        var request = new GetChannelCipherSuites(3).ToRequest();
         Assert.Equal((0x06, 0x54), (request.NetFn, request.Command));
         Assert.Equal(new byte[] { 0x0E, 0x00, 0x83 }, request.Data.ToArray());
-        Assert.Throws<ArgumentOutOfRangeException>(() => GetChannelCipherSuites.Encode(0x40));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GetChannelCipherSuites(0x40).RequestData);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class GetChannelCipherSuitesTests
         var records = new List<byte>();
         foreach (var chunk in SimChunks)
         {
-            var response = GetChannelCipherSuites.Decode(Convert.FromHexString(chunk));
+            var response = new GetChannelCipherSuites(0).Decode(Convert.FromHexString(chunk));
             Assert.Equal(1, response.Channel);
             records.AddRange(response.RecordData);
             Assert.Equal(chunk == SimChunks[^1], response.IsLastChunk);
@@ -68,9 +68,9 @@ public sealed class GetChannelCipherSuitesTests
     [Fact]
     public void Empty_answer_and_oversized_answer()
     {
-        Assert.Throws<IpmiDecodeException>(() => GetChannelCipherSuites.Decode([]));
-        Assert.Throws<IpmiDecodeException>(() => GetChannelCipherSuites.Decode(new byte[18]));
-        Assert.True(GetChannelCipherSuites.Decode([0x01]).IsLastChunk);
+        Assert.Throws<IpmiDecodeException>(() => new GetChannelCipherSuites(0).Decode([]));
+        Assert.Throws<IpmiDecodeException>(() => new GetChannelCipherSuites(0).Decode(new byte[18]));
+        Assert.True(new GetChannelCipherSuites(0).Decode([0x01]).IsLastChunk);
         Assert.Empty(GetChannelCipherSuites.ParseRecords([]));
     }
 }

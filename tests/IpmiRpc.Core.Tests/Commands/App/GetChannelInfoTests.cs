@@ -7,7 +7,7 @@ public class GetChannelInfoTests
     [Fact]
     public void Request_carries_the_channel_in_the_low_nibble()
     {
-        var request = GetChannelInfo.CreateRequest(0x0E);
+        var request = new GetChannelInfo(0x0E).ToRequest();
         Assert.Equal((0x06, 0x42), (request.NetFn, request.Command));
         Assert.Equal([0x0E], request.Data.ToArray());
     }
@@ -18,7 +18,7 @@ public class GetChannelInfoTests
     [InlineData("0F0C0500F21B000000", 15, ChannelMediumType.SystemInterface, 5, ChannelSessionSupport.SessionLess, 0)]
     public void Decodes_simulator_answers(string hex, int channel, ChannelMediumType medium, int protocol, ChannelSessionSupport sessions, int active)
     {
-        var r = GetChannelInfo.Decode(Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal)));
+        var r = new GetChannelInfo(1).Decode(Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal)));
         Assert.Equal(channel, r.Channel);
         Assert.Equal(medium, r.MediumType);
         Assert.Equal(protocol, r.ProtocolType);

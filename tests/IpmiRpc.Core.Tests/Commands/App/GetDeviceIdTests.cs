@@ -7,7 +7,7 @@ public class GetDeviceIdTests
     [Fact]
     public void Request_is_app_01_without_data()
     {
-        var request = GetDeviceId.CreateRequest();
+        var request = new GetDeviceId().ToRequest();
         Assert.Equal((0x06, 0x01, 0), (request.NetFn, request.Command, request.Data.Length));
     }
 
@@ -17,7 +17,7 @@ public class GetDeviceIdTests
     [Fact]
     public void Decodes_what_ipmitool_shows_for_ipmi_sim()
     {
-        var r = GetDeviceId.Decode(Convert.FromHexString("000309080 29f9112000 20f00000000".Replace(" ", "", StringComparison.Ordinal)));
+        var r = new GetDeviceId().Decode(Convert.FromHexString("000309080 29f9112000 20f00000000".Replace(" ", "", StringComparison.Ordinal)));
 
         Assert.Equal(0, r.DeviceId);
         Assert.Equal(3, r.DeviceRevision);
@@ -43,7 +43,7 @@ public class GetDeviceIdTests
     public void Decodes_spec_layout(string hex, int deviceId, int revision, bool sdrs, bool available, int major, int minor,
         string firmware, string ipmi, int manufacturer, int product)
     {
-        var r = GetDeviceId.Decode(Convert.FromHexString(hex));
+        var r = new GetDeviceId().Decode(Convert.FromHexString(hex));
 
         Assert.Equal(deviceId, r.DeviceId);
         Assert.Equal(revision, r.DeviceRevision);
@@ -65,7 +65,7 @@ public class GetDeviceIdTests
         {
             var data = new byte[11];
             data[5] = (byte)(1 << bit);
-            var s = GetDeviceId.Decode(data).Support;
+            var s = new GetDeviceId().Decode(data).Support;
             bool[] flags = [s.Sensor, s.SdrRepository, s.Sel, s.FruInventory, s.IpmbEventReceiver, s.IpmbEventGenerator, s.Bridge, s.Chassis];
             Assert.Equal(bit, Array.IndexOf(flags, true));
             Assert.Single(flags, f => f);
@@ -75,7 +75,7 @@ public class GetDeviceIdTests
     [Fact]
     public void Short_response_is_a_decode_error_naming_the_lengths()
     {
-        var ex = Assert.Throws<IpmiDecodeException>(() => GetDeviceId.Decode(new byte[10]));
+        var ex = Assert.Throws<IpmiDecodeException>(() => new GetDeviceId().Decode(new byte[10]));
         Assert.Contains("10 bytes", ex.Message, StringComparison.Ordinal);
         Assert.Contains("11", ex.Message, StringComparison.Ordinal);
     }

@@ -1,0 +1,19 @@
+using System.Buffers.Binary;
+
+namespace IpmiRpc.Core.Commands.Storage;
+
+/// <summary>Reserve SDR Repository (Storage 22h). IPMI v2.0 §33.11. Answers the reservation ID partial reads need.</summary>
+public sealed class ReserveSdrRepository : IIpmiCommand<ushort>
+{
+    public static ReserveSdrRepository Instance { get; } = new();
+
+    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.Storage, 0x22)!;
+
+    public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
+
+    public ushort Decode(ReadOnlySpan<byte> data)
+    {
+        IpmiDecodeException.ThrowIfShorter(data, 2, "Reserve SDR Repository response");
+        return BinaryPrimitives.ReadUInt16LittleEndian(data);
+    }
+}
