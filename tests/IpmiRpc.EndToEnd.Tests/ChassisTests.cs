@@ -284,6 +284,92 @@ public sealed class ChassisTests
         Assert.Equal(expected, bmc.ActionLines);
     }
 
+    /// <summary>ipmi_sim keeps only the boot selector (valid, persistent and EFI always read 0): the selector is written
+    /// through the chassis program and read back by ipmitool <c>chassis bootparam get 5</c>; dryRun runs nothing.</summary>
+    [Theory]
+    [InlineData("pxe", "boot pxe", "Force PXE")]
+    [InlineData("cdrom", "boot cdrom", "Force Boot from CD/DVD")]
+    [InlineData("bios", "boot bios", "Force Boot into BIOS Setup")]
+    public async Task SetBootDevice_on_ipmi_sim_writes_the_selector_read_back_by_ipmitool(string device, string logLine, string ipmitoolText)
+    {
+        var state = Directory.CreateTempSubdirectory("ipmirpc-chassis-").FullName;
+        try
+        {
+            await using var sim = await StartSimAsync(state);
+            await using var rpc = await StartRpcAsync(sim);
+
+            var dry = await CallAsync(rpc, "chassis.setBootDevice", new JObject { ["target"] = Target(sim), ["device"] = device, ["dryRun"] = true });
+            Assert.True((bool)dry["changed"]!);
+            Assert.False((bool)dry["sent"]!);
+            Assert.Empty(ActionsLog(state));
+
+            var result = await CallAsync(rpc, "chassis.setBootDevice", new JObject { ["target"] = Target(sim), ["device"] = device });
+            Assert.True((bool)result["sent"]!);
+            Assert.Equal(device, (string?)result["current"]!["device"]);
+            Assert.Equal([logLine], ActionsLog(state));
+
+            var read = await CallAsync(rpc, "chassis.getBootDevice", new JObject { ["target"] = Target(sim) });
+            Assert.Equal(device, (string?)read["device"]);
+            var tool = await IpmiTool.RunAsync(sim, "chassis", "bootparam", "get", "5");
+            Assert.True(tool.ExitCode == 0, tool.ToString());
+            Assert.Contains(ipmitoolText, tool.StdOut, StringComparison.Ordinal);
+            // ipmi_sim never reports the valid bit, so the override reads as cleared, never pending.
+            Assert.False((bool)read["valid"]!);
+            Assert.Equal("cleared", (string?)read["override"]);
+
+            var unknown = await RawCallAsync(rpc, "chassis.setBootDevice", new JObject { ["target"] = Target(sim), ["device"] = "usb" });
+            Assert.Equal(-32602, (int)unknown["error"]!["code"]!);
+            Assert.Contains("none, pxe, disk, safe, diag, cdrom, bios, remoteFloppy, remoteCdrom, remoteDisk, floppy", unknown["error"]!.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    /// <summary>fakebmc keeps the device and reports it valid, but drops persistent and EFI: the read-back says so, and
+    /// a second identical call writes nothing (idempotent where the BMC keeps what was asked).</summary>
+    [Fact]
+    public async Task SetBootDevice_on_fakebmc_is_read_back_and_idempotent()
+    {
+        await using var bmc = await FakeBmcProcess.StartAsync();
+        await using var rpc = await IpmiRpcProcess.StartAsync((string?)null, new Dictionary<string, string> { [PasswordVariable] = bmc.Password });
+        var target = new JObject
+        {
+            ["host"] = bmc.Host,
+            ["port"] = bmc.Port,
+            ["username"] = bmc.User,
+            ["passwordEnv"] = PasswordVariable,
+            ["cipherSuite"] = 3,
+        };
+
+        var first = await CallAsync(rpc, "chassis.setBootDevice", new JObject { ["target"] = target, ["device"] = "pxe" });
+        Assert.True((bool)first["sent"]!);
+        Assert.Equal("pxe", (string?)first["current"]!["device"]);
+        Assert.True((bool)first["current"]!["valid"]!);
+        Assert.Equal("pending", (string?)first["current"]!["override"]);
+        var tool = await bmc.IpmiToolAsync("chassis", "bootparam", "get", "5");
+        Assert.True(tool.ExitCode == 0, tool.ToString());
+        Assert.Contains("Force PXE", tool.StdOut, StringComparison.Ordinal);
+
+        var again = await CallAsync(rpc, "chassis.setBootDevice", new JObject { ["target"] = target, ["device"] = "pxe" });
+        Assert.False((bool)again["changed"]!);
+        Assert.False((bool)again["sent"]!);
+
+        var persistent = await CallAsync(rpc, "chassis.setBootDevice", new JObject { ["target"] = target, ["device"] = "disk", ["persistent"] = true, ["efi"] = true });
+        Assert.True((bool)persistent["sent"]!);
+        Assert.Equal("disk", (string?)persistent["current"]!["device"]);
+        // fakebmc drops both bits (pyghmi Bmc keeps the device alone): reported as read back, not as asked.
+        Assert.False((bool)persistent["current"]!["persistent"]!);
+        Assert.False((bool)persistent["current"]!["efi"]!);
+
+        var none = await CallAsync(rpc, "chassis.setBootDevice", new JObject { ["target"] = target, ["device"] = "none" });
+        Assert.True((bool)none["sent"]!);
+        Assert.Equal("none", (string?)none["current"]!["device"]);
+        tool = await bmc.IpmiToolAsync("chassis", "bootparam", "get", "5");
+        Assert.Contains("No override", tool.StdOut, StringComparison.Ordinal);
+    }
+
     /// <summary><c>ipmitool chassis power status</c> and <c>chassis status</c> both say <paramref name="on"/>.</summary>
     private static async Task AssertPowerAsync(bool on, Func<string[], Task<ToolResult>> ipmitool)
     {

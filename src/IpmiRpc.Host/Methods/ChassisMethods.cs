@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IpmiRpc.Core;
+using IpmiRpc.Core.BootOptions;
 using IpmiRpc.Core.Commands.Chassis;
+using IpmiRpc.Core.Configuration;
 using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Protocol;
 
@@ -99,6 +101,90 @@ public static class ChassisMethods
         var supported = await call.Send.ExecuteAsync(new SetPowerRestorePolicy(SettingOf(p.Policy)), call.CancellationToken).ConfigureAwait(false);
         return new SetPowerRestorePolicyResult(true, previous, p.Policy, true, supported, null);
     }
+
+    [RpcMethod("chassis.getBootDevice", "Reads the boot override, boot flags parameter 5 (Get System Boot Options, IPMI v2.0 §28.13), as the BMC reports it: device, persistent, EFI and the valid bit.",
+        Description = "override tells a pending override (valid bit set) from none (no device selected) from cleared (a device is still selected but the valid bit is clear: consumed by a boot, expired after 60 s, or cleared by the BMC). BMCs that zero the whole parameter after a boot read as none.",
+        ResultName = "bootDevice", FanOut = true, Ansible = "ipmi_boot_info", PowerShell = "Get-IpmiBootDevice")]
+    public static Task<BootDeviceState> GetBootDeviceAsync(RpcCall call) => ReadBootDeviceAsync(call);
+
+    [RpcMethod("chassis.setBootDevice", "Sets the boot override (boot flags parameter 5, Set System Boot Options, IPMI v2.0 §28.12) inside the set-in-progress protocol, then marks the boot info unacknowledged for the BIOS (parameter 4), and reads it back. Idempotent: nothing is written when the override read first already matches; none clears the override.",
+        Description = "A BMC without parameter 0 (set in progress) gets the parameter writes alone. Some BMCs do not keep persistent/EFI (the read-back shows what was kept).",
+        ResultName = "bootDevice", Mutating = true, FanOut = true, Ansible = "ipmi_boot", PowerShell = "Set-IpmiBootDevice", ConfirmImpact = "Medium")]
+    public static async Task<SetBootDeviceResult> SetBootDeviceAsync(RpcCall call, SetBootDeviceParams p)
+    {
+        var previous = await ReadBootDeviceAsync(call).ConfigureAwait(false);
+        var desired = new BootDeviceRequest(p.Device, p.Device != BootDeviceChoice.None && p.Persistent, p.Device != BootDeviceChoice.None && p.Efi);
+        var satisfied = p.Device == BootDeviceChoice.None
+            ? !previous.Valid || previous.Selector == 0
+            : previous.Valid && previous.Device == p.Device && previous.Persistent == p.Persistent && previous.Efi == p.Efi;
+        if (satisfied)
+        {
+            return new SetBootDeviceResult(false, false, previous, desired, previous, "the boot override already matches");
+        }
+
+        if (call.DryRun)
+        {
+            return new SetBootDeviceResult(true, false, previous, desired, null, null);
+        }
+
+        var writes = new List<ParameterWrite<BootOptionParameter>>();
+        if (p.Device == BootDeviceChoice.None)
+        {
+            writes.Add(BootOptionsFamily.BootFlags.Write(new BootFlags(false, false, false, BootDevice.NoOverride)));
+        }
+        else
+        {
+            writes.Add(BootOptionsFamily.BootFlags.Write(new BootFlags(true, p.Persistent, p.Efi, CoreDevice(p.Device))));
+            // Bit 0 (BIOS/POST) written as 0: the BIOS has not yet seen this boot info.
+            writes.Add(BootOptionsFamily.BootInfoAcknowledge.Write(new BootInfoAcknowledge(0b0000_0001, 0)));
+        }
+
+        var family = BootOptionsFamily.Family;
+        if (await family.ReadAsync(call.Send, BootOptionParameter.SetInProgress, 0, call.CancellationToken).ConfigureAwait(false) is null)
+        {
+            // No parameter 0 to lock (fakebmc: 80h; ipmi_sim: CCh): the writes alone.
+            foreach (var write in writes)
+            {
+                await call.Send.ExecuteAsync(new SetSystemBootOptions((byte)write.Selector, write.Data), call.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await family.WriteAsync(call.Send, writes, call.CancellationToken).ConfigureAwait(false);
+        }
+
+        var current = await ReadBootDeviceAsync(call).ConfigureAwait(false);
+        return new SetBootDeviceResult(true, true, previous, desired, current, null);
+    }
+
+    private static async Task<BootDeviceState> ReadBootDeviceAsync(RpcCall call)
+    {
+        var response = await call.Send.ExecuteAsync(new GetSystemBootOptions((byte)BootOptionParameter.BootFlags), call.CancellationToken).ConfigureAwait(false);
+        var flags = BootFlags.Decode(response.Data);
+        var selector = (int)flags.Device;
+        var state = flags.Valid ? BootOverride.Pending : selector == 0 ? BootOverride.None : BootOverride.Cleared;
+        return new BootDeviceState(DeviceName(flags.Device), selector, flags.Persistent, flags.Efi, flags.Valid, state);
+    }
+
+    private static readonly (BootDeviceChoice Name, BootDevice Device)[] BootDevices =
+    [
+        (BootDeviceChoice.None, BootDevice.NoOverride),
+        (BootDeviceChoice.Pxe, BootDevice.Pxe),
+        (BootDeviceChoice.Disk, BootDevice.Disk),
+        (BootDeviceChoice.Safe, BootDevice.DiskSafeMode),
+        (BootDeviceChoice.Diag, BootDevice.DiagnosticPartition),
+        (BootDeviceChoice.Cdrom, BootDevice.CdDvd),
+        (BootDeviceChoice.Bios, BootDevice.BiosSetup),
+        (BootDeviceChoice.RemoteFloppy, BootDevice.RemoteFloppy),
+        (BootDeviceChoice.RemoteCdrom, BootDevice.RemoteCdDvd),
+        (BootDeviceChoice.RemoteDisk, BootDevice.RemoteDisk),
+        (BootDeviceChoice.Floppy, BootDevice.Floppy),
+    ];
+
+    private static BootDevice CoreDevice(BootDeviceChoice name) => BootDevices.First(d => d.Name == name).Device;
+
+    private static BootDeviceChoice? DeviceName(BootDevice device) =>
+        BootDevices.Where(d => d.Device == device).Select(d => (BootDeviceChoice?)d.Name).FirstOrDefault();
 
     // The one place chassis methods read Get Chassis Status.
     private static Task<ChassisStatus> ReadStatusAsync(RpcCall call, CancellationToken cancellationToken) =>
@@ -228,6 +314,47 @@ public static class ChassisMethods
         Previous,
     }
 
+    /// <summary>A boot device as <c>chassis.setBootDevice</c> takes it (ipmitool's bootdev names).</summary>
+    public enum BootDeviceChoice
+    {
+        None,
+        Pxe,
+        Disk,
+        Safe,
+        Diag,
+        Cdrom,
+        Bios,
+        RemoteFloppy,
+        RemoteCdrom,
+        RemoteDisk,
+        Floppy,
+    }
+
+    /// <summary>Where a boot override stands.</summary>
+    public enum BootOverride
+    {
+        /// <summary>The valid bit is set: the next boot (or every boot, if persistent) uses it.</summary>
+        Pending,
+
+        /// <summary>No device selected and not valid: no override (never set, or zeroed by the BMC).</summary>
+        None,
+
+        /// <summary>A device is still selected but the valid bit is clear: consumed by a boot, expired, or cleared.</summary>
+        Cleared,
+    }
+
+    public sealed record SetBootDeviceParams
+    {
+        [Required, Description("The device for the next boot (or every boot with persistent); none clears the override.")]
+        public BootDeviceChoice Device { get; init; }
+
+        [Description("Apply to all future boots, not only the next one."), DefaultValue(false)]
+        public bool Persistent { get; init; }
+
+        [Description("Boot type EFI rather than legacy (PC compatible)."), DefaultValue(false)]
+        public bool Efi { get; init; }
+    }
+
     public sealed record SetPowerParams
     {
         [Required, Description("on: power up (only when off); off: hard power down; softOff: ACPI soft shutdown (both only when on); cycle, reset, diag (diagnostic interrupt/NMI): only when on.")]
@@ -269,6 +396,27 @@ public sealed record SetPowerResult(
     [property: Description("The state the action leads to.")] PowerState Desired,
     [property: Description("The power state read after the action (with wait, or when the answer was lost); the state read first when nothing was sent; null otherwise (it may still read stale).")] PowerState? Current,
     [property: Description("Why nothing was sent, or what happened when the answer was lost.")] string? Reason);
+
+/// <summary>Boot flags parameter 5 as read back.</summary>
+public sealed record BootDeviceState(
+    [property: Description("The selected device; null for a selector without a name here (e.g. remote primary media, reserved).")] ChassisMethods.BootDeviceChoice? Device,
+    [property: Description("The raw boot device selector (data 2 bits 5:2).")] int Selector,
+    [property: Description("Applies to all future boots.")] bool Persistent,
+    [property: Description("Boot type EFI.")] bool Efi,
+    [property: Description("The valid bit.")] bool Valid,
+    [property: Description("pending (valid), none (no device), cleared (device kept, valid bit clear: consumed, expired or cleared).")] ChassisMethods.BootOverride Override);
+
+/// <summary>The boot override asked for.</summary>
+public sealed record BootDeviceRequest(ChassisMethods.BootDeviceChoice Device, bool Persistent, bool Efi);
+
+/// <summary>The outcome of <c>chassis.setBootDevice</c>.</summary>
+public sealed record SetBootDeviceResult(
+    [property: Description("The override differed (with dryRun: would be written).")] bool Changed,
+    [property: Description("Set System Boot Options was sent.")] bool Sent,
+    [property: Description("The override read first.")] BootDeviceState Previous,
+    BootDeviceRequest Desired,
+    [property: Description("The override read back after the write; the one read first when nothing was written; null with dryRun.")] BootDeviceState? Current,
+    [property: Description("Why nothing was written.")] string? Reason);
 
 /// <summary>The outcome of <c>chassis.identify</c>.</summary>
 public sealed record IdentifyResult(
