@@ -369,6 +369,65 @@ public sealed class ChassisMethodsTests
         }
     }
 
+    /// <summary>A BMC with boot options parameter 0: the override is written inside set in progress (1), flags,
+    /// acknowledge, commit (2), complete (0), then read back; the same call again writes nothing; dryRun writes nothing.</summary>
+    [Fact]
+    public async Task SetBootDevice_writes_inside_set_in_progress_and_is_idempotent()
+    {
+        var flags = new byte[] { 0, 0, 0, 0, 0 };
+        var writes = new ConcurrentQueue<byte[]>();
+        var transport = new FakeTransport
+        {
+            Responder = (request, _) => Task.FromResult((request.NetFn, request.Command, request.Data.Span[0] & 0x7F) switch
+            {
+                (NetFns.Chassis, 0x09, 0) => new IpmiResponse(0, new byte[] { 1, 0, 0 }),
+                (NetFns.Chassis, 0x09, 5) => new IpmiResponse(0, (byte[])[1, 5, .. flags]),
+                (NetFns.Chassis, 0x08, var parameter) => Record(request.Data.ToArray(), parameter),
+                _ => new IpmiResponse(0xC1, ReadOnlyMemory<byte>.Empty),
+            }),
+        };
+
+        IpmiResponse Record(byte[] data, int parameter)
+        {
+            writes.Enqueue(data);
+            if (parameter == 5)
+            {
+                flags = data[1..];
+            }
+
+            return new IpmiResponse(0, ReadOnlyMemory<byte>.Empty);
+        }
+
+        await using var host = Start(transport);
+
+        var dry = await host.CallAsync("chassis.setBootDevice", new JObject { ["device"] = "pxe", ["persistent"] = true, ["efi"] = true, ["dryRun"] = true });
+        Assert.True((bool)dry["result"]!["changed"]!);
+        Assert.Empty(writes);
+
+        var response = await host.CallAsync("chassis.setBootDevice", new JObject { ["device"] = "pxe", ["persistent"] = true, ["efi"] = true });
+        var result = response["result"] ?? throw new Xunit.Sdk.XunitException(response.ToString());
+        Assert.True((bool)result["sent"]!);
+        Assert.Equal("none", (string?)result["previous"]!["override"]);
+        Assert.Equal("pxe", (string?)result["current"]!["device"]);
+        Assert.Equal("pending", (string?)result["current"]!["override"]);
+        Assert.True((bool)result["current"]!["persistent"]!);
+        Assert.True((bool)result["current"]!["efi"]!);
+        Assert.Equal(
+            [[0x00, 0x01], [0x05, 0xE0, 0x04, 0x00, 0x00, 0x00], [0x04, 0x01, 0x00], [0x00, 0x02], [0x00, 0x00]],
+            writes.ToArray());
+
+        var again = await host.CallAsync("chassis.setBootDevice", new JObject { ["device"] = "pxe", ["persistent"] = true, ["efi"] = true });
+        Assert.False((bool)again["result"]!["changed"]!);
+        Assert.Equal(5, writes.Count);
+
+        // A one-shot override consumed by a boot (valid bit cleared, device kept) reads as cleared and is written again.
+        flags = [0x00, 0x04, 0, 0, 0];
+        var read = await host.CallAsync("chassis.getBootDevice");
+        Assert.Equal("cleared", (string?)read["result"]!["override"]);
+        var none = await host.CallAsync("chassis.setBootDevice", new JObject { ["device"] = "none" });
+        Assert.False((bool)none["result"]!["changed"]!);
+    }
+
     /// <summary>A target whose one attempt is short, so a lost answer is noticed quickly.</summary>
     private static JObject FastTarget() => new()
     {
