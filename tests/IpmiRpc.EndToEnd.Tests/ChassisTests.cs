@@ -134,6 +134,52 @@ public sealed class ChassisTests
         }
     }
 
+    /// <summary>
+    /// A BMC that answers Chassis Control late (the chassis program takes 1 s, the target's timeout is 500 ms): the
+    /// lanplus transport would retransmit it, and ipmi_sim runs every copy (measured: ipmi.requestResponse with the same
+    /// reset ran it 5 times). setPower sends it once and reads the status instead; the ipmitool read afterwards queues
+    /// behind anything still waiting in the simulator, so the log is final when it answers.
+    /// </summary>
+    [Theory]
+    [InlineData("off", "power 0")]
+    [InlineData("reset", "reset 1")]
+    public async Task SetPower_with_a_late_answer_runs_the_action_once_on_ipmi_sim(string action, string logLine)
+    {
+        var state = Directory.CreateTempSubdirectory("ipmirpc-chassis-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(state, "set_delay"), "1\n");
+            await using var sim = await StartSimAsync(state);
+            await using var rpc = await StartRpcAsync(sim);
+            var target = Target(sim);
+            target["timeoutMs"] = 500;
+
+            var response = await RawCallAsync(rpc, "chassis.setPower", new JObject { ["target"] = target, ["action"] = action });
+
+            if (action == "reset")
+            {
+                // A reset leaves the power on either way: the outcome is unknown, and said so.
+                Assert.Equal(-32004, (int)response["error"]!["code"]!);
+                Assert.False((bool)response["error"]!["data"]!["controlAnswered"]!);
+                Assert.False((bool)response["error"]!["data"]!["resent"]!);
+            }
+            else
+            {
+                var result = response["result"] ?? throw new Xunit.Sdk.XunitException(response.ToString());
+                Assert.True((bool)result["sent"]!);
+                Assert.False((bool)result["current"]!["powerOn"]!);
+                Assert.Contains("not re-sent", (string?)result["reason"], StringComparison.Ordinal);
+            }
+
+            await AssertPowerAsync(action == "reset", args => IpmiTool.RunAsync(sim, args));
+            Assert.Equal([logLine], ActionsLog(state));
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("on", true)]
     [InlineData("off", false)]

@@ -53,8 +53,8 @@ public static class ChassisMethods
             // The power bit reads "on" whether or not a reset, cycle or NMI happened: the outcome cannot be observed.
             var now = (await ReadStatusAsync(call, call.CancellationToken).ConfigureAwait(false)).PowerOn;
             throw new PowerStateException(
-                $"No answer to Chassis Control ({p.Action}); not re-sent because a BMC may run a repeated request again, and its outcome cannot be read from the power state",
-                p.Action, desired, new PowerState(now), controlAnswered: false);
+                $"No answer to Chassis Control ({control}); not re-sent because a BMC may run a repeated request again, and its outcome cannot be read from the power state",
+                p.Action, desired, new PowerState(now), controlAnswered: false, call.Target.TimeoutMs);
         }
 
         var current = await PollPowerAsync(call, p, desired, pollUntilDeadline: p.Wait, answered, started).ConfigureAwait(false);
@@ -276,7 +276,7 @@ public static class ChassisMethods
         var message = answered
             ? $"Power did not turn {(desired.PowerOn ? "on" : "off")} before the deadline; last seen: {seen}"
             : $"No answer to Chassis Control ({p.Action}); not re-sent because a BMC may run a repeated request again; power has not turned {(desired.PowerOn ? "on" : "off")} (last seen: {seen})";
-        throw new PowerStateException(message, p.Action, desired, last, answered);
+        throw new PowerStateException(message, p.Action, desired, last, answered, timeoutMs ?? (int)DefaultWaitLimit.TotalMilliseconds);
     }
 
     private static RestorePolicy? PolicyOf(ChassisStatus status) => status.PowerRestorePolicy switch
@@ -437,13 +437,16 @@ public sealed record SetPowerRestorePolicyResult(
 /// Power did not reach the requested state in time, or the answer to Chassis Control was lost (and it was not re-sent):
 /// -32004 with the last state seen.
 /// </summary>
-public sealed class PowerStateException(string message, ChassisMethods.PowerAction action, PowerState desired, PowerState? lastSeen, bool controlAnswered)
+public sealed class PowerStateException(string message, ChassisMethods.PowerAction action, PowerState desired, PowerState? lastSeen, bool controlAnswered, int timeoutMs)
     : IpmiException(message)
 {
     public override IpmiErrorKind Kind => IpmiErrorKind.Timeout;
 
+    /// <summary>The shared timeout data (timeoutMs; retries 0: Chassis Control gets one attempt) plus the power facts.</summary>
     public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?>
     {
+        ["timeoutMs"] = timeoutMs,
+        ["retries"] = 0,
         ["action"] = action,
         ["desired"] = desired,
         ["lastSeen"] = lastSeen,
