@@ -243,7 +243,7 @@ public sealed class IpmiSim : IAsyncDisposable
 
     // RMCP + IPMI 1.5 session-less Get Channel Authentication Capabilities (channel E, admin, v2.0 bit):
     // answered by any IPMI LAN BMC outside a session, and harmless (opens nothing).
-    private static readonly byte[] GetChannelAuthCapProbe =
+    internal static readonly byte[] GetChannelAuthCapProbe =
     [
         0x06, 0x00, 0xff, 0x07, // RMCP: version, reserved, seq (no ack), class IPMI
         0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x09, // auth none, seq 0, session 0, length 9

@@ -21,8 +21,12 @@ public sealed class HostContext : IAsyncDisposable
         Schema = schema;
         LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("IpmiRpc.Host");
-        Pool = new SessionPool(transports, poolOptions, time);
+        Time = time ?? TimeProvider.System;
+        Pool = new SessionPool(transports, poolOptions, Time);
     }
+
+    /// <summary>The clock methods wait on (polls, deadlines); a fake one in tests.</summary>
+    public TimeProvider Time { get; }
 
     public SessionPool Pool { get; }
 
