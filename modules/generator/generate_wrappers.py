@@ -394,7 +394,8 @@ def ansible_call(doc, model, gather, method):
     for p in doc.params(method):
         if p['name'] in COMMON_PARAMS:
             continue
-        option = prefix + snake(p['name'])
+        # A param whose snake_case name clashes with a target option (setBootDevice's device) is renamed per module.
+        option = model.extras.get('rename', {}).get(p['name'], prefix + snake(p['name']))
         description = option_description(doc, p, p['name'])
         if gather:
             description = ['For C(%s): %s' % (gather, description[0])] + description[1:]
@@ -907,7 +908,9 @@ def render_cmdlet(doc, cmdlet, method, target_params):
             ptype, attrs = '[securestring]', []
         if 'default' in schema:
             text += ' Default: %s.' % json.dumps(schema['default'])
-        own.append((pascal(p['name']), p['name'], ptype, attrs, text, bool(p.get('required')) and not flat, kind))
+        # A param whose name clashes with a target parameter (setBootDevice's device vs -Device) is renamed per cmdlet.
+        own.append((ex.get('rename', {}).get(p['name'], pascal(p['name'])), p['name'], ptype, attrs, text,
+                    bool(p.get('required')) and not flat, kind))
         if flat:
             for prop, prop_schema in flat.items():
                 t2, a2 = ps_type(doc, prop_schema)

@@ -77,6 +77,8 @@ ANSIBLE_FRAGMENT_NOTES = [
 ]
 
 ANSIBLE_MODULES = {
+    # community.general.ipmi_boot calls the boot device bootdev; device is the in-band target's device path.
+    'ipmi_boot': dict(rename={'device': 'bootdev'}),
     'ipmi_bmc_info': dict(
         short_description='Read the BMC (device ID, LAN configuration, system info)',
         description=['Results are returned as plain module results (C(register) them), not as facts.'],
@@ -208,6 +210,8 @@ ANSIBLE_MODULES = {
 # ---------------------------------------------------------------------------------------------------------
 
 POWERSHELL_CMDLETS = {
+    # -Device is the in-band target's device path.
+    'Set-IpmiBootDevice': dict(rename={'device': 'BootDevice'}),
     'Get-IpmiDeviceId': dict(examples=[
         "Get-IpmiDeviceId -BmcHost 192.0.2.10 -Credential (Get-Credential)",
         "Import-Csv bmcs.csv | Get-IpmiDeviceId -Credential $cred | Select-Object Target, ManufacturerId, ProductId",

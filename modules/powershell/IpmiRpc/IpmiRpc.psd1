@@ -11,6 +11,7 @@
     CompatiblePSEditions = @('Core', 'Desktop')
     FunctionsToExport    = @(
         'Clear-IpmiSel'
+        'Get-IpmiBootDevice'
         'Get-IpmiChassisStatus'
         'Get-IpmiDeviceId'
         'Get-IpmiFru'
@@ -20,8 +21,12 @@
         'Get-IpmiSystemInfo'
         'Get-IpmiUser'
         'Invoke-IpmiRawCommand'
+        'Set-IpmiBootDevice'
         'Set-IpmiLanConfiguration'
+        'Set-IpmiPowerRestorePolicy'
+        'Set-IpmiPowerState'
         'Set-IpmiSystemInfo'
+        'Start-IpmiIdentify'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
