@@ -385,6 +385,15 @@ def build_ansible_modules(doc):
     return modules
 
 
+def plans_with_dry_run(doc, method):
+    """A mutating method whose dryRun answer says what would change (a `changed` member): check mode and -WhatIf
+    ask it first. A raw request takes dryRun too but can only say "not sent", so its wrappers just skip it."""
+    if not any(p['name'] == 'dryRun' for p in doc.params(method)):
+        return False
+    result = doc.resolve(method.get('result', {}).get('schema', {}))
+    return 'changed' in result.get('properties', {})
+
+
 def ansible_call(doc, model, gather, method):
     prefix = gather + '_' if gather else ''
     call = OrderedDict(method=method['name'])
@@ -515,7 +524,7 @@ def model_calls_placement(model, method):
 def ansible_documentation(doc, model):
     ex = model.extras
     mutating = any(m.get('x-mutating') for _, m in model.methods)
-    dry_run = any(any(p['name'] == 'dryRun' for p in doc.params(m)) for _, m in model.methods)
+    dry_run = any(plans_with_dry_run(doc, m) for _, m in model.methods)
     first = model.methods[0][1]
     description = []
     for gather, method in model.methods:
@@ -564,7 +573,7 @@ def render_ansible_module(doc, model):
     definition = OrderedDict(calls=model.calls)
     mutating = [m for _, m in model.methods if m.get('x-mutating')]
     definition['mutating'] = bool(mutating)
-    definition['dry_run'] = any(any(p['name'] == 'dryRun' for p in doc.params(m)) for m in mutating)
+    definition['dry_run'] = any(plans_with_dry_run(doc, m) for m in mutating)
     hooks = model.extras.get('hooks')
     lines = [
         '#!/usr/bin/python',
@@ -838,7 +847,7 @@ def ps_target_parameters(doc):
 def ps_type_name(cmdlet, method, doc):
     noun = cmdlet.split('-', 1)[1]
     noun = noun[4:] if noun.startswith('Ipmi') else noun
-    dry_run = any(p['name'] == 'dryRun' for p in doc.params(method))
+    dry_run = plans_with_dry_run(doc, method)
     return 'IpmiRpc.' + noun + ('Change' if dry_run else '')
 
 
@@ -888,7 +897,7 @@ def render_cmdlet(doc, cmdlet, method, target_params):
     ex = EXTRAS.POWERSHELL_CMDLETS.get(cmdlet, {})
     mutating = bool(method.get('x-mutating'))
     params = doc.params(method)
-    dry_run = any(p['name'] == 'dryRun' for p in params)
+    dry_run = plans_with_dry_run(doc, method)
     aliases = [a for a in x.get('aliases', []) if a.lower() != cmdlet.lower()]
     type_name = ps_type_name(cmdlet, method, doc)
     result_schema = doc.resolve(method['result']['schema'])

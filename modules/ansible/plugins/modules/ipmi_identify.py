@@ -19,8 +19,6 @@ description:
   - "Through C(ipmirpc) method C(chassis.identify): Lights the chassis identify indicator for a number of seconds
     (default: the BMC's, 15 s), indefinitely (force, IPMI 2.0) or turns it off (Chassis Identify, IPMI v2.0 §28.5). An
     interval alone is sent in the one-byte IPMI 1.5 form."
-  - "Reports C(changed) only when the BMC held a different value; in check mode nothing is written (ipmirpc's C(dryRun))
-    and C(changed) says whether it would have been. With C(--diff) shows the values before and after."
 options:
   seconds:
     description:
@@ -42,7 +40,7 @@ attributes:
     support: full
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: full
+    support: none
 author:
   - "IpmiRpc contributors (@ipmirpc)"
 '''
@@ -82,7 +80,7 @@ DEFINITION = dict(
         ),
     ],
     mutating=True,
-    dry_run=True,
+    dry_run=False,
 )
 
 

@@ -17,8 +17,6 @@ version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(ipmi.requestResponse): Send one raw IPMI request and return the response data. A raw
     request may change BMC state, so it is declared mutating: with dryRun nothing is sent."
-  - "Reports C(changed) only when the BMC held a different value; in check mode nothing is written (ipmirpc's C(dryRun))
-    and C(changed) says whether it would have been. With C(--diff) shows the values before and after."
   - "Whether a raw request changes the BMC cannot be known in general. With I(read_only=true) the request is reported as
     not changing anything and is also sent in check mode; otherwise it is reported as changed and skipped in check mode.
     When I(read_only) is not given, catalogue command names starting with C(Get) count as read-only and numeric commands
@@ -79,7 +77,7 @@ attributes:
     details: Only read-only requests are sent in check mode.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: full
+    support: none
 author:
   - "IpmiRpc contributors (@ipmirpc)"
 '''
@@ -170,7 +168,7 @@ DEFINITION = dict(
         ),
     ],
     mutating=True,
-    dry_run=True,
+    dry_run=False,
 )
 
 

@@ -10,7 +10,7 @@ function Invoke-IpmiRawCommand {
 
     Calls the ipmirpc method ipmi.requestResponse through the session's ipmirpc host.
 
-    Idempotent: it first asks the host with dryRun whether anything would change; when the BMC already holds the values, nothing is written and Changed is $false. -WhatIf only does that dry run; -Confirm asks before writing.
+    The request may change the BMC: -WhatIf shows it without sending it; -Confirm asks first.
 
     The BMC: in-band by default (-Device), out-of-band over RMCP+ with -BmcHost and -Credential, through Windows CIM with -ComputerName, a target configured in ipmirpc with -TargetName, or a hashtable of target fields with -Target (pipeline input).
 
@@ -91,10 +91,10 @@ function Invoke-IpmiRawCommand {
     Invoke-IpmiRawCommand -Command GetDeviceId -Channel 0 -ResponderAddress 0x72 -BmcHost 192.0.2.10 -Credential $cred
 
     .OUTPUTS
-    IpmiRpc.RawCommandChange: CompletionCode, CompletionText, Data, Hex, Sent, Target.
+    IpmiRpc.RawCommand: CompletionCode, CompletionText, Data, Hex, Sent, Target.
     #>
     [CmdletBinding(DefaultParameterSetName = 'InBand', SupportsShouldProcess, ConfirmImpact = 'Medium')]
-    [OutputType('IpmiRpc.RawCommandChange')]
+    [OutputType('IpmiRpc.RawCommand')]
     [Alias('Invoke-IPMIRequestResponse')]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
@@ -186,9 +186,9 @@ function Invoke-IpmiRawCommand {
     process {
         $call = @{
             Method = 'ipmi.requestResponse'
-            TypeName = 'IpmiRpc.RawCommandChange'
+            TypeName = 'IpmiRpc.RawCommand'
             Mutating = $true
-            DryRun = $true
+            DryRun = $false
             Params = [ordered]@{ Command = 'command'; NetFn = 'netFn'; Lun = 'lun'; ResponderAddress = 'responderAddress'; Channel = 'channel'; Data = 'data'; CompletionCodeAsResult = 'completionCodeAsResult' }
             NumberOrName = @('Command')
         }

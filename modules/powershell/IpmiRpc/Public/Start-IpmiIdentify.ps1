@@ -8,7 +8,7 @@ function Start-IpmiIdentify {
     .DESCRIPTION
     Calls the ipmirpc method chassis.identify through the session's ipmirpc host.
 
-    Idempotent: it first asks the host with dryRun whether anything would change; when the BMC already holds the values, nothing is written and Changed is $false. -WhatIf only does that dry run; -Confirm asks before writing.
+    The request may change the BMC: -WhatIf shows it without sending it; -Confirm asks first.
 
     The BMC: in-band by default (-Device), out-of-band over RMCP+ with -BmcHost and -Credential, through Windows CIM with -ComputerName, a target configured in ipmirpc with -TargetName, or a hashtable of target fields with -Target (pipeline input).
 
@@ -68,10 +68,10 @@ function Start-IpmiIdentify {
     Credential, Kg, CipherSuite, Privilege, TimeoutMs, Retries, Transport, Device, ...). Accepts pipeline input.
 
     .OUTPUTS
-    IpmiRpc.IdentifyChange: Sent, Seconds, Force, Target.
+    IpmiRpc.Identify: Sent, Seconds, Force, Target.
     #>
     [CmdletBinding(DefaultParameterSetName = 'InBand', SupportsShouldProcess, ConfirmImpact = 'Low')]
-    [OutputType('IpmiRpc.IdentifyChange')]
+    [OutputType('IpmiRpc.Identify')]
     param(
         [Parameter(ValueFromPipelineByPropertyName)]
         [ValidateRange(0, 255)]
@@ -146,9 +146,9 @@ function Start-IpmiIdentify {
     process {
         $call = @{
             Method = 'chassis.identify'
-            TypeName = 'IpmiRpc.IdentifyChange'
+            TypeName = 'IpmiRpc.Identify'
             Mutating = $true
-            DryRun = $true
+            DryRun = $false
             Params = [ordered]@{ Seconds = 'seconds'; Force = 'force'; Off = 'off' }
             NumberOrName = @()
         }

@@ -10,7 +10,9 @@ public sealed record GetDeviceSdr(ushort ReservationId, ushort RecordId, byte Of
 {
     private GetSdr Same => new(ReservationId, RecordId, Offset, BytesToRead);
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.SensorEvent, 0x21)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetDeviceSdr));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => Same.RequestData;
 

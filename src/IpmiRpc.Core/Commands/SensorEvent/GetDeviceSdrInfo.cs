@@ -9,7 +9,9 @@ namespace IpmiRpc.Core.Commands.SensorEvent;
 /// </summary>
 public sealed record GetDeviceSdrInfo(bool SdrCount = true) : IIpmiCommand<DeviceSdrInfo>
 {
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.SensorEvent, 0x20)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetDeviceSdrInfo));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => SdrCount ? new byte[] { 0x01 } : ReadOnlyMemory<byte>.Empty;
 

@@ -3,7 +3,9 @@ namespace IpmiRpc.Core.Commands.SensorEvent;
 /// <summary>Get Sensor Reading (Sensor/Event 2Dh). IPMI v2.0 §35.14.</summary>
 public sealed record GetSensorReading(byte SensorNumber) : IIpmiCommand<SensorReadingResponse>
 {
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.SensorEvent, 0x2D)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSensorReading));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => new[] { SensorNumber };
 

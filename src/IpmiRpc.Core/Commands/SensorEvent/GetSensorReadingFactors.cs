@@ -9,7 +9,9 @@ public sealed record GetSensorReadingFactors(byte SensorNumber, byte Reading) : 
     /// <summary>Next reading plus the six factor bytes (same layout as full-SDR bytes 25–30).</summary>
     public const int ResponseLength = 7;
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.SensorEvent, 0x23)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSensorReadingFactors));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => new[] { SensorNumber, Reading };
 

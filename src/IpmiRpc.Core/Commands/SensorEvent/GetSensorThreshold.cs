@@ -6,7 +6,9 @@ public sealed record GetSensorThreshold(byte SensorNumber) : IIpmiCommand<Sensor
     /// <summary>Readable mask plus the six raw threshold bytes.</summary>
     public const int ResponseLength = 7;
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.SensorEvent, 0x27)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSensorThreshold));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => new[] { SensorNumber };
 

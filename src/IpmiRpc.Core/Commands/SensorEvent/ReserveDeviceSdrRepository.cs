@@ -7,7 +7,9 @@ public sealed class ReserveDeviceSdrRepository : IIpmiCommand<ushort>
 {
     public static ReserveDeviceSdrRepository Instance { get; } = new();
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.SensorEvent, 0x22)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(ReserveDeviceSdrRepository));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
 

@@ -15,7 +15,9 @@ public sealed record GetSdr(ushort ReservationId, ushort RecordId, byte Offset, 
     /// <summary>The record ID that ends the repository (as "next record ID").</summary>
     public const ushort EndOfRepository = 0xFFFF;
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.Storage, 0x23)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSdr));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData
     {

@@ -10,7 +10,9 @@ public sealed class GetSdrRepositoryInfo : IIpmiCommand<SdrRepositoryInfo>
 
     public static GetSdrRepositoryInfo Instance { get; } = new();
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.Storage, 0x20)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSdrRepositoryInfo));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
 

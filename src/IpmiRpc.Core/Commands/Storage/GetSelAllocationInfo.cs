@@ -9,7 +9,9 @@ public sealed class GetSelAllocationInfo : IIpmiCommand<SelAllocationInfo>
 
     public static readonly GetSelAllocationInfo Instance = new();
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.Storage, 0x41)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSelAllocationInfo));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
 

@@ -9,7 +9,9 @@ public sealed class GetSelInfo : IIpmiCommand<SelInfo>
 
     public static readonly GetSelInfo Instance = new();
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.Storage, 0x40)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSelInfo));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
 

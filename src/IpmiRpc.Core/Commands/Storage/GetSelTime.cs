@@ -8,7 +8,9 @@ public sealed class GetSelTime : IIpmiCommand<uint>
 {
     public static readonly GetSelTime Instance = new();
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.Storage, 0x48)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetSelTime));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
 

@@ -7,7 +7,9 @@ public sealed class ReserveSdrRepository : IIpmiCommand<ushort>
 {
     public static ReserveSdrRepository Instance { get; } = new();
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.Storage, 0x22)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(ReserveSdrRepository));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
 

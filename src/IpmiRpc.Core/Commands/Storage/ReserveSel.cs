@@ -8,7 +8,9 @@ public sealed class ReserveSel : IIpmiCommand<ushort>
 {
     public static readonly ReserveSel Instance = new();
 
-    public CommandInfo Info { get; } = CommandCatalogue.Find(NetFns.Storage, 0x42)!;
+    private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(ReserveSel));
+
+    public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
 
