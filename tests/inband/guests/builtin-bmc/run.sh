@@ -2,6 +2,6 @@
 # Cross-check first: ipmitool through the same kernel driver.
 step ipmitool-device-id ipmitool -I open raw 0x06 0x01
 # The project's own published ipmirpc, requests piped from a file, as a user's script would.
-step ipmirpc sh -c '/opt/ipmirpc/ipmirpc < /test/requests.ndjson'
+step ipmirpc sh /test/pipe-then-sessions.sh
 # Not root: the device node is root-only (crw-------), which must come back as -32005.
 step ipmirpc-nonroot su nobody -c '/opt/ipmirpc/ipmirpc < /test/nonroot.ndjson'
