@@ -38,6 +38,20 @@ public sealed class DecoderPropertyTests(ITestOutputHelper output) : Reliability
         ["SetInProgressStates.Decode"] = b => SetInProgressStates.Decode(b, "fuzz"),
         ["SystemInfoStringCodec.DecodeHeader"] = b => SystemInfoStringCodec.DecodeHeader(b),
         ["SystemInfoStringCodec.Decode"] = b => SystemInfoStringCodec.Decode(b.Chunk(16).ToList()),
+        // SDR, sensors, SEL, FRU (the FRU decoder never throws at all: problems are reported per area)
+        ["ConversionFactors.Decode"] = b => IpmiRpc.Core.Sensors.ConversionFactors.Decode(b),
+        ["IdString.Decode"] = b => IpmiRpc.Core.Sdr.IdString.Decode(b),
+        ["SdrRecordDecoder.DecodeHeader"] = b => IpmiRpc.Core.Sdr.SdrRecordDecoder.DecodeHeader(b),
+        ["SdrRecordDecoder.Decode"] = b => IpmiRpc.Core.Sdr.SdrRecordDecoder.Decode(b),
+        ["SdrRecordDecoder.DecodeLenient"] = b => IpmiRpc.Core.Sdr.SdrRecordDecoder.DecodeLenient(b),
+        ["SelRecordDecoder.Decode"] = b => IpmiRpc.Core.Sel.SelRecordDecoder.Decode(b, IpmiRpc.Core.Sel.SelTimeContext.Uncorrected),
+        ["FruDecoder.Decode"] = b =>
+        {
+            IpmiRpc.Core.Fru.FruDecoder.Decode(b);
+            IpmiRpc.Core.Fru.FruDecoder.Decode(b, new IpmiRpc.Core.Fru.FruDecodeOptions(Lenient: true));
+        },
+        ["FruFieldCodec.DecodeBcdPlus"] = b => IpmiRpc.Core.Fru.FruFieldCodec.DecodeBcdPlus(b),
+        ["FruFieldCodec.DecodeSixBitAscii"] = b => IpmiRpc.Core.Fru.FruFieldCodec.DecodeSixBitAscii(b),
         // lanplus wire codecs
         ["Ipmi15Packet.Decode"] = b => Ipmi15Packet.Decode(b, out _),
         ["Ipmi20Packet.DecodeHeader"] = b => Ipmi20Packet.Payload(b, Ipmi20Packet.DecodeHeader(b)),
@@ -133,6 +147,11 @@ public sealed class DecoderPropertyTests(ITestOutputHelper output) : Reliability
     private static readonly HashSet<string> Private = new(StringComparer.Ordinal)
     {
         "SystemInfoStringCodec.DecodeLatin1",
+        "FruDecoder.DecodeInternalUse",
+        "FruDecoder.DecodeChassis",
+        "FruDecoder.DecodeBoard",
+        "FruDecoder.DecodeProduct",
+        "FruDecoder.DecodeMultiRecord",
     };
 
     private static object Construct(Type type)
