@@ -45,6 +45,13 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
                 await turn.WaitAsync(deadline.Token).ConfigureAwait(false);
             }
 
+            if (declaration.Attribute.TakesTarget && call.Params.Has(MethodDeclaration.TargetParam))
+            {
+                // Resolving a target reads its passwordFile/kgFile: on the thread pool, within this request's
+                // deadline, never on the dispatcher's thread that every other request of the connection waits behind.
+                await Task.Run(() => call.Target, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+
             return await declaration.InvokeAsync(call, values).ConfigureAwait(false);
         }
         catch (Exception ex) when (timeoutMs is not null && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested

@@ -179,7 +179,7 @@ public sealed class TargetResolver
                 Transport = transport,
                 Host = LanHost(p),
                 Port = p.OptionalInt("port", 1, 65535) ?? 623,
-                Username = Username(p),
+                Username = Username(p, MaxUsernameBytes),
                 Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, MaxPasswordBytes),
                 Kg = ReadSecret(p, "kg", "kgEnv", "kgFile", "kgHex", MaxKgBytes),
                 CipherSuite = p.OptionalInt("cipherSuite", 0, 255),
@@ -202,7 +202,8 @@ public sealed class TargetResolver
                 Transport = transport,
                 ComputerName = p.OptionalString("computerName", 253),
                 Protocol = p.OptionalChoice("protocol", "wsman", "dcom"),
-                Username = Username(p),
+                // Windows account names (DOMAIN\user) are not bound by RMCP+'s 16-byte user name.
+                Username = Username(p, int.MaxValue),
                 Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, int.MaxValue),
                 TimeoutMs = timeoutMs,
                 Retries = retries,
@@ -237,12 +238,13 @@ public sealed class TargetResolver
         return host;
     }
 
-    private static string Username(ParamReader p)
+    /// <summary>The user name, limited by the resolved transport (not by what the JSON spelled: cim may be inferred).</summary>
+    private static string Username(ParamReader p, int maxBytes)
     {
         var username = p.OptionalString("username", 256) ?? "";
-        if (Encoding.UTF8.GetByteCount(username) > MaxUsernameBytes && p.Values["transport"]?.ToString() != IpmiTarget.Cim)
+        if (Encoding.UTF8.GetByteCount(username) > maxBytes)
         {
-            throw p.Error("username", $"must be at most {MaxUsernameBytes} bytes");
+            throw p.Error("username", $"must be at most {maxBytes} bytes");
         }
 
         return username;

@@ -27,6 +27,24 @@ public sealed class TargetResolverTests
         Assert.False(t.AllowInsecure);
     }
 
+    [Theory]
+    [InlineData("""{"computerName":"srv","username":"CONTOSO\\svc-ipmi-admin","passwordEnv":"BMC_PW"}""")]
+    [InlineData("""{"transport":"cim","computerName":"srv","username":"CONTOSO\\svc-ipmi-admin","passwordEnv":"BMC_PW"}""")]
+    public void A_cim_target_takes_windows_account_names_longer_than_16_bytes_whether_or_not_transport_is_spelled(string json)
+    {
+        // Regression: the 16-byte RMCP+ limit was applied unless the JSON said "transport": "cim" itself.
+        var t = Resolver().Resolve(JObject.Parse(json));
+        Assert.Equal(IpmiTarget.Cim, t.Transport);
+        Assert.Equal("CONTOSO\\svc-ipmi-admin", t.Username);
+    }
+
+    [Fact]
+    public void A_lanplus_user_name_over_16_bytes_is_invalid_params()
+    {
+        var ex = Assert.Throws<RpcParamException>(() => Resolver().Resolve(JObject.Parse("""{"host":"h","username":"CONTOSO\\svc-ipmi-admin"}""")));
+        Assert.Equal("target.username", ex.Field);
+    }
+
     [Fact]
     public void Password_comes_from_env_or_file_with_one_trailing_newline_trimmed()
     {
