@@ -79,6 +79,8 @@ ANSIBLE_FRAGMENT_NOTES = [
 ANSIBLE_MODULES = {
     # community.general.ipmi_boot calls the boot device bootdev; device is the in-band target's device path.
     'ipmi_boot': dict(rename={'device': 'bootdev'}),
+    # A bare off: key is YAML 1.1's boolean false in DOCUMENTATION.
+    'ipmi_identify': dict(rename={'off': 'turn_off'}),
     'ipmi_bmc_info': dict(
         short_description='Read the BMC (device ID, LAN configuration, system info)',
         description=['Results are returned as plain module results (C(register) them), not as facts.'],

@@ -29,7 +29,7 @@ options:
     description:
       - Identify on until turned off (IPMI 2.0 force byte).
     type: bool
-  off:
+  turn_off:
     description:
       - Turn identify off (seconds 0).
     type: bool
@@ -66,7 +66,7 @@ force:
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_runner import run_module
 
-ARGUMENT_SPEC = dict(seconds=dict(type='int'), force=dict(type='bool'), off=dict(type='bool'))
+ARGUMENT_SPEC = dict(seconds=dict(type='int'), force=dict(type='bool'), turn_off=dict(type='bool'))
 
 MODULE_OPTIONS = dict()
 
@@ -75,7 +75,7 @@ DEFINITION = dict(
     calls=[
         dict(
             method='chassis.identify',
-            params=[['seconds', 'seconds', ''], ['force', 'force', ''], ['off', 'off', '']],
+            params=[['seconds', 'seconds', ''], ['force', 'force', ''], ['turn_off', 'off', '']],
             result='',
         ),
     ],
