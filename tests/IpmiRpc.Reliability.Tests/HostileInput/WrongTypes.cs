@@ -18,15 +18,56 @@ public static class WrongTypes
         ("object", new JObject { ["wrong"] = 1 }),
     ];
 
-    /// <summary>Valid params for each known method, so that only the one wrong field can be the cause of -32602.</summary>
-    private static JObject BaseParams(string method, JObject target) => method switch
+    /// <summary>
+    /// Valid params for each method, so that only the one wrong field can be the cause of -32602: every required param
+    /// gets a valid value from its schema, and a mutating method runs as a dry run (nothing sent to the BMC).
+    /// </summary>
+    private static JObject BaseParams(JObject document, JObject method, JObject target)
     {
-        "ipmi.requestResponse" => new JObject { ["target"] = target, ["command"] = 1, ["netFn"] = 6 },
-        "systemInfo.set" => new JObject { ["target"] = target, ["values"] = new JObject { ["systemName"] = "x" }, ["dryRun"] = true },
-        "lan.setConfiguration" => new JObject { ["target"] = target, ["dryRun"] = true },
-        "sessions.list" or "rpc.discover" => [],
-        _ => new JObject { ["target"] = target },
-    };
+        var name = (string)method["name"]!;
+        switch (name)
+        {
+            // A numeric command needs netFn, and values needs one known name: the schema cannot say either alone.
+            case "ipmi.requestResponse":
+                return new JObject { ["target"] = target, ["command"] = 1, ["netFn"] = 6 };
+            case "systemInfo.set":
+                return new JObject { ["target"] = target, ["values"] = new JObject { ["systemName"] = "x" }, ["dryRun"] = true };
+        }
+
+        var p = new JObject();
+        foreach (var raw in method["params"]!.Cast<JObject>())
+        {
+            var param = Resolve(document, raw);
+            var paramName = (string)param["name"]!;
+            if (paramName == "target")
+                p["target"] = target;
+            else if (paramName == "dryRun")
+                p["dryRun"] = true;
+            else if ((bool?)param["required"] == true)
+                p[paramName] = ValidValue(document, (JObject)param["schema"]!);
+        }
+
+        return p;
+    }
+
+    /// <summary>A value the schema accepts (its first enum member, its minimum, or a plain sample of its type).</summary>
+    private static JToken ValidValue(JObject document, JObject schema)
+    {
+        schema = Resolve(document, schema);
+        if (schema["enum"] is JArray { Count: > 0 } values)
+            return values[0].DeepClone();
+        if (schema["oneOf"] is JArray { Count: > 0 } alternatives)
+            return ValidValue(document, (JObject)alternatives[0]);
+        var type = schema["type"] is JArray types ? (string)types[0]! : (string?)schema["type"];
+        return type switch
+        {
+            "integer" or "number" => schema["minimum"]?.DeepClone() ?? 0,
+            "boolean" => false,
+            "array" => new JArray(),
+            "object" => new JObject(),
+            _ => "x",
+        };
+    }
 
     public static IEnumerable<WrongTypeCase> Generate(JObject document, JObject target)
     {
@@ -40,7 +81,7 @@ public static class WrongTypes
                 var schema = (JObject)param["schema"]!;
                 foreach (var value in WrongValues(document, schema))
                 {
-                    var p = BaseParams(name, target);
+                    var p = BaseParams(document, method, target);
                     p[paramName] = value.DeepClone();
                     yield return new WrongTypeCase(name, paramName, value, p);
                 }
@@ -59,7 +100,7 @@ public static class WrongTypes
                                 t.Remove("passwordEnv"); // one secret source at a time
                             if (property.Name.StartsWith("kg", StringComparison.Ordinal))
                                 t["passwordEnv"] = target["passwordEnv"];
-                            var p = BaseParams(name, t);
+                            var p = BaseParams(document, method, t);
                             yield return new WrongTypeCase(name, "target." + property.Name, value, p);
                         }
                     }
