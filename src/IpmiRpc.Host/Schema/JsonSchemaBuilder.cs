@@ -15,7 +15,6 @@ namespace IpmiRpc.Host.Schema;
 internal static class JsonSchemaBuilder
 {
     private static readonly CamelCaseNamingStrategy CamelCase = new();
-    private static readonly NullabilityInfoContext Nullability = new();
 
     /// <summary>The schema of a declared param (its type plus range, length, default and description).</summary>
     public static JObject ForParam(ParamMember member)
@@ -226,7 +225,7 @@ internal static class JsonSchemaBuilder
             }
 
             var name = property.GetCustomAttribute<JsonPropertyAttribute>()?.PropertyName ?? CamelCase.GetPropertyName(property.Name, false);
-            var schema = ForValue(property.PropertyType, Nullability.Create(property), null, depth + 1);
+            var schema = ForValue(property.PropertyType, new NullabilityInfoContext().Create(property), null, depth + 1);
 
             properties[name] = Describe(schema, property.GetCustomAttribute<DescriptionAttribute>()?.Description);
             required.Add(name);

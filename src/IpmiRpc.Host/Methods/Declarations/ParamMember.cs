@@ -12,7 +12,6 @@ namespace IpmiRpc.Host.Methods.Declarations;
 public sealed class ParamMember
 {
     private static readonly CamelCaseNamingStrategy CamelCase = new();
-    private static readonly NullabilityInfoContext Nullability = new();
 
     private ParamMember(PropertyInfo property)
     {
@@ -21,7 +20,8 @@ public sealed class ParamMember
         var underlying = Nullable.GetUnderlyingType(property.PropertyType);
         ValueType = underlying ?? property.PropertyType;
         IsRequired = property.GetCustomAttribute<RequiredAttribute>() is not null;
-        IsNullable = underlying is not null || Nullability.Create(property).WriteState == NullabilityState.Nullable;
+        // NullabilityInfoContext is not thread-safe, and two first requests may bind the same record at once.
+        IsNullable = underlying is not null || new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable;
         Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description;
         Range = property.GetCustomAttribute<RangeAttribute>();
         MaxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length;
