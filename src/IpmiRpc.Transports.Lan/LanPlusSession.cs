@@ -42,6 +42,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private long _rejected;
     private long _lateAnswers;
     private long _keepalives;
+    private long _keepalivesAnswered;
     private long _timeouts;
     private int _keepaliveRunning;
     private uint _bmcSessionId;
@@ -76,6 +77,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     public long PacketsRejected => Interlocked.Read(ref _rejected);
     public long LateAnswers => Interlocked.Read(ref _lateAnswers);
     public long KeepalivesSent => Interlocked.Read(ref _keepalives);
+    public long KeepalivesAnswered => Interlocked.Read(ref _keepalivesAnswered);
     public long RequestCount => Interlocked.Read(ref _requests);
 
     /// <summary>Time since this session last sent anything (what the BMC's idle timer sees).</summary>
@@ -243,6 +245,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         {
             Interlocked.Increment(ref _keepalives);
             await SendCoreAsync(new GetDeviceId().ToRequest(), _target.TimeoutMs, _target.Retries, CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _keepalivesAnswered);
         }
         catch (IpmiException ex)
         {
@@ -311,7 +314,12 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 return;
             }
 
-            pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray()));
+            if (!pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
+            {
+                // Answered already, its requester not yet resumed (continuations run on the pool): a second answer to
+                // a retransmitted request, as late as one that finds the slot empty.
+                DiscardLate("request on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+            }
         }
         finally
         {
@@ -329,7 +337,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     {
         if (response.CompletionCode != 0)
         {
-            pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray()));
+            if (!pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
+            {
+                DiscardLate("Send Message on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+            }
+
             return;
         }
 
@@ -350,7 +362,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     $"Send Message response embeds NetFn 0x{inner.NetFn:X2} command 0x{inner.Command:X2}, not the answer to NetFn 0x{pending.NetFn:X2} command 0x{pending.Command:X2}");
             }
 
-            pending.Completion.TrySetResult(new IpmiResponse(inner.CompletionCode, embedded.Slice(inner.DataOffset, inner.DataLength).ToArray()));
+            if (!pending.Completion.TrySetResult(new IpmiResponse(inner.CompletionCode, embedded.Slice(inner.DataOffset, inner.DataLength).ToArray())))
+            {
+                DiscardLate("Send Message on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+            }
         }
         catch (IpmiDecodeException ex)
         {
@@ -372,9 +387,14 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             {
                 // One attempt, short wait: the BMC may already have forgotten us, and closing must never hang or throw.
                 var timeout = (int)Math.Clamp(_options.CloseSessionTimeout.TotalMilliseconds, 1, _target.TimeoutMs);
-                await SendCoreAsync(new CloseSession(_bmcSessionId).ToRequest(), timeout, 0, CancellationToken.None).ConfigureAwait(false);
+                var close = SendCoreAsync(new CloseSession(_bmcSessionId).ToRequest(), timeout, 0, CancellationToken.None);
+
+                // The same bound on the system clock too: disposal must end even when the injected clock never moves
+                // (a test's fake clock with a lost answer). The exchange left behind fails below with the other slots.
+                _ = close.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                await close.WaitAsync(TimeSpan.FromMilliseconds(timeout), TimeProvider.System).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IpmiException or OperationCanceledException)
+            catch (Exception ex) when (ex is IpmiException or OperationCanceledException or TimeoutException)
             {
                 _logger.LogDebug("Close Session for BMC session 0x{BmcSession:X8}: {Error}", _bmcSessionId, ex.Message);
             }
@@ -609,9 +629,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         /// <summary>The BMC said it forwarded the bridged request; its target's answer is still to come.</summary>
         public volatile bool Forwarded;
 
-        // Continuations run inline on the receive thread: the caller's next request is sealed and sent from there
-        // without a thread-pool hop. Nothing in the chain blocks (the host moves to the pool before writing JSON).
-        public TaskCompletionSource<IpmiResponse> Completion { get; } = new();
+        // Never run the caller's continuation on the receive thread: whatever follows an answer (the host writing JSON,
+        // a test advancing a fake clock and disposing the transport) would hold up every other session's datagrams,
+        // and could end up waiting for the very thread it runs on.
+        public TaskCompletionSource<IpmiResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class HandshakeWait(PayloadType type, byte tag)

@@ -322,6 +322,7 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         public long PacketsRejected => inner.PacketsRejected;
         public long LateAnswers => inner.LateAnswers;
         public long KeepalivesSent => inner.KeepalivesSent;
+        public long KeepalivesAnswered => inner.KeepalivesAnswered;
         public int CipherSuiteId => inner.Suite.Id;
         public uint BmcSessionId => inner.BmcSessionId;
 
@@ -354,6 +355,9 @@ public interface ILanPlusSessionInfo
     /// </summary>
     long LateAnswers { get; }
     long KeepalivesSent { get; }
+
+    /// <summary>Keepalives whose answer arrived and whose exchange finished (its retransmit timer no longer runs).</summary>
+    long KeepalivesAnswered { get; }
     int CipherSuiteId { get; }
     uint BmcSessionId { get; }
 }

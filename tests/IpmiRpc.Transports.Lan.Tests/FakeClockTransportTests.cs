@@ -102,7 +102,10 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
 
         AdvanceSeconds(1);
         await Poll.UntilAsync(() => info.KeepalivesSent == 1 && transport.DatagramsSent == sent + 1, "the first keepalive");
-        await Poll.UntilAsync(() => transport.DatagramsReceived >= sent + 1, "the BMC's answer to the keepalive");
+
+        // Answered and finished, not merely received: until the exchange ends its retransmit timer runs on the fake
+        // clock, and advancing it would retransmit a keepalive whose answer is already in.
+        await Poll.UntilAsync(() => info.KeepalivesAnswered == 1, "the BMC's answer to the keepalive");
 
         // A request resets the idle time: 14 s after it, still one keepalive; at 15 s, the second.
         AdvanceSeconds(5);
@@ -110,7 +113,7 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
         AdvanceSeconds(14);
         Assert.Equal(1, info.KeepalivesSent);
         AdvanceSeconds(1);
-        await Poll.UntilAsync(() => info.KeepalivesSent == 2, "the second keepalive");
+        await Poll.UntilAsync(() => info.KeepalivesSent == 2 && info.KeepalivesAnswered == 2, "the second keepalive and its answer");
         Assert.Equal(0, info.PacketsRetransmitted);
         Assert.True(session.IsUsable);
     }

@@ -78,13 +78,6 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     public async ValueTask WriteAsync(JsonRpcMessage jsonRpcMessage, CancellationToken cancellationToken)
     {
-        if (!Thread.CurrentThread.IsThreadPoolThread)
-        {
-            // A transport completes its answers inline on its own I/O thread (see LanSocket); serializing and writing
-            // the response there would hold up every other session's packets, so move to the thread pool first.
-            await Task.Yield();
-        }
-
         RequestId requestId;
         switch (jsonRpcMessage)
         {
