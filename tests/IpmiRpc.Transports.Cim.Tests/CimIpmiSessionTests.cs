@@ -1,5 +1,6 @@
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Management.Infrastructure;
 
@@ -223,6 +224,9 @@ public class CimIpmiSessionTests
     [Fact]
     public async Task A_stuck_provider_call_times_out_and_later_calls_do_not_overlap_it()
     {
+        // Deadline 150 ms (100 ms operation timeout + 50 ms grace) on the session's fake clock: the connect and every
+        // wait below time out only when the test moves the clock, so a loaded machine changes nothing.
+        var time = new FakeTimeProvider();
         using var release = new ManualResetEventSlim();
         var inside = 0;
         var overlapped = false;
@@ -235,21 +239,32 @@ public class CimIpmiSessionTests
                     overlapped = true;
                 }
 
-                release.Wait(TimeSpan.FromSeconds(5));
+                release.Wait(Poll.DefaultLimit);
                 Interlocked.Decrement(ref inside);
             },
         };
-        await using var session = await OpenAsync(factory, Remote(TimeSpan.FromMilliseconds(100)), grace: TimeSpan.FromMilliseconds(50));
+        await using var session = await OpenAsync(factory, Remote(TimeSpan.FromMilliseconds(100)), grace: TimeSpan.FromMilliseconds(50), time: time);
 
-        var stuck = await Assert.ThrowsAsync<IpmiTimeoutException>(() =>
-            session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None));
-        var queued = await Assert.ThrowsAsync<IpmiTimeoutException>(() =>
-            session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None));
+        var stuck = session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None);
+        await Poll.UntilAsync(() => Volatile.Read(ref inside) == 1, "the provider call to start");
+        time.Advance(TimeSpan.FromMilliseconds(149));
+        Assert.False(stuck.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var stuckError = await Assert.ThrowsAsync<IpmiTimeoutException>(() => stuck.WaitAsync(Poll.DefaultLimit));
+
+        // One call ahead (the stuck one, still inside the provider): the queued call may wait two deadlines for it.
+        var queued = session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(299));
+        Assert.False(queued.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var queuedError = await Assert.ThrowsAsync<IpmiTimeoutException>(() => queued.WaitAsync(Poll.DefaultLimit));
+
         release.Set();
-        var after = await session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None);
+        var after = await session.SendAsync(new IpmiRequest(0x06, 0x01, ReadOnlyMemory<byte>.Empty), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
 
-        Assert.Equal(150, stuck.TimeoutMs);
-        Assert.Contains("still running", queued.Message, StringComparison.Ordinal);
+        Assert.Equal(150, stuckError.TimeoutMs);
+        Assert.Contains("did not return", stuckError.Message, StringComparison.Ordinal);
+        Assert.Contains("still running", queuedError.Message, StringComparison.Ordinal);
         Assert.True(after.IsSuccess);
         Assert.False(overlapped);
     }
