@@ -191,7 +191,7 @@ public sealed class BridgingSimTests : IAsyncLifetime
             return [d];
         };
         await using var transport = new LanPlusTransport();
-        var target = LanPlusTransportSimTests.TargetFor(_sim, 0, timeoutMs: 300, retries: 1, port: relay.Port) with { AllowInsecure = true };
+        var target = LanPlusTransportSimTests.TargetFor(_sim, 0, timeoutMs: 1000, retries: 1, port: relay.Port) with { AllowInsecure = true };
         await using var session = await transport.OpenAsync(target, CancellationToken.None);
 
         var ex = await Assert.ThrowsAsync<IpmiTimeoutException>(() => session.SendAsync(GetDeviceId with { ResponderAddress = Satellite }, CancellationToken.None));

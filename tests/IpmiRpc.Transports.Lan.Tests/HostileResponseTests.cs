@@ -91,7 +91,7 @@ public sealed class HostileResponseTests : IAsyncLifetime
     public async Task Answers_addressed_to_another_session_never_complete_a_request()
     {
         await using var transport = new LanPlusTransport();
-        await using var session = await transport.OpenAsync(Target(timeoutMs: 200, retries: 1), CancellationToken.None);
+        await using var session = await transport.OpenAsync(Target(timeoutMs: 1000, retries: 1), CancellationToken.None);
         _relay.FromBmc = d =>
         {
             if (!IsInSession(d))

@@ -221,7 +221,7 @@ public sealed class LanPlusTransportSimTests : IAsyncLifetime
     {
         await using var transport = new LanPlusTransport();
         await using var pool = new SessionPool([transport]);
-        var target = TargetFor(_sim, timeoutMs: 300, retries: 1);
+        var target = TargetFor(_sim, timeoutMs: 1000, retries: 1);
 
         var before = await pool.SendAsync(target, GetDeviceId, CancellationToken.None);
         Assert.Equal(0, before.CompletionCode);
