@@ -85,9 +85,22 @@ public static class Program
                 r.AddError("--max-session-age must be at least 1");
             }
         });
+        var shutdownGrace = new Option<int>("--shutdown-grace")
+        {
+            Description = "After SIGTERM/SIGINT: seconds to wait for cancelled requests to be answered, and again for sessions to close, before exiting anyway (a second signal exits at once).",
+            DefaultValueFactory = _ => (int)new ServerOptions().ShutdownGrace.TotalSeconds,
+        };
+        shutdownGrace.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 3600)
+            {
+                r.AddError("--shutdown-grace must be between 0 and 3600");
+            }
+        });
         command.Options.Add(framing);
         command.Options.Add(targets);
         command.Options.Add(maxSessionAge);
+        command.Options.Add(shutdownGrace);
         command.Options.Add(logLevel);
         command.Options.Add(maxBytes);
         var socket = new Option<string?>("--socket")
@@ -127,6 +140,7 @@ public static class Program
             {
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
                 MaxMessageBytes = parse.GetValue(maxBytes),
+                ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(shutdownGrace)),
             };
             // SIGTERM/SIGINT: stop reading, cancel what is in flight, close sessions within a bounded grace, exit 0.
             // A second signal exits at once (128 + signal number, as a shell reports it).
@@ -140,6 +154,9 @@ public static class Program
                     Environment.Exit(c.Signal == PosixSignal.SIGINT ? 130 : 143);
                 }
 
+                loggerFactory.CreateLogger("IpmiRpc.Host").LogInformation(
+                    "{Signal}: stopping (requests in flight cancelled, sessions closed within {Seconds} s); a second signal exits at once",
+                    c.Signal, options.ShutdownGrace.TotalSeconds);
                 stop.Cancel();
             }
 
