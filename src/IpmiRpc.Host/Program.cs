@@ -50,6 +50,17 @@ public static class Program
 
     internal const int UsageError = 2;
 
+    /// <summary>
+    /// Stdout for protocol bytes. On Unix, Console.OpenStandardOutput's writes hold the lock that Console.Error's
+    /// writes take too (the console keeps one cursor for both), so a client that stopped reading blocked every log
+    /// line on stderr as well — the signal handler's among them. File descriptor 1 as a plain unbuffered stream has
+    /// no such lock: a stuck client stalls only its own answers.
+    /// </summary>
+    private static Stream OpenProtocolOutput() =>
+        OperatingSystem.IsWindows()
+            ? Console.OpenStandardOutput()
+            : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+
     private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
 
     private static Option<string> LogLevelOption()
@@ -177,7 +188,7 @@ public static class Program
             }
 
             using var stdin = Console.OpenStandardInput();
-            using var stdout = Console.OpenStandardOutput();
+            using var stdout = OpenProtocolOutput();
             return await new RpcServer(context, options).RunAsync(stdin, stdout, stop.Token).ConfigureAwait(false);
         });
     }
