@@ -50,6 +50,17 @@ public static class Program
 
     internal const int UsageError = 2;
 
+    /// <summary>
+    /// Stdout for protocol bytes. On Unix, Console.OpenStandardOutput's writes hold the lock that Console.Error's
+    /// writes take too (the console keeps one cursor for both), so a client that stopped reading blocked every log
+    /// line on stderr as well — the signal handler's among them. File descriptor 1 as a plain unbuffered stream has
+    /// no such lock: a stuck client stalls only its own answers.
+    /// </summary>
+    private static Stream OpenProtocolOutput() =>
+        OperatingSystem.IsWindows()
+            ? Console.OpenStandardOutput()
+            : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+
     private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
 
     private static Option<string> LogLevelOption()
@@ -85,9 +96,22 @@ public static class Program
                 r.AddError("--max-session-age must be at least 1");
             }
         });
+        var shutdownGrace = new Option<int>("--shutdown-grace")
+        {
+            Description = "After SIGTERM/SIGINT: seconds to wait for cancelled requests to be answered, and again for sessions to close, before exiting anyway (a second signal exits at once).",
+            DefaultValueFactory = _ => (int)new ServerOptions().ShutdownGrace.TotalSeconds,
+        };
+        shutdownGrace.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 3600)
+            {
+                r.AddError("--shutdown-grace must be between 0 and 3600");
+            }
+        });
         command.Options.Add(framing);
         command.Options.Add(targets);
         command.Options.Add(maxSessionAge);
+        command.Options.Add(shutdownGrace);
         command.Options.Add(logLevel);
         command.Options.Add(maxBytes);
         var socket = new Option<string?>("--socket")
@@ -127,6 +151,7 @@ public static class Program
             {
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
                 MaxMessageBytes = parse.GetValue(maxBytes),
+                ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(shutdownGrace)),
             };
             // SIGTERM/SIGINT: stop reading, cancel what is in flight, close sessions within a bounded grace, exit 0.
             // A second signal exits at once (128 + signal number, as a shell reports it).
@@ -140,6 +165,9 @@ public static class Program
                     Environment.Exit(c.Signal == PosixSignal.SIGINT ? 130 : 143);
                 }
 
+                loggerFactory.CreateLogger("IpmiRpc.Host").LogInformation(
+                    "{Signal}: stopping (requests in flight cancelled, sessions closed within {Seconds} s); a second signal exits at once",
+                    c.Signal, options.ShutdownGrace.TotalSeconds);
                 stop.Cancel();
             }
 
@@ -160,7 +188,7 @@ public static class Program
             }
 
             using var stdin = Console.OpenStandardInput();
-            using var stdout = Console.OpenStandardOutput();
+            using var stdout = OpenProtocolOutput();
             return await new RpcServer(context, options).RunAsync(stdin, stdout, stop.Token).ConfigureAwait(false);
         });
     }

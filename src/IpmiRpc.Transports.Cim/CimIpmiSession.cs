@@ -1,6 +1,7 @@
 using System.Globalization;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.Core.Threading;
 
 namespace IpmiRpc.Transports.Cim;
 
@@ -213,12 +214,12 @@ internal sealed class CimIpmiSession : IIpmiSession
         catch (TimeoutException)
         {
             // The CIM operation ignored its own timeout; abandon it (its task still releases the gate when it ends).
-            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            task.Abandon();
             throw Timeout("the CIM call did not return");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !task.IsCompleted)
         {
-            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            task.Abandon();
             throw;
         }
     }

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Commands.App;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.Core.Threading;
 using IpmiRpc.Transports.Lan.Crypto;
 using IpmiRpc.Transports.Lan.Wire;
 using Microsoft.Extensions.Logging;
@@ -391,7 +392,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
                 // The same bound on the system clock too: disposal must end even when the injected clock never moves
                 // (a test's fake clock with a lost answer). The exchange left behind fails below with the other slots.
-                _ = close.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                close.Abandon();
                 await close.WaitAsync(TimeSpan.FromMilliseconds(timeout), TimeProvider.System).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IpmiException or OperationCanceledException or TimeoutException)
@@ -402,12 +403,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         _usable = false;
         _socket.Unregister(RemoteKey, ConsoleSessionId);
+        Pending?[] waiting;
         lock (_lock)
         {
-            foreach (var pending in _slots)
-            {
-                pending?.Completion.TrySetException(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session"));
-            }
+            waiting = [.. _slots];
+        }
+
+        // Failed after the lock is let go: no waiter's completion runs (or is even scheduled) while the lock is held.
+        foreach (var pending in waiting)
+        {
+            pending?.Completion.TrySetException(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session"));
         }
 
         _security?.Dispose();

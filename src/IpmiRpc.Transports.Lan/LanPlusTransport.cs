@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Commands.App;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.Core.Threading;
 using IpmiRpc.Transports.Lan.Crypto;
 using IpmiRpc.Transports.Lan.Wire;
 using Microsoft.Extensions.Logging;
@@ -58,21 +59,30 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         var socket = EnsureSocket();
         var remote = socket.Normalize(await ResolveAsync(target, cancellationToken).ConfigureAwait(false));
         var remoteKey = EndpointKey.From(remote);
-        var sessionless = socket.Sessionless(remoteKey, remote.Serialize());
-
-        var caps = await GetAuthenticationCapabilitiesAsync(sessionless, target, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        if (!caps.SupportsIpmi20)
-        {
-            throw new IpmiNotSupportedException($"The BMC at {target.Host}:{target.Port} does not offer IPMI 2.0 (RMCP+) sessions on this channel");
-        }
-
-        if (caps.KgStatusNonZero && target.Kg is null)
-        {
-            _logger.LogDebug("BMC {Remote} reports a non-zero Kg; no Kg was given", remote);
-        }
-
         var explicitSuite = target.CipherSuite is not null;
-        var suiteId = target.CipherSuite ?? await NegotiateSuiteAsync(sessionless, target, cancellationToken).ConfigureAwait(false);
+        int suiteId;
+        var sessionless = socket.RentSessionless(remoteKey, remote.Serialize());
+        try
+        {
+            var caps = await GetAuthenticationCapabilitiesAsync(sessionless, target, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            if (!caps.SupportsIpmi20)
+            {
+                throw new IpmiNotSupportedException($"The BMC at {target.Host}:{target.Port} does not offer IPMI 2.0 (RMCP+) sessions on this channel");
+            }
+
+            if (caps.KgStatusNonZero && target.Kg is null)
+            {
+                _logger.LogDebug("BMC {Remote} reports a non-zero Kg; no Kg was given", remote);
+            }
+
+            suiteId = target.CipherSuite ?? await NegotiateSuiteAsync(sessionless, target, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The session-less steps are over; the session runs on its own ids.
+            socket.ReturnSessionless(remoteKey, sessionless);
+        }
+
         try
         {
             return await OpenSessionAsync(socket, target, CipherSuite.Find(suiteId)!, remote, remoteKey, cancellationToken).ConfigureAwait(false);
@@ -106,6 +116,12 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
     }
 
     internal IReadOnlyCollection<LanPlusSession> Sessions => _sessions.Keys.ToArray();
+
+    /// <summary>BMC endpoints holding a session-less client: those with a handshake in its first steps.</summary>
+    internal int SessionlessClients => _socket?.SessionlessClients ?? 0;
+
+    /// <summary>Session ids registered on the socket: open sessions plus handshakes in progress.</summary>
+    internal int RegisteredSessions => _socket?.RegisteredSessions ?? 0;
 
     private static void Validate(IpmiTarget target)
     {
@@ -174,7 +190,7 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         {
             if (session.IsUsable && session.IdleTime >= _options.KeepaliveInterval)
             {
-                _ = session.KeepaliveAsync();
+                session.KeepaliveAsync().Forget(_logger, "keepalive of an idle RMCP+ session");
             }
         }
     }

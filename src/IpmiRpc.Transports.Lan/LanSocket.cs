@@ -99,8 +99,41 @@ internal sealed class LanSocket : IAsyncDisposable
 
     public bool IsRegistered(EndpointKey remote, uint consoleSessionId) => _sessions.ContainsKey((remote, consoleSessionId));
 
-    public SessionlessClient Sessionless(EndpointKey remote, SocketAddress address) =>
-        _sessionless.GetOrAdd(remote, static (_, state) => new SessionlessClient(state.Self, state.Address), (Self: this, Address: address));
+    /// <summary>Sessions and handshakes registered for dispatch (each removes itself when disposed).</summary>
+    public int RegisteredSessions => _sessions.Count;
+
+    /// <summary>Endpoints with a session-less client (one per BMC while a handshake's first steps run there).</summary>
+    public int SessionlessClients => _sessionless.Count;
+
+    /// <summary>
+    /// The endpoint's session-less client, shared by the handshakes starting there now (its 64 rqSeq slots keep their
+    /// answers apart). Hand it back with <see cref="ReturnSessionless"/>: the last one back removes it, so a server
+    /// that has talked to thousands of BMCs keeps a client only for those in a handshake.
+    /// </summary>
+    public SessionlessClient RentSessionless(EndpointKey remote, SocketAddress address)
+    {
+        // A retry follows a client whose last renter just let it go (it is leaving the map): a few passes at most.
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var client = _sessionless.GetOrAdd(remote, static (_, state) => new SessionlessClient(state.Self, state.Address), (Self: this, Address: address));
+            if (client.TryRent())
+            {
+                return client;
+            }
+
+            _sessionless.TryRemove(KeyValuePair.Create(remote, client));
+        }
+
+        throw new InvalidOperationException("The session-less client of an endpoint kept being retired");
+    }
+
+    public void ReturnSessionless(EndpointKey remote, SessionlessClient client)
+    {
+        if (client.Return())
+        {
+            _sessionless.TryRemove(KeyValuePair.Create(remote, client));
+        }
+    }
 
     public ValueTask DisposeAsync()
     {

@@ -17,6 +17,10 @@ internal sealed class SessionlessClient
     private readonly Pending?[] _pending = new Pending?[64];
     private int _nextSeq;
 
+    // Under _lock: handshakes holding this client, and whether the last of them let it go (it is then out of use).
+    private int _renters;
+    private bool _retired;
+
     public SessionlessClient(LanSocket socket, SocketAddress address)
     {
         _socket = socket;
@@ -53,6 +57,36 @@ internal sealed class SessionlessClient
                     _pending[seq] = null;
                 }
             }
+        }
+    }
+
+    /// <summary>Takes a share of the client; false once it is retired (the caller makes a new one).</summary>
+    public bool TryRent()
+    {
+        lock (_lock)
+        {
+            if (_retired)
+            {
+                return false;
+            }
+
+            _renters++;
+            return true;
+        }
+    }
+
+    /// <summary>Gives the share back; true for the last one, which retires the client.</summary>
+    public bool Return()
+    {
+        lock (_lock)
+        {
+            if (--_renters > 0)
+            {
+                return false;
+            }
+
+            _retired = true;
+            return true;
         }
     }
 

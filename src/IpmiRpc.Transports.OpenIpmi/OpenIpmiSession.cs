@@ -1,6 +1,7 @@
 using System.Globalization;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.Core.Threading;
 using IpmiRpc.Transports.OpenIpmi.Interop;
 
 namespace IpmiRpc.Transports.OpenIpmi;
@@ -67,7 +68,7 @@ internal sealed class OpenIpmiSession : IIpmiSession
             catch
             {
                 // Never queued: nobody will await the wait, so observe its outcome here.
-                _ = answered.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                answered.Abandon();
                 throw;
             }
 

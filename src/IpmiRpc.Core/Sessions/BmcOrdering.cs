@@ -45,6 +45,7 @@ public sealed class BmcOrdering
     public Ticket Enter(BmcKey bmc, bool isWrite)
     {
         var ticket = new Ticket(this, bmc, isWrite);
+        bool runnable;
         lock (_lock)
         {
             if (!_queues.TryGetValue(bmc, out var queue))
@@ -54,13 +55,16 @@ public sealed class BmcOrdering
             }
 
             // Everything queued is earlier: a write runs alone at the head, a read when no write is queued.
-            var runnable = isWrite ? queue.Items.Count == 0 : queue.Writes == 0;
+            runnable = isWrite ? queue.Items.Count == 0 : queue.Writes == 0;
             ticket.Node = queue.Items.AddLast(ticket);
             queue.Writes += isWrite ? 1 : 0;
-            if (runnable)
-            {
-                ticket.Grant();
-            }
+        }
+
+        // Granted outside the lock, like every completion here: a waiter's code never runs while the lock is held.
+        // A ticket granted late is still granted: nothing can take its turn once it is in the queue.
+        if (runnable)
+        {
+            ticket.Grant();
         }
 
         return ticket;
@@ -68,6 +72,7 @@ public sealed class BmcOrdering
 
     private void Release(Ticket ticket)
     {
+        List<Ticket>? granted = null;
         lock (_lock)
         {
             if (ticket.Node is not { } node || !_queues.TryGetValue(ticket.Bmc, out var queue))
@@ -89,16 +94,26 @@ public sealed class BmcOrdering
             {
                 if (next.Value.IsWrite)
                 {
-                    if (next.Previous is null)
+                    if (next.Previous is null && !next.Value.IsReady)
                     {
-                        next.Value.Grant();
+                        (granted ??= []).Add(next.Value);
                     }
 
                     break;
                 }
 
-                next.Value.Grant();
+                if (!next.Value.IsReady)
+                {
+                    (granted ??= []).Add(next.Value);
+                }
             }
+        }
+
+        // Completed after the lock is let go (see Enter). Granting one already granted, or one released meanwhile,
+        // is harmless: TrySetResult on a finished turn does nothing, and a released ticket is never waited on again.
+        foreach (var next in granted ?? [])
+        {
+            next.Grant();
         }
     }
 
@@ -114,7 +129,7 @@ public sealed class BmcOrdering
     {
         private readonly BmcOrdering _owner;
 
-        // Completing it under the owner's lock is safe: continuations run asynchronously, never inline.
+        // Granted outside the owner's lock; continuations run asynchronously too, so a waiter never runs on the releaser's thread.
         private readonly TaskCompletionSource _turn = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         internal Ticket(BmcOrdering owner, BmcKey bmc, bool isWrite)

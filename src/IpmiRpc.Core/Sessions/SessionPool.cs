@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.Core.Threading;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IpmiRpc.Core.Sessions;
 
@@ -9,7 +12,9 @@ namespace IpmiRpc.Core.Sessions;
 /// together after one attempt, and the next attempt waits <see cref="SessionPoolOptions.FailedOpenBackoff"/>), while
 /// each waiter keeps its own deadline. Spreads load up to <see cref="SessionPoolOptions.MaxSessionsPerTarget"/>
 /// (queueing on the open ones when another will not open), drops sessions that died and retries once on a fresh one,
-/// and closes idle ones on a timer.
+/// and closes idle ones on a timer. The timer also forgets identities with nothing left (no session, no request, no
+/// open, no back-off), so a long-lived server that has talked to thousands of BMCs, or seen passwords rotate, holds
+/// only what is in use.
 /// <para>
 /// A pooled session is not a credential check, so the pool re-authenticates after
 /// <see cref="SessionPoolOptions.MaxSessionAge"/>; <see cref="IpmiTarget.FreshSession"/> demands a handshake for one
@@ -26,16 +31,22 @@ public sealed class SessionPool : IAsyncDisposable
     private readonly ConcurrentDictionary<TargetIdentity, TargetSlot> _slots = new();
     private readonly ITimer _scavenger;
     private readonly CancellationTokenSource _closing = new();
+    private readonly ILogger _logger;
     private long _nextId;
     private int _disposed;
+    private int _scavenging;
 
-    public SessionPool(IEnumerable<IIpmiTransport> transports, SessionPoolOptions? options = null, TimeProvider? time = null)
+    public SessionPool(IEnumerable<IIpmiTransport> transports, SessionPoolOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
     {
         _transports = transports.ToDictionary(t => t.Name, StringComparer.Ordinal);
         _options = options ?? new SessionPoolOptions();
         _time = time ?? TimeProvider.System;
-        _scavenger = _time.CreateTimer(_ => _ = ScavengeAsync(), null, _options.ScavengeInterval, _options.ScavengeInterval);
+        _logger = logger ?? NullLogger.Instance;
+        _scavenger = _time.CreateTimer(_ => OnScavengeTimer(), null, _options.ScavengeInterval, _options.ScavengeInterval);
     }
+
+    /// <summary>Target identities the pool holds state for (sessions, waiters, a back-off). Idle ones are forgotten by the scavenger.</summary>
+    internal int TargetCount => _slots.Count;
 
     public IReadOnlyCollection<string> TransportNames => _transports.Keys.ToArray();
 
@@ -43,7 +54,40 @@ public sealed class SessionPool : IAsyncDisposable
     public async Task<IpmiResponse> SendAsync(IpmiTarget target, IpmiRequest request, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var slot = _slots.GetOrAdd(target.Identity, static id => new TargetSlot(id));
+        var slot = EnterSlot(target.Identity);
+        try
+        {
+            return await SendInSlotAsync(slot, target, request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slot.Exit();
+        }
+    }
+
+    /// <summary>
+    /// The identity's slot, counted as in use until <see cref="TargetSlot.Exit"/> so the scavenger leaves it alone. A
+    /// slot the scavenger pruned meanwhile is taken out of the map here (if it still is in it) and a fresh one made.
+    /// </summary>
+    private TargetSlot EnterSlot(TargetIdentity identity)
+    {
+        // Each retry follows a prune, and one scavenge at a time prunes a slot at most once: a few passes at most.
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var slot = _slots.GetOrAdd(identity, static id => new TargetSlot(id));
+            if (slot.TryEnter())
+            {
+                return slot;
+            }
+
+            _slots.TryRemove(KeyValuePair.Create(identity, slot));
+        }
+
+        throw new InvalidOperationException("The session pool kept pruning the slot of " + identity);
+    }
+
+    private async Task<IpmiResponse> SendInSlotAsync(TargetSlot slot, IpmiTarget target, IpmiRequest request, CancellationToken cancellationToken)
+    {
         var lease = target.FreshSession
             ? await OpenFreshAsync(slot, target, cancellationToken).ConfigureAwait(false)
             : await AcquireAsync(slot, target, cancellationToken).ConfigureAwait(false);
@@ -272,7 +316,7 @@ public sealed class SessionPool : IAsyncDisposable
         if (entry.Retired && entry.InFlight == 0 && entry.TryClaimDispose())
         {
             // The last request on a session the pool already dropped: close it now, without holding up this answer.
-            _ = DisposeQuietlyAsync(entry);
+            DisposeQuietlyAsync(entry).Forget(_logger, "closing a pooled session after its last request");
         }
     }
 
@@ -305,13 +349,35 @@ public sealed class SessionPool : IAsyncDisposable
         }
     }
 
+    private void OnScavengeTimer()
+    {
+        // One scavenge at a time: a slow one (sessions closing to silent BMCs) must not be joined by the next tick.
+        if (Interlocked.Exchange(ref _scavenging, 1) != 0)
+        {
+            return;
+        }
+
+        ScavengeAsync().Forget(_logger, "scavenging idle pooled sessions");
+    }
+
     private async Task ScavengeAsync()
     {
-        var now = _time.GetUtcNow();
-        foreach (var slot in _slots.Values)
+        try
         {
-            await RemoveAsync(slot, e => (e.InFlight == 0 && (now - e.LastUsedAt > _options.IdleTimeout || !e.Session.IsUsable))
-                                         || now - e.OpenedAt >= _options.MaxSessionAge).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            foreach (var (identity, slot) in _slots)
+            {
+                await RemoveAsync(slot, e => (e.InFlight == 0 && (now - e.LastUsedAt > _options.IdleTimeout || !e.Session.IsUsable))
+                                             || now - e.OpenedAt >= _options.MaxSessionAge).ConfigureAwait(false);
+                if (slot.TryPrune(_time))
+                {
+                    _slots.TryRemove(KeyValuePair.Create(identity, slot));
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _scavenging, 0);
         }
     }
 
@@ -370,7 +436,52 @@ public sealed class SessionPool : IAsyncDisposable
         private Task? _opening;
         private long _backoffUntil;
 
+        // Requests inside SendAsync for this identity, and whether the scavenger has let the slot go (under _lock).
+        private int _users;
+        private bool _pruned;
+
         public TargetIdentity Identity { get; } = identity;
+
+        /// <summary>Counts a request in; false once the slot was pruned (the caller takes a fresh one).</summary>
+        public bool TryEnter()
+        {
+            lock (_lock)
+            {
+                if (_pruned)
+                {
+                    return false;
+                }
+
+                _users++;
+                return true;
+            }
+        }
+
+        public void Exit()
+        {
+            lock (_lock)
+            {
+                _users--;
+            }
+        }
+
+        /// <summary>
+        /// Lets the slot go when nothing depends on it: no session, no request inside, no open running (it would add
+        /// its session here) and no back-off to remember (a dead BMC is probed once per back-off, not per request).
+        /// </summary>
+        public bool TryPrune(TimeProvider time)
+        {
+            lock (_lock)
+            {
+                if (_users > 0 || _entries.Count > 0 || _opening is { IsCompleted: false } || BackoffLeft(time) is not null)
+                {
+                    return false;
+                }
+
+                _pruned = true;
+                return true;
+            }
+        }
 
         public bool IsGrowthPaused(TimeProvider time) => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _growthPausedUntil);
 

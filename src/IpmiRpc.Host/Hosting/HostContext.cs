@@ -22,7 +22,7 @@ public sealed class HostContext : IAsyncDisposable
         LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("IpmiRpc.Host");
         Time = time ?? TimeProvider.System;
-        Pool = new SessionPool(transports, poolOptions, Time);
+        Pool = new SessionPool(transports, poolOptions, Time, loggerFactory.CreateLogger("IpmiRpc.Core.Sessions"));
     }
 
     /// <summary>The clock methods wait on (polls, deadlines); a fake one in tests.</summary>

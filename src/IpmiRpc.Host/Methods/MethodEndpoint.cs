@@ -45,11 +45,10 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
                 await turn.WaitAsync(deadline.Token).ConfigureAwait(false);
             }
 
-            if (declaration.Attribute.TakesTarget && call.Params.Has(MethodDeclaration.TargetParam))
+            if (declaration.Attribute.TakesTarget)
             {
-                // Resolving a target reads its passwordFile/kgFile: on the thread pool, within this request's
-                // deadline, never on the dispatcher's thread that every other request of the connection waits behind.
-                await Task.Run(() => call.Target, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+                // The given target or the default one (--targets "default" entry): either may name a passwordFile.
+                await call.ResolveTargetAsync(deadline.Token).ConfigureAwait(false);
             }
 
             return await declaration.InvokeAsync(call, values).ConfigureAwait(false);

@@ -1,5 +1,7 @@
+using System.Runtime.ExceptionServices;
 using IpmiRpc.Core;
 using IpmiRpc.Core.Targets;
+using IpmiRpc.Core.Threading;
 using IpmiRpc.Host.Hosting;
 
 namespace IpmiRpc.Host.Methods;
@@ -8,6 +10,7 @@ namespace IpmiRpc.Host.Methods;
 public sealed class RpcCall
 {
     private IpmiTarget? _target;
+    private ExceptionDispatchInfo? _defaultTargetError;
 
     public RpcCall(string method, ParamReader parameters, HostContext host, CancellationToken cancellationToken)
     {
@@ -30,7 +33,40 @@ public sealed class RpcCall
     public CancellationToken CancellationToken { get; }
 
     /// <summary>The <c>target</c> param resolved (object, named target or the default); -32602 on a bad one.</summary>
-    public IpmiTarget Target => _target ??= Host.Targets.Resolve(Params.Get("target"), "target");
+    public IpmiTarget Target
+    {
+        get
+        {
+            _defaultTargetError?.Throw();
+            return _target ??= Host.Targets.Resolve(Params.Get("target"), "target");
+        }
+    }
+
+    /// <summary>
+    /// Resolves the target ahead of the method, reading any passwordFile/kgFile: on the thread pool, within
+    /// <paramref name="deadline"/>, never on the dispatcher's thread that every other request of the connection waits
+    /// behind. A given <c>target</c> that is bad fails the request here; the default target's problem is kept until
+    /// the method uses <see cref="Target"/> (<c>sessions.close</c> without a target never does).
+    /// </summary>
+    internal async Task ResolveTargetAsync(CancellationToken deadline)
+    {
+        var given = Params.Has("target");
+        var resolve = Task.Run(() => Host.Targets.Resolve(Params.Get("target"), "target"), deadline);
+        try
+        {
+            _target = await resolve.WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!resolve.IsCompleted)
+        {
+            // Past the deadline while a secret file still blocks: the request fails now; the read ends on its own.
+            resolve.Abandon();
+            throw;
+        }
+        catch (Exception ex) when (!given && resolve.IsFaulted)
+        {
+            _defaultTargetError = ExceptionDispatchInfo.Capture(ex);
+        }
+    }
 
     /// <summary>The target if it has been resolved already (for error details), without resolving it.</summary>
     internal IpmiTarget? ResolvedTarget => _target;

@@ -153,6 +153,76 @@ public sealed class SessionPoolTests
     }
 
     [Fact]
+    public async Task Targets_left_idle_are_forgotten_so_many_distinct_targets_leave_nothing_behind()
+    {
+        // Review finding: one slot per identity (host, user, password fingerprint…) was kept forever; a long-lived
+        // server fanning out to thousands of BMCs, or seeing passwords rotate, grew without bound.
+        var time = new FakeTimeProvider();
+        var transport = new FakeTransport();
+        var options = new SessionPoolOptions { IdleTimeout = TimeSpan.FromMinutes(1), ScavengeInterval = TimeSpan.FromSeconds(10) };
+        await using var pool = new SessionPool([transport], options, time);
+
+        await Task.WhenAll(Enumerable.Range(0, 500).Select(i => pool.SendAsync(Target($"10.1.{i / 250}.{i % 250}"), GetDeviceId, CancellationToken.None)));
+        Assert.Equal(500, pool.TargetCount);
+        Assert.Equal(500, pool.List().Count);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        await pool.SendAsync(Target("10.9.9.9"), GetDeviceId, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(40));
+
+        // Past the idle timeout for the 500, not for the one used since: it alone stays.
+        await WaitUntil(() => pool.TargetCount == 1);
+        Assert.Equal("10.9.9.9", Assert.Single(pool.List()).Identity.Address);
+        Assert.Equal(500, transport.Sessions.Count(s => s.Disposed));
+
+        // A target used again after being forgotten simply opens anew.
+        await pool.SendAsync(Target("10.1.0.0"), GetDeviceId, CancellationToken.None);
+        Assert.Equal(2, pool.TargetCount);
+        Assert.Equal(502, transport.Opened);
+    }
+
+    [Fact]
+    public async Task A_dead_target_is_remembered_for_its_back_off_then_forgotten()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new FakeTransport { FailOpenWith = new IpmiTimeoutException("no answer", 1000, 0) };
+        var options = new SessionPoolOptions { FailedOpenBackoff = TimeSpan.FromSeconds(30), ScavengeInterval = TimeSpan.FromSeconds(10) };
+        await using var pool = new SessionPool([transport], options, time);
+
+        await Assert.ThrowsAsync<IpmiTimeoutException>(() => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None));
+
+        // The back-off is what makes a dead BMC probed once per period: a scavenge inside it keeps the slot.
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, pool.TargetCount);
+        Assert.Equal(1, transport.OpenAttempts);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await WaitUntil(() => pool.TargetCount == 0);
+    }
+
+    [Fact]
+    public async Task Requests_racing_the_scavenger_never_lose_a_session_outside_the_pool()
+    {
+        // A slot pruned between a request finding it and using it would take its new session out of sight (never
+        // listed, scavenged or closed). Every session opened must be listed or closed.
+        var time = new FakeTimeProvider();
+        var transport = new FakeTransport();
+        var options = new SessionPoolOptions { IdleTimeout = TimeSpan.FromMilliseconds(1), ScavengeInterval = TimeSpan.FromMilliseconds(1) };
+        await using var pool = new SessionPool([transport], options, time);
+
+        for (var round = 0; round < 200; round++)
+        {
+            var sends = Enumerable.Range(0, 4).Select(i => Task.Run(() => pool.SendAsync(Target($"10.2.0.{i}"), GetDeviceId, CancellationToken.None))).ToArray();
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitUntil(() => pool.TargetCount == 0);
+        Assert.Empty(pool.List());
+        Assert.All(transport.Sessions, s => Assert.True(s.Disposed));
+    }
+
+    [Fact]
     public async Task Unknown_transport_is_a_clear_transport_unavailable_error()
     {
         await using var pool = new SessionPool([new FakeTransport()]);

@@ -53,4 +53,86 @@ public sealed class CommandLineTests(ITestOutputHelper output) : ReliabilityTest
         Assert.Equal(-32800, (int?)answer["error"]?["code"]);
         Assert.Equal(0, await host.CloseAndWaitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    /// <summary>
+    /// Issue 20: a second SIGTERM/SIGINT during a graceful shutdown exits at once. The first signal's shutdown is held
+    /// here by a client that stopped reading: answers wait on a full stdout pipe, and --shutdown-grace 600 gives
+    /// them ten minutes, so only the second signal can end the process. Its exit code is the shell's 128 + signal.
+    /// </summary>
+    [Theory]
+    [InlineData("TERM", "TERM", 143)]
+    [InlineData("TERM", "INT", 130)]
+    public async Task A_second_signal_during_a_held_graceful_shutdown_exits_at_once(string first, string second, int exitCode)
+    {
+        var start = new ProcessStartInfo(IpmiRpcProcess.ExecutablePath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true, // read no further than the start of a large answer: the pipe fills
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--log-level", "information", "--shutdown-grace", "600" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                stderr.Enqueue(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        try
+        {
+            // An answer read means the host serves, so its signal handlers are in place.
+            await process.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":"up","method":"sessions.list"}""");
+            await process.StandardInput.FlushAsync();
+            using (var upAnswer = new CancellationTokenSource(Poll.DefaultLimit))
+            {
+                Assert.Contains("\"up\"", await process.StandardOutput.ReadLineAsync(upAnswer.Token), StringComparison.Ordinal);
+            }
+
+            // Each answer is the whole OpenRPC document (about 80 KB), more than a pipe holds (64 KiB). Once the first
+            // has started to arrive stdout is read no more: the host is then stuck writing it.
+            for (var i = 0; i < 4; i++)
+            {
+                await process.StandardInput.WriteLineAsync($$"""{"jsonrpc":"2.0","id":{{i}},"method":"rpc.discover"}""");
+            }
+
+            await process.StandardInput.FlushAsync();
+            using (var started = new CancellationTokenSource(Poll.DefaultLimit))
+            {
+                var one = new char[1];
+                Assert.Equal(1, await process.StandardOutput.ReadAsync(one, started.Token));
+            }
+
+            await Signal(process.Id, first);
+            // The first signal was taken: reading stopped, and the shutdown now waits for answers that cannot be written.
+            await Poll.UntilAsync(() => stderr.Any(l => l.Contains("SIGTERM: stopping", StringComparison.Ordinal) || l.Contains("SIGINT: stopping", StringComparison.Ordinal)), "the graceful shutdown to start");
+            Assert.False(process.HasExited, "the first signal alone must not end a shutdown held by unwritten answers");
+
+            await Signal(process.Id, second);
+            using var bound = new CancellationTokenSource(Poll.DefaultLimit);
+            await process.WaitForExitAsync(bound.Token);
+            Assert.Equal(exitCode, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    private static async Task Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
 }
