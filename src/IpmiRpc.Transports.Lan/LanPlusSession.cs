@@ -29,7 +29,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly Lock _lock = new();
     private readonly Lock _sendLock = new();
     private readonly Pending?[] _slots = new Pending?[64];
-    private readonly SemaphoreSlim _slotGate;
+    private readonly SendWindow _window;
+    private readonly RttEstimator _rtt;
     private HandshakeWait? _handshakeWait;
     private volatile SessionSecurity? _security;
     private volatile bool _usable;
@@ -58,7 +59,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         RemoteKey = remoteKey;
         ConsoleSessionId = consoleSessionId;
         _address = remote.Serialize();
-        _slotGate = new SemaphoreSlim(Math.Clamp(options.MaxInFlightPerSession, 1, 64));
+        // rqSeq is 6 bits: 64 requests at most, one kept free so a just-freed rqSeq is not reused at once.
+        _window = new SendWindow(options.InitialInFlightPerSession, Math.Clamp(options.MaxInFlightPerSession, 1, _slots.Length - 1));
+        _rtt = new RttEstimator(options.MinRetransmitTimeout);
         _lastSendTimestamp = options.TimeProvider.GetTimestamp();
     }
 
@@ -79,6 +82,15 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     public long KeepalivesSent => Interlocked.Read(ref _keepalives);
     public long KeepalivesAnswered => Interlocked.Read(ref _keepalivesAnswered);
     public long RequestCount => Interlocked.Read(ref _requests);
+
+    /// <summary>Requests this session lets into flight now (adapted between 1 and the ceiling).</summary>
+    public int Window => _window.Size;
+
+    /// <summary>Times a loss halved the window.</summary>
+    public long WindowReductions => _window.Reductions;
+
+    /// <summary>The smoothed round trip measured on this session, or null before the first answer.</summary>
+    public TimeSpan? SmoothedRtt => _rtt.SmoothedRtt;
 
     /// <summary>Time since this session last sent anything (what the BMC's idle timer sees).</summary>
     public TimeSpan IdleTime => _options.TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastSendTimestamp));
@@ -103,6 +115,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ["packetsRejected"] = PacketsRejected,
         ["lateAnswers"] = LateAnswers,
         ["keepalivesSent"] = KeepalivesSent,
+        ["window"] = Window,
+        ["windowReductions"] = WindowReductions,
+        ["smoothedRttMs"] = SmoothedRtt is { } srtt ? Math.Round(srtt.TotalMilliseconds, 3) : null,
         ["usable"] = IsUsable,
     };
 
@@ -314,6 +329,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 return;
             }
 
+            pending.AnsweredAt = _options.TimeProvider.GetTimestamp();
             if (!pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
             {
                 // Answered already, its requester not yet resumed (continuations run on the pool): a second answer to
@@ -492,7 +508,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private async Task<IpmiResponse> SendCoreAsync(IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken, byte? bridgeChannel = null)
     {
         var security = _security ?? throw new TransportUnavailableException(TransportName, "The RMCP+ session is not established", "Open a new session");
-        await _slotGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var admission = await _window.EnterAsync(cancellationToken).ConfigureAwait(false);
         var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null);
         var rqSeq = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
@@ -503,8 +519,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             var messageLength = bridgeChannel is { } channelByte
                 ? IpmiLanMessage.EncodeBridgedRequest(message, channelByte, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span)
                 : IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
-            return await Retransmit.RunAsync(
-                _ =>
+            var response = await Retransmit.RunAsync(
+                attempt =>
                 {
                     // Every attempt gets a new session sequence number (a BMC drops repeats as replays); the rqSeq stays,
                     // so a late answer to an earlier attempt still completes this request. Numbering and sending happen
@@ -514,19 +530,40 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     lock (_sendLock)
                     {
                         var length = security.Seal(datagram, PayloadType.Ipmi, NextSequence(), message.AsSpan(0, messageLength));
-                        Interlocked.Exchange(ref _lastSendTimestamp, _options.TimeProvider.GetTimestamp());
+                        var now = _options.TimeProvider.GetTimestamp();
+                        Interlocked.Exchange(ref _lastSendTimestamp, now);
+                        if (attempt == 0)
+                        {
+                            pending.SentAt = now;
+                        }
+
                         _socket.Send(_address, datagram.AsSpan(0, length));
                     }
                 },
                 pending.Completion.Task,
+                attempt => _rtt.AttemptTimeout(attempt, timeoutMs, last: attempt == retries),
                 timeoutMs,
                 retries,
-                () => Interlocked.Increment(ref _retransmits),
+                () =>
+                {
+                    pending.Retransmitted = true;
+                    Interlocked.Increment(ref _retransmits);
+                    _window.OnLoss(admission);
+                },
                 bridgeChannel is null
                     ? $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}"
                     : $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2} bridged to channel {bridgeChannel & SendMessage.MaxChannel} address 0x{request.ResponderAddress:X2}",
                 _options.TimeProvider,
                 cancellationToken).ConfigureAwait(false);
+            if (!pending.Retransmitted && !pending.Bridged)
+            {
+                // Karn: only an answer to a request sent once times the round trip unambiguously. A bridged answer
+                // times the bridge as well, not this BMC.
+                _rtt.AddSample(_options.TimeProvider.GetElapsedTime(pending.SentAt, pending.AnsweredAt));
+                _window.OnCleanAnswer();
+            }
+
+            return response;
         }
         catch (IpmiTimeoutException ex) when (pending.Forwarded)
         {
@@ -552,7 +589,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 }
             }
 
-            _slotGate.Release();
+            _window.Exit();
             ArrayPool<byte>.Shared.Return(message);
             ArrayPool<byte>.Shared.Return(datagram);
         }
@@ -628,6 +665,13 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         /// <summary>The BMC said it forwarded the bridged request; its target's answer is still to come.</summary>
         public volatile bool Forwarded;
+
+        /// <summary>Sent more than once: its answer may be to either copy, so it times no round trip.</summary>
+        public volatile bool Retransmitted;
+
+        /// <summary>Timestamps of the first send and of the answer's arrival on the receive thread.</summary>
+        public long SentAt;
+        public long AnsweredAt;
 
         // Never run the caller's continuation on the receive thread: whatever follows an answer (the host writing JSON,
         // a test advancing a fake clock and disposing the transport) would hold up every other session's datagrams,

@@ -325,6 +325,9 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         public long KeepalivesAnswered => inner.KeepalivesAnswered;
         public int CipherSuiteId => inner.Suite.Id;
         public uint BmcSessionId => inner.BmcSessionId;
+        public int Window => inner.Window;
+        public long WindowReductions => inner.WindowReductions;
+        public TimeSpan? SmoothedRtt => inner.SmoothedRtt;
 
         public Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken) => inner.SendAsync(request, cancellationToken);
 
@@ -360,4 +363,13 @@ public interface ILanPlusSessionInfo
     long KeepalivesAnswered { get; }
     int CipherSuiteId { get; }
     uint BmcSessionId { get; }
+
+    /// <summary>Requests the session lets into flight now: grows while the BMC keeps up, halves on a loss.</summary>
+    int Window { get; }
+
+    /// <summary>Loss events that halved <see cref="Window"/>.</summary>
+    long WindowReductions { get; }
+
+    /// <summary>The smoothed round trip of answers to requests sent once; null before the first.</summary>
+    TimeSpan? SmoothedRtt { get; }
 }
