@@ -21,6 +21,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private const string TransportName = IpmiTarget.LanPlus;
     private const int MaxMessageLength = IpmiLanMessage.BridgedRequestOverhead + IpmiRequest.MaxDataLength;
 
+    // Answers to requests sent after one still unanswered that make it count as lost (TCP's three duplicate ACKs): a
+    // BMC may answer out of order, but rarely by three.
+    private const int LaterAnswersMeaningLoss = 3;
+
     private readonly LanSocket _socket;
     private readonly IpmiTarget _target;
     private readonly LanPlusOptions _options;
@@ -330,7 +334,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             }
 
             pending.AnsweredAt = _options.TimeProvider.GetTimestamp();
-            if (!pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
+            if (pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
+            {
+                CountAnswerPast(pending);
+            }
+            else
             {
                 // Answered already, its requester not yet resumed (continuations run on the pool): a second answer to
                 // a retransmitted request, as late as one that finds the slot empty.
@@ -529,19 +537,38 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     // costing a 1 s retransmit; see tests/bench).
                     lock (_sendLock)
                     {
-                        var length = security.Seal(datagram, PayloadType.Ipmi, NextSequence(), message.AsSpan(0, messageLength));
+                        var sequence = NextSequence(out var sendOrder);
+                        var length = security.Seal(datagram, PayloadType.Ipmi, sequence, message.AsSpan(0, messageLength));
                         var now = _options.TimeProvider.GetTimestamp();
                         Interlocked.Exchange(ref _lastSendTimestamp, now);
                         if (attempt == 0)
                         {
                             pending.SentAt = now;
+                            pending.FirstSentSequence = sendOrder;
                         }
+
+                        Volatile.Write(ref pending.LastSentSequence, sendOrder);
 
                         _socket.Send(_address, datagram.AsSpan(0, length));
                     }
                 },
                 pending.Completion.Task,
                 attempt => _rtt.AttemptTimeout(attempt, timeoutMs, last: attempt == retries),
+                _ =>
+                {
+                    // Bridged requests wait on a second hop whose answers come in their own time: timeout only.
+                    if (pending.Bridged)
+                    {
+                        return CancellationToken.None;
+                    }
+
+                    lock (_lock)
+                    {
+                        pending.LaterAnswers = 0;
+                        pending.EarlyRetransmit = new CancellationTokenSource();
+                        return pending.EarlyRetransmit.Token;
+                    }
+                },
                 timeoutMs,
                 retries,
                 () =>
@@ -595,6 +622,38 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
     }
 
+    /// <summary>
+    /// An answer to a request sent after others still unanswered: a BMC that takes one request at a time dropped them,
+    /// and waiting out their timeouts would stall the window for one. After <see cref="LaterAnswersMeaningLoss"/> such
+    /// answers a request is retransmitted at once (and the window halves, as for any loss).
+    /// </summary>
+    private void CountAnswerPast(Pending answered)
+    {
+        List<CancellationTokenSource>? lost = null;
+        lock (_lock)
+        {
+            foreach (var other in _slots)
+            {
+                if (other is null || ReferenceEquals(other, answered) || other.Completion.Task.IsCompleted || other.Bridged
+                    || other.LastSentSequence == 0 || other.LastSentSequence >= answered.FirstSentSequence)
+                {
+                    continue;
+                }
+
+                if (++other.LaterAnswers == LaterAnswersMeaningLoss && other.EarlyRetransmit is { } early)
+                {
+                    (lost ??= []).Add(early);
+                }
+            }
+        }
+
+        // Outside the lock: cancelling runs the waiting attempt's continuation, which sends the copy.
+        foreach (var early in lost ?? [])
+        {
+            early.Cancel();
+        }
+    }
+
     private byte Reserve(Pending pending)
     {
         lock (_lock)
@@ -615,11 +674,14 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         throw new InvalidOperationException("No free rqSeq although the in-flight gate admitted the request");
     }
 
-    private uint NextSequence()
+    private uint NextSequence() => NextSequence(out _);
+
+    /// <param name="sendOrder">The unwrapped count behind the number: orders sends across a wrap.</param>
+    private uint NextSequence(out long sendOrder)
     {
         // Session sequence numbers start at 1 and skip 0 on wrap (IPMI v2.0 §6.12.13).
-        var n = Interlocked.Increment(ref _outboundSequence);
-        return (uint)(((n - 1) % uint.MaxValue) + 1);
+        sendOrder = Interlocked.Increment(ref _outboundSequence);
+        return (uint)(((sendOrder - 1) % uint.MaxValue) + 1);
     }
 
     /// <summary>A packet that failed a check (integrity, replay, session, framing): never the BMC's genuine answer.</summary>
@@ -672,6 +734,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         /// <summary>Timestamps of the first send and of the answer's arrival on the receive thread.</summary>
         public long SentAt;
         public long AnsweredAt;
+
+        /// <summary>Session sequence numbers of the first and the latest copy sent (send order; 0: not sent yet).</summary>
+        public long FirstSentSequence;
+        public long LastSentSequence;
+
+        /// <summary>Answers to requests sent after this one's latest copy (under the session lock).</summary>
+        public int LaterAnswers;
+
+        /// <summary>Cancelled to end the current attempt early (under the session lock; never disposed: no timer).</summary>
+        public CancellationTokenSource? EarlyRetransmit;
 
         // Never run the caller's continuation on the receive thread: whatever follows an answer (the host writing JSON,
         // a test advancing a fake clock and disposing the transport) would hold up every other session's datagrams,

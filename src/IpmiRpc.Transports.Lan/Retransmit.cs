@@ -14,15 +14,17 @@ internal static class Retransmit
         string what, TimeProvider time, CancellationToken cancellationToken)
     {
         var perAttempt = TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs));
-        return RunAsync(send, completion, _ => perAttempt, timeoutMs, retries, onRetransmit, what, time, cancellationToken);
+        return RunAsync(send, completion, _ => perAttempt, null, timeoutMs, retries, onRetransmit, what, time, cancellationToken);
     }
 
     /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
     /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
     /// <param name="attemptTimeout">How long attempt N waits for the answer.</param>
+    /// <param name="earlyRetransmit">For attempt N, a token cancelled when the answer is known lost before the timeout.</param>
     /// <param name="timeoutMs">The target's timeout, for the error: no attempt waits longer.</param>
     public static async Task<T> RunAsync<T>(
-        Action<int> send, Task<T> completion, Func<int, TimeSpan> attemptTimeout, int timeoutMs, int retries, Action? onRetransmit,
+        Action<int> send, Task<T> completion, Func<int, TimeSpan> attemptTimeout, Func<int, CancellationToken>? earlyRetransmit,
+        int timeoutMs, int retries, Action? onRetransmit,
         string what, TimeProvider time, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt <= retries; attempt++)
@@ -42,7 +44,9 @@ internal static class Retransmit
 
             // The attempt's timeout starts before its datagram leaves: whoever sees the datagram (a test counting
             // them on a fake clock) knows the timer that will retransmit it already runs.
-            var answered = completion.WaitAsync(attemptTimeout(attempt), time, cancellationToken);
+            var early = earlyRetransmit?.Invoke(attempt) ?? CancellationToken.None;
+            using var attemptCancel = early.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, early) : null;
+            var answered = completion.WaitAsync(attemptTimeout(attempt), time, attemptCancel?.Token ?? cancellationToken);
             send(attempt);
             try
             {
@@ -51,6 +55,10 @@ internal static class Retransmit
             catch (TimeoutException)
             {
                 // No answer in time: retransmit, or give up below.
+            }
+            catch (OperationCanceledException) when (early.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Known lost before its timeout (later requests were answered past it): retransmit now.
             }
         }
 
