@@ -30,6 +30,13 @@ public sealed record LanPlusOptions
     /// </summary>
     public TimeSpan MinRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Most datagrams per second the transport sends, all BMCs together (every attempt counts); 0 = no cap. Off by
+    /// default: each BMC is already protected by its own session window, and a cap slows every sweep alike. Set it
+    /// when a management network, a switch's control plane or a firewall limits the rate.
+    /// </summary>
+    public double MaxPacketsPerSecond { get; init; }
+
     /// <summary>Inbound sequence numbers accepted below the newest one seen (1–64).</summary>
     public int ReplayWindow { get; init; } = 32;
 

@@ -504,6 +504,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     Interlocked.Increment(ref _retransmits);
                 },
                 what,
+                _socket.Pacer,
                 _options.TimeProvider,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -580,6 +581,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 bridgeChannel is null
                     ? $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}"
                     : $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2} bridged to channel {bridgeChannel & SendMessage.MaxChannel} address 0x{request.ResponderAddress:X2}",
+                _socket.Pacer,
                 _options.TimeProvider,
                 cancellationToken).ConfigureAwait(false);
             if (!pending.Retransmitted && !pending.Bridged)

@@ -47,6 +47,9 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
     /// <summary>Datagrams received that matched no session or request.</summary>
     public long DatagramsUnmatched => _socket?.DatagramsUnmatched ?? 0;
 
+    /// <summary>Datagrams that waited for the packet-rate cap (<see cref="LanPlusOptions.MaxPacketsPerSecond"/>).</summary>
+    public long DatagramsPaced => _socket?.Pacer?.Delayed ?? 0;
+
     /// <summary>The local UDP endpoint, once the socket exists.</summary>
     public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint;
 
@@ -156,7 +159,10 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         {
             if (_socket is null)
             {
-                _socket = new LanSocket(_options.LocalEndPoint, _logger, _options.ReceiveThreads);
+                _socket = new LanSocket(_options.LocalEndPoint, _logger, _options.ReceiveThreads)
+                {
+                    Pacer = _options.MaxPacketsPerSecond > 0 ? new PacketPacer(_options.MaxPacketsPerSecond, _options.TimeProvider) : null,
+                };
                 if (_options.KeepaliveInterval > TimeSpan.Zero)
                 {
                     var tick = TimeSpan.FromMilliseconds(Math.Clamp(_options.KeepaliveInterval.TotalMilliseconds / 4, 50, 1000));

@@ -11,10 +11,10 @@ internal static class Retransmit
     /// <summary>Every attempt waits the same <paramref name="timeoutMs"/> (the handshake, sessionless requests).</summary>
     public static Task<T> RunAsync<T>(
         Action<int> send, Task<T> completion, int timeoutMs, int retries, Action? onRetransmit,
-        string what, TimeProvider time, CancellationToken cancellationToken)
+        string what, PacketPacer? pacer, TimeProvider time, CancellationToken cancellationToken)
     {
         var perAttempt = TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs));
-        return RunAsync(send, completion, _ => perAttempt, null, timeoutMs, retries, onRetransmit, what, time, cancellationToken);
+        return RunAsync(send, completion, _ => perAttempt, null, timeoutMs, retries, onRetransmit, what, pacer, time, cancellationToken);
     }
 
     /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
@@ -22,10 +22,11 @@ internal static class Retransmit
     /// <param name="attemptTimeout">How long attempt N waits for the answer.</param>
     /// <param name="earlyRetransmit">For attempt N, a token cancelled when the answer is known lost before the timeout.</param>
     /// <param name="timeoutMs">The target's timeout, for the error: no attempt waits longer.</param>
+    /// <param name="pacer">The transport's packet-rate cap, if any: every attempt waits for its slot first.</param>
     public static async Task<T> RunAsync<T>(
         Action<int> send, Task<T> completion, Func<int, TimeSpan> attemptTimeout, Func<int, CancellationToken>? earlyRetransmit,
         int timeoutMs, int retries, Action? onRetransmit,
-        string what, TimeProvider time, CancellationToken cancellationToken)
+        string what, PacketPacer? pacer, TimeProvider time, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt <= retries; attempt++)
         {
@@ -44,6 +45,11 @@ internal static class Retransmit
 
             // The attempt's timeout starts before its datagram leaves: whoever sees the datagram (a test counting
             // them on a fake clock) knows the timer that will retransmit it already runs.
+            if (pacer is not null)
+            {
+                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var early = earlyRetransmit?.Invoke(attempt) ?? CancellationToken.None;
             using var attemptCancel = early.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, early) : null;
             var answered = completion.WaitAsync(attemptTimeout(attempt), time, attemptCancel?.Token ?? cancellationToken);
