@@ -85,9 +85,22 @@ public static class Program
                 r.AddError("--max-session-age must be at least 1");
             }
         });
+        var sessionIdle = new Option<int>("--session-idle-timeout")
+        {
+            Description = "Close pooled sessions unused for this many seconds (a shared server should not keep sessions, and their keepalives, on BMCs nobody uses).",
+            DefaultValueFactory = _ => (int)new SessionPoolOptions().IdleTimeout.TotalSeconds,
+        };
+        sessionIdle.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--session-idle-timeout must be at least 1");
+            }
+        });
         command.Options.Add(framing);
         command.Options.Add(targets);
         command.Options.Add(maxSessionAge);
+        command.Options.Add(sessionIdle);
         command.Options.Add(logLevel);
         command.Options.Add(maxBytes);
         var socket = new Option<string?>("--socket")
@@ -122,7 +135,11 @@ public static class Program
             }
 
             var context = HostComposition.CreateContext(resolver, loggerFactory,
-                new SessionPoolOptions { MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)) });
+                new SessionPoolOptions
+                {
+                    MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)),
+                    IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(sessionIdle)),
+                });
             var options = new ServerOptions
             {
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
