@@ -112,7 +112,7 @@ notes="Build: framework-dependent = \`dotnet build -c Release\`; ReadyToRun = \`
 mkdir -p "$RUN/work" "$HERE/results"
 log "running the scenarios (this takes a few minutes)"
 set +e
-timeout 1200 dotnet "$SRC/tests/bench/IpmiRpc.Bench/bin/Release/net10.0/IpmiRpc.Bench.dll" \
+timeout $((1200 + 3 * ${BENCH_SCALE:-0})) dotnet "$SRC/tests/bench/IpmiRpc.Bench/bin/Release/net10.0/IpmiRpc.Bench.dll" \
     --fixtures "$SRC/tests/fixtures/ipmi_sim" --fdd "$FDD" --r2r "$R2R" --aot "$AOT" \
     --fleet "${BENCH_FLEET:-20,100}" --scale "${BENCH_SCALE:-0}" --out "$HERE/results/latest.md" --pid-file "$PIDS" --work-dir "$RUN/work" \
     --build-notes "$notes" "$@" &
