@@ -108,10 +108,23 @@ public static class Program
                 r.AddError("--shutdown-grace must be between 0 and 3600");
             }
         });
+        var sessionIdle = new Option<int>("--session-idle-timeout")
+        {
+            Description = "Close pooled sessions unused for this many seconds (a shared server should not keep sessions, and their keepalives, on BMCs nobody uses).",
+            DefaultValueFactory = _ => (int)new SessionPoolOptions().IdleTimeout.TotalSeconds,
+        };
+        sessionIdle.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--session-idle-timeout must be at least 1");
+            }
+        });
         command.Options.Add(framing);
         command.Options.Add(targets);
         command.Options.Add(maxSessionAge);
         command.Options.Add(shutdownGrace);
+        command.Options.Add(sessionIdle);
         command.Options.Add(logLevel);
         command.Options.Add(maxBytes);
         var socket = new Option<string?>("--socket")
@@ -146,7 +159,11 @@ public static class Program
             }
 
             var context = HostComposition.CreateContext(resolver, loggerFactory,
-                new SessionPoolOptions { MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)) });
+                new SessionPoolOptions
+                {
+                    MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)),
+                    IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(sessionIdle)),
+                });
             var options = new ServerOptions
             {
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },

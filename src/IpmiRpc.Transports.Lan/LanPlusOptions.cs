@@ -14,8 +14,28 @@ public sealed record LanPlusOptions
     /// <summary>How long Close Session waits for its one attempt when a session is disposed.</summary>
     public TimeSpan CloseSessionTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Requests in flight on one session (the 6-bit rqSeq allows 64).</summary>
-    public int MaxInFlightPerSession { get; init; } = 63;
+    /// <summary>
+    /// The most requests in flight on one session (the 6-bit rqSeq allows 63). The window adapts below it (see
+    /// SendWindow); the default is what real BMCs hold: many take one to four outstanding requests and drop the rest.
+    /// </summary>
+    public int MaxInFlightPerSession { get; init; } = 4;
+
+    /// <summary>Requests in flight on a new session, before the BMC has shown it keeps up.</summary>
+    public int InitialInFlightPerSession { get; init; } = 1;
+
+    /// <summary>
+    /// The shortest retransmit timeout, however short the measured round trip: a BMC's answer time varies with the
+    /// command (a FRU or SDR read takes far longer than Get Device ID), and a copy sent too soon is work the BMC may
+    /// execute twice. The target's timeoutMs is the ceiling.
+    /// </summary>
+    public TimeSpan MinRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Most datagrams per second the transport sends, all BMCs together (every attempt counts); 0 = no cap. Off by
+    /// default: each BMC is already protected by its own session window, and a cap slows every sweep alike. Set it
+    /// when a management network, a switch's control plane or a firewall limits the rate.
+    /// </summary>
+    public double MaxPacketsPerSecond { get; init; }
 
     /// <summary>Inbound sequence numbers accepted below the newest one seen (1–64).</summary>
     public int ReplayWindow { get; init; } = 32;

@@ -22,6 +22,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private const string TransportName = IpmiTarget.LanPlus;
     private const int MaxMessageLength = IpmiLanMessage.BridgedRequestOverhead + IpmiRequest.MaxDataLength;
 
+    // Answers to requests sent after one still unanswered that make it count as lost (TCP's three duplicate ACKs): a
+    // BMC may answer out of order, but rarely by three.
+    private const int LaterAnswersMeaningLoss = 3;
+
     private readonly LanSocket _socket;
     private readonly IpmiTarget _target;
     private readonly LanPlusOptions _options;
@@ -30,7 +34,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly Lock _lock = new();
     private readonly Lock _sendLock = new();
     private readonly Pending?[] _slots = new Pending?[64];
-    private readonly SemaphoreSlim _slotGate;
+    private readonly SendWindow _window;
+    private readonly RttEstimator _rtt;
     private HandshakeWait? _handshakeWait;
     private volatile SessionSecurity? _security;
     private volatile bool _usable;
@@ -59,7 +64,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         RemoteKey = remoteKey;
         ConsoleSessionId = consoleSessionId;
         _address = remote.Serialize();
-        _slotGate = new SemaphoreSlim(Math.Clamp(options.MaxInFlightPerSession, 1, 64));
+        // rqSeq is 6 bits: 64 requests at most, one kept free so a just-freed rqSeq is not reused at once.
+        _window = new SendWindow(options.InitialInFlightPerSession, Math.Clamp(options.MaxInFlightPerSession, 1, _slots.Length - 1));
+        _rtt = new RttEstimator(options.MinRetransmitTimeout);
         _lastSendTimestamp = options.TimeProvider.GetTimestamp();
     }
 
@@ -80,6 +87,15 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     public long KeepalivesSent => Interlocked.Read(ref _keepalives);
     public long KeepalivesAnswered => Interlocked.Read(ref _keepalivesAnswered);
     public long RequestCount => Interlocked.Read(ref _requests);
+
+    /// <summary>Requests this session lets into flight now (adapted between 1 and the ceiling).</summary>
+    public int Window => _window.Size;
+
+    /// <summary>Times a loss halved the window.</summary>
+    public long WindowReductions => _window.Reductions;
+
+    /// <summary>The smoothed round trip measured on this session, or null before the first answer.</summary>
+    public TimeSpan? SmoothedRtt => _rtt.SmoothedRtt;
 
     /// <summary>Time since this session last sent anything (what the BMC's idle timer sees).</summary>
     public TimeSpan IdleTime => _options.TimeProvider.GetElapsedTime(Interlocked.Read(ref _lastSendTimestamp));
@@ -104,6 +120,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ["packetsRejected"] = PacketsRejected,
         ["lateAnswers"] = LateAnswers,
         ["keepalivesSent"] = KeepalivesSent,
+        ["window"] = Window,
+        ["windowReductions"] = WindowReductions,
+        ["smoothedRttMs"] = SmoothedRtt is { } srtt ? Math.Round(srtt.TotalMilliseconds, 3) : null,
         ["usable"] = IsUsable,
     };
 
@@ -315,7 +334,12 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 return;
             }
 
-            if (!pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
+            pending.AnsweredAt = _options.TimeProvider.GetTimestamp();
+            if (pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
+            {
+                CountAnswerPast(pending);
+            }
+            else
             {
                 // Answered already, its requester not yet resumed (continuations run on the pool): a second answer to
                 // a retransmitted request, as late as one that finds the slot empty.
@@ -485,6 +509,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     Interlocked.Increment(ref _retransmits);
                 },
                 what,
+                _socket.Pacer,
                 _options.TimeProvider,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -497,7 +522,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private async Task<IpmiResponse> SendCoreAsync(IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken, byte? bridgeChannel = null)
     {
         var security = _security ?? throw new TransportUnavailableException(TransportName, "The RMCP+ session is not established", "Open a new session");
-        await _slotGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var admission = await _window.EnterAsync(cancellationToken).ConfigureAwait(false);
         var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null);
         var rqSeq = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
@@ -508,8 +533,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             var messageLength = bridgeChannel is { } channelByte
                 ? IpmiLanMessage.EncodeBridgedRequest(message, channelByte, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span)
                 : IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
-            return await Retransmit.RunAsync(
-                _ =>
+            var response = await Retransmit.RunAsync(
+                attempt =>
                 {
                     // Every attempt gets a new session sequence number (a BMC drops repeats as replays); the rqSeq stays,
                     // so a late answer to an earlier attempt still completes this request. Numbering and sending happen
@@ -518,20 +543,61 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     // costing a 1 s retransmit; see tests/bench).
                     lock (_sendLock)
                     {
-                        var length = security.Seal(datagram, PayloadType.Ipmi, NextSequence(), message.AsSpan(0, messageLength));
-                        Interlocked.Exchange(ref _lastSendTimestamp, _options.TimeProvider.GetTimestamp());
+                        var sequence = NextSequence(out var sendOrder);
+                        var length = security.Seal(datagram, PayloadType.Ipmi, sequence, message.AsSpan(0, messageLength));
+                        var now = _options.TimeProvider.GetTimestamp();
+                        Interlocked.Exchange(ref _lastSendTimestamp, now);
+                        if (attempt == 0)
+                        {
+                            pending.SentAt = now;
+                            pending.FirstSentSequence = sendOrder;
+                        }
+
+                        Volatile.Write(ref pending.LastSentSequence, sendOrder);
+
                         _socket.Send(_address, datagram.AsSpan(0, length));
                     }
                 },
                 pending.Completion.Task,
+                attempt => _rtt.AttemptTimeout(attempt, timeoutMs, last: attempt == retries),
+                _ =>
+                {
+                    // Bridged requests wait on a second hop whose answers come in their own time: timeout only.
+                    if (pending.Bridged)
+                    {
+                        return CancellationToken.None;
+                    }
+
+                    lock (_lock)
+                    {
+                        pending.LaterAnswers = 0;
+                        pending.EarlyRetransmit = new CancellationTokenSource();
+                        return pending.EarlyRetransmit.Token;
+                    }
+                },
                 timeoutMs,
                 retries,
-                () => Interlocked.Increment(ref _retransmits),
+                () =>
+                {
+                    pending.Retransmitted = true;
+                    Interlocked.Increment(ref _retransmits);
+                    _window.OnLoss(admission);
+                },
                 bridgeChannel is null
                     ? $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}"
                     : $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2} bridged to channel {bridgeChannel & SendMessage.MaxChannel} address 0x{request.ResponderAddress:X2}",
+                _socket.Pacer,
                 _options.TimeProvider,
                 cancellationToken).ConfigureAwait(false);
+            if (!pending.Retransmitted && !pending.Bridged)
+            {
+                // Karn: only an answer to a request sent once times the round trip unambiguously. A bridged answer
+                // times the bridge as well, not this BMC.
+                _rtt.AddSample(_options.TimeProvider.GetElapsedTime(pending.SentAt, pending.AnsweredAt));
+                _window.OnCleanAnswer();
+            }
+
+            return response;
         }
         catch (IpmiTimeoutException ex) when (pending.Forwarded)
         {
@@ -557,9 +623,41 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 }
             }
 
-            _slotGate.Release();
+            _window.Exit();
             ArrayPool<byte>.Shared.Return(message);
             ArrayPool<byte>.Shared.Return(datagram);
+        }
+    }
+
+    /// <summary>
+    /// An answer to a request sent after others still unanswered: a BMC that takes one request at a time dropped them,
+    /// and waiting out their timeouts would stall the window for one. After <see cref="LaterAnswersMeaningLoss"/> such
+    /// answers a request is retransmitted at once (and the window halves, as for any loss).
+    /// </summary>
+    private void CountAnswerPast(Pending answered)
+    {
+        List<CancellationTokenSource>? lost = null;
+        lock (_lock)
+        {
+            foreach (var other in _slots)
+            {
+                if (other is null || ReferenceEquals(other, answered) || other.Completion.Task.IsCompleted || other.Bridged
+                    || other.LastSentSequence == 0 || other.LastSentSequence >= answered.FirstSentSequence)
+                {
+                    continue;
+                }
+
+                if (++other.LaterAnswers == LaterAnswersMeaningLoss && other.EarlyRetransmit is { } early)
+                {
+                    (lost ??= []).Add(early);
+                }
+            }
+        }
+
+        // Outside the lock: cancelling runs the waiting attempt's continuation, which sends the copy.
+        foreach (var early in lost ?? [])
+        {
+            early.Cancel();
         }
     }
 
@@ -583,11 +681,14 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         throw new InvalidOperationException("No free rqSeq although the in-flight gate admitted the request");
     }
 
-    private uint NextSequence()
+    private uint NextSequence() => NextSequence(out _);
+
+    /// <param name="sendOrder">The unwrapped count behind the number: orders sends across a wrap.</param>
+    private uint NextSequence(out long sendOrder)
     {
         // Session sequence numbers start at 1 and skip 0 on wrap (IPMI v2.0 §6.12.13).
-        var n = Interlocked.Increment(ref _outboundSequence);
-        return (uint)(((n - 1) % uint.MaxValue) + 1);
+        sendOrder = Interlocked.Increment(ref _outboundSequence);
+        return (uint)(((sendOrder - 1) % uint.MaxValue) + 1);
     }
 
     /// <summary>A packet that failed a check (integrity, replay, session, framing): never the BMC's genuine answer.</summary>
@@ -633,6 +734,23 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         /// <summary>The BMC said it forwarded the bridged request; its target's answer is still to come.</summary>
         public volatile bool Forwarded;
+
+        /// <summary>Sent more than once: its answer may be to either copy, so it times no round trip.</summary>
+        public volatile bool Retransmitted;
+
+        /// <summary>Timestamps of the first send and of the answer's arrival on the receive thread.</summary>
+        public long SentAt;
+        public long AnsweredAt;
+
+        /// <summary>Session sequence numbers of the first and the latest copy sent (send order; 0: not sent yet).</summary>
+        public long FirstSentSequence;
+        public long LastSentSequence;
+
+        /// <summary>Answers to requests sent after this one's latest copy (under the session lock).</summary>
+        public int LaterAnswers;
+
+        /// <summary>Cancelled to end the current attempt early (under the session lock; never disposed: no timer).</summary>
+        public CancellationTokenSource? EarlyRetransmit;
 
         // Never run the caller's continuation on the receive thread: whatever follows an answer (the host writing JSON,
         // a test advancing a fake clock and disposing the transport) would hold up every other session's datagrams,

@@ -48,6 +48,9 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
     /// <summary>Datagrams received that matched no session or request.</summary>
     public long DatagramsUnmatched => _socket?.DatagramsUnmatched ?? 0;
 
+    /// <summary>Datagrams that waited for the packet-rate cap (<see cref="LanPlusOptions.MaxPacketsPerSecond"/>).</summary>
+    public long DatagramsPaced => _socket?.Pacer?.Delayed ?? 0;
+
     /// <summary>The local UDP endpoint, once the socket exists.</summary>
     public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint;
 
@@ -172,7 +175,10 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         {
             if (_socket is null)
             {
-                _socket = new LanSocket(_options.LocalEndPoint, _logger, _options.ReceiveThreads);
+                _socket = new LanSocket(_options.LocalEndPoint, _logger, _options.ReceiveThreads)
+                {
+                    Pacer = _options.MaxPacketsPerSecond > 0 ? new PacketPacer(_options.MaxPacketsPerSecond, _options.TimeProvider) : null,
+                };
                 if (_options.KeepaliveInterval > TimeSpan.Zero)
                 {
                     var tick = TimeSpan.FromMilliseconds(Math.Clamp(_options.KeepaliveInterval.TotalMilliseconds / 4, 50, 1000));
@@ -341,6 +347,9 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         public long KeepalivesAnswered => inner.KeepalivesAnswered;
         public int CipherSuiteId => inner.Suite.Id;
         public uint BmcSessionId => inner.BmcSessionId;
+        public int Window => inner.Window;
+        public long WindowReductions => inner.WindowReductions;
+        public TimeSpan? SmoothedRtt => inner.SmoothedRtt;
 
         public Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken) => inner.SendAsync(request, cancellationToken);
 
@@ -376,4 +385,13 @@ public interface ILanPlusSessionInfo
     long KeepalivesAnswered { get; }
     int CipherSuiteId { get; }
     uint BmcSessionId { get; }
+
+    /// <summary>Requests the session lets into flight now: grows while the BMC keeps up, halves on a loss.</summary>
+    int Window { get; }
+
+    /// <summary>Loss events that halved <see cref="Window"/>.</summary>
+    long WindowReductions { get; }
+
+    /// <summary>The smoothed round trip of answers to requests sent once; null before the first.</summary>
+    TimeSpan? SmoothedRtt { get; }
 }

@@ -47,6 +47,9 @@ internal sealed class LanSocket : IAsyncDisposable
     private long _received;
     private long _unmatched;
 
+    /// <summary>The transport-wide packet-rate cap every exchange on this socket waits on; null: none.</summary>
+    public PacketPacer? Pacer { get; init; }
+
     public LanSocket(IPEndPoint? localEndPoint, ILogger logger, int receiveThreads = 1)
     {
         _logger = logger;

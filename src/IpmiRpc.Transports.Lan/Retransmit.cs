@@ -8,24 +8,51 @@ namespace IpmiRpc.Transports.Lan;
 /// </summary>
 internal static class Retransmit
 {
-    /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
-    /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
-    public static async Task<T> RunAsync<T>(
+    /// <summary>Every attempt waits the same <paramref name="timeoutMs"/> (the handshake, sessionless requests).</summary>
+    public static Task<T> RunAsync<T>(
         Action<int> send, Task<T> completion, int timeoutMs, int retries, Action? onRetransmit,
-        string what, TimeProvider time, CancellationToken cancellationToken)
+        string what, PacketPacer? pacer, TimeProvider time, CancellationToken cancellationToken)
     {
         var perAttempt = TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs));
+        return RunAsync(send, completion, _ => perAttempt, null, timeoutMs, retries, onRetransmit, what, pacer, time, cancellationToken);
+    }
+
+    /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
+    /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
+    /// <param name="attemptTimeout">How long attempt N waits for the answer.</param>
+    /// <param name="earlyRetransmit">For attempt N, a token cancelled when the answer is known lost before the timeout.</param>
+    /// <param name="timeoutMs">The target's timeout, for the error: no attempt waits longer.</param>
+    /// <param name="pacer">The transport's packet-rate cap, if any: every attempt waits for its slot first.</param>
+    public static async Task<T> RunAsync<T>(
+        Action<int> send, Task<T> completion, Func<int, TimeSpan> attemptTimeout, Func<int, CancellationToken>? earlyRetransmit,
+        int timeoutMs, int retries, Action? onRetransmit,
+        string what, PacketPacer? pacer, TimeProvider time, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt <= retries; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (attempt > 0)
             {
+                if (completion.IsCompleted)
+                {
+                    // The answer came in between the timer firing and now: sending another copy would only cost the
+                    // BMC a duplicate to execute and us a late answer to drop.
+                    return await completion.ConfigureAwait(false);
+                }
+
                 onRetransmit?.Invoke();
             }
 
             // The attempt's timeout starts before its datagram leaves: whoever sees the datagram (a test counting
             // them on a fake clock) knows the timer that will retransmit it already runs.
-            var answered = completion.WaitAsync(perAttempt, time, cancellationToken);
+            if (pacer is not null)
+            {
+                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var early = earlyRetransmit?.Invoke(attempt) ?? CancellationToken.None;
+            using var attemptCancel = early.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, early) : null;
+            var answered = completion.WaitAsync(attemptTimeout(attempt), time, attemptCancel?.Token ?? cancellationToken);
             send(attempt);
             try
             {
@@ -35,8 +62,12 @@ internal static class Retransmit
             {
                 // No answer in time: retransmit, or give up below.
             }
+            catch (OperationCanceledException) when (early.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Known lost before its timeout (later requests were answered past it): retransmit now.
+            }
         }
 
-        throw new IpmiTimeoutException($"No answer to {what} after {retries + 1} attempt(s) of {timeoutMs} ms", timeoutMs, retries);
+        throw new IpmiTimeoutException($"No answer to {what} after {retries + 1} attempt(s), the last of {timeoutMs} ms", timeoutMs, retries);
     }
 }

@@ -45,6 +45,7 @@ internal sealed class SessionlessClient
                 retries,
                 null,
                 $"session-less request NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}",
+                _socket.Pacer,
                 time,
                 cancellationToken).ConfigureAwait(false);
         }

@@ -30,6 +30,9 @@ internal sealed class UdpRelay : IAsyncDisposable
 
     public Func<byte[], IEnumerable<byte[]>> FromBmc { get; set; }
 
+    /// <summary>Decides for each datagram from the transport whether the BMC gets it (false: drop).</summary>
+    public Func<byte[], bool> ToBmc { get; set; } = _ => true;
+
     public List<byte[]> ClientToBmc { get; } = [];
 
     public List<byte[]> BmcToClient { get; } = [];
@@ -68,7 +71,10 @@ internal sealed class UdpRelay : IAsyncDisposable
                 ClientToBmc.Add(r.Buffer);
             }
 
-            await _back.SendAsync(r.Buffer, _bmc, _stop.Token);
+            if (ToBmc(r.Buffer))
+            {
+                await _back.SendAsync(r.Buffer, _bmc, _stop.Token);
+            }
         }
     }
 

@@ -7,7 +7,8 @@
 # same run, prints a markdown table and writes it to tests/bench/results/latest.md. Kills everything it started on exit.
 #
 # Environment knobs: BENCH_AOT=0 (skip NativeAOT), BENCH_R2R=0 (skip ReadyToRun), BENCH_FLEET=20,100 (fleet sizes),
-# BENCH_MICRO=1 (also run the BenchmarkDotNet micro-benchmarks, several minutes more). Driver options
+# BENCH_MICRO=1 (also run the BenchmarkDotNet micro-benchmarks, several minutes more), BENCH_SCALE=1000 (scenario 8:
+# Get Device ID from that many ipmi_sim BMCs; off by default, ~3.6 MB of RAM per simulator). Driver options
 # (--sequential N, --process-samples N, --cold-samples N, --rounds N, --only 1246, --fleet 20) pass through.
 set -euo pipefail
 
@@ -68,7 +69,7 @@ done
 for d in src schema tests/fixtures tests/bench/IpmiRpc.Bench tests/bench/IpmiRpc.MicroBench; do
     [ -d "$ROOT/$d" ] && sync_dir "$d"
 done
-cp -p "$HERE/pyghmi_seq.py" "$HERE/publish-aot.targets" "$HERE/publish-aot.roots.xml" "$SRC/tests/bench/"
+cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$HERE/publish-aot.targets" "$HERE/publish-aot.roots.xml" "$SRC/tests/bench/"
 
 # ---- build ---------------------------------------------------------------------------------------------------------
 t0=$(date +%s)
@@ -111,9 +112,9 @@ notes="Build: framework-dependent = \`dotnet build -c Release\`; ReadyToRun = \`
 mkdir -p "$RUN/work" "$HERE/results"
 log "running the scenarios (this takes a few minutes)"
 set +e
-timeout 1200 dotnet "$SRC/tests/bench/IpmiRpc.Bench/bin/Release/net10.0/IpmiRpc.Bench.dll" \
+timeout $((1200 + 3 * ${BENCH_SCALE:-0})) dotnet "$SRC/tests/bench/IpmiRpc.Bench/bin/Release/net10.0/IpmiRpc.Bench.dll" \
     --fixtures "$SRC/tests/fixtures/ipmi_sim" --fdd "$FDD" --r2r "$R2R" --aot "$AOT" \
-    --fleet "${BENCH_FLEET:-20,100}" --out "$HERE/results/latest.md" --pid-file "$PIDS" --work-dir "$RUN/work" \
+    --fleet "${BENCH_FLEET:-20,100}" --scale "${BENCH_SCALE:-0}" --out "$HERE/results/latest.md" --pid-file "$PIDS" --work-dir "$RUN/work" \
     --build-notes "$notes" "$@" &
 DRIVER_PID=$!
 wait $DRIVER_PID

@@ -29,6 +29,7 @@ public sealed class SessionPool : IAsyncDisposable
     private readonly SessionPoolOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<TargetIdentity, TargetSlot> _slots = new();
+    private readonly ConcurrentDictionary<(string Transport, string Address, int Port), ControlPacer> _control = new();
     private readonly ITimer _scavenger;
     private readonly CancellationTokenSource _closing = new();
     private readonly ILogger _logger;
@@ -88,6 +89,24 @@ public sealed class SessionPool : IAsyncDisposable
 
     private async Task<IpmiResponse> SendInSlotAsync(TargetSlot slot, IpmiTarget target, IpmiRequest request, CancellationToken cancellationToken)
     {
+        if (slot.AuthenticationHeld(_time) is { } held)
+        {
+            // Another try with credentials this BMC just refused only brings its account lock-out closer.
+            throw new IpmiAuthenticationException(
+                target.Transport,
+                $"{held.Reason} (not tried again for {Math.Ceiling(held.Left.TotalSeconds):0} s: repeated failed logins lock BMC accounts)");
+        }
+
+        if (_options.ControlCommandInterval > TimeSpan.Zero && IsControl(request))
+        {
+            var pacer = _control.GetOrAdd((target.Transport, target.Identity.Address, target.Identity.Port), static _ => new ControlPacer());
+            var wait = pacer.Reserve(_time, _options.ControlCommandInterval);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var lease = target.FreshSession
             ? await OpenFreshAsync(slot, target, cancellationToken).ConfigureAwait(false)
             : await AcquireAsync(slot, target, cancellationToken).ConfigureAwait(false);
@@ -139,6 +158,11 @@ public sealed class SessionPool : IAsyncDisposable
             0x47 => !(request.Data.Length >= 2 && (request.Data.Span[1] & 0x03) == 0x03),
             _ => false,
         };
+
+    /// <summary>Chassis Control, Chassis Reset, Cold Reset, Warm Reset: what <see cref="SessionPoolOptions.ControlCommandInterval"/> spaces.</summary>
+    private static bool IsControl(IpmiRequest request) =>
+        (request.NetFn == NetFns.Chassis && request.Command is 0x02 or 0x03) ||
+        (request.NetFn == NetFns.App && request.Command is 0x02 or 0x03);
 
     private static bool SameBmc(TargetIdentity a, TargetIdentity b) =>
         a.Transport == b.Transport && a.Port == b.Port && string.Equals(a.Address, b.Address, StringComparison.OrdinalIgnoreCase);
@@ -244,11 +268,12 @@ public sealed class SessionPool : IAsyncDisposable
         {
             session = await transport.OpenAsync(target, _closing.Token).ConfigureAwait(false);
         }
-        catch (IpmiAuthenticationException)
+        catch (IpmiAuthenticationException ex)
         {
             // The BMC refuses this user's credentials now: sessions it opened with them earlier must not outlive that.
             await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
             slot.BackOff(_time, _options.FailedOpenBackoff);
+            slot.HoldAuthentication(_time, _options.AuthenticationFailureHold, _options.MaxAuthenticationFailureHoldFactor, ex.Message);
             throw;
         }
         catch (IpmiException) when (slot.HasUsable)
@@ -265,6 +290,7 @@ public sealed class SessionPool : IAsyncDisposable
             throw;
         }
 
+        slot.ClearAuthenticationHold();
         slot.Add(NewEntry(slot, session));
     }
 
@@ -277,12 +303,14 @@ public sealed class SessionPool : IAsyncDisposable
         {
             session = await transport.OpenAsync(target, cancellationToken).ConfigureAwait(false);
         }
-        catch (IpmiAuthenticationException)
+        catch (IpmiAuthenticationException ex)
         {
             await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
+            slot.HoldAuthentication(_time, _options.AuthenticationFailureHold, _options.MaxAuthenticationFailureHoldFactor, ex.Message);
             throw;
         }
 
+        slot.ClearAuthenticationHold();
         await RemoveAsync(slot, _ => true).ConfigureAwait(false);
         return slot.AddAndLease(NewEntry(slot, session), _time);
     }
@@ -374,12 +402,51 @@ public sealed class SessionPool : IAsyncDisposable
                     _slots.TryRemove(KeyValuePair.Create(identity, slot));
                 }
             }
+
+            // A pacer whose next slot is already past holds nothing back: forget it, so thousands of BMCs seen once
+            // leave nothing behind.
+            foreach (var (key, pacer) in _control)
+            {
+                if (pacer.IsIdle(_time))
+                {
+                    _control.TryRemove(KeyValuePair.Create(key, pacer));
+                }
+            }
         }
         finally
         {
             Volatile.Write(ref _scavenging, 0);
         }
     }
+
+    /// <summary>The next moment a control command may go to one BMC; each reservation moves it on by the interval.</summary>
+    private sealed class ControlPacer
+    {
+        private readonly Lock _lock = new();
+        private long _nextTicks;
+
+        /// <summary>How long the caller waits before its control command (zero: at once).</summary>
+        public TimeSpan Reserve(TimeProvider time, TimeSpan interval)
+        {
+            var now = time.GetUtcNow().UtcTicks;
+            lock (_lock)
+            {
+                var start = Math.Max(now, _nextTicks);
+                _nextTicks = start + interval.Ticks;
+                return TimeSpan.FromTicks(start - now);
+            }
+        }
+
+        public bool IsIdle(TimeProvider time)
+        {
+            lock (_lock)
+            {
+                return _nextTicks <= time.GetUtcNow().UtcTicks;
+            }
+        }
+    }
+
+    private readonly record struct AuthenticationHold(string Reason, TimeSpan Left);
 
     private readonly record struct Lease(PooledEntry Entry)
     {
@@ -440,6 +507,12 @@ public sealed class SessionPool : IAsyncDisposable
         private int _users;
         private bool _pruned;
 
+
+        // Refused credentials: until when requests fail at once, why, and how many refusals in a row.
+        private long _authHeldUntil;
+        private string _authRefusal = "";
+        private int _authRefusals;
+
         public TargetIdentity Identity { get; } = identity;
 
         /// <summary>Counts a request in; false once the slot was pruned (the caller takes a fresh one).</summary>
@@ -473,13 +546,43 @@ public sealed class SessionPool : IAsyncDisposable
         {
             lock (_lock)
             {
-                if (_users > 0 || _entries.Count > 0 || _opening is { IsCompleted: false } || BackoffLeft(time) is not null)
+                if (_users > 0 || _entries.Count > 0 || _opening is { IsCompleted: false } || BackoffLeft(time) is not null
+                    || _authHeldUntil > time.GetUtcNow().UtcTicks)
                 {
                     return false;
                 }
 
                 _pruned = true;
                 return true;
+            }
+        }
+
+        public AuthenticationHold? AuthenticationHeld(TimeProvider time)
+        {
+            lock (_lock)
+            {
+                var left = _authHeldUntil - time.GetUtcNow().UtcTicks;
+                return left > 0 ? new AuthenticationHold(_authRefusal, TimeSpan.FromTicks(left)) : null;
+            }
+        }
+
+        public void HoldAuthentication(TimeProvider time, TimeSpan hold, int maxFactor, string reason)
+        {
+            lock (_lock)
+            {
+                var factor = Math.Min(Math.Max(1, maxFactor), 1L << Math.Min(_authRefusals, 30));
+                _authRefusals++;
+                _authRefusal = reason;
+                _authHeldUntil = (time.GetUtcNow() + (hold * factor)).UtcTicks;
+            }
+        }
+
+        public void ClearAuthenticationHold()
+        {
+            lock (_lock)
+            {
+                _authRefusals = 0;
+                _authHeldUntil = 0;
             }
         }
 

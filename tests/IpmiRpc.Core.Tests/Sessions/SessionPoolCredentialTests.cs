@@ -168,6 +168,34 @@ public sealed class SessionPoolCredentialTests
     }
 
     [Fact]
+    public async Task A_refused_password_is_not_retried_into_a_lockout()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new ScriptedTransport { Open = (_, _) => throw BadPassword() };
+        var options = new SessionPoolOptions { AuthenticationFailureHold = TimeSpan.FromSeconds(30), MaxAuthenticationFailureHoldFactor = 16 };
+        await using var pool = new SessionPool([transport], options, time);
+
+        // A caller retrying every 30 s for ten minutes (say, a monitoring loop with a stale password). Holds of 30, 60,
+        // 120, 240 s after each refusal: logins at 0, 30, 90, 210 and 450 s only, never three within a minute.
+        var failures = 0;
+        for (var second = 0; second < 600; second += 30)
+        {
+            var error = await Assert.ThrowsAsync<IpmiAuthenticationException>(() => pool.SendAsync(Target(password: "stale"), GetDeviceId, CancellationToken.None));
+            Assert.Equal(IpmiErrorKind.AuthenticationFailed, error.Kind);
+            failures++;
+            time.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(20, failures);
+        Assert.Equal(5, transport.OpenAttempts);
+
+        // The corrected password is another identity: tried at once, and it works.
+        transport.Open = (_, _) => Task.CompletedTask;
+        Assert.Equal(0, (await pool.SendAsync(Target(password: "fixed"), GetDeviceId, CancellationToken.None)).CompletionCode);
+        Assert.Equal(6, transport.OpenAttempts);
+    }
+
+    [Fact]
     public async Task FreshSession_authenticates_for_the_request_and_replaces_the_pooled_session()
     {
         var transport = new ScriptedTransport();

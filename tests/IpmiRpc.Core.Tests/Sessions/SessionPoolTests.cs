@@ -223,6 +223,59 @@ public sealed class SessionPoolTests
     }
 
     [Fact]
+    public async Task By_default_a_burst_of_fifty_to_one_bmc_shares_one_session()
+    {
+        var gate = new TaskCompletionSource();
+        var transport = new FakeTransport { SendGate = gate.Task };
+        await using var pool = new SessionPool([transport]);
+
+        var requests = Enumerable.Range(0, 50).Select(_ => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)).ToArray();
+        await WaitUntil(() => transport.Sessions.Sum(s => s.Sent) == 50);
+        gate.SetResult();
+        await Task.WhenAll(requests);
+
+        Assert.Equal(1, transport.OpenAttempts);
+        Assert.Equal(50, Assert.Single(pool.List()).RequestCount);
+    }
+
+    [Fact]
+    public async Task Control_commands_to_one_bmc_are_spaced_by_the_interval_and_nothing_else_waits()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new FakeTransport();
+        var options = new SessionPoolOptions { ControlCommandInterval = TimeSpan.FromSeconds(5), IdleTimeout = TimeSpan.FromHours(1) };
+        await using var pool = new SessionPool([transport], options, time);
+        var powerOn = new IpmiRequest(0x00, 0x02, new byte[] { 0x01 });
+
+        await pool.SendAsync(Target(), powerOn, CancellationToken.None);
+        var second = pool.SendAsync(Target(), powerOn, CancellationToken.None);
+        var third = pool.SendAsync(Target(), powerOn, CancellationToken.None);
+
+        // Reads to the same BMC and control of another BMC go at once.
+        await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+        await pool.SendAsync(Target("10.0.0.2"), powerOn, CancellationToken.None);
+        Assert.False(second.IsCompleted);
+
+        time.Advance(TimeSpan.FromMilliseconds(4999));
+        Assert.False(second.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await second.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(third.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await third.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(5, transport.Sessions.Sum(s => s.Sent));
+    }
+
+    [Fact]
+    public void Defaults_are_one_session_per_bmc_a_minute_of_idle_and_no_control_spacing()
+    {
+        var options = new SessionPoolOptions();
+        Assert.Equal(1, options.MaxSessionsPerTarget);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.IdleTimeout);
+        Assert.Equal(TimeSpan.Zero, options.ControlCommandInterval);
+    }
+
+    [Fact]
     public async Task Unknown_transport_is_a_clear_transport_unavailable_error()
     {
         await using var pool = new SessionPool([new FakeTransport()]);
@@ -308,12 +361,18 @@ public sealed class SessionPoolTests
 
     private sealed class FakeSession(TimeSpan sendDelay, Task? sendGate = null) : IIpmiSession
     {
+        private int _sent;
+
+        /// <summary>Requests this session was given (counted as they arrive, before any delay or gate).</summary>
+        public int Sent => Volatile.Read(ref _sent);
+
         public bool FailNextWithLoss { get; set; }
         public bool Disposed { get; private set; }
         public bool IsUsable { get; private set; } = true;
 
         public async Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _sent);
             await Task.Delay(sendDelay, cancellationToken);
             if (sendGate is not null)
             {

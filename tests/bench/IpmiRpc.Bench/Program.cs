@@ -62,6 +62,15 @@ try
             await Scenarios.FleetAsync(o, env, fleet, n, report);
         }
     }
+
+    if ((o.Only is null || o.Only.Contains('8')) && o.Scale > 0)
+    {
+        var scale = await SimFleet.StartAsync(o.Scale, o.Fixtures, o.PidFile, o.WorkDir);
+        sims.Add(scale);
+        await Scenarios.ScaleAsync(o, env, scale, report);
+        await scale.DisposeAsync();
+        sims.Remove(scale);
+    }
 }
 finally
 {
@@ -93,6 +102,7 @@ namespace IpmiRpc.Bench
         public string? R2r { get; private set; }
         public string? Aot { get; private set; }
         public IReadOnlyList<int> FleetSizes { get; private set; } = [20, 100];
+        public int Scale { get; private set; }
         public int Sequential { get; private set; } = 1000;
         public int ProcessSamples { get; private set; } = 50;
         public int ColdSamples { get; private set; } = 20;
@@ -117,6 +127,7 @@ namespace IpmiRpc.Bench
                     case "--r2r": o.R2r = value.Length == 0 ? null : value; break;
                     case "--aot": o.Aot = value.Length == 0 ? null : value; break;
                     case "--fleet": o.FleetSizes = value.Length == 0 ? [] : value.Split(',').Select(int.Parse).ToArray(); break;
+                    case "--scale": o.Scale = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--sequential": o.Sequential = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--process-samples": o.ProcessSamples = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--cold-samples": o.ColdSamples = int.Parse(value, CultureInfo.InvariantCulture); break;

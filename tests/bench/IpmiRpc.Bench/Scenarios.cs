@@ -55,12 +55,15 @@ public static class Scenarios
             var pipelined = new List<double>();
             var calls = Enumerable.Repeat(("bmc.getDeviceId", p), n).ToArray();
             cpu0 = rpc.CpuMs;
+            var burstDrops0 = ProcStatus.UdpRcvbufErrors();
+            var burstLost = 0;
             for (var round = 0; round < o.Rounds; round++)
             {
                 var sw = Stopwatch.StartNew();
                 var answers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
                 var elapsed = sw.Elapsed.TotalMilliseconds;
                 var bad = answers.Count(a => !Json.IsResult(a));
+                burstLost += bad + (n - answers.Length);
                 if (bad > 0)
                 {
                     report.Fail($"pipelined round {round}: {bad} of {n} answers were errors ({rpc.LastError})");
@@ -71,6 +74,10 @@ public static class Scenarios
 
             var pipelinedCpu = (rpc.CpuMs - cpu0) / (n * o.Rounds);
             var ps = Stats.Of(pipelined);
+            var burstDrops = ProcStatus.UdpRcvbufErrors() - burstDrops0;
+            report.Target($"Burst: {n} requests at once, {o.Rounds} rounds: slowest round ≤ 1.5× the fastest, 0 lost",
+                $"fastest {Fmt.Ms(ps.Min)}, slowest {Fmt.Ms(ps.Max)} ({Fmt.Ratio(ps.Max / ps.Min)}); {burstLost} lost or failed; UDP RcvbufErrors +{burstDrops}; {Fmt.Ratio(n * 1000 / ps.Median / (1000 / rpcSeq.Mean))} the sequential rate",
+                ps.Max <= 1.5 * ps.Min && burstLost == 0);
             throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session ({o.Rounds} rounds; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
             CheckErrors(rpc, report, "ipmirpc sequential/pipelined");
             report.Note($"ipmirpc (framework-dependent) peak RSS after scenarios 1–2 (one session): {rpc.PeakRssKb / 1024} MB.");
@@ -548,6 +555,129 @@ public static class Scenarios
     private static string Tail(string s) => s.Trim().Length <= 600 ? s.Trim() : "…" + s.Trim()[^600..];
 
     private static string Head(string s) => s.Trim().Length <= 400 ? s.Trim() : s.Trim()[..400];
+
+    // ---- 8 --------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Get Device ID from N BMCs (issue 15, item 3): one warm ipmirpc with N requests in one write, sessions opened by
+    /// the sweep, then pooled; against FreeIPMI's own fan-out, ipmitool under xargs -P and pyghmi threads. Every row
+    /// also reports the kernel's UDP receive-buffer drops during it.
+    /// </summary>
+    public static async Task ScaleAsync(BenchOptions o, Dictionary<string, string> env, SimFleet fleet, Report report)
+    {
+        var n = fleet.Count;
+        var ports = fleet.Ports.ToArray();
+        var ids = ports.Select(port => ("bmc.getDeviceId", Json.TargetParams(port))).ToArray();
+        var rounds = Math.Max(2, o.Rounds / 2);
+        var rows = new List<string[]>();
+        string[] Row(string client, string how, Stats wall, double cpuMs, string rss, string fds, string threads, long drops, string answered) =>
+            [client, how, Fmt.Ms(wall.Median), Fmt.Ms(wall.Max), Fmt.Ms(cpuMs), rss, fds, threads, drops.ToString(CultureInfo.InvariantCulture), answered];
+
+        Stats rpcFresh;
+        double rpcFreshCpu;
+        await using (var rpc = RpcClient.Start(o.Fdd, o.PidFile, env))
+        {
+            // Warm: one sweep opening every session, closed again (the JIT's code for the paths in place).
+            await SweepAsync(rpc, ids, n, report, "scale warm-up");
+            await rpc.CallAsync("sessions.close", "{}", TimeSpan.FromSeconds(120));
+            var fresh = new List<double>();
+            var freshCpu = new List<double>();
+            var pooled = new List<double>();
+            var pooledCpu = new List<double>();
+            var drops0 = ProcStatus.UdpRcvbufErrors();
+            var fdsPeak = 0;
+            long threadsPeak = 0;
+            for (var round = 0; round < rounds; round++)
+            {
+                var cpu0 = rpc.CpuMs;
+                fresh.Add(await SweepAsync(rpc, ids, n, report, "scale fresh"));
+                freshCpu.Add(rpc.CpuMs - cpu0);
+                cpu0 = rpc.CpuMs;
+                pooled.Add(await SweepAsync(rpc, ids, n, report, "scale pooled"));
+                pooledCpu.Add(rpc.CpuMs - cpu0);
+                fdsPeak = Math.Max(fdsPeak, ProcStatus.FdCount(rpc.Pid));
+                threadsPeak = Math.Max(threadsPeak, ProcStatus.ReadKb(rpc.Pid, "Threads:"));
+                if (round < rounds - 1)
+                {
+                    await rpc.CallAsync("sessions.close", "{}", TimeSpan.FromSeconds(120));
+                }
+            }
+
+            var drops = ProcStatus.UdpRcvbufErrors() - drops0;
+            var peakMb = $"{rpc.PeakRssKb / 1024} MB";
+            rpcFresh = Stats.Of(fresh);
+            rpcFreshCpu = Stats.Of(freshCpu).Median;
+            rows.Add(Row("ipmirpc", $"{n} `bmc.getDeviceId` in one write, sessions opened by the sweep", rpcFresh, rpcFreshCpu, peakMb, fdsPeak.ToString(CultureInfo.InvariantCulture), threadsPeak.ToString(CultureInfo.InvariantCulture), drops, $"{n}"));
+            rows.Add(Row("ipmirpc", "same process, pooled sessions", Stats.Of(pooled), Stats.Of(pooledCpu).Median, peakMb, "", "", 0, $"{n}"));
+            report.Note($"Scale ({n} BMCs): ipmirpc held {n} sessions at {rpc.RssKb / 1024} MB RSS (peak {rpc.PeakRssKb / 1024} MB), {fdsPeak} fds, {threadsPeak} threads; the simulators together {fleet.TotalRssKb() / 1024} MB.");
+            CheckErrors(rpc, report, $"scale {n}");
+            await rpc.CloseAsync(TimeSpan.FromSeconds(60));
+        }
+
+        async Task<(Stats Wall, double Cpu, long RssKb, long Drops, int Worst)> PeerAsync(string label, Func<Task<(ProcResult R, long Kb, double Cpu)>> run, Func<ProcResult, int> answered)
+        {
+            var wall = new List<double>();
+            var cpu = new List<double>();
+            long rss = 0;
+            var drops0 = ProcStatus.UdpRcvbufErrors();
+            var worst = n;
+            for (var round = 0; round < rounds; round++)
+            {
+                var (r, kb, c) = await run();
+                var got = answered(r);
+                worst = Math.Min(worst, got);
+                if (got != n)
+                {
+                    report.Fail($"scale {n} {label}: exit {r.ExitCode}, {got}/{n} answers; {Head(r.StdErr)}");
+                }
+
+                wall.Add(r.ElapsedMs);
+                cpu.Add(c);
+                rss = Math.Max(rss, kb);
+            }
+
+            return (Stats.Of(wall), Stats.Of(cpu).Median, rss, ProcStatus.UdpRcvbufErrors() - drops0, worst);
+        }
+
+        var fanout = Math.Min(n, 1024);
+        var freeipmi = await PeerAsync("FreeIPMI", () => Proc.RunTimedAsync("ipmi-raw",
+                [.. FreeIpmiArgs($"127.0.0.1:[{ports[0]}-{ports[^1]}]"), "-F", fanout.ToString(CultureInfo.InvariantCulture), "0", "0x06", "0x01"], env, TimeSpan.FromMinutes(5)),
+            r => r.StdOut.Split('\n').Count(l => l.Contains("rcvd:", StringComparison.Ordinal)));
+        rows.Add(Row("FreeIPMI", $"`ipmi-raw -h 127.0.0.1:[range] -F {fanout} 0 0x06 0x01`", freeipmi.Wall, freeipmi.Cpu, $"{freeipmi.RssKb / 1024} MB (largest process)", "", "", freeipmi.Drops, $"{freeipmi.Worst}"));
+
+        var parallel = Math.Min(n, 200);
+        var portList = string.Join(' ', ports);
+        var ipmitool = await PeerAsync("ipmitool", () => Proc.RunTimedAsync("/bin/bash", ["-c",
+                $"printf '%s\\n' {portList} | xargs -P {parallel} -I PORT ipmitool -I lanplus -C 3 -H 127.0.0.1 -p PORT -U ipmiusr -E raw 6 1 | wc -l"],
+                env, TimeSpan.FromMinutes(10)),
+            r => int.TryParse(r.StdOut.Trim(), out var lines) ? lines : 0);
+        rows.Add(Row("ipmitool", $"`raw 6 1`, one process per BMC, `xargs -P {parallel}`", ipmitool.Wall, ipmitool.Cpu, $"{ipmitool.RssKb / 1024} MB (largest process)", "", "", ipmitool.Drops, $"{ipmitool.Worst}"));
+
+        var threads = Math.Min(n, 100);
+        var pyghmi = await PeerAsync("pyghmi", () => Proc.RunTimedAsync("/usr/bin/python3",
+                [Path.Combine(AppContext.BaseDirectory, "pyghmi_fleet.py"), ports[0].ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture)],
+                env, TimeSpan.FromMinutes(10)),
+            r =>
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(r.StdOut);
+                    return doc.RootElement.GetProperty("ok").GetInt32();
+                }
+                catch (JsonException)
+                {
+                    return 0;
+                }
+            });
+        rows.Add(Row("pyghmi", $"`raw_command`, a session per BMC, {threads} threads", pyghmi.Wall, pyghmi.Cpu, $"{pyghmi.RssKb / 1024} MB", "", "", pyghmi.Drops, $"{pyghmi.Worst}"));
+
+        report.Section($"8. Scale: `bmc.getDeviceId` from {n} BMCs",
+            $"{n} `ipmi_sim` on contiguous loopback ports, {rounds} rounds per row (median and slowest wall time). CPU: user+system of the client process(es) for one sweep, not the simulators. " +
+            "RcvbufErrors: growth of /proc/net/snmp Udp RcvbufErrors during the row (machine-wide: simulators and other users of the machine count too).");
+        report.Table(["client", "how", "wall (median)", "wall (slowest)", "CPU", "peak RSS", "fds", "threads", "RcvbufErrors", "answered (worst round)"], rows);
+        report.Target($"{n} BMCs: ≥ 2× faster than FreeIPMI's fan-out", $"{Fmt.Ratio(freeipmi.Wall.Median / rpcFresh.Median)} (sessions opened by the sweep)", freeipmi.Wall.Median / rpcFresh.Median >= 2);
+        report.Target($"{n} BMCs: ≥ 20× faster than `xargs -P` ipmitool", $"{Fmt.Ratio(ipmitool.Wall.Median / rpcFresh.Median)}", ipmitool.Wall.Median / rpcFresh.Median >= 20);
+    }
 
     // ---- 6 --------------------------------------------------------------------------------------------------------
     public static async Task HostOverheadAsync(BenchOptions o, Report report)

@@ -217,6 +217,27 @@ public static class ProcStatus
     }
 
     /// <summary>A "kB" field of /proc/PID/status (VmHWM: peak RSS, VmRSS: current), or 0 if gone.</summary>
+    /// <summary>
+    /// The kernel's count of UDP datagrams dropped because a socket's receive buffer was full (/proc/net/snmp, Udp
+    /// RcvbufErrors). Machine-wide (this network namespace): the simulators' sockets count too.
+    /// </summary>
+    public static long UdpRcvbufErrors()
+    {
+        var lines = File.ReadAllLines("/proc/net/snmp").Where(l => l.StartsWith("Udp:", StringComparison.Ordinal)).ToArray();
+        if (lines.Length < 2)
+        {
+            return -1;
+        }
+
+        var names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var values = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var i = Array.IndexOf(names, "RcvbufErrors");
+        return i > 0 && i < values.Length ? long.Parse(values[i], CultureInfo.InvariantCulture) : -1;
+    }
+
+    /// <summary>Open file descriptors of a process (sockets included).</summary>
+    public static int FdCount(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
     public static long ReadKb(int pid, string field)
     {
         try

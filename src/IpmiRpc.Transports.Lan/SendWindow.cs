@@ -1,0 +1,153 @@
+namespace IpmiRpc.Transports.Lan;
+
+/// <summary>
+/// How many requests one session keeps in flight, adapted as TCP does (AIMD): the window starts small, grows by one
+/// each time a window's worth of requests was answered without a retransmit, and halves when a request has to be
+/// retransmitted. Real BMCs hold one to four outstanding requests and drop the rest silently, so the ceiling defaults
+/// low and a BMC that dropped at some size is probed above it ever more rarely: each loss doubles the number of clean
+/// answers the next growth needs (up to <see cref="MaxProbeBackoff"/>), or a BMC that takes one request at a time would
+/// pay a retransmit timeout every few requests.
+/// </summary>
+internal sealed class SendWindow
+{
+    /// <summary>Most a loss can stretch the answers needed per growth step: one probe per 256 window's worth.</summary>
+    internal const int MaxProbeBackoff = 256;
+
+    private readonly Lock _lock = new();
+    private readonly LinkedList<TaskCompletionSource<long>> _waiters = new();
+    private readonly int _ceiling;
+    private int _size;
+    private int _inFlight;
+    private int _probeBackoff = 1;
+    private int _cleanAnswers;
+    private long _admitted;
+    private long _recoveryPoint;
+    private long _reductions;
+
+    public SendWindow(int initial, int ceiling)
+    {
+        _ceiling = Math.Max(1, ceiling);
+        _size = Math.Clamp(initial, 1, _ceiling);
+    }
+
+    /// <summary>Requests allowed in flight now.</summary>
+    public int Size
+    {
+        get { lock (_lock) { return _size; } }
+    }
+
+    public int InFlight
+    {
+        get { lock (_lock) { return _inFlight; } }
+    }
+
+    public int Ceiling => _ceiling;
+
+    /// <summary>Times the window was halved (one per loss event, however many requests it cost).</summary>
+    public long Reductions => Interlocked.Read(ref _reductions);
+
+    /// <summary>
+    /// Waits for room in the window. Returns the request's admission number, which tells a loss of a request sent
+    /// before the last halving (the same loss event) from a new one.
+    /// </summary>
+    public Task<long> EnterAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        TaskCompletionSource<long> waiter;
+        LinkedListNode<TaskCompletionSource<long>> node;
+        lock (_lock)
+        {
+            if (_inFlight < _size && _waiters.Count == 0)
+            {
+                _inFlight++;
+                return Task.FromResult(++_admitted);
+            }
+
+            // Continuations off this lock's holder: an exit admitting the next waiter must not run its whole send.
+            waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            node = _waiters.AddLast(waiter);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() =>
+            {
+                lock (_lock)
+                {
+                    if (node.List is null)
+                    {
+                        return; // admitted already
+                    }
+
+                    _waiters.Remove(node);
+                }
+
+                waiter.TrySetCanceled(cancellationToken);
+            });
+            _ = waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return waiter.Task;
+    }
+
+    /// <summary>The request left the window (answered, failed or cancelled).</summary>
+    public void Exit()
+    {
+        lock (_lock)
+        {
+            _inFlight--;
+            AdmitLocked();
+        }
+    }
+
+    /// <summary>An answer to a request sent once: the BMC kept up with the window.</summary>
+    public void OnCleanAnswer()
+    {
+        lock (_lock)
+        {
+            if (_size >= _ceiling)
+            {
+                return;
+            }
+
+            if (++_cleanAnswers >= _size * _probeBackoff)
+            {
+                _size++;
+                _cleanAnswers = 0;
+                AdmitLocked();
+            }
+        }
+    }
+
+    /// <summary>Request <paramref name="admission"/> went unanswered for its timeout and is about to be retransmitted.</summary>
+    public void OnLoss(long admission)
+    {
+        lock (_lock)
+        {
+            if (admission <= _recoveryPoint)
+            {
+                // Sent before the last halving: part of the loss that already halved the window.
+                return;
+            }
+
+            _size = Math.Max(1, _size / 2);
+            _probeBackoff = Math.Min(MaxProbeBackoff, _probeBackoff * 2);
+            _cleanAnswers = 0;
+            _recoveryPoint = _admitted;
+            _reductions++;
+        }
+    }
+
+    private void AdmitLocked()
+    {
+        while (_inFlight < _size && _waiters.First is { } first)
+        {
+            _waiters.RemoveFirst();
+            if (first.Value.TrySetResult(_admitted + 1))
+            {
+                _admitted++;
+                _inFlight++;
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+namespace IpmiRpc.Transports.Lan.Tests;
+
+/// <summary>The per-session in-flight window (AIMD): counted by its size after answers and losses, never by time.</summary>
+public sealed class SendWindowTests
+{
+    [Fact]
+    public void Grows_by_one_per_window_of_clean_answers_up_to_the_ceiling()
+    {
+        var window = new SendWindow(initial: 1, ceiling: 4);
+        var sizes = new List<int>();
+        for (var i = 0; i < 12; i++)
+        {
+            window.OnCleanAnswer();
+            sizes.Add(window.Size);
+        }
+
+        // 1 answer at size 1, 2 at size 2, 3 at size 3, then the ceiling.
+        Assert.Equal([2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4], sizes);
+    }
+
+    [Fact]
+    public async Task A_loss_halves_the_window_once_for_every_request_sent_before_it()
+    {
+        var window = GrownTo(8, ceiling: 8);
+        var admissions = new List<long>();
+        for (var i = 0; i < 8; i++)
+        {
+            admissions.Add(await window.EnterAsync(CancellationToken.None));
+        }
+
+        // A burst loses three of the eight: one loss event, one halving.
+        window.OnLoss(admissions[2]);
+        window.OnLoss(admissions[5]);
+        window.OnLoss(admissions[7]);
+        Assert.Equal(4, window.Size);
+        Assert.Equal(1, window.Reductions);
+
+        // A request admitted after the halving that is lost again is a new event.
+        for (var i = 0; i < 8; i++)
+        {
+            window.Exit();
+        }
+
+        var later = await window.EnterAsync(CancellationToken.None);
+        window.OnLoss(later);
+        Assert.Equal(2, window.Size);
+        Assert.Equal(2, window.Reductions);
+    }
+
+    [Fact]
+    public void Never_below_one()
+    {
+        var window = new SendWindow(initial: 1, ceiling: 4);
+        window.OnLoss(1);
+        Assert.Equal(1, window.Size);
+    }
+
+    [Fact]
+    public void After_a_loss_growth_needs_twice_the_clean_answers_each_time()
+    {
+        var window = new SendWindow(initial: 2, ceiling: 4);
+        window.OnLoss(1);
+        Assert.Equal(1, window.Size);
+
+        // Back-off 2: two clean answers at size 1 before trying 2 again.
+        window.OnCleanAnswer();
+        Assert.Equal(1, window.Size);
+        window.OnCleanAnswer();
+        Assert.Equal(2, window.Size);
+
+        window.OnLoss(2);
+        Assert.Equal(1, window.Size);
+        for (var i = 0; i < 3; i++)
+        {
+            window.OnCleanAnswer();
+        }
+
+        Assert.Equal(1, window.Size);
+        window.OnCleanAnswer();
+        Assert.Equal(2, window.Size);
+    }
+
+    [Fact]
+    public async Task Admits_only_the_window_and_the_next_waiter_when_one_leaves()
+    {
+        var window = new SendWindow(initial: 2, ceiling: 4);
+        var first = window.EnterAsync(CancellationToken.None);
+        var second = window.EnterAsync(CancellationToken.None);
+        var third = window.EnterAsync(CancellationToken.None);
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.False(third.IsCompleted);
+        Assert.Equal(2, window.InFlight);
+
+        window.Exit();
+        Assert.Equal(3, await third.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, window.InFlight);
+    }
+
+    [Fact]
+    public async Task Growth_admits_a_waiter_at_once()
+    {
+        var window = new SendWindow(initial: 1, ceiling: 4);
+        await window.EnterAsync(CancellationToken.None);
+        var waiting = window.EnterAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        window.OnCleanAnswer();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, window.InFlight);
+    }
+
+    [Fact]
+    public async Task A_cancelled_waiter_leaves_the_queue_and_takes_no_room()
+    {
+        var window = new SendWindow(initial: 1, ceiling: 1);
+        await window.EnterAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = window.EnterAsync(cancel.Token);
+        var next = window.EnterAsync(CancellationToken.None);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        window.Exit();
+        await next.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, window.InFlight);
+    }
+
+    private static SendWindow GrownTo(int size, int ceiling)
+    {
+        var window = new SendWindow(initial: 1, ceiling: ceiling);
+        while (window.Size < size)
+        {
+            window.OnCleanAnswer();
+        }
+
+        return window;
+    }
+}
