@@ -6,6 +6,8 @@ using IpmiRpc.Core.Targets;
 using IpmiRpc.Host.Methods;
 using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Protocol;
+using IpmiRpc.Transports.Lan;
+using IpmiRpc.Transports.OpenIpmi;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -88,7 +90,7 @@ public sealed class TargetResolver
             case null or { Type: JTokenType.Null }:
                 return _named.TryGetValue(DefaultName, out var fallback)
                     ? Parse(fallback, field)
-                    : new IpmiTarget { Transport = DefaultTransport };
+                    : Parse([], field);
             case JValue { Type: JTokenType.String } name:
                 return _named.TryGetValue((string)name!, out var entry)
                     ? Parse(entry, field)
@@ -118,17 +120,15 @@ public sealed class TargetResolver
             return null;
         }
 
-        var transport = obj["transport"] is JValue { Type: JTokenType.String } t ? (string)t!
-            : obj["host"] is not null ? IpmiTarget.LanPlus
-            : obj["computerName"] is not null ? IpmiTarget.Cim
-            : obj["device"] is not null ? IpmiTarget.OpenIpmi
-            : DefaultTransport;
+        var transport = obj[TargetCatalog.TransportField] is JValue { Type: JTokenType.String } t ? (string)t!
+            : TargetCatalog.All.FirstOrDefault(k => k.InferredFrom is { } by && obj[by] is not null)?.Transport
+            ?? DefaultTransport;
         string? Text(string name) => obj[name] is JValue { Type: JTokenType.String } v ? (string)v! : null;
         return transport switch
         {
             IpmiTarget.LanPlus when Text("host") is { Length: > 0 } host =>
-                new BmcKey(transport, host.ToLowerInvariant(), obj["port"] is JValue { Value: long port } ? (int)Math.Clamp(port, -1, 65536) : 623),
-            IpmiTarget.OpenIpmi => new BmcKey(transport, Text("device") ?? "/dev/ipmi0", 0),
+                new BmcKey(transport, host.ToLowerInvariant(), obj["port"] is JValue { Value: long port } ? (int)Math.Clamp(port, -1, 65536) : new LanPlusTarget().Port),
+            IpmiTarget.OpenIpmi => new BmcKey(transport, Text("device") ?? OpenIpmiTarget.DefaultDevice, 0),
             IpmiTarget.Cim => new BmcKey(transport, (Text("computerName") ?? "localhost").ToLowerInvariant(), 0),
             _ => null,
         };

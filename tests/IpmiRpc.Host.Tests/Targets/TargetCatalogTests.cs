@@ -52,4 +52,13 @@ public sealed class TargetCatalogTests
         var ex = Assert.Throws<IpmiRpc.Host.Protocol.RpcParamException>(() => resolver.Resolve(JObject.Parse("""{"host":"h","username":"CONTOSO\\svc-ipmi-admin"}""")));
         Assert.Equal("target.username", ex.Field);
     }
+
+    [Fact]
+    public void No_target_is_the_default_transports_record_with_its_defaults()
+    {
+        var target = new TargetResolver(defaultTransport: IpmiRpc.Core.Targets.IpmiTarget.OpenIpmi).Resolve(null);
+        Assert.Equal(("openipmi", "/dev/ipmi0", 1000, 4), (target.Transport, target.Device, target.TimeoutMs, target.Retries));
+        Assert.Equal(new IpmiRpc.Core.Sessions.BmcKey("openipmi", "/dev/ipmi0", 0), new TargetResolver(defaultTransport: "openipmi").BmcOf(null));
+        Assert.Equal(new IpmiRpc.Core.Sessions.BmcKey("cim", "w1", 0), new TargetResolver().BmcOf(JObject.Parse("""{"computerName":"W1"}""")));
+    }
 }
