@@ -643,7 +643,9 @@ def ansible_target(doc):
         if transports is not None and not set(transports) & set(t['transports']):
             continue   # a field only transports the collection cannot use need (cim)
         option = snake(field)
-        desc = [ansible_markup(schema.get('description') or words(field, capital=True) + '.')]
+        per_transport = schema.get('x-descriptions') or {}
+        text = ' '.join(v for k, v in per_transport.items() if k in t['transports']) or schema.get('description')
+        desc = [ansible_markup(text or words(field, capital=True) + '.')]
         if transports:
             desc[0] = 'For C(%s): %s' % ('), C('.join(x for x in transports if x in t['transports']),
                                         re.sub(r'^(lanplus|openipmi|cim): ', '', desc[0]))
@@ -655,8 +657,8 @@ def ansible_target(doc):
         d.pop('default', None)   # the host's default: sending it would override a --targets entry
         if field == 'transport':
             s['choices'] = d['choices'] = [c for c in s['choices'] if c in t['transports']]
-            d['description'] = desc + ['Defaults to C(lanplus) when I(host) is set, C(openipmi) when I(device) is '
-                                       "set; otherwise the host's local in-band default."]
+            d['description'] = desc + ['Defaults to %s; otherwise the host\'s local in-band default.' % ', '.join(
+                'C(%s) when I(%s) is set' % (transport, snake(by)) for by, transport in target_infer_transport(doc))]
         if schema.get('x-secret'):
             secrets.append(option)
             d['description'] = d['description'] + ['Never printed, the option is C(no_log).']
@@ -670,6 +672,21 @@ def ansible_target(doc):
         docs[option] = d
         fields.append((option, field, [x for x in transports] if transports else None))
     return spec, docs, fields, secrets
+
+
+def target_infer_transport(doc):
+    """[(field, transport)] from the Target's x-transportFrom, for the transports the collection serves."""
+    target = doc.resolve(doc.base['components']['schemas']['Target'])
+    return [(x['field'], x['transport']) for x in target.get('x-transportFrom', [])
+            if x['transport'] in EXTRAS.ANSIBLE_TARGET['transports']]
+
+
+def target_required_if(doc):
+    """[('transport', transport, (options,))] from the Target's x-required."""
+    target = doc.resolve(doc.base['components']['schemas']['Target'])
+    return [('transport', transport, tuple(snake(f) for f in names))
+            for transport, names in target.get('x-required', {}).items()
+            if transport in EXTRAS.ANSIBLE_TARGET['transports']]
 
 
 def render_target_utils(doc, spec, fields, secrets):
@@ -695,11 +712,15 @@ def render_target_utils(doc, spec, fields, secrets):
         'TARGET_SECRET_OPTIONS = ' + py_literal(tuple(secrets)),
         '',
         '# A field given without transport picks the transport it belongs to.',
-        'TARGET_INFER_TRANSPORT = ' + py_literal([tuple(x) for x in t['infer_transport']]),
+        'TARGET_INFER_TRANSPORT = ' + py_literal([(snake(f), tr) for f, tr in target_infer_transport(doc)]),
         '',
-        'TARGET_REQUIRED_IF = ' + py_literal([tuple(x) for x in t['required_if']]),
+        'TARGET_REQUIRED_IF = ' + py_literal(target_required_if(doc)),
         '',
         'TARGET_MUTUALLY_EXCLUSIVE = ' + py_literal([tuple(x) for x in t['mutually_exclusive']]),
+        '',
+        "# The host's defaults of the per-attempt timing (what a task waits for before it gives up on the host).",
+        'TARGET_DEFAULTS = ' + py_literal(OrderedDict(
+            (snake(f), doc.target_fields()[f]['default']) for f in ('timeoutMs', 'retries'))),
         '',
     ])
 
@@ -1030,7 +1051,9 @@ def render_cmdlet(doc, cmdlet, method, target_params):
     return '\n'.join(lines)
 
 
-def render_ps_target_map(target_params):
+def render_ps_target_map(doc, target_params):
+    schema_fields = doc.target_fields()
+    target = doc.resolve(doc.base['components']['schemas']['Target'])
     lines = [
         '# %s from schema/openrpc.base.json (components/schemas/Target); do not edit.' % MARK,
         '# Which target field each parameter of the Lan / Cim / InBand parameter sets fills.',
@@ -1045,7 +1068,16 @@ def render_ps_target_map(target_params):
             ', '.join(ps_quote(s) for s in tp['sets'])))
     lines += ['}',
               '$script:IpmiRpcSetTransports = @{ Lan = %s; Cim = %s; InBand = $null }' % (
-                  ps_quote('lanplus'), ps_quote('cim')), '']
+                  ps_quote('lanplus'), ps_quote('cim')),
+              '# Target fields that carry a secret (masked in errors), that name the BMC (the output\'s Target label),',
+              '# and the host\'s defaults of the per-attempt timing.',
+              '$script:IpmiRpcTargetSecretFields = @(%s)' % ', '.join(
+                  ps_quote(f) for f, s in schema_fields.items() if s.get('x-secret')),
+              '$script:IpmiRpcTargetAddressFields = @(%s)' % ', '.join(
+                  ps_quote(x['field']) for x in target.get('x-transportFrom', [])),
+              '$script:IpmiRpcTargetDefaults = @{ timeoutMs = %s; retries = %s }' % (
+                  schema_fields['timeoutMs']['default'], schema_fields['retries']['default']),
+              '']
     return '\n'.join(lines)
 
 
@@ -1106,7 +1138,7 @@ def generate(root):
     target_params = ps_target_parameters(doc)
     for cmdlet, method in cmdlets.items():
         files['modules/powershell/IpmiRpc/Public/%s.ps1' % cmdlet] = render_cmdlet(doc, cmdlet, method, target_params)
-    files['modules/powershell/IpmiRpc/Private/TargetParameters.generated.ps1'] = render_ps_target_map(target_params)
+    files['modules/powershell/IpmiRpc/Private/TargetParameters.generated.ps1'] = render_ps_target_map(doc, target_params)
     files['modules/powershell/IpmiRpc/IpmiRpc.psd1'] = render_psd1(cmdlets)
 
     manifest = OrderedDict()

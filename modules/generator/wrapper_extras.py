@@ -52,9 +52,6 @@ ANSIBLE_TARGET = dict(
     env_fallback={'username': ['IPMI_USER'], 'password': ['IPMI_PASSWORD']},
     # Python modules run on POSIX hosts only; cim needs Windows (the PowerShell module covers it).
     transports=['lanplus', 'openipmi'],
-    # A field given without transport picks the transport it belongs to (as the host does).
-    infer_transport=[('host', 'lanplus'), ('device', 'openipmi')],
-    required_if=[('transport', 'lanplus', ('host',))],
     mutually_exclusive=[('timeout', 'timeout_ms')],
     description_suffix={
         'kg': ['A value starting with C(0x) is read as hexadecimal (the same as I(kg_hex)).'],

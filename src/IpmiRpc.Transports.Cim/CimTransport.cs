@@ -33,7 +33,7 @@ public sealed class CimTransport : IIpmiTransport
 
     public string Name => IpmiTarget.Cim;
 
-    /// <summary>True where the transport can work at all (Windows). The host uses a local <c>cim</c> target as the default there.</summary>
+    /// <summary>True where the transport can work at all (Windows).</summary>
     public static bool IsSupported => OperatingSystem.IsWindows();
 
     /// <summary>The default target on Windows: the local computer's BMC through its IPMI driver.</summary>

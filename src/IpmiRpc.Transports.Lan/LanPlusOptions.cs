@@ -41,10 +41,10 @@ public sealed record LanPlusOptions
     public int ReplayWindow { get; init; } = 32;
 
     /// <summary>
-    /// Threads blocked in receive on the one UDP socket; each runs the answered request's continuation (the next
-    /// request of a multi-request method is sealed and sent from there). They share the kernel's queue, so one can
-    /// take the next answer while another is inside a send or was preempted by a woken BMC simulator (measured on 2 cores
-    /// with 20 and 100 simulators, tests/bench: 4 threads beat 1 and 2).
+    /// Threads blocked in receive on the one UDP socket; each verifies and decrypts an answer and completes its waiter
+    /// (the caller's continuation then runs on the thread pool). They share the kernel's queue, so one can take the next
+    /// answer while another is decrypting or was preempted by a woken BMC simulator; why at least 4 is in
+    /// tests/bench/README.md ("Why the build settings are what they are").
     /// </summary>
     public int ReceiveThreads { get; init; } = Math.Clamp(2 * Environment.ProcessorCount, 4, 16);
 

@@ -148,25 +148,7 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
                 $"Cipher suite {id} is not supported; use one of {string.Join(", ", CipherSuite.SupportedIds)} (or omit it to negotiate)");
         }
 
-        if (string.IsNullOrWhiteSpace(target.Host))
-        {
-            throw new TransportUnavailableException(IpmiTarget.LanPlus, "A lanplus target needs a host", "Set target.host");
-        }
-
-        if (System.Text.Encoding.UTF8.GetByteCount(target.Username) > Rakp1.MaxUsernameLength)
-        {
-            throw new IpmiAuthenticationException(IpmiTarget.LanPlus, $"User names are at most {Rakp1.MaxUsernameLength} bytes in IPMI 2.0");
-        }
-
-        if (target.Password is { Length: > 20 })
-        {
-            throw new IpmiAuthenticationException(IpmiTarget.LanPlus, "Passwords are at most 20 bytes in IPMI 2.0");
-        }
-
-        if (target.TimeoutMs <= 0 || target.Retries < 0)
-        {
-            throw new IpmiNotSupportedException("timeoutMs must be positive and retries not negative");
-        }
+        LanPlusTarget.CheckResolved(target);
     }
 
     private LanSocket EnsureSocket()

@@ -69,7 +69,7 @@ internal sealed unsafe class LinuxIpmiDevice : IIpmiDevice
 
     public void Send(long msgId, IpmiRequest request)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.Data.Length, IpmiRequest.MaxDataLength, nameof(request));
+        OpenIpmiSession.CheckDataLength(request);
         var bridged = request.IsBridged;
 
         // The kernel copies address and data during the ioctl, so stack memory is enough.

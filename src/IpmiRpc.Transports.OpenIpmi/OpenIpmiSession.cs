@@ -49,6 +49,7 @@ internal sealed class OpenIpmiSession : IIpmiSession
     public async Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        CheckDataLength(request);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfClosed();
         var started = _time.GetTimestamp();
@@ -87,6 +88,18 @@ internal sealed class OpenIpmiSession : IIpmiSession
         finally
         {
             _pending.Forget(msgId);
+        }
+    }
+
+    /// <summary>
+    /// The driver takes at most <see cref="IpmiRequest.MaxDataLength"/> data bytes. More is the caller's mistake, not a
+    /// fault here: an invalid argument (-32602 in the host), not an internal error.
+    /// </summary>
+    internal static void CheckDataLength(IpmiRequest request)
+    {
+        if (request.Data.Length > IpmiRequest.MaxDataLength)
+        {
+            throw new IpmiInvalidArgumentException(nameof(IpmiRequest.Data), $"at most {IpmiRequest.MaxDataLength} bytes");
         }
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace IpmiRpc.TestSupport;
 
-/// <summary>FreeIPMI tools against an <see cref="IpmiSim"/> with the workarounds peers.md lists.</summary>
+/// <summary>FreeIPMI tools against an <see cref="IpmiSim"/> with the workarounds tests/fixtures/ipmi_sim/peers.md lists.</summary>
 public static class FreeIpmi
 {
     public static Task<ToolResult> RunAsync(string tool, IpmiSim sim, params string[] args) =>

@@ -9,7 +9,7 @@ namespace IpmiRpc.TestSupport;
 
 /// <summary>
 /// One OpenIPMI <c>ipmi_sim</c> BMC on its own free loopback UDP port, with its own temp dir (lan.conf,
-/// sim.emu, state dir, log). Killed and deleted on dispose. Facts about the simulator: peers.md.
+/// sim.emu, state dir, log). Killed and deleted on dispose. Facts about the simulator: tests/fixtures/ipmi_sim/peers.md.
 /// </summary>
 public sealed class IpmiSim : IAsyncDisposable
 {

@@ -1,6 +1,6 @@
 namespace IpmiRpc.TestSupport;
 
-/// <summary>How to configure one ipmi_sim instance (see tests/fixtures/ipmi_sim and peers.md).</summary>
+/// <summary>How to configure one ipmi_sim instance (see tests/fixtures/ipmi_sim and its peers.md).</summary>
 public sealed record IpmiSimOptions
 {
     /// <summary>Load tests/fixtures/ipmi_sim/sysinfo_plugin.so so the BMC answers Get/Set System Info (06/59, 06/58).</summary>

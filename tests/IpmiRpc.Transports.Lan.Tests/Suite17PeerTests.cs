@@ -8,7 +8,7 @@ namespace IpmiRpc.Transports.Lan.Tests;
 
 /// <summary>
 /// Cipher suite 17 end to end against Peers/rmcpplus_bmc.py: a small BMC written separately in Python (hmac/hashlib,
-/// python3-cryptography AES) from the spec, because ipmi_sim refuses suite 17 (peers.md).
+/// python3-cryptography AES) from the spec, because ipmi_sim refuses suite 17 (tests/fixtures/ipmi_sim/peers.md).
 /// </summary>
 public sealed class Suite17PeerTests : IAsyncLifetime
 {

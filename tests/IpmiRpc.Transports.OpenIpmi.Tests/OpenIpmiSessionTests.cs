@@ -159,4 +159,18 @@ public class OpenIpmiSessionTests
         var ok = OpenIpmiSession.ToResponse(GetDeviceId, new DeviceReply(1, 1, 0x07, 0x01, [0x00, 0x20, 0x81]));
         Assert.Equal([0x20, 0x81], ok.Data.ToArray());
     }
+
+    [Fact]
+    public async Task Oversize_data_is_refused_as_an_invalid_argument_before_the_device_sees_it()
+    {
+        var device = new FakeIpmiDevice();
+        await using var session = new OpenIpmiSession(device, Target());
+        var oversize = new IpmiRequest(0x06, 0x52, new byte[IpmiRequest.MaxDataLength + 1]);
+
+        // An invalid argument is -32602 in the host; before, an ArgumentOutOfRangeException came out as -32603.
+        var ex = await Assert.ThrowsAsync<IpmiInvalidArgumentException>(() => session.SendAsync(oversize, default));
+        Assert.Equal(nameof(IpmiRequest.Data), ex.Field);
+        Assert.False(device.Sent.Reader.TryRead(out _));
+        Assert.Throws<IpmiInvalidArgumentException>(() => OpenIpmiSession.CheckDataLength(oversize));
+    }
 }

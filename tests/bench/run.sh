@@ -69,7 +69,7 @@ done
 for d in src schema tests/fixtures tests/bench/IpmiRpc.Bench tests/bench/IpmiRpc.MicroBench; do
     [ -d "$ROOT/$d" ] && sync_dir "$d"
 done
-cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$HERE/publish-aot.targets" "$HERE/publish-aot.roots.xml" "$SRC/tests/bench/"
+cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$SRC/tests/bench/"
 
 # ---- build ---------------------------------------------------------------------------------------------------------
 t0=$(date +%s)
@@ -77,8 +77,8 @@ log "building Release (driver + framework-dependent ipmirpc)"
 dotnet build "$SRC/tests/bench/IpmiRpc.Bench" -c Release -nologo -v q -clp:ErrorsOnly >&2
 FDD="$SRC/src/IpmiRpc.Host/bin/Release/net10.0/ipmirpc"
 
-stamp=$( (cd "$SRC" && find src schema -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
-          sha256sum "$SRC/tests/bench/publish-aot.targets" "$SRC/tests/bench/publish-aot.roots.xml") | sha256sum | cut -c1-16)
+# src/ holds the publish settings too (src/IpmiRpc.Host/publish-aot.targets), so they are part of the stamp.
+stamp=$( (cd "$SRC" && find src schema -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)
 publish() { # $1 = name, rest = publish options; cached per source stamp
     local name=$1; shift
     local out="$BUILD/$name"
@@ -101,12 +101,12 @@ if [ "${BENCH_R2R:-1}" = 1 ]; then
     [ -x "$BUILD/r2r/ipmirpc" ] && R2R="$BUILD/r2r/ipmirpc"
 fi
 if [ "${BENCH_AOT:-1}" = 1 ]; then
-    publish aot -p:PublishAot=true -p:StripSymbols=true -p:CustomAfterMicrosoftCommonTargets="$SRC/tests/bench/publish-aot.targets"
+    publish aot -p:PublishAot=true -p:StripSymbols=true -p:CustomAfterMicrosoftCommonTargets="$SRC/src/IpmiRpc.Host/publish-aot.targets"
     [ -x "$BUILD/aot/ipmirpc" ] && AOT="$BUILD/aot/ipmirpc"
 fi
 build_s=$(( $(date +%s) - t0 ))
 built() { if [ -n "$1" ]; then echo "built"; else echo "not built"; fi; }
-notes="Build: framework-dependent = \`dotnet build -c Release\`; ReadyToRun = \`dotnet publish -r linux-x64 -p:PublishReadyToRun=true\` ($(built "$R2R")); NativeAOT = \`dotnet publish -r linux-x64 -p:PublishAot=true\` with tests/bench/publish-aot.targets ($(built "$AOT")); build step ${build_s} s (publishes are cached until the sources change). Peers: $(ipmitool -V 2>&1 | head -1), FreeIPMI $(ipmi-raw --version 2>&1 | head -1 | awk '{print $NF}'), pyghmi (Debian python3-pyghmi $(dpkg-query -W -f '${Version}' python3-pyghmi 2>/dev/null)), ipmi_sim (openipmi $(dpkg-query -W -f '${Version}' openipmi 2>/dev/null))."
+notes="Build: framework-dependent = \`dotnet build -c Release\`; ReadyToRun = \`dotnet publish -r linux-x64 -p:PublishReadyToRun=true\` ($(built "$R2R")); NativeAOT = \`dotnet publish -r linux-x64 -p:PublishAot=true\` with src/IpmiRpc.Host/publish-aot.targets ($(built "$AOT")); build step ${build_s} s (publishes are cached until the sources change). Peers: $(ipmitool -V 2>&1 | head -1), FreeIPMI $(ipmi-raw --version 2>&1 | head -1 | awk '{print $NF}'), pyghmi (Debian python3-pyghmi $(dpkg-query -W -f '${Version}' python3-pyghmi 2>/dev/null)), ipmi_sim (openipmi $(dpkg-query -W -f '${Version}' openipmi 2>/dev/null))."
 
 # ---- run -----------------------------------------------------------------------------------------------------------
 mkdir -p "$RUN/work" "$HERE/results"

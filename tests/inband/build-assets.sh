@@ -132,9 +132,9 @@ copy_tree() {
 }
 copy_tree src
 [ -d "$ROOT/schema" ] && copy_tree schema
-# The publish settings the cold-start benchmark uses too (trimming roots, analyzers off), shared with tests/bench.
-AOT_TARGETS="$ROOT/tests/bench/publish-aot.targets"
-AOT_ROOTS="$ROOT/tests/bench/publish-aot.roots.xml"
+# The shipped binary's publish settings (trimming roots, analyzers off), which the cold-start benchmark uses too.
+AOT_TARGETS="$ROOT/src/IpmiRpc.Host/publish-aot.targets"
+AOT_ROOTS="$ROOT/src/IpmiRpc.Host/publish-aot.roots.xml"
 astamp=$( (cd "$SRC" && find . -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
           sha256sum "$AOT_TARGETS" "$AOT_ROOTS"; echo "$CONFIGURATION ${INBAND_PUBLISH_MODE:-}") | sha256sum | cut -c1-16)
 if [ -n "${INBAND_REUSE_APP:-}" ] && [ -f "$CACHE/app.cpio" ]; then

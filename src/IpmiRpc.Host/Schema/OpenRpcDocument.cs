@@ -173,6 +173,8 @@ public sealed class OpenRpcDocument
         using var reader = new StreamReader(stream);
         var document = JToken.Parse(reader.ReadToEnd()) as JObject ?? throw new InvalidDataException($"{TemplateResource} is not an object");
         document["methods"] = new JArray();
+        // Generated from the transports' target records, never written by hand.
+        ((JObject)document["components"]!["schemas"]!).Property("PrivilegeLevel")!.AddBeforeSelf(new JProperty("Target", TargetSchema.Build()));
         return document;
     }
 

@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Text;
+using IpmiRpc.Core;
 using IpmiRpc.Core.Sessions;
 using IpmiRpc.Core.Targets;
 using IpmiRpc.Host.Methods;
+using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Protocol;
+using IpmiRpc.Transports.Lan;
+using IpmiRpc.Transports.OpenIpmi;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -19,10 +23,6 @@ public sealed class TargetResolver
     /// <summary>A targets-file entry with this name is used when a request gives no target.</summary>
     public const string DefaultName = "default";
 
-    private const int MaxPasswordBytes = 20;  // IPMI v2.0 §13.31: RAKP passwords are up to 20 bytes
-    private const int MaxKgBytes = 20;
-    private const int MaxUsernameBytes = 16;
-
     /// <summary>A targets file is a handful of entries; anything bigger is not one (/dev/zero would fill memory).</summary>
     private const int MaxTargetsFileBytes = 1024 * 1024;
 
@@ -32,18 +32,7 @@ public sealed class TargetResolver
     /// </summary>
     private const int MaxSecretFileBytes = 1024;
 
-    private static readonly string[] Privileges = ["callback", "user", "operator", "administrator"];
-    private static readonly HashSet<string> CommonFields = new(StringComparer.Ordinal) { "transport", "timeoutMs", "retries", "freshSession" };
-    private static readonly HashSet<string> LanFields = new(StringComparer.Ordinal)
-    {
-        "host", "port", "username", "password", "passwordEnv", "passwordFile", "kg", "kgHex", "kgEnv", "kgFile",
-        "cipherSuite", "privilege", "allowInsecure",
-    };
-    private static readonly HashSet<string> OpenIpmiFields = new(StringComparer.Ordinal) { "device" };
-    private static readonly HashSet<string> CimFields = new(StringComparer.Ordinal)
-    {
-        "computerName", "protocol", "username", "password", "passwordEnv", "passwordFile",
-    };
+    private static readonly IReadOnlySet<string> TransportOnly = new HashSet<string>(StringComparer.Ordinal) { TargetCatalog.TransportField };
 
     private readonly IReadOnlyDictionary<string, JObject> _named;
     private readonly Func<string, string?> _environment;
@@ -101,7 +90,7 @@ public sealed class TargetResolver
             case null or { Type: JTokenType.Null }:
                 return _named.TryGetValue(DefaultName, out var fallback)
                     ? Parse(fallback, field)
-                    : new IpmiTarget { Transport = DefaultTransport };
+                    : Parse([], field);
             case JValue { Type: JTokenType.String } name:
                 return _named.TryGetValue((string)name!, out var entry)
                     ? Parse(entry, field)
@@ -131,137 +120,61 @@ public sealed class TargetResolver
             return null;
         }
 
-        var transport = obj["transport"] is JValue { Type: JTokenType.String } t ? (string)t!
-            : obj["host"] is not null ? IpmiTarget.LanPlus
-            : obj["computerName"] is not null ? IpmiTarget.Cim
-            : obj["device"] is not null ? IpmiTarget.OpenIpmi
-            : DefaultTransport;
+        var transport = obj[TargetCatalog.TransportField] is JValue { Type: JTokenType.String } t ? (string)t!
+            : TargetCatalog.All.FirstOrDefault(k => k.InferredFrom is { } by && obj[by] is not null)?.Transport
+            ?? DefaultTransport;
         string? Text(string name) => obj[name] is JValue { Type: JTokenType.String } v ? (string)v! : null;
         return transport switch
         {
             IpmiTarget.LanPlus when Text("host") is { Length: > 0 } host =>
-                new BmcKey(transport, host.ToLowerInvariant(), obj["port"] is JValue { Value: long port } ? (int)Math.Clamp(port, -1, 65536) : 623),
-            IpmiTarget.OpenIpmi => new BmcKey(transport, Text("device") ?? "/dev/ipmi0", 0),
+                new BmcKey(transport, host.ToLowerInvariant(), obj["port"] is JValue { Value: long port } ? (int)Math.Clamp(port, -1, 65536) : new LanPlusTarget().Port),
+            IpmiTarget.OpenIpmi => new BmcKey(transport, Text("device") ?? OpenIpmiTarget.DefaultDevice, 0),
             IpmiTarget.Cim => new BmcKey(transport, (Text("computerName") ?? "localhost").ToLowerInvariant(), 0),
             _ => null,
         };
     }
 
+    /// <summary>
+    /// Binds <paramref name="obj"/> to its transport's record (<see cref="TargetCatalog"/>): every refusal is -32602 naming
+    /// the field; then the record's own checks, then its secrets.
+    /// </summary>
     public IpmiTarget Parse(JObject obj, string field = "target")
     {
         var p = new ParamReader(obj, field);
-        var transport = p.OptionalChoice("transport", IpmiTarget.LanPlus, IpmiTarget.OpenIpmi, IpmiTarget.Cim)
-                        ?? (p.Has("host") ? IpmiTarget.LanPlus
-                            : p.Has("computerName") ? IpmiTarget.Cim
-                            : p.Has("device") ? IpmiTarget.OpenIpmi
-                            : DefaultTransport);
-        var allowed = transport switch
-        {
-            IpmiTarget.LanPlus => LanFields,
-            IpmiTarget.OpenIpmi => OpenIpmiFields,
-            _ => CimFields,
-        };
+        var transport = p.OptionalChoice(TargetCatalog.TransportField, TargetCatalog.All.Select(k => k.Transport).ToArray())
+                        ?? TargetCatalog.All.FirstOrDefault(k => k.InferredFrom is { } by && p.Has(by))?.Transport
+                        ?? DefaultTransport;
+        var kind = TargetCatalog.For(transport);
+        var members = kind.Binder.Members;
         foreach (var property in obj.Properties())
         {
-            if (!CommonFields.Contains(property.Name) && !allowed.Contains(property.Name))
+            if (property.Name != TargetCatalog.TransportField && !members.Any(m => m.Name == property.Name))
             {
                 throw p.Error(property.Name, $"not a field of a {transport} target");
             }
         }
 
-        var timeoutMs = p.OptionalInt("timeoutMs", 1, 60_000) ?? 1000;
-        var retries = p.OptionalInt("retries", 0, 20) ?? 4;
-        var freshSession = p.OptionalBool("freshSession") ?? false;
-        return transport switch
+        var declaration = (TargetDeclaration)kind.Binder.Bind(obj, field, TransportOnly);
+        try
         {
-            IpmiTarget.LanPlus => new IpmiTarget
-            {
-                Transport = transport,
-                Host = LanHost(p),
-                Port = p.OptionalInt("port", 1, 65535) ?? 623,
-                Username = Username(p, MaxUsernameBytes),
-                Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, MaxPasswordBytes),
-                Kg = ReadSecret(p, "kg", "kgEnv", "kgFile", "kgHex", MaxKgBytes),
-                CipherSuite = p.OptionalInt("cipherSuite", 0, 255),
-                Privilege = Privilege(p),
-                TimeoutMs = timeoutMs,
-                Retries = retries,
-                AllowInsecure = p.OptionalBool("allowInsecure") ?? false,
-                FreshSession = freshSession,
-            },
-            IpmiTarget.OpenIpmi => new IpmiTarget
-            {
-                Transport = transport,
-                Device = p.OptionalString("device", 4096),
-                TimeoutMs = timeoutMs,
-                Retries = retries,
-                FreshSession = freshSession,
-            },
-            _ => new IpmiTarget
-            {
-                Transport = transport,
-                ComputerName = p.OptionalString("computerName", 253),
-                Protocol = p.OptionalChoice("protocol", "wsman", "dcom"),
-                // Windows account names (DOMAIN\user) are not bound by RMCP+'s 16-byte user name.
-                Username = Username(p, int.MaxValue),
-                Password = ReadSecret(p, "password", "passwordEnv", "passwordFile", null, int.MaxValue),
-                TimeoutMs = timeoutMs,
-                Retries = retries,
-                FreshSession = freshSession,
-            },
-        };
+            declaration.Validate();
+        }
+        catch (IpmiInvalidArgumentException ex)
+        {
+            throw p.Error(ex.Field, ex.Reason);
+        }
+
+        var secrets = members
+            .Where(m => m.SecretSource is not null)
+            .GroupBy(m => m.SecretSource!.Secret, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => ReadSecret(p, declaration, g.ToArray()), StringComparer.Ordinal);
+        return declaration.ToTarget(name => secrets.GetValueOrDefault(name));
     }
 
-    /// <summary>
-    /// The BMC's host name or address. Control characters are refused (a NUL cut the name short in the resolver, so
-    /// "127.0.0.1\u0000.allowed.example" reached 127.0.0.1), and so are addresses that are not one BMC: multicast,
-    /// broadcast, unspecified. A name is checked by the lanplus transport once it resolves.
-    /// </summary>
-    private static string LanHost(ParamReader p)
+    /// <summary>The secret given by at most one of <paramref name="sources"/> (password, passwordEnv, passwordFile).</summary>
+    private Secret? ReadSecret(ParamReader p, TargetDeclaration declaration, IReadOnlyList<ParamMember> sources)
     {
-        if (p.OptionalString("host", 253) is not { Length: > 0 } host)
-        {
-            throw p.Error("host", "required for a lanplus target");
-        }
-
-        if (host.Any(char.IsControl))
-        {
-            throw p.Error("host", "must not contain control characters");
-        }
-
-        var literal = host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
-        if (System.Net.IPAddress.TryParse(literal, out var address) && !IpmiRpc.Transports.Lan.UnicastAddress.Is(address))
-        {
-            throw p.Error("host", "must be a unicast address (not multicast, broadcast or unspecified)");
-        }
-
-        return host;
-    }
-
-    /// <summary>The user name, limited by the resolved transport (not by what the JSON spelled: cim may be inferred).</summary>
-    private static string Username(ParamReader p, int maxBytes)
-    {
-        var username = p.OptionalString("username", 256) ?? "";
-        if (Encoding.UTF8.GetByteCount(username) > maxBytes)
-        {
-            throw p.Error("username", $"must be at most {maxBytes} bytes");
-        }
-
-        return username;
-    }
-
-    private static PrivilegeLevel Privilege(ParamReader p) =>
-        p.OptionalChoice("privilege", Privileges) switch
-        {
-            "callback" => PrivilegeLevel.Callback,
-            "user" => PrivilegeLevel.User,
-            "operator" => PrivilegeLevel.Operator,
-            _ => PrivilegeLevel.Administrator,
-        };
-
-    private Secret? ReadSecret(ParamReader p, string plain, string env, string file, string? hex, int maxBytes)
-    {
-        var given = new[] { plain, env, file, hex }.Where(n => n is not null && p.Has(n)).ToArray();
+        var given = sources.Where(m => m.Property.GetValue(declaration) is not null).ToArray();
         if (given.Length == 0)
         {
             return null;
@@ -269,50 +182,29 @@ public sealed class TargetResolver
 
         if (given.Length > 1)
         {
-            throw p.Error(given[1]!, $"give only one of {string.Join(", ", new[] { plain, env, file, hex }.Where(n => n is not null))}");
+            throw p.Error(given[1].Name, $"give only one of {string.Join(", ", sources.Select(m => m.Name))}");
         }
 
-        var source = given[0]!;
+        var member = given[0];
+        var source = member.Name;
+        var value = (string)member.Property.GetValue(declaration)!;
+        var maxBytes = member.SecretSource!.MaxBytes;
         byte[] bytes;
-        if (source == plain)
+        switch (member.SecretSource.Kind)
         {
-            bytes = Encoding.UTF8.GetBytes(p.OptionalString(plain, 1024)!);
-        }
-        else if (source == hex)
-        {
-            bytes = HexBytes.Parse(p.OptionalString(hex, 1024)!) ?? throw p.Error(hex, "not a hex string");
-        }
-        else if (source == env)
-        {
-            var name = p.OptionalString(env, 256)!;
-            // The name is not echoed: a password pasted into passwordEnv by mistake would otherwise reach the client and the logs.
-            var value = _environment(name) ?? throw p.Error(env, "the environment variable it names is not set in the ipmirpc process");
-            bytes = Encoding.UTF8.GetBytes(value);
-        }
-        else
-        {
-            var path = p.OptionalString(file, 4096)!;
-            if (SecretFiles.Read(path, MaxSecretFileBytes, out _) is not { } content)
-            {
-                // One answer for missing, unreadable, FIFO, device or too large: the reason would tell a client which
-                // paths exist in the server's file system (the socket server's peers are the same user, a stdio client
-                // started the process — but the answer need not say more than what to fix).
-                throw p.Error(file, $"cannot read it: it must name a regular file readable by the ipmirpc process, of at most {MaxSecretFileBytes.ToString(CultureInfo.InvariantCulture)} bytes");
-            }
-
-            var text = Encoding.UTF8.GetString(content);
-
-            // Files written by `echo` end in one newline that is not part of the secret.
-            if (text.EndsWith("\r\n", StringComparison.Ordinal))
-            {
-                text = text[..^2];
-            }
-            else if (text.EndsWith('\n'))
-            {
-                text = text[..^1];
-            }
-
-            bytes = Encoding.UTF8.GetBytes(text);
+            case SecretSourceKind.Text:
+                bytes = Encoding.UTF8.GetBytes(value);
+                break;
+            case SecretSourceKind.Hex:
+                bytes = HexBytes.Parse(value) ?? throw p.Error(source, "not a hex string");
+                break;
+            case SecretSourceKind.Environment:
+                // The name is not echoed: a password pasted into passwordEnv by mistake would otherwise reach the client and the logs.
+                bytes = Encoding.UTF8.GetBytes(_environment(value) ?? throw p.Error(source, "the environment variable it names is not set in the ipmirpc process"));
+                break;
+            default:
+                bytes = ReadSecretFile(p, source, value);
+                break;
         }
 
         if (bytes.Length > maxBytes)
@@ -321,5 +213,30 @@ public sealed class TargetResolver
         }
 
         return new Secret(bytes);
+    }
+
+    private static byte[] ReadSecretFile(ParamReader p, string source, string path)
+    {
+        if (SecretFiles.Read(path, MaxSecretFileBytes, out _) is not { } content)
+        {
+            // One answer for missing, unreadable, FIFO, device or too large: the reason would tell a client which
+            // paths exist in the server's file system (the socket server's peers are the same user, a stdio client
+            // started the process — but the answer need not say more than what to fix).
+            throw p.Error(source, $"cannot read it: it must name a regular file readable by the ipmirpc process, of at most {MaxSecretFileBytes.ToString(CultureInfo.InvariantCulture)} bytes");
+        }
+
+        var text = Encoding.UTF8.GetString(content);
+
+        // Files written by `echo` end in one newline that is not part of the secret.
+        if (text.EndsWith("\r\n", StringComparison.Ordinal))
+        {
+            text = text[..^2];
+        }
+        else if (text.EndsWith('\n'))
+        {
+            text = text[..^1];
+        }
+
+        return Encoding.UTF8.GetBytes(text);
     }
 }

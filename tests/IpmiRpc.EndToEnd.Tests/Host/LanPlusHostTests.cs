@@ -78,7 +78,7 @@ public sealed class LanPlusHostTests(ITestOutputHelper output)
     {
         await using var sim = await IpmiSim.StartAsync();
         await using var rpc = await StartRpcAsync(sim);
-        // ipmi_sim answers C1 (invalid command) for Get System Info Parameters (peers.md).
+        // ipmi_sim answers C1 (invalid command) for Get System Info Parameters (tests/fixtures/ipmi_sim/peers.md).
         var response = await CallAsync(rpc, "ipmi.requestResponse", new JObject { ["target"] = Target(sim), ["netFn"] = 6, ["command"] = 0x59, ["data"] = "00 01 00 00" });
         Assert.Equal(-32001, (int)response["error"]!["code"]!);
         Assert.Equal(0xC1, (int)response["error"]!["data"]!["completionCode"]!);

@@ -70,7 +70,7 @@ public sealed class CodecTests
         var packet = Captured.Packet(3);
         var response = OpenSessionResponse.Decode(Ipmi20Packet.Payload(packet, Ipmi20Packet.DecodeHeader(packet)));
         Assert.Equal(0, response.Status);
-        Assert.Equal(0, response.MaxPrivilege); // peers.md: ipmi_sim echoes the requested maximum, here 0
+        Assert.Equal(0, response.MaxPrivilege); // tests/fixtures/ipmi_sim/peers.md: ipmi_sim echoes the requested maximum, here 0
         Assert.Equal(Captured.ConsoleSessionId, response.ConsoleSessionId);
         Assert.Equal(Captured.BmcSessionId, response.BmcSessionId);
         Assert.Equal(Ipmi20Packet.Payload(packet, Ipmi20Packet.DecodeHeader(packet)).ToArray(), Encode(response.Encode, OpenSessionResponse.Length));

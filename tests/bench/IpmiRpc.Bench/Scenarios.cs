@@ -24,7 +24,7 @@ public static class Scenarios
     private static string[] IpmiToolArgs(int port, params string[] command) =>
         ["-I", "lanplus", "-C", "3", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-U", "ipmiusr", "-E", .. command];
 
-    // peers.md: -W opensesspriv because ipmi_sim echoes privilege 0 in its Open Session Response. The password is
+    // tests/fixtures/ipmi_sim/peers.md: -W opensesspriv because ipmi_sim echoes privilege 0 in its Open Session Response. The password is
     // the test-only "test" (FreeIPMI tools take it on argv; nothing real is exposed).
     private static string[] FreeIpmiArgs(string host) =>
         ["-D", "LAN_2_0", "-h", host, "-u", "ipmiusr", "-p", "test", "-l", "ADMIN", "-I", "3", "-W", "opensesspriv"];

@@ -56,44 +56,46 @@ options:
     type: int
   username:
     description:
-      - "For C(lanplus): at most 16 bytes (UTF-8); empty = anonymous/null user."
+      - "For C(lanplus): Empty = anonymous/null user. At most 16 bytes (UTF-8)."
       - When omitted, the C(IPMI_USER) environment variable.
     type: str
     aliases: [user]
   password:
     description:
-      - "For C(lanplus): At most 20 bytes for lanplus. Prefer passwordEnv/passwordFile or a --targets file so secrets
-        stay out of the pipe."
+      - "For C(lanplus): Prefer passwordEnv/passwordFile or a --targets file so secrets stay out of the pipe. At most 20
+        bytes."
       - Never printed, the option is C(no_log).
       - When omitted, the C(IPMI_PASSWORD) environment variable.
     type: str
   password_env:
     description:
-      - "For C(lanplus): Name of an environment variable of the ipmirpc process holding the password."
+      - "For C(lanplus): Name of an environment variable of the ipmirpc process holding the password. The secret read
+        from it is at most 20 bytes."
     type: str
   password_file:
     description:
-      - "For C(lanplus): Path of a file holding the password."
+      - "For C(lanplus): Path of a file holding the password. The secret read from it is at most 20 bytes."
       - "Read by C(ipmirpc) on the host that runs the module; keeps the password out of the task."
     type: str
   kg:
     description:
-      - "For C(lanplus): lanplus BMC key (Kg) as text, at most 20 bytes."
+      - "For C(lanplus): BMC key (Kg) as text. At most 20 bytes."
       - A value starting with C(0x) is read as hexadecimal (the same as I(kg_hex)).
       - Never printed, the option is C(no_log).
     type: str
   kg_hex:
     description:
-      - "For C(lanplus): lanplus BMC key (Kg) as hex, at most 20 bytes."
+      - "For C(lanplus): BMC key (Kg) as hex. At most 20 bytes."
       - Never printed, the option is C(no_log).
     type: str
   kg_env:
     description:
-      - "For C(lanplus): Environment variable holding the Kg as text."
+      - "For C(lanplus): Environment variable holding the Kg as text. The secret read from it is at most 20 bytes."
     type: str
   kg_file:
     description:
-      - "For C(lanplus): File holding the Kg as text (one trailing newline ignored)."
+      - "For C(lanplus): File holding the Kg as text (one trailing newline ignored). The secret read from it is at most
+        20 bytes."
     type: str
   cipher_suite:
     description:
@@ -105,6 +107,17 @@ options:
       - ipmirpc defaults to C(administrator).
     type: str
     choices: [callback, user, operator, administrator]
+  allow_insecure:
+    description:
+      - "For C(lanplus): Allow cipher suite 0 and IPMI 1.5 none/straight authentication."
+      - ipmirpc defaults to C(false).
+      - Needed for I(cipher_suite=0).
+    type: bool
+  device:
+    description:
+      - "For C(openipmi): Device path."
+      - ipmirpc defaults to C(/dev/ipmi0).
+    type: str
   timeout_ms:
     description:
       - Wait for one answer before retransmitting.
@@ -115,22 +128,12 @@ options:
       - Retransmits after the first try.
       - ipmirpc defaults to C(4).
     type: int
-  allow_insecure:
-    description:
-      - "For C(lanplus): Allow cipher suite 0 and IPMI 1.5 none/straight authentication."
-      - ipmirpc defaults to C(false).
-      - Needed for I(cipher_suite=0).
-    type: bool
   fresh_session:
     description:
       - "Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new
         session then replaces the pooled ones."
       - ipmirpc defaults to C(false).
     type: bool
-  device:
-    description:
-      - "For C(openipmi): device path, default /dev/ipmi0."
-    type: str
 notes:
   - "Each task starts one C(ipmirpc) process, reuses one IPMI session for all its requests and closes the session when
     the task ends; with I(ipmirpc_socket) the tasks share one C(ipmirpc) and its sessions instead."

@@ -35,7 +35,7 @@ import threading
 import time
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import (
-    TARGET_ARGUMENT_SPEC, TARGET_FIELDS, TARGET_INFER_TRANSPORT, TARGET_SECRET_OPTIONS)
+    TARGET_ARGUMENT_SPEC, TARGET_DEFAULTS, TARGET_FIELDS, TARGET_INFER_TRANSPORT, TARGET_SECRET_OPTIONS)
 
 try:
     from shutil import which as _which
@@ -268,9 +268,9 @@ def build_target(params):
 
 def default_call_timeout(params):
     """Seconds to wait for one answer: the host bounds its own retries, this only guards against a hung host."""
-    per_attempt = params.get('timeout') or ((params.get('timeout_ms') or 1000) / 1000.0)
+    per_attempt = params.get('timeout') or ((params.get('timeout_ms') or TARGET_DEFAULTS['timeout_ms']) / 1000.0)
     retries = params.get('retries')
-    retries = 4 if retries is None else retries
+    retries = TARGET_DEFAULTS['retries'] if retries is None else retries
     # Opening a session is several round trips, each retried: leave room for that plus process start.
     return 15.0 + per_attempt * (retries + 1) * 6
 

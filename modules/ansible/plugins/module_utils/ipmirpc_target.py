@@ -27,11 +27,11 @@ TARGET_ARGUMENT_SPEC = dict(
     kg_file=dict(type='str'),
     cipher_suite=dict(type='int'),
     privilege=dict(type='str', choices=['callback', 'user', 'operator', 'administrator']),
+    allow_insecure=dict(type='bool'),
+    device=dict(type='str'),
     timeout_ms=dict(type='int'),
     retries=dict(type='int'),
-    allow_insecure=dict(type='bool'),
     fresh_session=dict(type='bool'),
-    device=dict(type='str'),
 )
 
 # (option, target field, transports that use it; None = all)
@@ -49,11 +49,11 @@ TARGET_FIELDS = [
     ('kg_file', 'kgFile', ['lanplus']),
     ('cipher_suite', 'cipherSuite', ['lanplus']),
     ('privilege', 'privilege', ['lanplus']),
+    ('allow_insecure', 'allowInsecure', ['lanplus']),
+    ('device', 'device', ['openipmi']),
     ('timeout_ms', 'timeoutMs', None),
     ('retries', 'retries', None),
-    ('allow_insecure', 'allowInsecure', ['lanplus']),
     ('fresh_session', 'freshSession', None),
-    ('device', 'device', ['openipmi']),
 ]
 
 TARGET_SECRET_OPTIONS = ('password', 'kg', 'kg_hex')
@@ -64,3 +64,6 @@ TARGET_INFER_TRANSPORT = [('host', 'lanplus'), ('device', 'openipmi')]
 TARGET_REQUIRED_IF = [('transport', 'lanplus', ('host',))]
 
 TARGET_MUTUALLY_EXCLUSIVE = [('timeout', 'timeout_ms')]
+
+# The host's defaults of the per-attempt timing (what a task waits for before it gives up on the host).
+TARGET_DEFAULTS = dict(timeout_ms=1000, retries=4)

@@ -34,7 +34,7 @@ function Get-IpmiRpcTargetLabel {
     if ($null -eq $Target) { return 'local' }
     if ($Target -is [string]) { return $Target }
     if ($Target -is [System.Collections.IDictionary]) {
-        foreach ($k in 'host', 'computerName', 'device') {
+        foreach ($k in $script:IpmiRpcTargetAddressFields) {
             if ($Target.Contains($k) -and $Target[$k]) {
                 $label = [string]$Target[$k]
                 if ($k -eq 'host' -and $Target.Contains('port') -and $Target['port']) { $label += ":$($Target['port'])" }

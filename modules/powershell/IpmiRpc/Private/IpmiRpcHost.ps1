@@ -124,7 +124,7 @@ function Invoke-IpmiRpc {
         if ($targetJson -is [IpmiRpcException]) { return $targetJson }
         $request['target'] = $targetJson
         if ($targetJson -is [System.Collections.IDictionary]) {
-            foreach ($k in 'password', 'kg', 'kgHex') {
+            foreach ($k in $script:IpmiRpcTargetSecretFields) {
                 if ($targetJson.Contains($k)) { $secrets += [string]$targetJson[$k] }
             }
         }
@@ -217,8 +217,8 @@ function Invoke-IpmiRpc {
 function Get-IpmiRpcCallTimeout {
     # The host bounds its own retries; this only guards against a host that hangs.
     param([object] $Target)
-    $perAttempt = 1.0
-    $retries = 4
+    $perAttempt = [double]$script:IpmiRpcTargetDefaults['timeoutMs'] / 1000
+    $retries = [int]$script:IpmiRpcTargetDefaults['retries']
     if ($Target -is [System.Collections.IDictionary]) {
         if ($Target.Contains('timeoutMs')) { $perAttempt = [double]$Target['timeoutMs'] / 1000 }
         if ($Target.Contains('retries')) { $retries = [int]$Target['retries'] }

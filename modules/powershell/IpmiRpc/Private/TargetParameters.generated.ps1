@@ -16,3 +16,8 @@ $script:IpmiRpcTargetParameters = [ordered]@{
     Protocol = @{ Field = 'protocol'; Secret = $false; Sets = @('Cim') }
 }
 $script:IpmiRpcSetTransports = @{ Lan = 'lanplus'; Cim = 'cim'; InBand = $null }
+# Target fields that carry a secret (masked in errors), that name the BMC (the output's Target label),
+# and the host's defaults of the per-attempt timing.
+$script:IpmiRpcTargetSecretFields = @('password', 'kg', 'kgHex')
+$script:IpmiRpcTargetAddressFields = @('host', 'computerName', 'device')
+$script:IpmiRpcTargetDefaults = @{ timeoutMs = 1000; retries = 4 }

@@ -33,7 +33,7 @@ function Set-IpmiBootDevice {
     User name and password for lanplus and cim (a PSCredential). (parameter sets Lan, Cim)
 
     .PARAMETER Kg
-    Lanplus BMC key (Kg) as text, at most 20 bytes. (parameter set Lan)
+    BMC key (Kg) as text. At most 20 bytes. (parameter set Lan)
 
     .PARAMETER CipherSuite
     RMCP+ cipher suite; omitted: ask the BMC and prefer 17, then 3. 0 needs allowInsecure. (parameter set Lan)
@@ -54,7 +54,7 @@ function Set-IpmiBootDevice {
     Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new session then replaces the pooled ones. Default: false. (parameter sets InBand, Lan, Cim)
 
     .PARAMETER Device
-    Device path, default /dev/ipmi0. (parameter set InBand)
+    Device path. Default: /dev/ipmi0. (parameter set InBand)
 
     .PARAMETER ComputerName
     Remote computer; omitted = local. (parameter set Cim)

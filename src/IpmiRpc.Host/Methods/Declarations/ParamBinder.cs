@@ -108,6 +108,11 @@ public sealed class ParamBinder
                 throw new RpcParamException(field, $"must be at least {minLength.ToString(CultureInfo.InvariantCulture)} characters");
             }
 
+            if (member.MaxBytes is { } maxBytes && System.Text.Encoding.UTF8.GetByteCount(text) > maxBytes)
+            {
+                throw new RpcParamException(field, $"must be at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes (UTF-8)");
+            }
+
             return text;
         }
 

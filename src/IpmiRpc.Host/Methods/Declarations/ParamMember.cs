@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using IpmiRpc.Core.Targets;
 using Newtonsoft.Json.Serialization;
 
 namespace IpmiRpc.Host.Methods.Declarations;
@@ -29,6 +30,8 @@ public sealed class ParamMember
         MinProperties = property.GetCustomAttribute<MinPropertiesAttribute>()?.Count;
         Default = property.GetCustomAttribute<DefaultValueAttribute>()?.Value;
         IsSecret = property.GetCustomAttribute<SecretAttribute>() is not null;
+        MaxBytes = property.GetCustomAttribute<MaxBytesAttribute>()?.Bytes;
+        SecretSource = property.GetCustomAttribute<SecretSourceAttribute>();
         if (!IsRequired && !IsNullable && Default is null)
         {
             throw new InvalidOperationException(
@@ -63,6 +66,12 @@ public sealed class ParamMember
     public object? Default { get; }
 
     public bool IsSecret { get; }
+
+    /// <summary>A string's limit in UTF-8 bytes (next to <see cref="MaxLength"/> in characters).</summary>
+    public int? MaxBytes { get; }
+
+    /// <summary>For a target field that is one way of giving a secret (password, passwordEnv, …): which, and how.</summary>
+    public SecretSourceAttribute? SecretSource { get; }
 
     public static IReadOnlyList<ParamMember> Of(Type paramsType) =>
         paramsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)

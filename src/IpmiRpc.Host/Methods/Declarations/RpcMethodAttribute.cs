@@ -58,7 +58,3 @@ public sealed class MinPropertiesAttribute(int count) : Attribute
 {
     public int Count { get; } = count;
 }
-
-/// <summary>A param that carries a secret: never logged, never echoed, never accepted on the command line.</summary>
-[AttributeUsage(AttributeTargets.Property, AllowMultiple = false)]
-public sealed class SecretAttribute : Attribute;
