@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -134,10 +135,13 @@ def summarize(output):
 
 
 def run(args, work, side, check):
-    bmcs = [Bmc('ipmi_sim', work) for _ in range(args.ipmi_sim)] + [Bmc('fakebmc', work) for _ in range(args.fakebmc)]
+    bmcs = []
     try:
+        for kind, count in (('ipmi_sim', args.ipmi_sim), ('fakebmc', args.fakebmc)):
+            for _ in range(count):
+                bmcs.append(Bmc(kind, work))
         power, boot = MODULES[side]
-        with open(os.path.join(HERE, 'parity.yml.in')) as f:
+        with open(args.playbook) as f:
             playbook = f.read().replace('@POWER@', power).replace('@BOOT@', boot)
         book = os.path.join(work, 'parity-%s.yml' % side)
         with open(book, 'w') as f:
@@ -161,12 +165,19 @@ def run(args, work, side, check):
                    ANSIBLE_LOCALHOST_WARNING='False', IPMIRPC_PATH=args.ipmirpc)
         cmd = ['ansible-playbook', '-i', inv, '-f', str(args.forks), book] + (['--check'] if check else [])
         started = time.monotonic()
-        p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=args.limit)
+        # Its own process group, so a run past the limit is ended with every fork it started.
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            stdout, stderr = p.communicate(timeout=args.limit)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
+            raise RuntimeError('ansible-playbook (%s) did not finish within %.0f s' % (side, args.limit))
         wall = time.monotonic() - started
         try:
-            output = json.loads(p.stdout.decode('utf-8', 'replace'))
+            output = json.loads(stdout.decode('utf-8', 'replace'))
         except ValueError:
-            raise RuntimeError('ansible-playbook output is not JSON:\n%s\n%s' % (p.stdout[-4000:], p.stderr[-4000:]))
+            raise RuntimeError('ansible-playbook output is not JSON:\n%s\n%s' % (stdout[-4000:], stderr[-4000:]))
         logs = dict((n, b.actions()) for n, b in zip(names, bmcs) if b.kind == 'ipmi_sim')
         return dict(wallSeconds=round(wall, 2), exitCode=p.returncode, hosts=summarize(output), actions=logs)
     finally:
@@ -182,6 +193,7 @@ def main():
     parser.add_argument('--forks', type=int, default=5, help="ansible-playbook -f (Ansible's default: 5)")
     parser.add_argument('--check', action='store_true', help='also run both in check mode')
     parser.add_argument('--side', choices=['peer', 'ours', 'both'], default='both')
+    parser.add_argument('--playbook', default=os.path.join(HERE, 'parity.yml.in'), help='the playbook template')
     parser.add_argument('--limit', type=float, default=600, help='seconds per ansible-playbook run')
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix='ipmirpc-parity-')
