@@ -419,8 +419,8 @@ public sealed class ChassisTests
 
     /// <summary>
     /// ipmi_sim answers Get System Restart Cause with C1, so tests/fixtures/ipmi_sim/restart_cause_plugin.c answers it
-    /// with a fixed cause; ipmitool's <c>chassis restart_cause</c> text and ours name the same cause. 0Bh (RTC wakeup,
-    /// IPMI 2.0) is past ipmitool 1.8.19's table ("invalid"); 0Ch is reserved.
+    /// with a fixed cause; ipmitool's <c>chassis restart_cause</c> text and ours name the same cause; 0Ch and above are
+    /// reserved.
     /// </summary>
     [Theory]
     [InlineData(0x0, 0, "unknown", "unknown")]
@@ -429,8 +429,8 @@ public sealed class ChassisTests
     [InlineData(0x4, 0, "watchdog expired", "watchdogExpiration")]
     [InlineData(0x7, 0, "power-up due to restore-previous power policy", "automaticPowerUpRestorePrevious")]
     [InlineData(0x9, 0, "power-cycle via PEF", "powerCycleViaPef")]
-    [InlineData(0xB, 0, "invalid", "powerUpViaRtcWakeup")]
-    [InlineData(0xC, 0, "invalid", "reserved")]
+    [InlineData(0xB, 0, "power-up via RTC wakeup", "powerUpViaRtcWakeup")]
+    [InlineData(0xC, 0, "Unknown (0x0C)", "reserved")]
     public async Task GetRestartCause_names_the_cause_ipmitool_reads_from_ipmi_sim(int cause, int channel, string ipmitoolText, string expected)
     {
         await SimPlugin.EnsureBuiltAsync();

@@ -266,8 +266,9 @@ def build_target(params):
     return target
 
 
-# The host answers -32004 at the deadline; the wrapper waits this much longer for that answer before giving up on it.
-DEADLINE_GRACE = 5.0
+# The host answers -32004 at the deadline; the wrapper waits this much longer for that answer before giving up on it
+# (the host's clock starts when it reads the request: leave room for starting it, as default_call_timeout does).
+DEADLINE_GRACE = 15.0
 # The host's largest timeoutMs.
 MAX_TIMEOUT_MS = 3600000
 
