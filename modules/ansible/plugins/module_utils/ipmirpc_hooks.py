@@ -93,8 +93,9 @@ class PowerHooks(object):
 
     @staticmethod
     def powerstate(result, check_mode):
-        """on/off: the state reached (or, in check mode or before it can be read, the state asked for)."""
-        if check_mode or (result.get('sent') and not result.get('current')):
+        """on/off: the state reached; the state the action leads to when it would run (check mode) or ran and was
+        not read back yet (reset without wait); the state read when the action does not apply."""
+        if (check_mode and result.get('changed')) or (result.get('sent') and not result.get('current')):
             return _on_off(result.get('desired'))
         return _on_off(result.get('current') or result.get('previous'))
 
@@ -169,13 +170,14 @@ class BootHooks(object):
 
     @staticmethod
     def after_call(module, params, result, out):
-        if module.check_mode:
+        if module.check_mode and result.get('changed'):
             shown = result.get('desired') or {}
+            device = shown.get('device')
         else:
             shown = result.get('current') or result.get('previous') or {}
-        device = shown.get('device')
-        if not module.check_mode and not result.get('sent') and shown.get('override') != 'pending':
-            device = 'none'   # no override pending: the next boot follows the BIOS's order (community's default)
+            device = shown.get('device')
+            if not result.get('sent') and shown.get('override') != 'pending':
+                device = 'none'   # no override pending: the next boot follows the BIOS's order (community's default)
         out['bootdev'] = _COMMUNITY_NAME_OF.get(device, device)
         out['persistent'] = bool(shown.get('persistent'))
         out['uefimode'] = bool(shown.get('efi'))

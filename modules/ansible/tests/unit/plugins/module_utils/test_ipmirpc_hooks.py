@@ -76,6 +76,8 @@ class PowerHooksTest(unittest.TestCase):
         self.assertEqual('on', PowerHooks.powerstate(_power(False, True, current=True), check_mode=False))
         # reset without wait: nothing read after it, so the state it leads to.
         self.assertEqual('on', PowerHooks.powerstate(_power(True, True, desired=True), check_mode=False))
+        # reset when off does not apply, in check mode too: the state read, not the one reset would lead to.
+        self.assertEqual('off', PowerHooks.powerstate(_power(False, False, current=False, desired=True), check_mode=True))
 
     def test_diff_shows_the_powerstate_before_and_after(self):
         out = {}
@@ -128,6 +130,14 @@ class BootHooksTest(unittest.TestCase):
         BootHooks.after_call(_Module(), {}, result, out)
         # The BMC kept the device but not persistent: that is what is reported (community.general echoes the request).
         self.assertEqual(dict(bootdev='optical', persistent=False, uefimode=False), out)
+
+    def test_check_mode_shows_the_read_override_when_nothing_would_change(self):
+        out = {}
+        read = _boot('disk', 'cleared')
+        result = dict(changed=False, sent=False, previous=read, current=read,
+                      desired=dict(device='disk', persistent=False, efi=False))
+        BootHooks.after_call(_Module(check_mode=True), {}, result, out)
+        self.assertEqual('default', out['bootdev'])
 
     def test_consumed_override_reads_as_default(self):
         out = {}
