@@ -373,6 +373,18 @@ def build_ansible_modules(doc):
         for name, extra in model.extras.get('extra_options', {}).items():
             model.options[name] = (OrderedDict(extra['spec']), OrderedDict([('description', extra['description'])] +
                                                                         list(extra['spec'].items())))
+        for option in model.extras.get('optional', []):
+            # Required in the schema, but the module also takes it from another option (ipmi_power: state).
+            if option not in model.options:
+                raise GeneratorError('%s: optional names unknown option %s' % (model.name, option))
+            for entry in model.options[option]:
+                entry.pop('required', None)
+        for option, choices in model.extras.get('extra_choices', {}).items():
+            # Another spelling of a choice (community.general's), mapped by the module's hooks.
+            if option not in model.options:
+                raise GeneratorError('%s: extra_choices names unknown option %s' % (model.name, option))
+            for entry in model.options[option]:
+                entry['choices'] = entry['choices'] + [c for c in choices if c not in entry['choices']]
         for option, aliases in model.extras.get('aliases', {}).items():
             if option not in model.options:
                 raise GeneratorError('%s: alias for unknown option %s' % (model.name, option))
@@ -664,6 +676,9 @@ def ansible_target(doc):
             d['description'] = d['description'] + ['Never printed, the option is C(no_log).']
         if option in t['aliases']:
             s['aliases'] = d['aliases'] = t['aliases'][option]
+        synonyms = t.get('extra_choices', {}).get(option)
+        if synonyms:
+            s['choices'] = d['choices'] = s['choices'] + [c for c in synonyms if c not in s['choices']]
         if option in t['env_fallback']:
             s['fallback'] = Raw('(env_fallback, %r)' % (t['env_fallback'][option],))
             d['description'] = d['description'] + ['When omitted, the %s environment variable.' % ' or '.join(
@@ -721,6 +736,8 @@ def render_target_utils(doc, spec, fields, secrets):
         "# The host's defaults of the per-attempt timing (what a task waits for before it gives up on the host).",
         'TARGET_DEFAULTS = ' + py_literal(OrderedDict(
             (snake(f), doc.target_fields()[f]['default']) for f in ('timeoutMs', 'retries'))),
+        '# Choices accepted as another spelling of a field value: option -> {spelling: value sent}.',
+        'TARGET_VALUE_SYNONYMS = ' + py_literal(t.get('extra_choices', {})),
         '',
     ])
 

@@ -38,23 +38,35 @@ ANSIBLE_WRAPPER_OPTIONS = {
             "the peer's uid. Passwords still travel only inside the JSON requests.",
             'When omitted, the C(IPMIRPC_SOCKET) environment variable is used; empty means no shared server.',
         ]),
-    # The seed's per-attempt timeout in seconds; the schema's own field is timeout_ms.
+    # community.general's meaning (ipmi_power: wait up to this long): a deadline for the whole task. The
+    # per-attempt value is attempt_timeout (seconds) or the schema's timeout_ms.
     'timeout': dict(
         spec=dict(type='float'),
-        description=['Seconds to wait for each attempt of an IPMI request; the same as I(timeout_ms) / 1000.',
-                     'Kept for playbooks written before I(timeout_ms); give one of the two.']),
+        description=['Deadline in seconds for the whole task, as in community.general.ipmi_power: every request '
+                     'and every wait of the task ends by then (C(-32004) when it passes).',
+                     'Each request gets what is left of it as its ipmirpc C(timeoutMs).',
+                     'Until version 0.2 this was the wait for each attempt; that is now I(attempt_timeout).']),
+    'attempt_timeout': dict(
+        spec=dict(type='float'),
+        description=['Seconds to wait for each attempt of an IPMI request before retransmitting; the same as '
+                     'I(timeout_ms) / 1000. Give one of the two.']),
 }
 
 # Target fields: how the collection spells them where it differs from snake_case, and where a value may come
 # from the environment of the process running the module.
 ANSIBLE_TARGET = dict(
-    aliases={'username': ['user']},
+    # community.general's ipmi_* spellings, so a playbook switches by changing the FQCN: name is the BMC, key the
+    # Kg as plain hex (no 0x), privilege admin as pyghmi and ipmitool -L spell it.
+    aliases={'username': ['user'], 'host': ['name'], 'kg_hex': ['key']},
+    extra_choices={'privilege': {'admin': 'administrator'}},
     env_fallback={'username': ['IPMI_USER'], 'password': ['IPMI_PASSWORD']},
     # Python modules run on POSIX hosts only; cim needs Windows (the PowerShell module covers it).
     transports=['lanplus', 'openipmi'],
-    mutually_exclusive=[('timeout', 'timeout_ms')],
+    mutually_exclusive=[('attempt_timeout', 'timeout_ms')],
     description_suffix={
         'kg': ['A value starting with C(0x) is read as hexadecimal (the same as I(kg_hex)).'],
+        'kg_hex': ['Alias I(key) as in community.general.ipmi_power (plain hex, no C(0x)).'],
+        'privilege': ['C(admin) is the same as C(administrator).'],
         'password_file': ['Read by C(ipmirpc) on the host that runs the module; keeps the password out of the task.'],
         'allow_insecure': ['Needed for I(cipher_suite=0).'],
     },
@@ -74,8 +86,77 @@ ANSIBLE_FRAGMENT_NOTES = [
 ]
 
 ANSIBLE_MODULES = {
+    # Drop-ins for community.general.ipmi_power / ipmi_boot: their options, choices and result keys beside ours
+    # (mapped in PowerHooks / BootHooks); the target options name, user, key, port and timeout are shared.
+    'ipmi_power': dict(
+        short_description='Power a host on or off, reset, cycle or soft-shut it down (drop-in for community.general.ipmi_power)',
+        description=[
+            'Takes community.general.ipmi_power\'s options (I(name), I(user), I(password), I(key), I(port), '
+            'I(state), I(timeout), I(machine)) as well as I(action), so a playbook switches by changing the FQCN.',
+            'Unlike community.general, I(state=shutdown) or I(state=reset) on a powered-off host, and I(state=on) '
+            'on a powered-on one, send nothing and report C(changed=false) with the I(reason).',
+            'I(state=on), C(off) and C(shutdown) wait until the state is reached, as community.general does; '
+            'I(timeout) bounds the whole task, including that wait.',
+            'Returns I(powerstate) (and I(status) with I(machine)) as community.general does, plus ipmirpc\'s '
+            'I(previous), I(desired), I(current) and I(reason).'],
+        optional=['action'],
+        extra_options={
+            'state': dict(spec=dict(type='str', choices=['on', 'off', 'shutdown', 'reset', 'boot']),
+                          description=['community.general\'s power state: C(shutdown) is I(action=softOff); C(boot) '
+                                       'is C(on) when off, else C(reset). Give I(state) or I(action), not both.']),
+            'machine': dict(spec=dict(type='list', elements='dict'),
+                            description=['Controllers behind the BMC (IPMB, channel 0) as in community.general: '
+                                         'each a dict with C(targetAddress) (0-255, required) and an optional '
+                                         'C(state) (else the task\'s I(state)).',
+                                         'Returns I(status), a list of C(targetAddress), C(powerstate), C(changed).']),
+        },
+        required_one_of=[['action', 'state', 'machine']],
+        hooks='PowerHooks',
+        examples=r'''
+- name: Power on (community.general.ipmi_power's options, unchanged)
+  ipmirpc.ipmi.ipmi_power:
+    name: "{{ bmc_address }}"
+    user: admin
+    password: "{{ bmc_password }}"
+    state: on
+    timeout: 120
+  delegate_to: localhost
+
+- name: Power cycle, which community.general cannot do
+  ipmirpc.ipmi.ipmi_power:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    action: cycle
+  delegate_to: localhost
+'''),
     # community.general.ipmi_boot calls the boot device bootdev; device is the in-band target's device path.
-    'ipmi_boot': dict(rename={'device': 'bootdev'}),
+    'ipmi_boot': dict(
+        rename={'device': 'bootdev'},
+        short_description='Set the boot device override (drop-in for community.general.ipmi_boot)',
+        description=[
+            'Takes community.general.ipmi_boot\'s options and choices (I(bootdev) C(network), C(hd), C(optical), '
+            'C(setup), C(default), I(state), I(persistent), I(uefiboot)) as well as ipmirpc\'s device names.',
+            'Returns I(bootdev) (community.general\'s name where it has one), I(persistent) and I(uefimode), plus '
+            'the override as read back (I(previous), I(current), with the valid bit): a consumed or expired '
+            'override reads as such, not as a persistent default.'],
+        extra_choices={'bootdev': ['network', 'hd', 'optical', 'setup', 'default']},
+        aliases={'efi': ['uefiboot']},
+        extra_options={
+            'state': dict(spec=dict(type='str', choices=['present', 'absent'], default='present'),
+                          description=['C(present) sets the override; C(absent) clears it only when the pending '
+                                       'override is I(bootdev) (community.general\'s meaning).']),
+        },
+        hooks='BootHooks',
+        examples=r'''
+- name: Boot from the network next time (community.general.ipmi_boot's options, unchanged)
+  ipmirpc.ipmi.ipmi_boot:
+    name: "{{ bmc_address }}"
+    user: admin
+    password: "{{ bmc_password }}"
+    bootdev: network
+  delegate_to: localhost
+'''),
     # A bare off: key is YAML 1.1's boolean false in DOCUMENTATION.
     'ipmi_identify': dict(rename={'off': 'turn_off'}),
     'ipmi_bmc_info': dict(

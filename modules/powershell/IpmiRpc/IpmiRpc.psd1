@@ -16,6 +16,7 @@
         'Get-IpmiDeviceId'
         'Get-IpmiFru'
         'Get-IpmiLanConfiguration'
+        'Get-IpmiRestartCause'
         'Get-IpmiSelEntry'
         'Get-IpmiSelInfo'
         'Get-IpmiSystemInfo'

@@ -22,6 +22,12 @@ public static class ChassisMethods
         ResultName = "status", FanOut = true, Ansible = "ipmi_chassis_info", PowerShell = "Get-IpmiChassisStatus")]
     public static Task<ChassisStatus> GetStatusAsync(RpcCall call) => ReadStatusAsync(call, call.CancellationToken);
 
+    [RpcMethod("chassis.getRestartCause", "Why the system last restarted (power button, Chassis Control, watchdog, PEF, restore policy, ...) and the channel a restarting command came in on (Get System Restart Cause, IPMI v2.0 §28.11).",
+        Description = "cause is unknown when the BMC cannot tell; reserved for a value the spec does not define.",
+        ResultName = "restartCause", FanOut = true, Ansible = "ipmi_restart_cause_info", PowerShell = "Get-IpmiRestartCause")]
+    public static Task<SystemRestartCause> GetRestartCauseAsync(RpcCall call) =>
+        call.Send.ExecuteAsync(new GetSystemRestartCause(), call.CancellationToken);
+
     [RpcMethod("chassis.setPower", "Powers the host on or off, cycles, resets, soft-shuts down (ACPI) or pulses a diagnostic interrupt (Chassis Control, IPMI v2.0 §28.3), only where the action applies: on only when off; off/softOff/cycle/reset/diag only when on (otherwise changed false with the reason, nothing sent). Get Chassis Status is read first. Chassis Control is sent at most once: when its answer is lost it is not re-sent (a BMC may run a repeated request again); the status is read instead.",
         Description = "Right after Chassis Control the status may still show the old state (the spec lets the BMC answer first); wait polls Get Chassis Status every 500 ms until the state the action leads to is reached, bounded by timeoutMs (default 5 minutes), and fails with -32004 carrying the last state seen.",
         ResultName = "power", Mutating = true, FanOut = true, Ansible = "ipmi_power", PowerShell = "Set-IpmiPowerState", ConfirmImpact = "High")]

@@ -254,6 +254,25 @@ public sealed class AnsibleCollectionTests : IClassFixture<AnsibleCollectionTest
             run.Task("Device ID from the group defaults")["invocation"]!["module_args"]!["password"]!.Value<string>());
     }
 
+    [Fact]
+    public async Task Timeout_is_the_deadline_of_the_whole_task_and_community_general_spellings_are_accepted()
+    {
+        // A BMC that never answers: without the deadline, 20 s per attempt x 5 attempts.
+        using var blackHole = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)blackHole.Client.LocalEndPoint!).Port;
+
+        var run = await _collection.PlaybookJsonAsync("deadline.yml", sim: null!, new() { ["bmc_port"] = port });
+
+        var task = run.Task("Status from a BMC that never answers");
+        Assert.True(task["failed"]!.Value<bool>(), task.ToString());
+        Assert.Equal(-32004, task["code"]!.Value<int>());
+        Assert.InRange(task["data"]!["timeoutMs"]!.Value<int>(), 1, 2000);
+        Assert.Null(task["exception"]);
+        var args = task["invocation"]!["module_args"]!;
+        Assert.Equal("admin", args["privilege"]!.Value<string>());
+        Assert.Equal("VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", args["kg_hex"]!.Value<string>());
+    }
+
     /// <summary>One ansible-playbook run with the json callback.</summary>
     public sealed record PlaybookRun(JObject Output, ToolResult Raw)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IpmiRpc.TestSupport;
 using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.Transports.OpenIpmi.Tests.InBand;
@@ -37,7 +38,7 @@ public sealed class BuiltInBmcGuestTests(InBandAssets assets)
         Assert.Equal(manufacturer, ipmitoolBytes[6] | (ipmitoolBytes[7] << 8) | (ipmitoolBytes[8] << 16));
 
         var responses = run.Responses("ipmirpc");
-        Assert.Equal(15, responses.Count);
+        Assert.Equal(16, responses.Count);
 
         var raw = Result(responses, "raw");
         Assert.Equal(0, (int)raw["completionCode"]!);
@@ -65,6 +66,9 @@ public sealed class BuiltInBmcGuestTests(InBandAssets assets)
             Assert.Equal(raw["data"], Result(responses, "d" + i)["data"]);
             Assert.Equal(chassis, Result(responses, "c" + i)["data"]);
         }
+
+        // chassis.getStatus through the kernel driver decodes what ipmitool -I open reads, field by field.
+        IpmitoolChassisStatus.AssertSame(string.Join('\n', run.Step("ipmitool-chassis-status")), Result(responses, "chassisStatus"));
 
         // QEMU's BMC has no LAN configuration: a completion code, not a transport failure.
         var unsupported = Error(responses, "unsupported");

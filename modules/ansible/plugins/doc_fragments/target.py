@@ -35,8 +35,15 @@ options:
     type: str
   timeout:
     description:
-      - "Seconds to wait for each attempt of an IPMI request; the same as I(timeout_ms) / 1000."
-      - "Kept for playbooks written before I(timeout_ms); give one of the two."
+      - "Deadline in seconds for the whole task, as in community.general.ipmi_power: every request and every wait of the
+        task ends by then (C(-32004) when it passes)."
+      - Each request gets what is left of it as its ipmirpc C(timeoutMs).
+      - "Until version 0.2 this was the wait for each attempt; that is now I(attempt_timeout)."
+    type: float
+  attempt_timeout:
+    description:
+      - "Seconds to wait for each attempt of an IPMI request before retransmitting; the same as I(timeout_ms) / 1000.
+        Give one of the two."
     type: float
   transport:
     description:
@@ -49,6 +56,7 @@ options:
     description:
       - "For C(lanplus): BMC address or name."
     type: str
+    aliases: [name]
   port:
     description:
       - "For C(lanplus): Port."
@@ -86,8 +94,10 @@ options:
   kg_hex:
     description:
       - "For C(lanplus): BMC key (Kg) as hex. At most 20 bytes."
+      - Alias I(key) as in community.general.ipmi_power (plain hex, no C(0x)).
       - Never printed, the option is C(no_log).
     type: str
+    aliases: [key]
   kg_env:
     description:
       - "For C(lanplus): Environment variable holding the Kg as text. The secret read from it is at most 20 bytes."
@@ -105,8 +115,9 @@ options:
     description:
       - "For C(lanplus): Privilege."
       - ipmirpc defaults to C(administrator).
+      - C(admin) is the same as C(administrator).
     type: str
-    choices: [callback, user, operator, administrator]
+    choices: [callback, user, operator, administrator, admin]
   allow_insecure:
     description:
       - "For C(lanplus): Allow cipher suite 0 and IPMI 1.5 none/straight authentication."

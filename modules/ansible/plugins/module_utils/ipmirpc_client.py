@@ -35,7 +35,8 @@ import threading
 import time
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import (
-    TARGET_ARGUMENT_SPEC, TARGET_DEFAULTS, TARGET_FIELDS, TARGET_INFER_TRANSPORT, TARGET_SECRET_OPTIONS)
+    TARGET_ARGUMENT_SPEC, TARGET_DEFAULTS, TARGET_FIELDS, TARGET_INFER_TRANSPORT, TARGET_SECRET_OPTIONS,
+    TARGET_VALUE_SYNONYMS)
 
 try:
     from shutil import which as _which
@@ -256,19 +257,26 @@ def build_target(params):
         value = params.get(option)
         if field == 'transport' or value is None or (transports is not None and transport not in transports):
             continue
-        target[field] = value
-    # The seed's spellings: kg '0x...' is hex, timeout is seconds.
+        target[field] = TARGET_VALUE_SYNONYMS.get(option, {}).get(value, value)
+    # The seed's spellings: kg '0x...' is hex, attempt_timeout is seconds.
     kg = target.get('kg')
     if kg and 'kgHex' not in target and re.match(r'^0[xX][0-9a-fA-F]+$', kg):
         target['kgHex'] = target.pop('kg')[2:]
-    if params.get('timeout') is not None and 'timeoutMs' not in target:
-        target['timeoutMs'] = int(round(params['timeout'] * 1000))
+    if params.get('attempt_timeout') is not None and 'timeoutMs' not in target:
+        target['timeoutMs'] = int(round(params['attempt_timeout'] * 1000))
     return target
+
+
+# The host answers -32004 at the deadline; the wrapper waits this much longer for that answer before giving up on it
+# (the host's clock starts when it reads the request: leave room for starting it, as default_call_timeout does).
+DEADLINE_GRACE = 15.0
+# The host's largest timeoutMs.
+MAX_TIMEOUT_MS = 3600000
 
 
 def default_call_timeout(params):
     """Seconds to wait for one answer: the host bounds its own retries, this only guards against a hung host."""
-    per_attempt = params.get('timeout') or ((params.get('timeout_ms') or TARGET_DEFAULTS['timeout_ms']) / 1000.0)
+    per_attempt = params.get('attempt_timeout') or ((params.get('timeout_ms') or TARGET_DEFAULTS['timeout_ms']) / 1000.0)
     retries = params.get('retries')
     retries = TARGET_DEFAULTS['retries'] if retries is None else retries
     # Opening a session is several round trips, each retried: leave room for that plus process start.
@@ -564,6 +572,8 @@ class IpmiRpcSession(object):
             # Outside the except block: fail_json attaches a traceback to failures raised inside one.
             self.fail(error)
         self.timeout = default_call_timeout(params)
+        # timeout: a deadline for the whole task (community.general's meaning), shared by all its requests.
+        self.deadline = time.time() + params['timeout'] if params.get('timeout') is not None else None
         self.client = IpmiRpcClient(path, secrets=self.secrets,
                                     socket_path=resolve_socket_path(params.get('ipmirpc_socket')))
 
@@ -571,9 +581,17 @@ class IpmiRpcSession(object):
         params = dict(params or {})
         if self.target is not None:
             params['target'] = self.target
+        wait = timeout or self.timeout
+        if self.deadline is not None:
+            remaining = self.deadline - time.time()
+            if remaining <= 0:
+                self.fail(IpmiRpcError(-32004, 'the task deadline (timeout) passed before %s was sent' % method,
+                                       dict(timeoutSeconds=self.module.params.get('timeout'), method=method)))
+            params['timeoutMs'] = max(1, min(MAX_TIMEOUT_MS, int(remaining * 1000)))
+            wait = remaining + DEADLINE_GRACE
         error = None
         try:
-            return self.client.call(method, params, timeout or self.timeout)
+            return self.client.call(method, params, wait)
         except IpmiRpcError as e:
             error = e
         self.fail(error)

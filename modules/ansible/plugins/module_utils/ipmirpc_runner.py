@@ -13,7 +13,8 @@ argument spec and a DEFINITION:
     mutating: the method may change the BMC; dry_run: it takes dryRun (check mode).
 
 Hooks (plugins/module_utils/ipmirpc_hooks.py) may add before_call(module, params) -> early result or None,
-after_call(module, params, result, out) and diff_keys(params, keys).
+call(module, session, method, params) -> result (instead of the one call), after_call(module, params, result, out)
+and diff_keys(params, keys).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -98,7 +99,10 @@ def run_module(argument_spec, definition, hooks=None, required_one_of=None):
             params['dryRun'] = module.check_mode
         if session is None:
             session = IpmiRpcSession(module)
-        result = session.call(call['method'], params)
+        if hooks is not None and hasattr(hooks, 'call'):
+            result = hooks.call(module, session, call['method'], params)
+        else:
+            result = session.call(call['method'], params)
         shaped = snake_keys(result)
         if call['result']:
             out[call['result']] = shaped

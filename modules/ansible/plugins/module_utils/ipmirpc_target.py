@@ -14,19 +14,20 @@ TARGET_ARGUMENT_SPEC = dict(
     ipmirpc_path=dict(type='path'),
     ipmirpc_socket=dict(type='str'),
     timeout=dict(type='float'),
+    attempt_timeout=dict(type='float'),
     transport=dict(type='str', choices=['lanplus', 'openipmi']),
-    host=dict(type='str'),
+    host=dict(type='str', aliases=['name']),
     port=dict(type='int'),
     username=dict(type='str', aliases=['user'], fallback=(env_fallback, ['IPMI_USER'])),
     password=dict(type='str', no_log=True, fallback=(env_fallback, ['IPMI_PASSWORD'])),
     password_env=dict(type='str'),
     password_file=dict(type='str'),
     kg=dict(type='str', no_log=True),
-    kg_hex=dict(type='str', no_log=True),
+    kg_hex=dict(type='str', no_log=True, aliases=['key']),
     kg_env=dict(type='str'),
     kg_file=dict(type='str'),
     cipher_suite=dict(type='int'),
-    privilege=dict(type='str', choices=['callback', 'user', 'operator', 'administrator']),
+    privilege=dict(type='str', choices=['callback', 'user', 'operator', 'administrator', 'admin']),
     allow_insecure=dict(type='bool'),
     device=dict(type='str'),
     timeout_ms=dict(type='int'),
@@ -63,7 +64,9 @@ TARGET_INFER_TRANSPORT = [('host', 'lanplus'), ('device', 'openipmi')]
 
 TARGET_REQUIRED_IF = [('transport', 'lanplus', ('host',))]
 
-TARGET_MUTUALLY_EXCLUSIVE = [('timeout', 'timeout_ms')]
+TARGET_MUTUALLY_EXCLUSIVE = [('attempt_timeout', 'timeout_ms')]
 
 # The host's defaults of the per-attempt timing (what a task waits for before it gives up on the host).
 TARGET_DEFAULTS = dict(timeout_ms=1000, retries=4)
+# Choices accepted as another spelling of a field value: option -> {spelling: value sent}.
+TARGET_VALUE_SYNONYMS = dict(privilege=dict(admin='administrator'))

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_boot
-short_description: Sets the boot override (boot flags parameter 5, Set System Boot Options, IPMI v2
+short_description: Set the boot device override (drop-in for community.general.ipmi_boot)
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(chassis.setBootDevice): Sets the boot override (boot flags parameter 5, Set System Boot
@@ -22,12 +22,33 @@ description:
     keep persistent/EFI (the read-back shows what was kept)."
   - "Reports C(changed) only when the BMC held a different value; in check mode nothing is written (ipmirpc's C(dryRun))
     and C(changed) says whether it would have been. With C(--diff) shows the values before and after."
+  - "Takes community.general.ipmi_boot's options and choices (I(bootdev) C(network), C(hd), C(optical), C(setup),
+    C(default), I(state), I(persistent), I(uefiboot)) as well as ipmirpc's device names."
+  - "Returns I(bootdev) (community.general's name where it has one), I(persistent) and I(uefimode), plus the override as
+    read back (I(previous), I(current), with the valid bit): a consumed or expired override reads as such, not as a
+    persistent default."
 options:
   bootdev:
     description:
       - "The device for the next boot (or every boot with persistent); none clears the override."
     type: str
-    choices: [none, pxe, disk, safe, diag, cdrom, bios, remoteFloppy, remoteCdrom, remoteDisk, floppy]
+    choices:
+      - none
+      - pxe
+      - disk
+      - safe
+      - diag
+      - cdrom
+      - bios
+      - remoteFloppy
+      - remoteCdrom
+      - remoteDisk
+      - floppy
+      - network
+      - hd
+      - optical
+      - setup
+      - default
     required: true
   persistent:
     description:
@@ -39,6 +60,14 @@ options:
       - Boot type EFI rather than legacy (PC compatible).
     type: bool
     default: false
+    aliases: [uefiboot]
+  state:
+    description:
+      - "C(present) sets the override; C(absent) clears it only when the pending override is I(bootdev)
+        (community.general's meaning)."
+    type: str
+    choices: [present, absent]
+    default: present
 extends_documentation_fragment: [ipmirpc.ipmi.target]
 attributes:
   check_mode:
@@ -52,7 +81,13 @@ author:
 '''
 
 EXAMPLES = r'''
-
+- name: Boot from the network next time (community.general.ipmi_boot's options, unchanged)
+  ipmirpc.ipmi.ipmi_boot:
+    name: "{{ bmc_address }}"
+    user: admin
+    password: "{{ bmc_password }}"
+    bootdev: network
+  delegate_to: localhost
 '''
 
 RETURN = r'''
@@ -159,6 +194,7 @@ reason:
 '''
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_runner import run_module
+from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_hooks import BootHooks
 
 ARGUMENT_SPEC = dict(
     bootdev=dict(
@@ -175,11 +211,17 @@ ARGUMENT_SPEC = dict(
             'remoteCdrom',
             'remoteDisk',
             'floppy',
+            'network',
+            'hd',
+            'optical',
+            'setup',
+            'default',
         ],
         required=True,
     ),
     persistent=dict(type='bool', default=False),
-    efi=dict(type='bool', default=False),
+    efi=dict(type='bool', default=False, aliases=['uefiboot']),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
 )
 
 MODULE_OPTIONS = dict()
@@ -199,7 +241,7 @@ DEFINITION = dict(
 
 
 def main():
-    run_module(ARGUMENT_SPEC, DEFINITION, hooks=None, **MODULE_OPTIONS)
+    run_module(ARGUMENT_SPEC, DEFINITION, hooks=BootHooks, **MODULE_OPTIONS)
 
 
 if __name__ == '__main__':

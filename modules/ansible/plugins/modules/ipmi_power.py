@@ -12,8 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_power
-short_description: "Powers the host on or off, cycles, resets, soft-shuts down (ACPI) or pulses a diagnostic interrupt
-  (Chassis Control, IPMI v2"
+short_description: Power a host on or off, reset, cycle or soft-shut it down (drop-in for community.general.ipmi_power)
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(chassis.setPower): Powers the host on or off, cycles, resets, soft-shuts down (ACPI) or
@@ -25,6 +24,14 @@ description:
     leads to is reached, bounded by timeoutMs (default 5 minutes), and fails with -32004 carrying the last state seen."
   - "Reports C(changed) only when the BMC held a different value; in check mode nothing is written (ipmirpc's C(dryRun))
     and C(changed) says whether it would have been. With C(--diff) shows the values before and after."
+  - "Takes community.general.ipmi_power's options (I(name), I(user), I(password), I(key), I(port), I(state), I(timeout),
+    I(machine)) as well as I(action), so a playbook switches by changing the FQCN."
+  - "Unlike community.general, I(state=shutdown) or I(state=reset) on a powered-off host, and I(state=on) on a
+    powered-on one, send nothing and report C(changed=false) with the I(reason)."
+  - "I(state=on), C(off) and C(shutdown) wait until the state is reached, as community.general does; I(timeout) bounds
+    the whole task, including that wait."
+  - "Returns I(powerstate) (and I(status) with I(machine)) as community.general does, plus ipmirpc's I(previous),
+    I(desired), I(current) and I(reason)."
 options:
   action:
     description:
@@ -38,13 +45,30 @@ options:
       - reset
       - softOff
       - diag
-    required: true
   wait:
     description:
       - "Poll Get Chassis Status until the state the action leads to (off for off/softOff, else on) is reached, within
         timeoutMs (default 5 minutes)."
     type: bool
     default: false
+  state:
+    description:
+      - "community.general's power state: C(shutdown) is I(action=softOff); C(boot) is C(on) when off, else C(reset).
+        Give I(state) or I(action), not both."
+    type: str
+    choices:
+      - "on"
+      - "off"
+      - shutdown
+      - reset
+      - boot
+  machine:
+    description:
+      - "Controllers behind the BMC (IPMB, channel 0) as in community.general: each a dict with C(targetAddress) (0-255,
+        required) and an optional C(state) (else the task's I(state))."
+      - Returns I(status), a list of C(targetAddress), C(powerstate), C(changed).
+    type: list
+    elements: dict
 extends_documentation_fragment: [ipmirpc.ipmi.target]
 attributes:
   check_mode:
@@ -58,7 +82,22 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Power on (community.general.ipmi_power's options, unchanged)
+  ipmirpc.ipmi.ipmi_power:
+    name: "{{ bmc_address }}"
+    user: admin
+    password: "{{ bmc_password }}"
+    state: on
+    timeout: 120
+  delegate_to: localhost
 
+- name: Power cycle, which community.general cannot do
+  ipmirpc.ipmi.ipmi_power:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    action: cycle
+  delegate_to: localhost
 '''
 
 RETURN = r'''
@@ -117,13 +156,16 @@ reason:
 '''
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_runner import run_module
+from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_hooks import PowerHooks
 
 ARGUMENT_SPEC = dict(
-    action=dict(type='str', choices=['on', 'off', 'cycle', 'reset', 'softOff', 'diag'], required=True),
+    action=dict(type='str', choices=['on', 'off', 'cycle', 'reset', 'softOff', 'diag']),
     wait=dict(type='bool', default=False),
+    state=dict(type='str', choices=['on', 'off', 'shutdown', 'reset', 'boot']),
+    machine=dict(type='list', elements='dict'),
 )
 
-MODULE_OPTIONS = dict()
+MODULE_OPTIONS = dict(required_one_of=[['action', 'state', 'machine']])
 
 # Option -> JSON-RPC param (a dotted name is a member of an object param); where the result goes.
 DEFINITION = dict(
@@ -140,7 +182,7 @@ DEFINITION = dict(
 
 
 def main():
-    run_module(ARGUMENT_SPEC, DEFINITION, hooks=None, **MODULE_OPTIONS)
+    run_module(ARGUMENT_SPEC, DEFINITION, hooks=PowerHooks, **MODULE_OPTIONS)
 
 
 if __name__ == '__main__':

@@ -1,6 +1,7 @@
 # Guest 1: QEMU's built-in ipmi-bmc-sim behind a KCS interface. Sourced by /init (see tests/inband/init).
 # Cross-check first: ipmitool through the same kernel driver.
 step ipmitool-device-id ipmitool -I open raw 0x06 0x01
+step ipmitool-chassis-status ipmitool -I open chassis status
 # The project's own published ipmirpc, requests piped from a file, as a user's script would.
 step ipmirpc sh /test/pipe-then-sessions.sh
 # Not root: the device node is root-only (crw-------), which must come back as -32005.

@@ -56,11 +56,25 @@ class BuildTargetTest(unittest.TestCase):
         self.assertEqual(dict(transport='openipmi', device='/dev/ipmi1'), target)
 
     def test_seed_spellings(self):
-        target = build_target(dict(host='bmc1', kg='0x0102', timeout=2.5))
+        target = build_target(dict(host='bmc1', kg='0x0102', attempt_timeout=2.5))
         self.assertEqual('0102', target['kgHex'])
         self.assertNotIn('kg', target)
         self.assertEqual(2500, target['timeoutMs'])
         self.assertEqual('secret', build_target(dict(host='bmc1', kg='secret'))['kg'])
+
+    def test_timeout_is_the_task_deadline_not_the_attempt(self):
+        # community.general's timeout: 300 must not become a 300 s wait per attempt (x retries x requests).
+        self.assertNotIn('timeoutMs', build_target(dict(host='bmc1', timeout=300)))
+
+    def test_community_general_spellings(self):
+        spec = TARGET_ARGUMENT_SPEC
+        self.assertIn('name', spec['host']['aliases'])
+        self.assertIn('user', spec['username']['aliases'])
+        self.assertIn('key', spec['kg_hex']['aliases'])
+        self.assertIn('admin', spec['privilege']['choices'])
+        target = build_target(dict(host='bmc1', kg_hex='0102', privilege='admin'))
+        self.assertEqual('administrator', target['privilege'])
+        self.assertEqual('0102', target['kgHex'])
 
     def test_secrets_are_no_log(self):
         self.assertEqual({'password', 'kg', 'kg_hex'}, set(TARGET_SECRET_OPTIONS))
