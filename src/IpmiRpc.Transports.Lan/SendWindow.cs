@@ -6,7 +6,8 @@ namespace IpmiRpc.Transports.Lan;
 /// retransmitted. Real BMCs hold one to four outstanding requests and drop the rest silently, so the ceiling defaults
 /// low and a BMC that dropped at some size is probed above it ever more rarely: each loss doubles the number of clean
 /// answers the next growth needs (up to <see cref="MaxProbeBackoff"/>), or a BMC that takes one request at a time would
-/// pay a retransmit timeout every few requests.
+/// pay a retransmit every few requests. A full round of clean answers at the size that lost ends the back-off: the loss
+/// was passing, and a strong BMC should not stay at a small window for the rest of the session.
 /// </summary>
 internal sealed class SendWindow
 {
@@ -19,6 +20,7 @@ internal sealed class SendWindow
     private int _size;
     private int _inFlight;
     private int _probeBackoff = 1;
+    private int _lossSize;
     private int _cleanAnswers;
     private long _admitted;
     private long _recoveryPoint;
@@ -105,15 +107,22 @@ internal sealed class SendWindow
     {
         lock (_lock)
         {
-            if (_size >= _ceiling)
+            if (++_cleanAnswers < _size * _probeBackoff)
             {
                 return;
             }
 
-            if (++_cleanAnswers >= _size * _probeBackoff)
+            _cleanAnswers = 0;
+            if (_size >= _lossSize)
+            {
+                // A full round of clean answers at the size the BMC last dropped at: that loss was passing (a burst,
+                // a busy moment), not the BMC's limit, so growth is no longer held back by it.
+                _probeBackoff = 1;
+            }
+
+            if (_size < _ceiling)
             {
                 _size++;
-                _cleanAnswers = 0;
                 AdmitLocked();
             }
         }
@@ -130,6 +139,7 @@ internal sealed class SendWindow
                 return;
             }
 
+            _lossSize = _size;
             _size = Math.Max(1, _size / 2);
             _probeBackoff = Math.Min(MaxProbeBackoff, _probeBackoff * 2);
             _cleanAnswers = 0;

@@ -81,6 +81,29 @@ public sealed class SendWindowTests
     }
 
     [Fact]
+    public void A_round_of_clean_answers_at_the_size_that_lost_ends_the_back_off()
+    {
+        var window = GrownTo(4, ceiling: 4);
+        window.OnLoss(1);
+        Assert.Equal(2, window.Size);
+
+        // Back-off 2: 4 answers to reach 3, 6 to reach 4; then 8 at 4, the size that lost, confirm it.
+        AnswerTimes(window, 4);
+        Assert.Equal(3, window.Size);
+        AnswerTimes(window, 6);
+        Assert.Equal(4, window.Size);
+        AnswerTimes(window, 8);
+
+        // The next loss starts from back-off 1 again (doubled to 2), not from 4: 4 answers grow 2 to 3.
+        window.OnLoss(2);
+        Assert.Equal(2, window.Size);
+        AnswerTimes(window, 3);
+        Assert.Equal(2, window.Size);
+        AnswerTimes(window, 1);
+        Assert.Equal(3, window.Size);
+    }
+
+    [Fact]
     public async Task Admits_only_the_window_and_the_next_waiter_when_one_leaves()
     {
         var window = new SendWindow(initial: 2, ceiling: 4);
@@ -124,6 +147,14 @@ public sealed class SendWindowTests
         window.Exit();
         await next.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, window.InFlight);
+    }
+
+    private static void AnswerTimes(SendWindow window, int answers)
+    {
+        for (var i = 0; i < answers; i++)
+        {
+            window.OnCleanAnswer();
+        }
     }
 
     private static SendWindow GrownTo(int size, int ceiling)
