@@ -52,10 +52,31 @@ public static class Program
 
     private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
 
-    private static Option<string?> SdrCacheOption() => new("--sdr-cache")
+    private static Option<string?> SdrCacheOption()
     {
-        Description = "Keep SDR repositories in this directory (created 0700) across processes; a BMC whose repository timestamps, record count and identity are unchanged is not read again.",
-    };
+        var option = new Option<string?>("--sdr-cache")
+        {
+            Description = "Keep SDR repositories in this directory (created 0700) across processes; a BMC whose repository timestamps, record count and identity are unchanged is not read again.",
+        };
+        // Created (or tightened to 0700) while the command line is checked, so an unusable path is a usage error (exit 2).
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is not { } directory)
+            {
+                return;
+            }
+
+            try
+            {
+                _ = new Inventory.DirectorySdrCachePersistence(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                r.AddError($"--sdr-cache: cannot use '{directory}' as a private cache directory: {ex.Message}");
+            }
+        });
+        return option;
+    }
 
     private static Option<string> LogLevelOption()
     {
