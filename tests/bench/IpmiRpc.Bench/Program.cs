@@ -62,6 +62,14 @@ try
             await Scenarios.FleetAsync(o, env, fleet, n, report);
         }
     }
+
+    if ((o.Only is null || o.Only.Contains('8')) && o.FleetSizes.Count > 0 && !OperatingSystem.IsWindows())
+    {
+        // Its own fleet: the board's SDRs and sensors on top of the usual fixture.
+        var board = await SimFleet.StartAsync(o.FleetSizes.Max(), o.Fixtures, o.PidFile, o.WorkDir, await SensorScenario.BoardEmuAsync(o.Fixtures, o.WorkDir));
+        sims.Add(board);
+        await SensorScenario.RunAsync(o, env, board, report);
+    }
 }
 finally
 {
