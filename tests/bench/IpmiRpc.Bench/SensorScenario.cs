@@ -135,7 +135,7 @@ public static class SensorScenario
             foreach (var times in new[] { freeCold, freeWarm })
             {
                 var (r, _, _) = await Proc.RunTimedAsync("ipmi-sensors",
-                    ["-D", "LAN_2_0", "-h", $"127.0.0.1:[{fleet.BasePort}-{fleet.LastPort}]", "-u", "ipmiusr", "-p", "test", "-l", "ADMIN", "-I", "3",
+                    ["-D", "LAN_2_0", "-h", $"127.0.0.1:[{fleet.BasePort}-{fleet.LastPort}]", "-u", "ipmiusr", "-p", "test", "-l", "ADMIN", "-I", "3", "-W", "opensesspriv",
                         "-F", n.ToString(CultureInfo.InvariantCulture), "--sdr-cache-directory", cache, "--quiet-cache", "--always-prefix"],
                     env, TimeSpan.FromMinutes(5));
                 var answered = r.StdOut.Split('\n').Where(l => l.Contains("CPU Temp", StringComparison.Ordinal)).Select(l => l.Split(": ")[0]).Distinct().Count();
