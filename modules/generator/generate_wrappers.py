@@ -1116,6 +1116,7 @@ def render_psd1(cmdlets):
         "out-of-band (lanplus) or through Windows CIM.'",
         "    PowerShellVersion    = '5.1'",
         "    CompatiblePSEditions = @('Core', 'Desktop')",
+        "    FormatsToProcess     = @('IpmiRpc.Format.ps1xml')",
         '    FunctionsToExport    = @(',
     ] + ['        %s' % ps_quote(f) for f in functions] + [
         '    )',

@@ -63,6 +63,32 @@ public static class Program
 
     private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
 
+    private static Option<string?> SdrCacheOption()
+    {
+        var option = new Option<string?>("--sdr-cache")
+        {
+            Description = "Keep SDR repositories in this directory (created 0700) across processes; a BMC whose repository timestamps, record count and identity are unchanged is not read again.",
+        };
+        // Created (or tightened to 0700) while the command line is checked, so an unusable path is a usage error (exit 2).
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is not { } directory)
+            {
+                return;
+            }
+
+            try
+            {
+                _ = new Inventory.DirectorySdrCachePersistence(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                r.AddError($"--sdr-cache: cannot use '{directory}' as a private cache directory: {ex.Message}");
+            }
+        });
+        return option;
+    }
+
     private static Option<string> LogLevelOption()
     {
         var option = new Option<string>("--log-level") { Description = "Log level on stderr.", DefaultValueFactory = _ => "warning" };
@@ -76,6 +102,7 @@ public static class Program
         framing.AcceptOnlyFromAmong("auto", "ndjson", "headers");
         var targets = TargetsOption();
         var logLevel = LogLevelOption();
+        var sdrCache = SdrCacheOption();
         var maxBytes = new Option<int>("--max-message-bytes") { Description = "Largest accepted message.", DefaultValueFactory = _ => ServerOptions.DefaultMaxMessageBytes };
         maxBytes.Validators.Add(r =>
         {
@@ -122,6 +149,7 @@ public static class Program
         });
         command.Options.Add(framing);
         command.Options.Add(targets);
+        command.Options.Add(sdrCache);
         command.Options.Add(maxSessionAge);
         command.Options.Add(shutdownGrace);
         command.Options.Add(sessionIdle);
@@ -163,7 +191,7 @@ public static class Program
                 {
                     MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)),
                     IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(sessionIdle)),
-                });
+                }, parse.GetValue(sdrCache));
             var options = new ServerOptions
             {
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
@@ -216,11 +244,13 @@ public static class Program
         var parameters = new Option<string?>("--params") { Description = "Named params as a JSON object (no passwords: use passwordEnv/passwordFile or --targets)." };
         var targets = TargetsOption();
         var logLevel = LogLevelOption();
+        var sdrCache = SdrCacheOption();
         var command = new Command("call", "Run one request in-process: result JSON on stdout; error JSON on stderr, exit 1 (failed) or 2 (bad request).");
         command.Arguments.Add(method);
         command.Options.Add(parameters);
         command.Options.Add(targets);
         command.Options.Add(logLevel);
+        command.Options.Add(sdrCache);
         command.SetAction(async (parse, ct) =>
         {
             using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
@@ -250,7 +280,7 @@ public static class Program
 
             // Straight to the method, not through the JSON-RPC server: the same endpoint, error mapping and result
             // serializer, without StreamJsonRpc's start-up cost (see DirectCall).
-            var context = HostComposition.CreateContext(resolver, loggerFactory);
+            var context = HostComposition.CreateContext(resolver, loggerFactory, sdrCacheDirectory: parse.GetValue(sdrCache));
             DirectCall.Outcome outcome;
             try
             {
@@ -297,10 +327,12 @@ public static class Program
         var targets = TargetsOption();
         var logLevel = LogLevelOption();
         var allowWrites = new Option<bool>("--allow-writes") { Description = "Also offer the tools that change a BMC (annotated destructive; each accepts dryRun)." };
+        var sdrCache = SdrCacheOption();
         var command = new Command("mcp", "Serve the methods as Model Context Protocol tools on stdin/stdout; targets are named from --targets only.");
         command.Options.Add(targets);
         command.Options.Add(logLevel);
         command.Options.Add(allowWrites);
+        command.Options.Add(sdrCache);
         command.SetAction(async (parse, ct) =>
         {
             using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
@@ -309,7 +341,7 @@ public static class Program
                 return 2;
             }
 
-            var context = HostComposition.CreateContext(resolver, loggerFactory);
+            var context = HostComposition.CreateContext(resolver, loggerFactory, sdrCacheDirectory: parse.GetValue(sdrCache));
             await using (context.ConfigureAwait(false))
             {
                 await new Mcp.McpHost(context, parse.GetValue(allowWrites)).RunAsync(ct).ConfigureAwait(false);

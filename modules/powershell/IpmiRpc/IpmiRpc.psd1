@@ -9,6 +9,7 @@
     Description          = 'IPMI from PowerShell through one long-running ipmirpc JSON-RPC host per session: raw requests, device ID, chassis status, LAN configuration, system information; in-band, out-of-band (lanplus) or through Windows CIM.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
+    FormatsToProcess     = @('IpmiRpc.Format.ps1xml')
     FunctionsToExport    = @(
         'Clear-IpmiSel'
         'Get-IpmiBootDevice'
@@ -17,8 +18,10 @@
         'Get-IpmiFru'
         'Get-IpmiLanConfiguration'
         'Get-IpmiRestartCause'
+        'Get-IpmiSdr'
         'Get-IpmiSelEntry'
         'Get-IpmiSelInfo'
+        'Get-IpmiSensor'
         'Get-IpmiSystemInfo'
         'Get-IpmiUser'
         'Invoke-IpmiRawCommand'

@@ -1,3 +1,5 @@
+using IpmiRpc.Core.Sensors;
+
 namespace IpmiRpc.Core.Sel;
 
 /// <summary>One 16-byte SEL record (IPMI v2.0 §32): its id, type and raw bytes, decoded by its subtype.</summary>
@@ -100,5 +102,5 @@ public sealed record SelEventData(
     byte? SeverityOffset)
 {
     /// <summary>The generic severity text for <see cref="SeverityOffset"/> (event type 07h table).</summary>
-    public string? SeverityText => SeverityOffset is { } s ? SelEventText.Offset(0x07, 0, s) : null;
+    public string? SeverityText => SeverityOffset is { } s ? GenericEventTable.Name(0x07, s) : null;
 }

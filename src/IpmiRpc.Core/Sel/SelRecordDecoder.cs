@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using IpmiRpc.Core.Sensors;
 
 namespace IpmiRpc.Core.Sel;
 
@@ -57,14 +58,14 @@ public static class SelRecordDecoder
             Generator: generator,
             EvMRevision: r[9],
             SensorType: sensorType,
-            SensorTypeName: SelEventText.SensorType(sensorType),
+            SensorTypeName: SensorTypeTable.KnownTypeName(sensorType),
             SensorNumber: sensorNumber,
             SensorName: names.Find(r[7], generator.Lun, sensorNumber),
             Direction: (r[12] & 0b1000_0000) != 0 ? SelEventDirection.Deassertion : SelEventDirection.Assertion,
             EventType: eventType,
             EventClass: eventClass,
             Offset: offset,
-            Description: SelEventText.Offset(eventType, sensorType, offset),
+            Description: DiscreteStates.KnownName(eventType, sensorType, offset),
             EventData: DecodeEventData(eventClass, r[13], r[14], r[15]));
     }
 

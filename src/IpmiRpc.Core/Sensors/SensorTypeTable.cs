@@ -163,6 +163,14 @@ public static class SensorTypeTable
         _ => $"Unknown (0x{sensorType:X2})",
     };
 
+    /// <summary>The sensor type's name; "OEM Reserved" for C0h–FFh; null for codes the spec leaves unassigned.</summary>
+    public static string? KnownTypeName(int sensorType) => sensorType switch
+    {
+        >= 0 when sensorType < TypeNames.Length => TypeNames[sensorType],
+        >= 0xC0 and <= 0xFF => "OEM Reserved",
+        _ => null,
+    };
+
     /// <summary>The sensor-specific state name of <paramref name="offset"/>, or null where the spec defines none.</summary>
     public static string? StateName(int sensorType, int offset) =>
         Offsets.TryGetValue(sensorType, out var names) && (uint)offset < (uint)names.Length ? names[offset] : null;

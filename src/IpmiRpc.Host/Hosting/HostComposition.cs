@@ -1,5 +1,7 @@
 using IpmiRpc.Core;
+using IpmiRpc.Core.Sdr;
 using IpmiRpc.Core.Sessions;
+using IpmiRpc.Host.Inventory;
 using IpmiRpc.Host.Schema;
 using IpmiRpc.Host.Targets;
 using IpmiRpc.Transports.Cim;
@@ -41,6 +43,10 @@ public static class HostComposition
         ];
     }
 
-    public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null) =>
-        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory, poolOptions);
+    /// <param name="sdrCacheDirectory"><c>--sdr-cache DIR</c>: also keep SDR repositories there (0700), across processes.</param>
+    public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null, string? sdrCacheDirectory = null) =>
+        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory, poolOptions)
+        {
+            SdrCache = new SdrCache(new SdrCacheOptions { Persistence = sdrCacheDirectory is null ? null : new DirectorySdrCachePersistence(sdrCacheDirectory) }),
+        };
 }

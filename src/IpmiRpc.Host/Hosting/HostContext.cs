@@ -1,4 +1,5 @@
 using IpmiRpc.Core;
+using IpmiRpc.Core.Sdr;
 using IpmiRpc.Core.Sessions;
 using IpmiRpc.Core.Targets;
 using IpmiRpc.Host.Schema;
@@ -34,6 +35,9 @@ public sealed class HostContext : IAsyncDisposable
     public BmcOrdering Ordering { get; } = new();
 
     public TargetResolver Targets { get; }
+
+    /// <summary>SDR repositories per BMC and shared per model/firmware (sdr.list, sensors.list); on disk with --sdr-cache.</summary>
+    public SdrCache SdrCache { get; init; } = new();
 
     public OpenRpcDocument Schema { get; }
 

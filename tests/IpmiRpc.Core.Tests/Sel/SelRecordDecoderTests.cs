@@ -1,4 +1,5 @@
 using IpmiRpc.Core.Sel;
+using IpmiRpc.Core.Sensors;
 
 namespace IpmiRpc.Core.Tests.Sel;
 
@@ -38,7 +39,7 @@ public class SelRecordDecoderTests
         Assert.Equal(SelEventDirection.Assertion, e.Direction);
         Assert.Equal(SelEventClass.Threshold, e.EventClass);
         Assert.Equal(9, e.Offset);
-        Assert.Equal("Upper Critical going high", e.Description);
+        Assert.Equal("Upper Critical - going high", e.Description);
         Assert.Equal(SelEventDataUsage.TriggerReading, e.EventData.Data2Usage);
         Assert.Equal(SelEventDataUsage.TriggerThreshold, e.EventData.Data3Usage);
         Assert.Equal((byte)0x5A, e.EventData.TriggerReading);
@@ -62,7 +63,7 @@ public class SelRecordDecoderTests
         Assert.Equal(SelEventDataUsage.PreviousStateAndSeverity, e.EventData.Data2Usage);
         Assert.Equal((byte)2, e.EventData.PreviousStateOffset);
         Assert.Equal((byte)1, e.EventData.SeverityOffset);
-        Assert.Equal("Transition to Non-Critical from OK", e.EventData.SeverityText);
+        Assert.Equal("transition to Non-Critical from OK", e.EventData.SeverityText);
         Assert.Equal(SelTimeQuality.BmcClock, e.Time.Quality);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(0x60000000), e.Time.Utc);
     }
@@ -116,16 +117,16 @@ public class SelRecordDecoderTests
     }
 
     [Theory]
-    [InlineData(0x01, 0x01, 0x02, "Lower Critical going low")]
-    [InlineData(0x07, 0x07, 0x00, "Transition to OK")]
+    [InlineData(0x01, 0x01, 0x02, "Lower Critical - going low")]
+    [InlineData(0x07, 0x07, 0x00, "transition to OK")]
     [InlineData(0x6F, 0x07, 0x00, "IERR")]
-    [InlineData(0x6F, 0x0C, 0x00, "Correctable ECC / other correctable memory error")]
+    [InlineData(0x6F, 0x0C, 0x00, "Correctable ECC/other correctable memory error")]
     [InlineData(0x6F, 0x23, 0x08, "Timer interrupt")]
     [InlineData(0x6F, 0x23, 0x05, null)]
     [InlineData(0x6F, 0x01, 0x00, null)]
     [InlineData(0x01, 0x01, 0x0C, null)]
     public void Offsets_are_named_from_the_spec_tables(byte eventType, byte sensorType, byte offset, string? expected)
     {
-        Assert.Equal(expected, SelEventText.Offset(eventType, sensorType, offset));
+        Assert.Equal(expected, DiscreteStates.KnownName(eventType, sensorType, offset));
     }
 }

@@ -186,6 +186,30 @@ public sealed class PowerShellModuleTests
         }
     }
 
+    [Fact]
+    public async Task GetIpmiSensor_and_GetIpmiSdr_write_one_object_per_row_and_format_as_tables()
+    {
+        await using var sim = await IpmiSim.StartAsync(await IpmiSimBoard.OptionsAsync());
+        var sensorList = await IpmiTool.RunAsync(sim, "sensor", "list");
+        Assert.True(sensorList.ExitCode == 0, sensorList.ToString());
+        var toolNames = sensorList.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')[0].Trim()).ToArray();
+
+        var (o, _) = await RunPwshAsync("sensors.ps1", sim, []);
+
+        Assert.Equal("IpmiRpc.Sensor", (string?)o["SensorTypeName"]);
+        Assert.Equal(toolNames, o["SensorNames"]!.Values<string>().Select(n => n!.TrimEnd()));
+        Assert.Equal([$"{sim.Host}:{sim.Port}"], o["SensorTargets"]!.Values<string>());
+        // The table view (IpmiRpc.Format.ps1xml), not the default list of every property.
+        var table = ((string?)o["SensorTable"])!.Split('\n').Select(l => l.TrimEnd()).ToArray();
+        Assert.Contains(table, l => l.StartsWith("Name", StringComparison.Ordinal) && l.Contains("Reading", StringComparison.Ordinal) && l.Contains("UCR", StringComparison.Ordinal));
+        Assert.Contains(table, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^CPU Temp\s+45\s+degrees C\s+ok\b"));
+        Assert.DoesNotContain(table, l => l.StartsWith("CompletionCode", StringComparison.Ordinal));
+
+        Assert.Equal("IpmiRpc.Sdr", (string?)o["SdrTypeName"]);
+        Assert.True((int)o["SdrCount"]! >= 21);
+        Assert.Contains(((string?)o["SdrTable"])!.Split('\n'), l => System.Text.RegularExpressions.Regex.IsMatch(l, @"CPU Temp\s+fullSensor\s+\w+h\s+\d+\.\d+\s+Temperature\s+degrees C"));
+    }
+
     private static async Task<(JObject Output, ToolResult Raw)> RunPwshAsync(string script, IpmiSim sim,
         Dictionary<string, string> extraEnv)
     {

@@ -71,6 +71,14 @@ try
         await scale.DisposeAsync();
         sims.Remove(scale);
     }
+
+    if ((o.Only is null || o.Only.Contains('9')) && o.FleetSizes.Count > 0 && !OperatingSystem.IsWindows())
+    {
+        // Its own fleet: the board's SDRs and sensors on top of the usual fixture.
+        var board = await SimFleet.StartAsync(o.FleetSizes.Max(), o.Fixtures, o.PidFile, o.WorkDir, await SensorScenario.BoardEmuAsync(o.Fixtures, o.WorkDir));
+        sims.Add(board);
+        await SensorScenario.RunAsync(o, env, board, report);
+    }
 }
 finally
 {

@@ -31,7 +31,8 @@ public sealed class SimFleet : IAsyncDisposable
 
     public int LastPort => BasePort + Count - 1;
 
-    public static async Task<SimFleet> StartAsync(int count, string fixtures, string pidFile, string workDir)
+    /// <param name="extraEmu">Emu lines appended to sim.emu for every BMC (e.g. the sensor board).</param>
+    public static async Task<SimFleet> StartAsync(int count, string fixtures, string pidFile, string workDir, string? extraEmu = null)
     {
         var basePort = FindFreeBlock(count);
         var dir = Path.Combine(workDir, $"sims-{basePort}");
@@ -40,7 +41,7 @@ public sealed class SimFleet : IAsyncDisposable
         try
         {
             var template = await File.ReadAllLinesAsync(Path.Combine(fixtures, "lan.conf.in"));
-            var emu = await File.ReadAllTextAsync(Path.Combine(fixtures, "sim.emu"));
+            var emu = await File.ReadAllTextAsync(Path.Combine(fixtures, "sim.emu")) + "\n" + extraEmu;
             foreach (var port in fleet.Ports)
             {
                 fleet.Launch(port, template, emu, pidFile);

@@ -168,7 +168,9 @@ function Invoke-IpmiRpcCommand {
     }
     $r = Invoke-IpmiRpcForCmdlet -Cmdlet $Cmdlet -Method $Call.Method -Params $params -Target $target
     if ($null -eq $r) { return }
-    ConvertTo-IpmiRpcCmdletOutput $r $Call $label
+    $out = ConvertTo-IpmiRpcCmdletOutput $r $Call $label
+    if ($null -ne $hook -and $hook.Contains('AfterCall')) { return & $hook.AfterCall $out }
+    $out
 }
 
 function ConvertTo-IpmiRpcCmdletOutput {

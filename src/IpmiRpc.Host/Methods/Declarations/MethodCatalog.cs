@@ -26,6 +26,7 @@ public static class MethodCatalog
         Add(methods, typeof(LanMethods));
         Add(methods, typeof(SystemInfoMethods));
         Add(methods, typeof(InventoryMethods));
+        Add(methods, typeof(SensorMethods));
         Add(methods, typeof(SessionMethods));
         Add(methods, typeof(DiscoverMethods));
         return methods;
