@@ -1049,7 +1049,17 @@ def render_ps_target_map(target_params):
     return '\n'.join(lines)
 
 
-def render_psd1(cmdlets):
+def project_version(root):
+    """The one version of IpmiRpc: <Version> in Directory.Build.props."""
+    path = os.path.join(root, 'Directory.Build.props')
+    with open(path, encoding='utf-8') as f:
+        found = re.search(r'<Version>([^<]+)</Version>', f.read())
+    if not found:
+        raise GeneratorError('%s has no <Version>' % path)
+    return found.group(1).strip()
+
+
+def render_psd1(cmdlets, version):
     functions = sorted(cmdlets)
     aliases = sorted(a for m in cmdlets.values() for a in m['x-powershell'].get('aliases', [])
                      if a.lower() not in [c.lower() for c in cmdlets])
@@ -1057,7 +1067,7 @@ def render_psd1(cmdlets):
         '# %s; do not edit (FunctionsToExport and AliasesToExport come from schema x-powershell).' % MARK,
         '@{',
         "    RootModule           = 'IpmiRpc.psm1'",
-        "    ModuleVersion        = '0.1.0'",
+        "    ModuleVersion        = %s" % ps_quote(version),
         "    GUID                 = '5d0c2f7e-4b8e-4a53-9a58-2b7f1f3c6e11'",
         "    Author               = 'IpmiRpc contributors'",
         "    CompanyName          = 'IpmiRpc'",
@@ -1107,7 +1117,7 @@ def generate(root):
     for cmdlet, method in cmdlets.items():
         files['modules/powershell/IpmiRpc/Public/%s.ps1' % cmdlet] = render_cmdlet(doc, cmdlet, method, target_params)
     files['modules/powershell/IpmiRpc/Private/TargetParameters.generated.ps1'] = render_ps_target_map(target_params)
-    files['modules/powershell/IpmiRpc/IpmiRpc.psd1'] = render_psd1(cmdlets)
+    files['modules/powershell/IpmiRpc/IpmiRpc.psd1'] = render_psd1(cmdlets, project_version(root))
 
     manifest = OrderedDict()
     manifest['generatedBy'] = 'modules/generator/generate_wrappers.py'

@@ -131,14 +131,16 @@ if wants powershell; then
     rm -rf "$WORK/powershell" "$psrepo" && mkdir -p "$psmod" "$psrepo"
     cp -r "$ROOT/modules/powershell/IpmiRpc/." "$psmod/"
     cp "$ROOT/LICENSE" "$psmod/LICENSE"
-    # Publish-PSResource needs a registered repository: a private one for this run, removed again.
-    repo_name="IpmiRpcRelease$$"
-    pwsh -NoProfile -NonInteractive -Command '
+    # Publish-PSResource needs a registered repository: a throw-away one, registered under a private HOME so the
+    # user's PSResourceGet settings are never touched.
+    mkdir -p "$WORK/powershell/home"
+    HOME="$WORK/powershell/home" XDG_DATA_HOME="$WORK/powershell/home/.local/share" \
+    XDG_CONFIG_HOME="$WORK/powershell/home/.config" XDG_CACHE_HOME="$WORK/powershell/home/.cache" \
+    RELEASE_PSREPO="$psrepo" RELEASE_PSMODULE="$psmod" pwsh -NoProfile -NonInteractive -Command '
         $ErrorActionPreference = "Stop"
-        Register-PSResourceRepository -Name $args[0] -Uri $args[1] -Trusted
-        try { Publish-PSResource -Path $args[2] -Repository $args[0] }
-        finally { Unregister-PSResourceRepository -Name $args[0] }
-    ' "$repo_name" "$psrepo" "$psmod" >&2
+        Register-PSResourceRepository -Name IpmiRpcRelease -Uri $env:RELEASE_PSREPO -Trusted
+        Publish-PSResource -Path $env:RELEASE_PSMODULE -Repository IpmiRpcRelease
+    ' >&2
     cp "$psrepo"/*.nupkg "$OUT/"
 fi
 
