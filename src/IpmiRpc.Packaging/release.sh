@@ -12,7 +12,8 @@
 # concurrent build of the work tree never races it on bin/ or obj/.
 #
 #   --only LIST   comma-separated subset of: linux-x64,linux-arm64,win-x64,tool,ansible,powershell
-#   --if-stale    do nothing when artifacts/release/ was built from the same sources (a stamp of them)
+#   --if-stale    do nothing when artifacts/release/ was built from the same sources (a stamp of them), or at all
+#                 when IPMIRPC_RELEASE_REUSE is set (iterating on the packaging tests)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/src/IpmiRpc.Packaging"
@@ -29,7 +30,7 @@ while (($#)); do
     case "$1" in
         --only) only="$2"; shift 2 ;;
         --if-stale) if_stale=1; shift ;;
-        -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "release.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -51,6 +52,10 @@ stamp=$( (cd "$ROOT" && find src modules tests/bench/publish-aot.targets tests/b
             Directory.Build.props Directory.Packages.props BannedSymbols.txt global.json LICENSE -type f \
             -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/__pycache__/*' -not -path '*/tests/output/*' \
             -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; echo "$only") | sha256sum | cut -c1-16)
+if ((if_stale)) && [ -n "${IPMIRPC_RELEASE_REUSE:-}" ] && [ -f "$OUT/SHA256SUMS" ]; then
+    log "IPMIRPC_RELEASE_REUSE set: keeping artifacts/release/ even if sources changed"
+    exit 0
+fi
 if ((if_stale)) && [ "$(cat "$OUT/.stamp" 2>/dev/null)" = "$stamp" ] && [ -f "$OUT/SHA256SUMS" ]; then
     log "artifacts/release/ is up to date ($version, $stamp)"
     exit 0
