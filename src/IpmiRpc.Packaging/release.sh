@@ -30,7 +30,7 @@ while (($#)); do
     case "$1" in
         --only) only="$2"; shift 2 ;;
         --if-stale) if_stale=1; shift ;;
-        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "release.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
