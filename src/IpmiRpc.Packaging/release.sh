@@ -138,7 +138,8 @@ if wants powershell; then
     cp "$ROOT/LICENSE" "$psmod/LICENSE"
     # Publish-PSResource needs a registered repository: a throw-away one, registered under a private HOME so the
     # user's PSResourceGet settings are never touched.
-    mkdir -p "$WORK/powershell/home"
+    # .NET resolves an XDG folder that does not exist to "", and PSResourceGet would then write into the current folder.
+    mkdir -p "$WORK/powershell/home/.local/share" "$WORK/powershell/home/.config" "$WORK/powershell/home/.cache"
     HOME="$WORK/powershell/home" XDG_DATA_HOME="$WORK/powershell/home/.local/share" \
     XDG_CONFIG_HOME="$WORK/powershell/home/.config" XDG_CACHE_HOME="$WORK/powershell/home/.cache" \
     RELEASE_PSREPO="$psrepo" RELEASE_PSMODULE="$psmod" pwsh -NoProfile -NonInteractive -Command '
