@@ -214,7 +214,9 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
             var scriptPath = Path.Combine(dir, "install.ps1");
             await File.WriteAllTextAsync(scriptPath, script);
             var home = Path.Combine(dir, "home");
-            Directory.CreateDirectory(home);
+            // .NET resolves an XDG folder that does not exist to "" (PSResourceGet would then use the current folder).
+            foreach (var xdg in new[] { ".local/share", ".config", ".cache" })
+                Directory.CreateDirectory(Path.Combine(home, xdg));
             // A private HOME: the repository registration and the CurrentUser install stay inside the temp folder.
             var run = await ProcessRunner.RunAsync(Require.Tool("pwsh"), ["-NoProfile", "-NonInteractive", "-File", scriptPath],
                 env: new Dictionary<string, string>
