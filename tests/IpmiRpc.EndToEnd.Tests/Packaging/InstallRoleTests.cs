@@ -8,7 +8,7 @@ namespace IpmiRpc.EndToEnd.Tests.Packaging;
 /// <summary>
 /// The collection's <c>ipmirpc.ipmi.install</c> role, from the released collection, putting the released linux-x64
 /// tarball into a temp prefix with ansible-playbook on localhost: check mode writes nothing, the install runs, a second
-/// run changes nothing, a wrong checksum installs nothing.
+/// run changes nothing, a wrong checksum installs nothing (two tests, each well inside the suite's hang timeout).
 /// </summary>
 public sealed class InstallRoleTests : IClassFixture<ReleaseArtifacts>
 {
@@ -23,16 +23,7 @@ public sealed class InstallRoleTests : IClassFixture<ReleaseArtifacts>
         var dir = WrapperSupport.NewTempDir("role");
         try
         {
-            var env = AnsibleEnv(dir);
-            var install = await ProcessRunner.RunAsync(Require.Tool("ansible-galaxy"),
-                ["collection", "install", "-p", env["ANSIBLE_COLLECTIONS_PATH"], _release.Artifact($"ipmirpc-ipmi-{_release.Version}.tar.gz")],
-                env: env, timeout: Wait, workingDirectory: dir);
-            Assert.True(install.Succeeded, install.ToString());
-
-            var tarballName = $"ipmirpc-{_release.Version}-linux-x64.tar.gz";
-            var tarball = _release.Artifact(tarballName);
-            var checksum = File.ReadAllLines(_release.Artifact("SHA256SUMS"))
-                .Select(l => l.Split("  ", 2)).Single(p => p[1] == tarballName)[0];
+            var (env, tarball, checksum) = await InstallCollectionAsync(dir);
             var prefix = Path.Combine(dir, "prefix");
             var systemd = Path.Combine(dir, "systemd");
             Directory.CreateDirectory(systemd);
@@ -56,19 +47,48 @@ public sealed class InstallRoleTests : IClassFixture<ReleaseArtifacts>
             var second = await PlaybookAsync(dir, env, tarball, checksum, prefix, systemd);
             Assert.True(second.Run.Succeeded, second.Run.ToString());
             Assert.Equal(0, second.Stats["changed"]!.Value<int>());
-
-            var otherPrefix = Path.Combine(dir, "other");
-            var wrong = string.Concat(checksum.Select(c => c == '0' ? '1' : '0'));
-            var refused = await PlaybookAsync(dir, env, tarball, wrong, otherPrefix, systemd);
-            Assert.False(refused.Run.Succeeded, refused.Run.ToString());
-            Assert.Contains($"not {wrong}: nothing installed", refused.Run.StdOut, StringComparison.Ordinal);
-            Assert.False(File.Exists(Path.Combine(otherPrefix, "bin", "ipmirpc")), "a binary was installed from an unverified tarball");
-            Assert.Empty(Directory.GetFiles(Path.Combine(otherPrefix, "lib", "ipmirpc")));
         }
         finally
         {
             WrapperSupport.DeleteQuietly(dir);
         }
+    }
+
+    [Fact]
+    public async Task Role_refuses_a_tarball_whose_checksum_differs_and_installs_nothing()
+    {
+        var dir = WrapperSupport.NewTempDir("role");
+        try
+        {
+            var (env, tarball, checksum) = await InstallCollectionAsync(dir);
+            var prefix = Path.Combine(dir, "prefix");
+            var systemd = Path.Combine(dir, "systemd");
+            Directory.CreateDirectory(systemd);
+            var wrong = string.Concat(checksum.Select(c => c == '0' ? '1' : '0'));
+            var refused = await PlaybookAsync(dir, env, tarball, wrong, prefix, systemd);
+            Assert.False(refused.Run.Succeeded, refused.Run.ToString());
+            Assert.Contains($"not {wrong}: nothing installed", refused.Run.StdOut, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(prefix, "bin", "ipmirpc")), "a binary was installed from an unverified tarball");
+            Assert.Empty(Directory.GetFiles(Path.Combine(prefix, "lib", "ipmirpc")));
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
+    }
+
+    /// <summary>The released collection installed into DIR/collections; the linux-x64 tarball and its SHA256SUMS line.</summary>
+    private async Task<(Dictionary<string, string> Env, string Tarball, string Checksum)> InstallCollectionAsync(string dir)
+    {
+        var env = AnsibleEnv(dir);
+        var install = await ProcessRunner.RunAsync(Require.Tool("ansible-galaxy"),
+            ["collection", "install", "-p", env["ANSIBLE_COLLECTIONS_PATH"], _release.Artifact($"ipmirpc-ipmi-{_release.Version}.tar.gz")],
+            env: env, timeout: Wait, workingDirectory: dir);
+        Assert.True(install.Succeeded, install.ToString());
+        var tarballName = $"ipmirpc-{_release.Version}-linux-x64.tar.gz";
+        var checksum = File.ReadAllLines(_release.Artifact("SHA256SUMS"))
+            .Select(l => l.Split("  ", 2)).Single(p => p[1] == tarballName)[0];
+        return (env, _release.Artifact(tarballName), checksum);
     }
 
     private static Dictionary<string, string> AnsibleEnv(string dir) => new()
