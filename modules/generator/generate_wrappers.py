@@ -674,6 +674,8 @@ def ansible_target(doc):
         if schema.get('x-secret'):
             secrets.append(option)
             d['description'] = d['description'] + ['Never printed, the option is C(no_log).']
+        elif option.startswith(('password', 'kg')):
+            s['no_log'] = False   # names where a secret is (a variable, a file), not the secret: said, for validate-modules
         if option in t['aliases']:
             s['aliases'] = d['aliases'] = t['aliases'][option]
         synonyms = t.get('extra_choices', {}).get(option)
@@ -765,6 +767,11 @@ def render_doc_fragment(docs):
         "'''",
         '',
     ])
+
+
+def render_sanity_ignores(modules):
+    """ansible-test sanity's ignores: only the GPLv3 header check, which an MIT-licensed collection cannot pass."""
+    return ''.join('plugins/modules/%s.py validate-modules:missing-gplv3-license\n' % name for name in sorted(modules))
 
 
 def render_runtime(modules):
@@ -1098,7 +1105,17 @@ def render_ps_target_map(doc, target_params):
     return '\n'.join(lines)
 
 
-def render_psd1(cmdlets):
+def project_version(root):
+    """The one version of IpmiRpc: <Version> in Directory.Build.props."""
+    path = os.path.join(root, 'Directory.Build.props')
+    with open(path, encoding='utf-8') as f:
+        found = re.search(r'<Version>([^<]+)</Version>', f.read())
+    if not found:
+        raise GeneratorError('%s has no <Version>' % path)
+    return found.group(1).strip()
+
+
+def render_psd1(cmdlets, version):
     functions = sorted(cmdlets)
     aliases = sorted(a for m in cmdlets.values() for a in m['x-powershell'].get('aliases', [])
                      if a.lower() not in [c.lower() for c in cmdlets])
@@ -1106,7 +1123,7 @@ def render_psd1(cmdlets):
         '# %s; do not edit (FunctionsToExport and AliasesToExport come from schema x-powershell).' % MARK,
         '@{',
         "    RootModule           = 'IpmiRpc.psm1'",
-        "    ModuleVersion        = '0.1.0'",
+        "    ModuleVersion        = %s" % ps_quote(version),
         "    GUID                 = '5d0c2f7e-4b8e-4a53-9a58-2b7f1f3c6e11'",
         "    Author               = 'IpmiRpc contributors'",
         "    CompanyName          = 'IpmiRpc'",
@@ -1151,13 +1168,14 @@ def generate(root):
     files['modules/ansible/plugins/module_utils/ipmirpc_target.py'] = render_target_utils(doc, spec, fields, secrets)
     files['modules/ansible/plugins/doc_fragments/target.py'] = render_doc_fragment(docs)
     files['modules/ansible/meta/runtime.yml'] = render_runtime(modules)
+    files['modules/ansible/tests/sanity/ignore-2.14.txt'] = render_sanity_ignores(modules)
 
     cmdlets = build_powershell(doc)
     target_params = ps_target_parameters(doc)
     for cmdlet, method in cmdlets.items():
         files['modules/powershell/IpmiRpc/Public/%s.ps1' % cmdlet] = render_cmdlet(doc, cmdlet, method, target_params)
     files['modules/powershell/IpmiRpc/Private/TargetParameters.generated.ps1'] = render_ps_target_map(doc, target_params)
-    files['modules/powershell/IpmiRpc/IpmiRpc.psd1'] = render_psd1(cmdlets)
+    files['modules/powershell/IpmiRpc/IpmiRpc.psd1'] = render_psd1(cmdlets, project_version(root))
 
     manifest = OrderedDict()
     manifest['generatedBy'] = 'modules/generator/generate_wrappers.py'

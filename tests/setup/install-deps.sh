@@ -19,7 +19,7 @@ _ipmirpc_install_deps() {
         packages=(openipmi jq gcc libc6-dev libopenipmi-dev)
     else
         packages=(openipmi ipmitool freeipmi-tools python3-pyghmi libopenipmi-dev gcc make libc6-dev
-                  qemu-system-x86 busybox-static cpio xz-utils ansible-core jq)
+                  qemu-system-x86 busybox-static cpio xz-utils ansible-core jq zip unzip)
     fi
 
     local missing=() p

@@ -27,6 +27,8 @@ public sealed class WrapperGeneratorTests
         {
             CopyTree(Path.Combine(RepoPaths.Root, "schema"), Path.Combine(root, "schema"));
             CopyTree(WrapperSupport.ModulesDir, Path.Combine(root, "modules"));
+            // The PowerShell manifest's version comes from there.
+            File.Copy(Path.Combine(RepoPaths.Root, "Directory.Build.props"), Path.Combine(root, "Directory.Build.props"));
             var methodFile = Path.Combine(root, "schema", "methods", "bmc.getDeviceId.json");
             var text = await File.ReadAllTextAsync(methodFile);
             Assert.Contains("\"summary\": \"", text, StringComparison.Ordinal);

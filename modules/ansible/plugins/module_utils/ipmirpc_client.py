@@ -479,7 +479,7 @@ class IpmiRpcClient(object):
             if remaining <= 0:
                 raise IpmiRpcError(CODE_HOST_TIMEOUT, 'ipmirpc did not answer %s within %.0f s' % (method, timeout),
                                    dict(method=method, timeoutSeconds=timeout))
-            ready, _, _ = select.select([fd], [], [], min(remaining, 1.0))
+            ready = select.select([fd], [], [], min(remaining, 1.0))[0]
             if not ready:
                 continue
             if shared:

@@ -22,12 +22,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import sys
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_client import (
     IpmiRpcSession, camel_case, snake_keys, target_argument_spec)
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import (
     TARGET_MUTUALLY_EXCLUSIVE, TARGET_REQUIRED_IF)
+
+# The oldest Python the modules run on (the collection's support matrix: README.md).
+MIN_PYTHON = (3, 6)
 
 _NUMBER = re.compile(r'^\s*(0[xX][0-9a-fA-F]+|\d+)\s*$')
 
@@ -85,6 +89,10 @@ def run_module(argument_spec, definition, hooks=None, required_one_of=None):
         mutually_exclusive=list(TARGET_MUTUALLY_EXCLUSIVE),
         required_one_of=required_one_of or [],
     )
+    if sys.version_info < MIN_PYTHON:
+        # Python 2.7 got as far as the socket client and died there with a traceback: refuse up front instead.
+        module.fail_json(msg='ipmirpc.ipmi needs Python %d.%d or later on the host that runs the module, found %s; '
+                             'set ansible_python_interpreter to a Python 3' % (MIN_PYTHON + (sys.version.split()[0],)))
     gather = module.params.get('gather')
     calls = [c for c in definition['calls'] if gather is None or c.get('gather') is None or c['gather'] in gather]
     out = dict(changed=False)

@@ -15,8 +15,14 @@ import atexit
 import os
 import shutil
 import sys
+import json
 import tempfile
 import unittest
+
+try:
+    from unittest import mock
+except ImportError:  # Python 2: the modules refuse it anyway
+    mock = None
 
 try:
     import ansible_collections.ipmirpc.ipmi  # noqa: F401  pylint: disable=unused-import
@@ -31,7 +37,7 @@ except ImportError:
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_client import (  # noqa: E402
     IpmiRpcError, build_target, failure_message)
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_runner import (  # noqa: E402
-    build_params, number_or_name)
+    build_params, number_or_name, run_module)
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import (  # noqa: E402
     TARGET_ARGUMENT_SPEC, TARGET_SECRET_OPTIONS)
 
@@ -111,6 +117,23 @@ class FailureMessageTest(unittest.TestCase):
 
     def test_other_codes_are_untouched(self):
         self.assertEqual('Authentication failed', failure_message(IpmiRpcError(-32003, 'Authentication failed', {})))
+
+
+class PythonVersionTest(unittest.TestCase):
+    def test_python_2_is_refused_with_a_message_not_a_traceback(self):
+        from ansible.module_utils import basic
+        basic._ANSIBLE_ARGS = json.dumps(dict(ANSIBLE_MODULE_ARGS={})).encode('utf-8')
+        try:
+            with mock.patch.object(sys, 'version_info', (2, 7, 18, 'final', 0)), \
+                    mock.patch.object(basic.AnsibleModule, 'fail_json', side_effect=SystemExit(1)) as fail, \
+                    mock.patch.object(basic.AnsibleModule, 'exit_json', side_effect=AssertionError('ran')):
+                with self.assertRaises(SystemExit):
+                    run_module({}, dict(calls=[dict(method='bmc.getDeviceId', params=[], result='')],
+                                        dry_run=False, mutating=False))
+        finally:
+            basic._ANSIBLE_ARGS = None
+        self.assertIn('needs Python 3.6 or later', fail.call_args[1]['msg'])
+        self.assertIn('ansible_python_interpreter', fail.call_args[1]['msg'])
 
 
 if __name__ == '__main__':
