@@ -12,6 +12,8 @@ public sealed class HostContext : IAsyncDisposable
 {
     private readonly IReadOnlyList<IIpmiTransport> _transports;
     private readonly ILogger _logger;
+    private readonly Methods.FanOut.FanOutOptions _fanOut = new();
+    private Methods.FanOut.FanOutLimiter _fanOutLimiter;
     private int _disposed;
 
     public HostContext(IReadOnlyList<IIpmiTransport> transports, TargetResolver targets, OpenRpcDocument schema, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null, TimeProvider? time = null)
@@ -23,6 +25,7 @@ public sealed class HostContext : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("IpmiRpc.Host");
         Time = time ?? TimeProvider.System;
         Pool = new SessionPool(transports, poolOptions, Time);
+        _fanOutLimiter = new(_fanOut);
     }
 
     /// <summary>The clock methods wait on (polls, deadlines); a fake one in tests.</summary>
@@ -34,6 +37,20 @@ public sealed class HostContext : IAsyncDisposable
     public BmcOrdering Ordering { get; } = new();
 
     public TargetResolver Targets { get; }
+
+    /// <summary>Bounds of fan-out calls (<c>targets</c>).</summary>
+    public Methods.FanOut.FanOutOptions FanOut
+    {
+        get => _fanOut;
+        init
+        {
+            _fanOut = value;
+            _fanOutLimiter = new(value);
+        }
+    }
+
+    /// <summary>The global and per-BMC bounds every fan-out of this process shares.</summary>
+    internal Methods.FanOut.FanOutLimiter FanOutLimiter => _fanOutLimiter;
 
     public OpenRpcDocument Schema { get; }
 

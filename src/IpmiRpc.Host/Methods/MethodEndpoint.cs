@@ -1,6 +1,12 @@
 using IpmiRpc.Core;
+using IpmiRpc.Core.Sessions;
+using IpmiRpc.Core.Targets;
 using IpmiRpc.Host.Hosting;
 using IpmiRpc.Host.Methods.Declarations;
+using IpmiRpc.Host.Methods.FanOut;
+using IpmiRpc.Host.Protocol;
+using IpmiRpc.Host.Targets;
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.Host.Methods;
@@ -10,9 +16,11 @@ namespace IpmiRpc.Host.Methods;
 /// inside StreamJsonRpc with its own error data) and are bound by the method's declaration (unknown names refused);
 /// the common <c>timeoutMs</c> becomes a deadline whose expiry is reported as -32004, <c>dryRun</c> reaches the call.
 /// A request that talks to a BMC first waits for its turn in that BMC's write order (<see cref="RequestTickets"/>),
-/// within the same deadline.
+/// within the same deadline. On a method declared <see cref="RpcMethodAttribute.FanOut"/>, <c>targets</c> runs the
+/// same call on many targets (<see cref="FanOutSweep"/>): the one place fan-out is done, for every such method.
 /// </summary>
-internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host, RequestTickets? tickets = null)
+/// <param name="progress">Gives the sink for the request being dispatched (read on its flow), if it can be told progress.</param>
+internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host, RequestTickets? tickets = null, Func<IProgressSink?>? progress = null)
 {
     public const int MaxTimeoutMs = 3_600_000;
 
@@ -26,18 +34,30 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
         {
             null or { Type: JTokenType.Null } => [],
             JObject obj => obj,
-            _ => throw new Protocol.RpcParamException("params", "must be an object of named parameters"),
+            _ => throw new RpcParamException("params", "must be an object of named parameters"),
         };
         var reader = new ParamReader(values);
         var timeoutMs = reader.OptionalInt(MethodDeclaration.TimeoutParam, 1, MaxTimeoutMs);
         var dryRun = declaration.Attribute.Mutating && (reader.OptionalBool(MethodDeclaration.DryRunParam) ?? false);
+        if (declaration.Attribute.FanOut && values.ContainsKey(MethodDeclaration.TargetsParam))
+        {
+            return await FanOutAsync(values, reader, timeoutMs, dryRun, progress?.Invoke(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await RunOneAsync(values, reader, timeoutMs, dryRun, turn, resolveTarget: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One call to one target, within <paramref name="timeoutMs"/> (answered -32004 when it runs out).</summary>
+    private async Task<object?> RunOneAsync(JObject values, ParamReader reader, int? timeoutMs, bool dryRun, BmcOrdering.Ticket? turn,
+        Func<IpmiTarget>? resolveTarget, CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeoutMs is { } ms)
         {
             deadline.CancelAfter(ms);
         }
 
-        var call = new RpcCall(Name, reader, host, deadline.Token) { DryRun = dryRun };
+        var call = new RpcCall(Name, reader, host, deadline.Token, resolveTarget) { DryRun = dryRun };
         try
         {
             if (turn is not null)
@@ -45,7 +65,7 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
                 await turn.WaitAsync(deadline.Token).ConfigureAwait(false);
             }
 
-            if (declaration.Attribute.TakesTarget && call.Params.Has(MethodDeclaration.TargetParam))
+            if (declaration.Attribute.TakesTarget && call.NamesTarget)
             {
                 // Resolving a target reads its passwordFile/kgFile: on the thread pool, within this request's
                 // deadline, never on the dispatcher's thread that every other request of the connection waits behind.
@@ -60,5 +80,39 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
             throw new IpmiTimeoutException(
                 $"No answer within timeoutMs ({timeoutMs} ms)", timeoutMs.Value, call.ResolvedTarget?.Retries ?? 0);
         }
+    }
+
+    /// <summary>
+    /// <c>targets</c>: the params are checked once (a bad one fails the call, not every target), then each target runs
+    /// the same params with its own <c>timeoutMs</c> deadline. A method that changes BMCs needs
+    /// <c>allowFanOutWrites: true</c> unless it is a dry run.
+    /// </summary>
+    private async Task<object?> FanOutAsync(JObject values, ParamReader reader, int? timeoutMs, bool dryRun, IProgressSink? sink, CancellationToken cancellationToken)
+    {
+        if (values.ContainsKey(MethodDeclaration.TargetParam))
+        {
+            throw new RpcParamException(MethodDeclaration.TargetsParam, "give either target or targets, not both");
+        }
+
+        var allowWrites = declaration.Attribute.Mutating && (reader.OptionalBool(MethodDeclaration.AllowFanOutWritesParam) ?? false);
+        if (declaration.AccessOf(values) == BmcAccess.Write && !dryRun && !allowWrites)
+        {
+            throw new RpcParamException(MethodDeclaration.AllowFanOutWritesParam,
+                $"{Name} changes BMCs: sending it to many targets needs allowFanOutWrites: true (or dryRun: true)");
+        }
+
+        var perTarget = (JObject)values.DeepClone();
+        perTarget.Remove(MethodDeclaration.TargetsParam);
+        declaration.Validate(perTarget);
+        var targets = host.Targets.ExpandTargets(values[MethodDeclaration.TargetsParam], MethodDeclaration.TargetsParam,
+            host.FanOut.MaxTargets, namesOnly: false);
+        var perTargetReader = new ParamReader(perTarget);
+        var serializer = RpcSerializer.Create();
+        var errors = new ErrorMapper(serializer, host.LoggerFactory.CreateLogger("IpmiRpc.Host.FanOut"));
+        return await new FanOutSweep(host, errors, serializer, Name).RunAsync(
+            targets,
+            (target, ct) => RunOneAsync(perTarget, perTargetReader, timeoutMs, dryRun, turn: null, () => host.Targets.Parse(target.Spec), ct),
+            sink,
+            cancellationToken).ConfigureAwait(false);
     }
 }
