@@ -31,7 +31,10 @@ public sealed partial class TargetResolver
     /// input order (duplicates kept). No secret is read and nothing is resolved here: a bad target fails its own entry
     /// when it runs. Structural problems (unknown names, bad ranges, more than <paramref name="maxTargets"/>) are -32602.
     /// </summary>
-    /// <param name="namesOnly">Accept only names and ranges whose template is a name (MCP: a model never chooses credentials).</param>
+    /// <param name="namesOnly">
+    /// Accept only names of targets and groups (MCP): a model never chooses credentials, nor the hosts a named
+    /// template's credentials are offered to — ranges are the operator's, written as groups in the targets file.
+    /// </param>
     public IReadOnlyList<SweepTarget> ExpandTargets(JToken? targets, string field, int maxTargets, bool namesOnly)
     {
         if (targets is not JArray { Count: > 0 } items)
@@ -86,20 +89,20 @@ public sealed partial class TargetResolver
                 }
 
                 break;
-            case JObject range when range.ContainsKey("hosts"):
-                ExpandRange(range, field, maxTargets, namesOnly, expanded);
+            case JObject range when !namesOnly && range.ContainsKey("hosts"):
+                ExpandRange(range, field, maxTargets, expanded);
                 break;
             case JObject target when !namesOnly:
                 Add(expanded, new SweepTarget(WithoutSecrets(target), target), field, maxTargets);
                 break;
             default:
                 throw new RpcParamException(field, namesOnly
-                    ? "must be the name of a target or group in the server's targets file, or {\"hosts\": range, \"template\": name}"
+                    ? "must be the name of a target or group in the server's targets file (ranges are defined there, as groups)"
                     : "must be a target name, a group name, a range object {\"hosts\", \"template\"} or a target object");
         }
     }
 
-    private void ExpandRange(JObject range, string field, int maxTargets, bool namesOnly, List<SweepTarget> expanded)
+    private void ExpandRange(JObject range, string field, int maxTargets, List<SweepTarget> expanded)
     {
         foreach (var property in range.Properties())
         {
@@ -116,12 +119,11 @@ public sealed partial class TargetResolver
 
         var template = range["template"] switch
         {
-            null or { Type: JTokenType.Null } when namesOnly => throw new RpcParamException($"{field}.template", "required: the name of a target in the server's targets file"),
             null or { Type: JTokenType.Null } => [],
             JValue { Type: JTokenType.String } templateName => _named.GetValueOrDefault((string)templateName!)
                 ?? throw new RpcParamException($"{field}.template", $"no configured target named '{(string)templateName!}' (see --targets)"),
-            JObject given when !namesOnly => given,
-            _ => throw new RpcParamException($"{field}.template", namesOnly ? "must be the name of a target in the server's targets file" : "must be a target name or a target object"),
+            JObject given => given,
+            _ => throw new RpcParamException($"{field}.template", "must be a target name or a target object"),
         };
 
         IReadOnlyList<string> hosts;
