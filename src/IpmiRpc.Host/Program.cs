@@ -50,7 +50,36 @@ public static class Program
 
     internal const int UsageError = 2;
 
-    private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
+    private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}) and groups ({\"name\": [names, {\"hosts\": range, \"template\": name}, …]}, for targets); a \"default\" entry is used when a request names none." };
+
+    /// <summary>The fan-out bounds (<c>targets</c>): calls at once across the process, and to one BMC.</summary>
+    private sealed record FanOutFlags(Option<int> Concurrency, Option<int> PerBmc)
+    {
+        public static FanOutFlags AddTo(Command command)
+        {
+            var concurrency = Bounded("--fanout-concurrency", "Fan-out (targets): most per-target calls at once across the process.", Methods.FanOut.FanOutOptions.DefaultMaxConcurrency, 4096);
+            var perBmc = Bounded("--fanout-per-bmc", "Fan-out (targets): most calls at once to one BMC (many BMCs hold 1 to 4 requests).", Methods.FanOut.FanOutOptions.DefaultMaxPerBmc, 64);
+            command.Options.Add(concurrency);
+            command.Options.Add(perBmc);
+            return new FanOutFlags(concurrency, perBmc);
+        }
+
+        public Methods.FanOut.FanOutOptions Read(ParseResult parse) =>
+            new() { MaxConcurrency = parse.GetValue(Concurrency), MaxPerBmc = parse.GetValue(PerBmc) };
+
+        private static Option<int> Bounded(string name, string description, int defaultValue, int max)
+        {
+            var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() is < 1 || r.GetValueOrDefault<int>() > max)
+                {
+                    r.AddError($"{name} must be from 1 to {max}");
+                }
+            });
+            return option;
+        }
+    }
 
     private static Option<string> LogLevelOption()
     {
@@ -86,6 +115,7 @@ public static class Program
             }
         });
         command.Options.Add(framing);
+        var fanOut = FanOutFlags.AddTo(command);
         command.Options.Add(targets);
         command.Options.Add(maxSessionAge);
         command.Options.Add(logLevel);
@@ -122,7 +152,7 @@ public static class Program
             }
 
             var context = HostComposition.CreateContext(resolver, loggerFactory,
-                new SessionPoolOptions { MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)) });
+                new SessionPoolOptions { MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)) }, fanOut.Read(parse));
             var options = new ServerOptions
             {
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
@@ -256,6 +286,7 @@ public static class Program
         command.Options.Add(targets);
         command.Options.Add(logLevel);
         command.Options.Add(allowWrites);
+        var fanOut = FanOutFlags.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
@@ -264,7 +295,7 @@ public static class Program
                 return 2;
             }
 
-            var context = HostComposition.CreateContext(resolver, loggerFactory);
+            var context = HostComposition.CreateContext(resolver, loggerFactory, fanOut: fanOut.Read(parse));
             await using (context.ConfigureAwait(false))
             {
                 await new Mcp.McpHost(context, parse.GetValue(allowWrites)).RunAsync(ct).ConfigureAwait(false);

@@ -41,6 +41,7 @@ public static class HostComposition
         ];
     }
 
-    public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null) =>
-        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory, poolOptions);
+    public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null,
+        Methods.FanOut.FanOutOptions? fanOut = null) =>
+        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory, poolOptions) { FanOut = fanOut ?? new() };
 }

@@ -117,10 +117,9 @@ HOST_CONCURRENCY = 64
 
 def fan_out_targets(params):
     """The host's ``targets`` param: each entry of ``hosts`` over the template from the target options, then ``targets``."""
-    template = build_target(dict(params, host=None)) or {}
+    # A placeholder host makes the shared options resolve as a lanplus target; each range fills in its own.
+    template = build_target(dict(params, host=params.get('host') or 'template', transport=params.get('transport') or 'lanplus'))
     template.pop('host', None)
-    if template.get('transport') not in (None, 'lanplus'):
-        template.pop('transport', None)
     return [dict(hosts=h, template=template) for h in params['hosts']] + list(params['targets'])
 
 
