@@ -61,7 +61,36 @@ public static class Program
             ? Console.OpenStandardOutput()
             : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 
-    private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}); a \"default\" entry is used when a request names none." };
+    private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}) and groups ({\"name\": [names, {\"hosts\": range, \"template\": name}, …]}, for targets); a \"default\" entry is used when a request names none." };
+
+    /// <summary>The fan-out bounds (<c>targets</c>): calls at once across the process, and to one BMC.</summary>
+    private sealed record FanOutFlags(Option<int> Concurrency, Option<int> PerBmc)
+    {
+        public static FanOutFlags AddTo(Command command)
+        {
+            var concurrency = Bounded("--fanout-concurrency", "Fan-out (targets): most per-target calls at once across the process.", Methods.FanOut.FanOutOptions.DefaultMaxConcurrency, 4096);
+            var perBmc = Bounded("--fanout-per-bmc", "Fan-out (targets): most calls at once to one BMC (many BMCs hold 1 to 4 requests).", Methods.FanOut.FanOutOptions.DefaultMaxPerBmc, 64);
+            command.Options.Add(concurrency);
+            command.Options.Add(perBmc);
+            return new FanOutFlags(concurrency, perBmc);
+        }
+
+        public Methods.FanOut.FanOutOptions Read(ParseResult parse) =>
+            new() { MaxConcurrency = parse.GetValue(Concurrency), MaxPerBmc = parse.GetValue(PerBmc) };
+
+        private static Option<int> Bounded(string name, string description, int defaultValue, int max)
+        {
+            var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() is < 1 || r.GetValueOrDefault<int>() > max)
+                {
+                    r.AddError($"{name} must be from 1 to {max}");
+                }
+            });
+            return option;
+        }
+    }
 
     private static Option<string?> SdrCacheOption()
     {
@@ -148,6 +177,7 @@ public static class Program
             }
         });
         command.Options.Add(framing);
+        var fanOut = FanOutFlags.AddTo(command);
         command.Options.Add(targets);
         command.Options.Add(sdrCache);
         command.Options.Add(maxSessionAge);
@@ -191,7 +221,7 @@ public static class Program
                 {
                     MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)),
                     IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(sessionIdle)),
-                }, parse.GetValue(sdrCache));
+                }, parse.GetValue(sdrCache), fanOut: fanOut.Read(parse));
             var options = new ServerOptions
             {
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
@@ -333,6 +363,7 @@ public static class Program
         command.Options.Add(logLevel);
         command.Options.Add(allowWrites);
         command.Options.Add(sdrCache);
+        var fanOut = FanOutFlags.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
@@ -341,7 +372,7 @@ public static class Program
                 return 2;
             }
 
-            var context = HostComposition.CreateContext(resolver, loggerFactory, sdrCacheDirectory: parse.GetValue(sdrCache));
+            var context = HostComposition.CreateContext(resolver, loggerFactory, sdrCacheDirectory: parse.GetValue(sdrCache), fanOut: fanOut.Read(parse));
             await using (context.ConfigureAwait(false))
             {
                 await new Mcp.McpHost(context, parse.GetValue(allowWrites)).RunAsync(ct).ConfigureAwait(false);

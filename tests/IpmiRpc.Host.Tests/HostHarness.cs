@@ -25,14 +25,14 @@ internal sealed class HostHarness : IAsyncDisposable
     private readonly MemoryStream _pending = new();
     private long _nextId = 1000;
 
-    private HostHarness(FakeTransport transport, ServerOptions options, TargetResolver? targets)
+    private HostHarness(FakeTransport transport, ServerOptions options, TargetResolver? targets, Func<ILoggerFactory, HostContext>? createContext = null)
     {
         Transport = transport;
         var resolver = targets ?? new TargetResolver(new Dictionary<string, JObject>
         {
             [TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
         });
-        Context = new HostContext([transport], resolver, OpenRpcDocument.Generated, new LoggerFactory([Log]));
+        Context = createContext?.Invoke(new LoggerFactory([Log])) ?? new HostContext([transport], resolver, OpenRpcDocument.Generated, new LoggerFactory([Log]));
         Run = Task.Run(async () =>
         {
             var exitCode = await new RpcServer(Context, options).RunAsync(_input.Reader.AsStream(), _output.Writer.AsStream());
@@ -53,6 +53,10 @@ internal sealed class HostHarness : IAsyncDisposable
 
     public static HostHarness Start(FakeTransport? transport = null, ServerOptions? options = null, TargetResolver? targets = null) =>
         new(transport ?? new FakeTransport(), options ?? new ServerOptions(), targets);
+
+    /// <summary>The server over a context the test builds (real transports, say); <see cref="Transport"/> is then unused.</summary>
+    public static HostHarness StartWith(Func<ILoggerFactory, HostContext> createContext, ServerOptions? options = null) =>
+        new(new FakeTransport(), options ?? new ServerOptions(), null, createContext);
 
     public async Task SendRawAsync(byte[] bytes)
     {

@@ -19,7 +19,9 @@ internal static class DirectCall
     public readonly record struct Outcome(JToken? Result, RpcError? Error);
 
     /// <summary>Runs <paramref name="method"/> once; leaves <paramref name="host"/> (and its sessions) to the caller.</summary>
-    public static async Task<Outcome> InvokeAsync(HostContext host, string method, JToken? parameters, CancellationToken cancellationToken)
+    /// <param name="progress">Told the progress of a fan-out (<c>targets</c>), if anyone listens.</param>
+    public static async Task<Outcome> InvokeAsync(HostContext host, string method, JToken? parameters, CancellationToken cancellationToken,
+        Methods.FanOut.IProgressSink? progress = null)
     {
         if (method.Length == 0)
         {
@@ -41,7 +43,7 @@ internal static class DirectCall
         object? result;
         try
         {
-            result = await new MethodEndpoint(declaration, host).InvokeAsync(parameters, cancellationToken).ConfigureAwait(false);
+            result = await new MethodEndpoint(declaration, host, progress: () => progress).InvokeAsync(parameters, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

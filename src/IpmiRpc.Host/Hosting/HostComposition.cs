@@ -44,9 +44,11 @@ public static class HostComposition
     }
 
     /// <param name="sdrCacheDirectory"><c>--sdr-cache DIR</c>: also keep SDR repositories there (0700), across processes.</param>
-    public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null, string? sdrCacheDirectory = null) =>
+    public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null, string? sdrCacheDirectory = null,
+        Methods.FanOut.FanOutOptions? fanOut = null) =>
         new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory, poolOptions)
         {
             SdrCache = new SdrCache(new SdrCacheOptions { Persistence = sdrCacheDirectory is null ? null : new DirectorySdrCachePersistence(sdrCacheDirectory) }),
+            FanOut = fanOut ?? new(),
         };
 }

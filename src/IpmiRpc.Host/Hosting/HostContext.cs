@@ -13,6 +13,8 @@ public sealed class HostContext : IAsyncDisposable
 {
     private readonly IReadOnlyList<IIpmiTransport> _transports;
     private readonly ILogger _logger;
+    private readonly Methods.FanOut.FanOutOptions _fanOut = new();
+    private Methods.FanOut.FanOutLimiter _fanOutLimiter;
     private int _disposed;
 
     public HostContext(IReadOnlyList<IIpmiTransport> transports, TargetResolver targets, OpenRpcDocument schema, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null, TimeProvider? time = null)
@@ -24,6 +26,7 @@ public sealed class HostContext : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("IpmiRpc.Host");
         Time = time ?? TimeProvider.System;
         Pool = new SessionPool(transports, poolOptions, Time, loggerFactory.CreateLogger("IpmiRpc.Core.Sessions"));
+        _fanOutLimiter = new(_fanOut);
     }
 
     /// <summary>The clock methods wait on (polls, deadlines); a fake one in tests.</summary>
@@ -38,6 +41,20 @@ public sealed class HostContext : IAsyncDisposable
 
     /// <summary>SDR repositories per BMC and shared per model/firmware (sdr.list, sensors.list); on disk with --sdr-cache.</summary>
     public SdrCache SdrCache { get; init; } = new();
+
+    /// <summary>Bounds of fan-out calls (<c>targets</c>).</summary>
+    public Methods.FanOut.FanOutOptions FanOut
+    {
+        get => _fanOut;
+        init
+        {
+            _fanOut = value;
+            _fanOutLimiter = new(value);
+        }
+    }
+
+    /// <summary>The global and per-BMC bounds every fan-out of this process shares.</summary>
+    internal Methods.FanOut.FanOutLimiter FanOutLimiter => _fanOutLimiter;
 
     public OpenRpcDocument Schema { get; }
 

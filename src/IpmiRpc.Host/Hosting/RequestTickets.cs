@@ -34,7 +34,9 @@ internal sealed class RequestTickets(HostContext host)
     public void Arrived(long requestId, string method, JToken? parameters)
     {
         var access = MethodCatalog.TryGet(method, out var declaration) ? declaration.AccessOf(parameters as JObject) : BmcAccess.None;
-        if (access == BmcAccess.None || host.Targets.BmcOf((parameters as JObject)?["target"]) is not { } bmc)
+        // A fan-out (targets) has no one BMC to queue behind: its calls are bounded by the fan-out limits instead.
+        if (access == BmcAccess.None || (parameters as JObject)?.ContainsKey(MethodDeclaration.TargetsParam) == true
+            || host.Targets.BmcOf((parameters as JObject)?["target"]) is not { } bmc)
         {
             // A target that cannot be read fails resolution when the method runs; it has nothing to order.
             return;

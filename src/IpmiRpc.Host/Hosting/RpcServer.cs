@@ -65,7 +65,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         var invoke = typeof(MethodEndpoint).GetMethod(nameof(MethodEndpoint.InvokeAsync))!;
         foreach (var declaration in MethodCatalog.All.Values)
         {
-            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(declaration, host, tickets), new JsonRpcMethodAttribute(declaration.Name) { UseSingleObjectParameterDeserialization = true });
+            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(declaration, host, tickets, () => ProgressOf(handler)), new JsonRpcMethodAttribute(declaration.Name) { UseSingleObjectParameterDeserialization = true });
         }
 
         rpc.StartListening();
@@ -106,6 +106,16 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         {
             _logger.LogDebug(ex, "JSON-RPC connection ended with an error");
         }
+    }
+
+    /// <summary>The request being dispatched on this flow tells its progress as <c>$/progress</c> notifications.</summary>
+    private static Methods.FanOut.IProgressSink? ProgressOf(GuardedMessageHandler handler) =>
+        RequestTickets.CurrentRequestId is { } id ? new NotificationProgress(handler, id) : null;
+
+    private sealed class NotificationProgress(GuardedMessageHandler handler, long requestId) : Methods.FanOut.IProgressSink
+    {
+        public ValueTask ReportAsync(int done, int total, CancellationToken cancellationToken) =>
+            handler.NotifyProgressAsync(requestId, done, total, cancellationToken);
     }
 
     private async Task ReadLoopAsync(MessageReader reader, MessageWriter writer, GuardedMessageHandler handler, CancellationToken stopReading)

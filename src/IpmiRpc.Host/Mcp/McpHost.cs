@@ -22,7 +22,7 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
     /// <summary>Longest text summary of a result; the whole result is in the structured content.</summary>
     public const int MaxSummaryChars = 2000;
 
-    private readonly McpToolCatalog _tools = new(host.Targets.Names, allowWrites);
+    private readonly McpToolCatalog _tools = new(host.Targets.Names, host.Targets.GroupNames, allowWrites);
     private readonly ILogger _logger = host.LoggerFactory.CreateLogger("IpmiRpc.Host.Mcp");
 
     /// <summary>Serves until stdin closes or <paramref name="cancellationToken"/> fires; leaves <c>host</c> to the caller.</summary>
@@ -41,7 +41,8 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
             Handlers = new McpServerHandlers
             {
                 ListToolsHandler = (_, _) => ValueTask.FromResult(new ListToolsResult { Tools = _tools.Tools }),
-                CallToolHandler = (request, ct) => CallAsync(request.Params, ct),
+                CallToolHandler = (request, ct) => CallAsync(request.Params,
+                    request.Params?.ProgressToken is { } token ? new McpProgress(request.Server, token, _logger) : null, ct),
             },
         };
         var transport = new StdioServerTransport(options, host.LoggerFactory);
@@ -55,7 +56,7 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
         }
     }
 
-    private async ValueTask<CallToolResult> CallAsync(CallToolRequestParams? request, CancellationToken cancellationToken)
+    private async ValueTask<CallToolResult> CallAsync(CallToolRequestParams? request, Methods.FanOut.IProgressSink? progress, CancellationToken cancellationToken)
     {
         var toolName = request?.Name ?? "";
         if (!_tools.TryGet(toolName, out var entry))
@@ -84,7 +85,21 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
                 "must be the name of a target in the server's targets file"));
         }
 
-        var outcome = await DirectCall.InvokeAsync(host, method, arguments, cancellationToken).ConfigureAwait(false);
+        var fanOut = entry.Declaration.Attribute.FanOut && arguments.ContainsKey(MethodDeclaration.TargetsParam);
+        if (fanOut)
+        {
+            try
+            {
+                // Names and ranges over named templates only: the same rule as target, checked before anything runs.
+                _ = host.Targets.ExpandTargets(arguments[MethodDeclaration.TargetsParam], MethodDeclaration.TargetsParam, host.FanOut.MaxTargets, namesOnly: true);
+            }
+            catch (RpcParamException ex)
+            {
+                return Failure(method, RpcError.Invalid(JsonRpcErrorCodes.InvalidParams, ex.Field, ex.Reason));
+            }
+        }
+
+        var outcome = await DirectCall.InvokeAsync(host, method, arguments, cancellationToken, progress).ConfigureAwait(false);
         if (cancellationToken.IsCancellationRequested)
         {
             // notifications/cancelled (or shutdown): the request's token stopped the IPMI exchange; the SDK sends no answer.
@@ -98,7 +113,7 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
         }
 
         var result = outcome.Result ?? JValue.CreateNull();
-        var structured = entry.WrapsResult || result is not JObject
+        var structured = !fanOut && (entry.WrapsResult || result is not JObject)
             ? new JObject { [entry.Declaration.Attribute.ResultName] = result }
             : result;
         return new CallToolResult
@@ -106,6 +121,23 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
             Content = [new TextContentBlock { Text = Summary(method, result) }],
             StructuredContent = McpToolCatalog.ToElement(structured),
         };
+    }
+
+    /// <summary>A fan-out's progress as MCP <c>notifications/progress</c> for the call's progress token.</summary>
+    private sealed class McpProgress(McpServer server, ProgressToken token, ILogger logger) : Methods.FanOut.IProgressSink
+    {
+        public async ValueTask ReportAsync(int done, int total, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await server.NotifyProgressAsync(token, new ProgressNotificationValue { Progress = done, Total = total, Message = $"{done}/{total} targets" },
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                logger.LogDebug(ex, "Progress not delivered");
+            }
+        }
     }
 
     /// <summary>The result as compact JSON, cut at <see cref="MaxSummaryChars"/>: readable in a client's transcript.</summary>

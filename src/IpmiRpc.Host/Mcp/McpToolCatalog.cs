@@ -27,10 +27,11 @@ internal sealed class McpToolCatalog
 
     private readonly Dictionary<string, McpToolEntry> _byToolName = new(StringComparer.Ordinal);
 
-    public McpToolCatalog(IReadOnlyCollection<string> targetNames, bool allowWrites)
+    public McpToolCatalog(IReadOnlyCollection<string> targetNames, IReadOnlyCollection<string> groupNames, bool allowWrites)
     {
         var document = OpenRpcDocument.Generated.Document;
         var names = targetNames.OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        var groups = groupNames.OrderBy(n => n, StringComparer.Ordinal).ToArray();
         foreach (var declaration in MethodCatalog.All.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             if (LeftOut.Contains(declaration.Name))
@@ -38,7 +39,7 @@ internal sealed class McpToolCatalog
                 continue;
             }
 
-            var (tool, wrapsResult) = Build(document, declaration, names);
+            var (tool, wrapsResult) = Build(document, declaration, names, groups);
             var entry = new McpToolEntry(declaration, tool.Name, Exposed: allowWrites || !declaration.Attribute.Mutating, tool, wrapsResult);
             _byToolName.Add(entry.ToolName, entry);
         }
@@ -53,7 +54,7 @@ internal sealed class McpToolCatalog
     /// <summary><c>area.verb</c> → <c>area_verb</c>.</summary>
     public static string ToolName(string methodName) => methodName.Replace('.', '_');
 
-    private static (Tool Tool, bool WrapsResult) Build(JObject document, MethodDeclaration declaration, string[] targetNames)
+    private static (Tool Tool, bool WrapsResult) Build(JObject document, MethodDeclaration declaration, string[] targetNames, string[] groupNames)
     {
         var method = OpenRpcDocument.MethodObject(declaration);
         var attribute = declaration.Attribute;
@@ -68,6 +69,16 @@ internal sealed class McpToolCatalog
                 if (targetNames.Length > 0)
                 {
                     properties[name] = TargetNameSchema(targetNames);
+                }
+
+                continue;
+            }
+
+            if (name == MethodDeclaration.TargetsParam)
+            {
+                if (targetNames.Length + groupNames.Length > 0)
+                {
+                    properties[name] = TargetsByNameSchema(targetNames, groupNames);
                 }
 
                 continue;
@@ -96,14 +107,19 @@ internal sealed class McpToolCatalog
         var description = attribute.Description is { } more ? attribute.Summary + "\n\n" + more : attribute.Summary;
         var result = (JObject)method["result"]!;
         var resultSchema = (JObject)Inline(document, result["schema"]!, 0);
-        var wrapsResult = !IsObjectSchema(resultSchema);
+        // A fan-out method's result is anyOf [its own result, the fan-out envelope]; structured content is either.
+        var single = attribute.FanOut ? (JObject)resultSchema["anyOf"]![0]! : resultSchema;
+        var wrapsResult = !IsObjectSchema(single);
+        var singleOutput = wrapsResult ? Wrapper((string)result["name"]!, single) : single;
         var tool = new Tool
         {
             Name = ToolName(declaration.Name),
             Title = declaration.Name,
             Description = description,
             InputSchema = ToElement(input),
-            OutputSchema = ToElement(wrapsResult ? Wrapper((string)result["name"]!, resultSchema) : resultSchema),
+            OutputSchema = ToElement(attribute.FanOut
+                ? new JObject { ["type"] = "object", ["anyOf"] = new JArray(singleOutput, resultSchema["anyOf"]![1]!.DeepClone()) }
+                : singleOutput),
             Annotations = new ToolAnnotations
             {
                 ReadOnlyHint = !attribute.Mutating,
@@ -131,6 +147,27 @@ internal sealed class McpToolCatalog
         ["enum"] = new JArray(targetNames),
         ["description"] = "The BMC to talk to: the name of an entry in the server's targets file. Omitted: its \"default\" entry if there is one, else the local BMC in-band.",
     };
+
+    /// <summary>
+    /// <c>targets</c> for a model: names of targets and groups (ranges are groups of the targets file) — never a
+    /// target object or an inline range, so the operator decides which hosts get which credentials.
+    /// </summary>
+    private static JObject TargetsByNameSchema(string[] targetNames, string[] groupNames)
+    {
+        var item = new JObject
+        {
+            ["type"] = "string",
+            ["enum"] = new JArray(targetNames.Concat(groupNames)),
+            ["description"] = "A target or a group of the server's targets file.",
+        };
+        return new JObject
+        {
+            ["type"] = "array",
+            ["minItems"] = 1,
+            ["items"] = item,
+            ["description"] = "Fan-out: run on many BMCs at once instead of one target. The result lists each target's result or error in this order.",
+        };
+    }
 
     /// <summary>A deep copy of <paramref name="node"/> with every local <c>$ref</c> replaced by what it points to; <paramref name="depth"/> counts reference hops only.</summary>
     private static JToken Inline(JObject document, JToken node, int depth)

@@ -9,11 +9,19 @@ namespace IpmiRpc.Host.Methods;
 /// <summary>Everything a method implementation needs for one request.</summary>
 public sealed class RpcCall
 {
+    private readonly Func<IpmiTarget>? _resolveTarget;
     private IpmiTarget? _target;
     private ExceptionDispatchInfo? _defaultTargetError;
 
     public RpcCall(string method, ParamReader parameters, HostContext host, CancellationToken cancellationToken)
+        : this(method, parameters, host, cancellationToken, resolveTarget: null)
     {
+    }
+
+    /// <param name="resolveTarget">One target of a fan-out: resolves it instead of the <c>target</c> param.</param>
+    internal RpcCall(string method, ParamReader parameters, HostContext host, CancellationToken cancellationToken, Func<IpmiTarget>? resolveTarget)
+    {
+        _resolveTarget = resolveTarget;
         Method = method;
         Params = parameters;
         Host = host;
@@ -38,7 +46,7 @@ public sealed class RpcCall
         get
         {
             _defaultTargetError?.Throw();
-            return _target ??= Host.Targets.Resolve(Params.Get("target"), "target");
+            return _target ??= _resolveTarget?.Invoke() ?? Host.Targets.Resolve(Params.Get("target"), "target");
         }
     }
 
@@ -50,8 +58,8 @@ public sealed class RpcCall
     /// </summary>
     internal async Task ResolveTargetAsync(CancellationToken deadline)
     {
-        var given = Params.Has("target");
-        var resolve = Task.Run(() => Host.Targets.Resolve(Params.Get("target"), "target"), deadline);
+        var given = NamesTarget;
+        var resolve = Task.Run(() => _resolveTarget?.Invoke() ?? Host.Targets.Resolve(Params.Get("target"), "target"), deadline);
         try
         {
             _target = await resolve.WaitAsync(deadline).ConfigureAwait(false);
@@ -67,6 +75,9 @@ public sealed class RpcCall
             _defaultTargetError = ExceptionDispatchInfo.Capture(ex);
         }
     }
+
+    /// <summary>Whether the call names its target (a <c>target</c> param, or one target of a fan-out) rather than the default.</summary>
+    internal bool NamesTarget => _resolveTarget is not null || Params.Has("target");
 
     /// <summary>The target if it has been resolved already (for error details), without resolving it.</summary>
     internal IpmiTarget? ResolvedTarget => _target;

@@ -21,6 +21,7 @@ namespace IpmiRpc.Host.Protocol;
 internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 {
     private const string CancelRequestMethod = "$/cancelRequest";
+    public const string ProgressMethod = "$/progress";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly MessageWriter _writer;
@@ -162,6 +163,33 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         }
 
         await _writer.WriteBodyAsync(body, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A <c>$/progress</c> notification for a request still in flight: <c>{"id": its id as sent, "done", "total"}</c>.
+    /// Nothing for a notification (no id to name) or an answered request. Never throws: progress is advisory.
+    /// </summary>
+    public async ValueTask NotifyProgressAsync(long internalId, int done, int total, CancellationToken cancellationToken)
+    {
+        if (!_pending.TryGetValue(internalId, out var pending) || pending.IsNotification)
+        {
+            return;
+        }
+
+        var notification = new JObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["method"] = ProgressMethod,
+            ["params"] = new JObject { ["id"] = pending.Echo?.DeepClone() ?? JValue.CreateNull(), ["done"] = done, ["total"] = total },
+        };
+        try
+        {
+            await _writer.WriteAsync(notification, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _logger.LogDebug(ex, "Progress of {Method} not delivered", pending.Method);
+        }
     }
 
     /// <summary>

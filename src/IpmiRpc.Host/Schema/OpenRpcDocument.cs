@@ -101,6 +101,15 @@ public sealed class OpenRpcDocument
             parameters.Add(Reference("contentDescriptors", MethodDeclaration.DryRunParam));
         }
 
+        if (attribute.FanOut)
+        {
+            parameters.Add(Reference("contentDescriptors", MethodDeclaration.TargetsParam));
+            if (attribute.Mutating)
+            {
+                parameters.Add(Reference("contentDescriptors", MethodDeclaration.AllowFanOutWritesParam));
+            }
+        }
+
         foreach (var member in declaration.Binder?.Members ?? [])
         {
             var descriptor = new JObject { ["name"] = member.Name };
@@ -115,7 +124,13 @@ public sealed class OpenRpcDocument
         }
 
         method["params"] = parameters;
-        method["result"] = new JObject { ["name"] = attribute.ResultName, ["schema"] = JsonSchemaBuilder.ForResult(declaration.ResultType, declaration.ResultNullability) };
+        var resultSchema = JsonSchemaBuilder.ForResult(declaration.ResultType, declaration.ResultNullability);
+        method["result"] = new JObject
+        {
+            ["name"] = attribute.ResultName,
+            // With targets the answer is the fan-out envelope; its entries carry this method's result.
+            ["schema"] = attribute.FanOut ? new JObject { ["anyOf"] = new JArray(resultSchema, Reference("schemas", "FanOutResult")) } : resultSchema,
+        };
         method["errors"] = new JArray(Errors(attribute).Select(e => Reference("errors", e)));
         method["x-mutating"] = attribute.Mutating;
         method["x-fanOut"] = attribute.FanOut;

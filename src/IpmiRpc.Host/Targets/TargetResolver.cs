@@ -18,7 +18,7 @@ namespace IpmiRpc.Host.Targets;
 /// <see cref="IpmiTarget"/>, reading secrets from <c>password</c> | <c>passwordEnv</c> | <c>passwordFile</c> (and the Kg
 /// likewise). Errors are -32602 naming the field (<c>target.port</c>); they never quote a secret.
 /// </summary>
-public sealed class TargetResolver
+public sealed partial class TargetResolver
 {
     /// <summary>A targets-file entry with this name is used when a request gives no target.</summary>
     public const string DefaultName = "default";
@@ -35,11 +35,14 @@ public sealed class TargetResolver
     private static readonly IReadOnlySet<string> TransportOnly = new HashSet<string>(StringComparer.Ordinal) { TargetCatalog.TransportField };
 
     private readonly IReadOnlyDictionary<string, JObject> _named;
+    private readonly IReadOnlyDictionary<string, JArray> _groups;
     private readonly Func<string, string?> _environment;
 
-    public TargetResolver(IReadOnlyDictionary<string, JObject>? named = null, string? defaultTransport = null, Func<string, string?>? environment = null)
+    public TargetResolver(IReadOnlyDictionary<string, JObject>? named = null, string? defaultTransport = null, Func<string, string?>? environment = null,
+        IReadOnlyDictionary<string, JArray>? groups = null)
     {
         _named = named ?? new Dictionary<string, JObject>();
+        _groups = groups ?? new Dictionary<string, JArray>();
         DefaultTransport = defaultTransport ?? (OperatingSystem.IsWindows() ? IpmiTarget.Cim : IpmiTarget.OpenIpmi);
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
@@ -48,7 +51,13 @@ public sealed class TargetResolver
 
     public IReadOnlyCollection<string> Names => _named.Keys.ToArray();
 
-    /// <summary>Loads a targets file: a JSON object mapping names to target objects. Throws <see cref="InvalidDataException"/>.</summary>
+    /// <summary>The groups of the targets file (a name → a list of names, ranges and targets), for fan-out.</summary>
+    public IReadOnlyCollection<string> GroupNames => _groups.Keys.ToArray();
+
+    /// <summary>
+    /// Loads a targets file: a JSON object mapping names to target objects, or to arrays (groups: names of targets or
+    /// groups, <c>{"hosts": range, "template": name}</c> objects, target objects). Throws <see cref="InvalidDataException"/>.
+    /// </summary>
     public static TargetResolver FromFile(string path, string? defaultTransport = null, Func<string, string?>? environment = null)
     {
         var bytes = SecretFiles.Read(path, MaxTargetsFileBytes, out var problem)
@@ -69,17 +78,37 @@ public sealed class TargetResolver
         }
 
         var named = new Dictionary<string, JObject>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, JArray>(StringComparer.Ordinal);
         foreach (var property in obj.Properties())
         {
-            if (property.Value is not JObject target)
+            switch (property.Value)
             {
-                throw new InvalidDataException($"Targets file '{path}': entry '{property.Name}' must be an object");
+                case JObject target:
+                    named[property.Name] = target;
+                    break;
+                case JArray group:
+                    groups[property.Name] = group;
+                    break;
+                default:
+                    throw new InvalidDataException($"Targets file '{path}': entry '{property.Name}' must be a target object or a group (an array)");
             }
-
-            named[property.Name] = target;
         }
 
-        return new TargetResolver(named, defaultTransport, environment);
+        var resolver = new TargetResolver(named, defaultTransport, environment, groups);
+        foreach (var (name, _) in groups)
+        {
+            try
+            {
+                // Expanding every group once at load finds unknown names, cycles and bad ranges before any request.
+                _ = resolver.ExpandTargets(new JArray(name), name, HostRange.DefaultMaxHosts, namesOnly: false);
+            }
+            catch (RpcParamException ex)
+            {
+                throw new InvalidDataException($"Targets file '{path}': group '{name}': {ex.Field}: {ex.Reason}", ex);
+            }
+        }
+
+        return resolver;
     }
 
     /// <summary>Resolves a <c>target</c> param; null means the default target.</summary>
@@ -92,8 +121,8 @@ public sealed class TargetResolver
                     ? Parse(fallback, field)
                     : Parse([], field);
             case JValue { Type: JTokenType.String } name:
-                return _named.TryGetValue((string)name!, out var entry)
-                    ? Parse(entry, field)
+                return _named.TryGetValue((string)name!, out var entry) ? Parse(entry, field)
+                    : _groups.ContainsKey((string)name!) ? throw new RpcParamException(field, $"'{(string)name!}' is a group: give it in targets (fan-out)")
                     : throw new RpcParamException(field, $"no configured target named '{(string)name!}' (see --targets)");
             case JObject obj:
                 return Parse(obj, field);

@@ -12,6 +12,10 @@ public sealed class MethodDeclaration
     public const string TimeoutParam = "timeoutMs";
     public const string DryRunParam = "dryRun";
 
+    /// <summary>Fan-out methods: many targets instead of <c>target</c>; mutating ones also take the explicit opt-in.</summary>
+    public const string TargetsParam = "targets";
+    public const string AllowFanOutWritesParam = "allowFanOutWrites";
+
     private readonly MethodInfo _method;
     private readonly PropertyInfo _taskResult;
     private readonly Func<JObject?, bool>? _readOnlyWhen;
@@ -42,6 +46,12 @@ public sealed class MethodDeclaration
             common.Add(DryRunParam);
         }
 
+        if (attribute.Mutating && attribute.FanOut)
+        {
+            // Harmless on a single call, so a wrapper may always pass it.
+            common.Add(AllowFanOutWritesParam);
+        }
+
         CommonParams = common;
         if (attribute.ReadOnlyWhen is { } predicate)
         {
@@ -67,7 +77,7 @@ public sealed class MethodDeclaration
 
     internal ParamBinder? Binder { get; }
 
-    /// <summary>target (when it talks to a BMC), timeoutMs (always), dryRun (when mutating).</summary>
+    /// <summary>target (when it talks to a BMC), timeoutMs (always), dryRun (when mutating), allowFanOutWrites (mutating fan-out).</summary>
     public IReadOnlySet<string> CommonParams { get; }
 
     /// <summary>
@@ -80,8 +90,18 @@ public sealed class MethodDeclaration
         : _readOnlyWhen?.Invoke(parameters) == true ? BmcAccess.Read
         : BmcAccess.Write;
 
+    /// <summary>Binds <paramref name="values"/> without running anything: -32602 for what binding would refuse.</summary>
+    internal void Validate(JObject values) => _ = Arguments(call: null, values);
+
     /// <summary>Binds <paramref name="values"/> (refusing unknown names) and runs the method.</summary>
     public async Task<object?> InvokeAsync(RpcCall call, JObject values)
+    {
+        var task = (Task)Invoke(Arguments(call, values));
+        await task.ConfigureAwait(false);
+        return _taskResult.GetValue(task);
+    }
+
+    private object?[] Arguments(RpcCall? call, JObject values)
     {
         object?[] arguments;
         if (Binder is null)
@@ -101,9 +121,7 @@ public sealed class MethodDeclaration
             arguments = [call, Binder.Bind(values, "", CommonParams)];
         }
 
-        var task = (Task)Invoke(arguments);
-        await task.ConfigureAwait(false);
-        return _taskResult.GetValue(task);
+        return arguments;
     }
 
     [SuppressMessage("Design", "CA1031", Justification = "Unwrapped and rethrown as is.")]
