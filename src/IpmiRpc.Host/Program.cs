@@ -13,7 +13,7 @@ using Newtonsoft.Json.Linq;
 namespace IpmiRpc.Host;
 
 /// <summary>
-/// <c>ipmirpc</c> [serve] | call METHOD | schema | mcp. No option takes a password: secrets come from the request
+/// <c>ipmirpc</c> [serve] | connect | call METHOD | schema | mcp. No option takes a password: secrets come from the request
 /// (passwordEnv/passwordFile) or the <c>--targets</c> file.
 /// </summary>
 public static class Program
@@ -27,6 +27,7 @@ public static class Program
         ConfigureServe(root, socketOptions: false);
         ConfigureServe(serve, socketOptions: true);
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(CreateConnect());
         root.Subcommands.Add(CreateCall());
         root.Subcommands.Add(CreateSchema());
         root.Subcommands.Add(CreateMcp());
@@ -128,23 +129,6 @@ public static class Program
                 Framing = parse.GetValue(framing) switch { "ndjson" => Framing.Ndjson, "headers" => Framing.Headers, _ => Framing.Auto },
                 MaxMessageBytes = parse.GetValue(maxBytes),
             };
-            // SIGTERM/SIGINT: stop reading, cancel what is in flight, close sessions within a bounded grace, exit 0.
-            // A second signal exits at once (128 + signal number, as a shell reports it).
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var signals = 0;
-            void OnSignal(PosixSignalContext c)
-            {
-                c.Cancel = true;
-                if (Interlocked.Increment(ref signals) > 1)
-                {
-                    Environment.Exit(c.Signal == PosixSignal.SIGINT ? 130 : 143);
-                }
-
-                stop.Cancel();
-            }
-
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             if (socketOptions && parse.GetValue(socket) is { } socketPath)
             {
                 if (!OperatingSystem.IsLinux())
@@ -154,15 +138,141 @@ public static class Program
                     return 2;
                 }
 
+                using var stopSocket = StopOnSignal(ct);
                 // stdout stays untouched: in socket mode nothing but the socket carries protocol bytes.
-                return await new SocketServer(context, options, socketPath, TimeSpan.FromSeconds(parse.GetValue(idleExit)))
-                    .RunAsync(stop.Token).ConfigureAwait(false);
+                var identity = ServerIdentity.Current(ServerIdentity.DescribeSettings(parse.GetValue(targets), parse.GetValue(maxSessionAge)));
+                return await new SocketServer(context, options, socketPath, TimeSpan.FromSeconds(parse.GetValue(idleExit)), identity)
+                    .RunAsync(stopSocket.Token).ConfigureAwait(false);
             }
 
-            using var stdin = Console.OpenStandardInput();
-            using var stdout = Console.OpenStandardOutput();
-            return await new RpcServer(context, options).RunAsync(stdin, stdout, stop.Token).ConfigureAwait(false);
+            return await ServeStdioAsync(context, options, ct).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>JSON-RPC on this process's stdin/stdout until stdin closes or a signal stops it.</summary>
+    private static async Task<int> ServeStdioAsync(HostContext context, ServerOptions options, CancellationToken ct)
+    {
+        using var stop = StopOnSignal(ct);
+        using var stdin = Console.OpenStandardInput();
+        using var stdout = Console.OpenStandardOutput();
+        return await new RpcServer(context, options).RunAsync(stdin, stdout, stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SIGTERM/SIGINT: stop reading, cancel what is in flight, close sessions within a bounded grace, exit 0.
+    /// A second signal exits at once (128 + signal number, as a shell reports it).
+    /// </summary>
+    private static SignalStop StopOnSignal(CancellationToken ct)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var signals = 0;
+        void OnSignal(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            if (Interlocked.Increment(ref signals) > 1)
+            {
+                Environment.Exit(c.Signal == PosixSignal.SIGINT ? 130 : 143);
+            }
+
+            stop.Cancel();
+        }
+
+        return new SignalStop(stop, PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+    }
+
+    private sealed class SignalStop(CancellationTokenSource stop, PosixSignalRegistration onTerm, PosixSignalRegistration onInt) : IDisposable
+    {
+        public CancellationToken Token => stop.Token;
+
+        public void Dispose()
+        {
+            onTerm.Dispose();
+            onInt.Dispose();
+            stop.Dispose();
+        }
+    }
+
+    private static Command CreateConnect()
+    {
+        var socket = new Option<string>("--socket")
+        {
+            Description = "The shared server's Unix socket: auto ($XDG_RUNTIME_DIR/ipmirpc.sock, else /tmp/ipmirpc-UID/ipmirpc.sock) or a path.",
+            DefaultValueFactory = _ => "auto",
+        };
+        var targets = TargetsOption();
+        var logLevel = LogLevelOption();
+        var maxSessionAge = new Option<int>("--max-session-age")
+        {
+            Description = "Passed to a server this starts; a server started with another value is not used.",
+            DefaultValueFactory = _ => (int)new SessionPoolOptions().MaxSessionAge.TotalSeconds,
+        };
+        maxSessionAge.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--max-session-age must be at least 1");
+            }
+        });
+        var idleExit = new Option<int>("--idle-exit")
+        {
+            Description = "Passed to a server this starts: it exits after this many seconds without a connection (0 = never).",
+            DefaultValueFactory = _ => 300,
+        };
+        var connectTimeout = new Option<int>("--connect-timeout")
+        {
+            Description = "Seconds to wait for the server to start, or to answer; then serve in-process instead.",
+            DefaultValueFactory = _ => 10,
+        };
+        foreach (var positive in new[] { idleExit, connectTimeout })
+        {
+            positive.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < (positive == connectTimeout ? 1 : 0))
+                {
+                    r.AddError($"{positive.Name} is out of range");
+                }
+            });
+        }
+
+        var command = new Command("connect",
+            "Relay stdin/stdout to the shared server on --socket (same build and settings only), starting it when absent; "
+            + "when it cannot be used, say why on stderr and serve in-process instead.");
+        command.Options.Add(socket);
+        command.Options.Add(targets);
+        command.Options.Add(maxSessionAge);
+        command.Options.Add(idleExit);
+        command.Options.Add(connectTimeout);
+        command.Options.Add(logLevel);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
+            if (!TryCreateResolver(parse.GetValue(targets), loggerFactory, out var resolver))
+            {
+                return 2;
+            }
+
+            var logger = loggerFactory.CreateLogger("IpmiRpc.Host.Connect");
+            if (OperatingSystem.IsLinux())
+            {
+                var client = new ConnectClient(new ConnectSettings(parse.GetValue(socket)!, parse.GetValue(targets), parse.GetValue(maxSessionAge),
+                    parse.GetValue(idleExit), parse.GetValue(logLevel)!, TimeSpan.FromSeconds(parse.GetValue(connectTimeout))), logger);
+                if (await client.ConnectAsync(ct).ConfigureAwait(false) is { } connection)
+                {
+                    using var stdin = Console.OpenStandardInput();
+                    using var stdout = Console.OpenStandardOutput();
+                    return await client.RelayAsync(connection, stdin, stdout).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                logger.LogWarning("Serving in-process: a shared server needs Linux (SO_PEERCRED)");
+            }
+
+            var context = HostComposition.CreateContext(resolver, loggerFactory,
+                new SessionPoolOptions { MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)) });
+            return await ServeStdioAsync(context, new ServerOptions(), ct).ConfigureAwait(false);
+        });
+        return command;
     }
 
     private static Command CreateCall()
