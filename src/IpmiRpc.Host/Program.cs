@@ -60,6 +60,23 @@ public static class Program
         return option;
     }
 
+    private static Option<int> MaxSessionAgeOption(string description)
+    {
+        var option = new Option<int>("--max-session-age")
+        {
+            Description = description,
+            DefaultValueFactory = _ => (int)new SessionPoolOptions().MaxSessionAge.TotalSeconds,
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--max-session-age must be at least 1");
+            }
+        });
+        return option;
+    }
+
     private static void ConfigureServe(Command command, bool socketOptions)
     {
         var framing = new Option<string>("--framing") { Description = "Message framing; auto detects from the first byte.", DefaultValueFactory = _ => "auto" };
@@ -74,18 +91,7 @@ public static class Program
                 r.AddError("--max-message-bytes must be at least 1024");
             }
         });
-        var maxSessionAge = new Option<int>("--max-session-age")
-        {
-            Description = "Re-authenticate pooled sessions older than this many seconds (a changed password stops working within it).",
-            DefaultValueFactory = _ => (int)new SessionPoolOptions().MaxSessionAge.TotalSeconds,
-        };
-        maxSessionAge.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--max-session-age must be at least 1");
-            }
-        });
+        var maxSessionAge = MaxSessionAgeOption("Re-authenticate pooled sessions older than this many seconds (a changed password stops working within it).");
         command.Options.Add(framing);
         command.Options.Add(targets);
         command.Options.Add(maxSessionAge);
@@ -201,18 +207,7 @@ public static class Program
         };
         var targets = TargetsOption();
         var logLevel = LogLevelOption();
-        var maxSessionAge = new Option<int>("--max-session-age")
-        {
-            Description = "Passed to a server this starts; a server started with another value is not used.",
-            DefaultValueFactory = _ => (int)new SessionPoolOptions().MaxSessionAge.TotalSeconds,
-        };
-        maxSessionAge.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--max-session-age must be at least 1");
-            }
-        });
+        var maxSessionAge = MaxSessionAgeOption("Passed to a server this starts (a server started with another value is not used); re-authenticate pooled sessions older than this many seconds.");
         var idleExit = new Option<int>("--idle-exit")
         {
             Description = "Passed to a server this starts: it exits after this many seconds without a connection (0 = never).",
@@ -220,14 +215,19 @@ public static class Program
         };
         var connectTimeout = new Option<int>("--connect-timeout")
         {
-            Description = "Seconds to wait for the server to start, or to answer; then serve in-process instead.",
+            Description = "Seconds a server that accepted the connection has to answer; then serve in-process instead.",
             DefaultValueFactory = _ => 10,
         };
-        foreach (var positive in new[] { idleExit, connectTimeout })
+        var startTimeout = new Option<int>("--start-timeout")
+        {
+            Description = "Seconds to wait for a server to start listening (started here or by another client); then serve in-process instead.",
+            DefaultValueFactory = _ => 30,
+        };
+        foreach (var positive in new[] { idleExit, connectTimeout, startTimeout })
         {
             positive.Validators.Add(r =>
             {
-                if (r.GetValueOrDefault<int>() < (positive == connectTimeout ? 1 : 0))
+                if (r.GetValueOrDefault<int>() < (positive == idleExit ? 0 : 1))
                 {
                     r.AddError($"{positive.Name} is out of range");
                 }
@@ -242,6 +242,7 @@ public static class Program
         command.Options.Add(maxSessionAge);
         command.Options.Add(idleExit);
         command.Options.Add(connectTimeout);
+        command.Options.Add(startTimeout);
         command.Options.Add(logLevel);
         command.SetAction(async (parse, ct) =>
         {
@@ -255,7 +256,8 @@ public static class Program
             if (OperatingSystem.IsLinux())
             {
                 var client = new ConnectClient(new ConnectSettings(parse.GetValue(socket)!, parse.GetValue(targets), parse.GetValue(maxSessionAge),
-                    parse.GetValue(idleExit), parse.GetValue(logLevel)!, TimeSpan.FromSeconds(parse.GetValue(connectTimeout))), logger);
+                    parse.GetValue(idleExit), parse.GetValue(logLevel)!,
+                    TimeSpan.FromSeconds(parse.GetValue(connectTimeout)), TimeSpan.FromSeconds(parse.GetValue(startTimeout))), logger);
                 if (await client.ConnectAsync(ct).ConfigureAwait(false) is { } connection)
                 {
                     using var stdin = Console.OpenStandardInput();

@@ -7,9 +7,11 @@ namespace IpmiRpc.Host.Hosting;
 
 /// <summary>What <c>ipmirpc connect</c> was given: where the shared server is and how to start one there.</summary>
 /// <param name="Socket"><c>auto</c> or a path.</param>
-/// <param name="ConnectTimeout">Bound of each wait: for another client starting the server, for a started server to
-/// listen, for a server to answer the hello.</param>
-public sealed record ConnectSettings(string Socket, string? TargetsFile, int MaxSessionAgeSeconds, int IdleExitSeconds, string LogLevel, TimeSpan ConnectTimeout);
+/// <param name="ConnectTimeout">How long a server that accepted the connection has to answer the hello.</param>
+/// <param name="StartTimeout">How long to wait for a server to start listening (started by this client or by
+/// another one holding the start lock): a cold start on a loaded machine takes seconds.</param>
+public sealed record ConnectSettings(string Socket, string? TargetsFile, int MaxSessionAgeSeconds, int IdleExitSeconds, string LogLevel,
+    TimeSpan ConnectTimeout, TimeSpan StartTimeout);
 
 /// <summary>
 /// <c>ipmirpc connect</c>: finds the shared <c>serve --socket</c> server, starting it when nobody listens (one starter
@@ -33,10 +35,13 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
     /// <summary>The socket of the server <see cref="ConnectAsync"/> connected to.</summary>
     public string? SocketPath { get; private set; }
 
-    /// <summary>Servers this client started (0 or 1 normally; a server racing its own shutdown can take a retry).</summary>
-    public int ServersStarted { get; private set; }
-
     public static string LogPathFor(string socketPath) => socketPath + ".log";
+
+    /// <summary>
+    /// Where a client that gave up on a hung server notes its pid, so the next clients (the next Ansible tasks) do not
+    /// each wait the whole timeout for it again. Only for as long as that same process holds the socket.
+    /// </summary>
+    public static string UnresponsivePathFor(string socketPath) => socketPath + ".unresponsive";
 
     /// <summary>
     /// A socket to a server that answered the hello as this build, or null after saying on stderr why the caller
@@ -167,7 +172,7 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
             return outcome;
         }
 
-        var deadline = Environment.TickCount64 + (long)settings.ConnectTimeout.TotalMilliseconds;
+        var deadline = Environment.TickCount64 + (long)settings.StartTimeout.TotalMilliseconds;
         var lockPath = path + ".start.lock";
         using var startLock = UnixFile.OpenLockFile(lockPath, out var errno);
         if (startLock.IsInvalid)
@@ -185,7 +190,7 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
         {
             if (Environment.TickCount64 >= deadline)
             {
-                return Outcome.Unreachable($"another client has been starting the server for {settings.ConnectTimeout.TotalSeconds:0.#} s");
+                return Outcome.Unreachable($"another client has been starting the server for {settings.StartTimeout.TotalSeconds:0.#} s");
             }
 
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
@@ -204,7 +209,7 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
         }
 
         return outcome.Absent
-            ? Outcome.Unreachable($"the server did not start listening within {settings.ConnectTimeout.TotalSeconds:0.#} s ({outcome.Problem})")
+            ? Outcome.Unreachable($"the server did not start listening within {settings.StartTimeout.TotalSeconds:0.#} s ({outcome.Problem})")
             : outcome;
     }
 
@@ -262,7 +267,6 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
             return null;
         }
 
-        ServersStarted++;
         logger.LogInformation("Started the shared server on {Socket} (pid {Pid}, log {Log})", path, pid, logPath);
         return pid;
     }
@@ -292,6 +296,14 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
                 return Outcome.Unreachable("the server does not run as this user");
             }
 
+            var peerPid = PeerPid(socket);
+            if (KnownUnresponsive(path, peerPid))
+            {
+                socket.Dispose();
+                return Outcome.Unreachable($"the server (pid {peerPid}) already failed to answer another client within the timeout; "
+                    + $"not waiting for it again (stop it, or remove {UnresponsivePathFor(path)})");
+            }
+
             await socket.SendAsync(ServerIdentity.HelloRequest, SocketFlags.None, timeout.Token).ConfigureAwait(false);
             var line = await ReadLineAsync(socket, timeout.Token).ConfigureAwait(false);
             if (line is null)
@@ -306,6 +318,11 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            if (socket.Connected)
+            {
+                NoteUnresponsive(path, PeerPid(socket));
+            }
+
             socket.Dispose();
             return Outcome.Unreachable($"the server accepted the connection but did not answer within {settings.ConnectTimeout.TotalSeconds:0.#} s (hung?)");
         }
@@ -353,17 +370,43 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
     }
 
     /// <summary>SO_PEERCRED: requests carry passwords, so only to a server running as this user.</summary>
-    private static bool PeerIsThisUser(Socket socket)
+    private static bool PeerIsThisUser(Socket socket) => ReadPeer(socket) is { } peer && peer.Uid == UnixFile.EffectiveUserId;
+
+    private static int PeerPid(Socket socket) => ReadPeer(socket)?.Pid ?? 0;
+
+    /// <summary>struct ucred { pid_t pid; uid_t uid; gid_t gid; } of the other end, in native byte order.</summary>
+    private static (int Pid, uint Uid)? ReadPeer(Socket socket)
     {
         Span<byte> ucred = stackalloc byte[12];
         try
         {
-            return socket.GetRawSocketOption(1, 17, ucred) == 12 && MemoryMarshal.Read<uint>(ucred[4..]) == UnixFile.EffectiveUserId;
+            return socket.GetRawSocketOption(1, 17, ucred) == 12 ? (MemoryMarshal.Read<int>(ucred), MemoryMarshal.Read<uint>(ucred[4..])) : null;
         }
         catch (SocketException)
         {
-            return false;
+            return null;
         }
+    }
+
+    /// <summary>A server noted as hung is given another chance after this (it may only have been at its connection limit).</summary>
+    private static readonly TimeSpan UnresponsiveMemory = TimeSpan.FromMinutes(5);
+
+    private static bool KnownUnresponsive(string path, int pid) =>
+        pid > 0 && DateTime.UtcNow - File.GetLastWriteTimeUtc(UnresponsivePathFor(path)) < UnresponsiveMemory
+        && UnixFile.TryReadSmallRegularFile(UnresponsivePathFor(path), 32, out _) is { } text
+        && int.TryParse(System.Text.Encoding.ASCII.GetString(text).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var noted) && noted == pid;
+
+    private void NoteUnresponsive(string path, int pid)
+    {
+        // Opened like the log (no symlink followed, this user's regular file), emptied, then the pid written.
+        using var note = UnixFile.TryOpenLog(UnresponsivePathFor(path), 0, out var problem);
+        if (note is null || pid <= 0)
+        {
+            logger.LogDebug("Could not note the unresponsive server: {Reason}", problem ?? "no peer pid");
+            return;
+        }
+
+        RandomAccess.Write(note, System.Text.Encoding.ASCII.GetBytes(pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"), 0);
     }
 
     /// <summary>

@@ -355,6 +355,9 @@ def failure_message(error):
     return message
 
 
+_SHARED_SERVER_NOTICES = ('Serving in-process', 'Not using the shared server', 'closed the connection while')
+
+
 class IpmiRpcSession(object):
     """What a module holds: the resolved target, a started client and the failure mapping."""
 
@@ -402,6 +405,11 @@ class IpmiRpcSession(object):
         client = getattr(self, 'client', None)
         if client is not None:
             client.close()
+            # ipmirpc connect says on stderr why it did not use the shared server: the task shows it as a warning.
+            if client.socket_path:
+                for line in client.stderr_text().splitlines():
+                    if any(m in line for m in _SHARED_SERVER_NOTICES):
+                        self.module.warn(line.split('] ', 1)[-1].strip())
 
     def exit(self, **result):
         self.close()
