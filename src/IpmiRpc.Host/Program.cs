@@ -13,7 +13,7 @@ using Newtonsoft.Json.Linq;
 namespace IpmiRpc.Host;
 
 /// <summary>
-/// <c>ipmirpc</c> [serve] | call METHOD | schema | mcp. No option takes a password: secrets come from the request
+/// <c>ipmirpc</c> [serve] | connect | call METHOD | schema | mcp. No option takes a password: secrets come from the request
 /// (passwordEnv/passwordFile) or the <c>--targets</c> file.
 /// </summary>
 public static class Program
@@ -27,6 +27,7 @@ public static class Program
         ConfigureServe(root, socketOptions: false);
         ConfigureServe(serve, socketOptions: true);
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(CreateConnect());
         root.Subcommands.Add(CreateCall());
         root.Subcommands.Add(CreateSchema());
         root.Subcommands.Add(CreateMcp());
@@ -125,6 +126,23 @@ public static class Program
         return option;
     }
 
+    private static Option<int> MaxSessionAgeOption(string description)
+    {
+        var option = new Option<int>("--max-session-age")
+        {
+            Description = description,
+            DefaultValueFactory = _ => (int)new SessionPoolOptions().MaxSessionAge.TotalSeconds,
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--max-session-age must be at least 1");
+            }
+        });
+        return option;
+    }
+
     private static void ConfigureServe(Command command, bool socketOptions)
     {
         var framing = new Option<string>("--framing") { Description = "Message framing; auto detects from the first byte.", DefaultValueFactory = _ => "auto" };
@@ -140,18 +158,7 @@ public static class Program
                 r.AddError("--max-message-bytes must be at least 1024");
             }
         });
-        var maxSessionAge = new Option<int>("--max-session-age")
-        {
-            Description = "Re-authenticate pooled sessions older than this many seconds (a changed password stops working within it).",
-            DefaultValueFactory = _ => (int)new SessionPoolOptions().MaxSessionAge.TotalSeconds,
-        };
-        maxSessionAge.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--max-session-age must be at least 1");
-            }
-        });
+        var maxSessionAge = MaxSessionAgeOption("Re-authenticate pooled sessions older than this many seconds (a changed password stops working within it).");
         var shutdownGrace = new Option<int>("--shutdown-grace")
         {
             Description = "After SIGTERM/SIGINT: seconds to wait for cancelled requests to be answered, and again for sessions to close, before exiting anyway (a second signal exits at once).",
@@ -228,26 +235,9 @@ public static class Program
                 MaxMessageBytes = parse.GetValue(maxBytes),
                 ShutdownGrace = TimeSpan.FromSeconds(parse.GetValue(shutdownGrace)),
             };
-            // SIGTERM/SIGINT: stop reading, cancel what is in flight, close sessions within a bounded grace, exit 0.
-            // A second signal exits at once (128 + signal number, as a shell reports it).
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var signals = 0;
-            void OnSignal(PosixSignalContext c)
-            {
-                c.Cancel = true;
-                if (Interlocked.Increment(ref signals) > 1)
-                {
-                    Environment.Exit(c.Signal == PosixSignal.SIGINT ? 130 : 143);
-                }
-
-                loggerFactory.CreateLogger("IpmiRpc.Host").LogInformation(
-                    "{Signal}: stopping (requests in flight cancelled, sessions closed within {Seconds} s); a second signal exits at once",
-                    c.Signal, options.ShutdownGrace.TotalSeconds);
-                stop.Cancel();
-            }
-
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            void OnFirstSignal(PosixSignal signal) => loggerFactory.CreateLogger("IpmiRpc.Host").LogInformation(
+                "{Signal}: stopping (requests in flight cancelled, sessions closed within {Seconds} s); a second signal exits at once",
+                signal, options.ShutdownGrace.TotalSeconds);
             if (socketOptions && parse.GetValue(socket) is { } socketPath)
             {
                 if (!OperatingSystem.IsLinux())
@@ -257,15 +247,138 @@ public static class Program
                     return 2;
                 }
 
+                using var stopSocket = StopOnSignal(ct, OnFirstSignal);
                 // stdout stays untouched: in socket mode nothing but the socket carries protocol bytes.
-                return await new SocketServer(context, options, socketPath, TimeSpan.FromSeconds(parse.GetValue(idleExit)))
-                    .RunAsync(stop.Token).ConfigureAwait(false);
+                var identity = ServerIdentity.Current(ServerIdentity.DescribeSettings(parse.GetValue(targets), parse.GetValue(maxSessionAge)));
+                return await new SocketServer(context, options, socketPath, TimeSpan.FromSeconds(parse.GetValue(idleExit)), identity)
+                    .RunAsync(stopSocket.Token).ConfigureAwait(false);
             }
 
-            using var stdin = Console.OpenStandardInput();
-            using var stdout = OpenProtocolOutput();
-            return await new RpcServer(context, options).RunAsync(stdin, stdout, stop.Token).ConfigureAwait(false);
+            return await ServeStdioAsync(context, options, ct, OnFirstSignal).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>JSON-RPC on this process's stdin/stdout until stdin closes or a signal stops it.</summary>
+    private static async Task<int> ServeStdioAsync(HostContext context, ServerOptions options, CancellationToken ct, Action<PosixSignal>? onFirstSignal = null)
+    {
+        using var stop = StopOnSignal(ct, onFirstSignal);
+        using var stdin = Console.OpenStandardInput();
+        using var stdout = OpenProtocolOutput();
+        return await new RpcServer(context, options).RunAsync(stdin, stdout, stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SIGTERM/SIGINT: stop reading, cancel what is in flight, close sessions within a bounded grace, exit 0.
+    /// A second signal exits at once (128 + signal number, as a shell reports it).
+    /// </summary>
+    private static SignalStop StopOnSignal(CancellationToken ct, Action<PosixSignal>? onFirstSignal = null)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var signals = 0;
+        void OnSignal(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            if (Interlocked.Increment(ref signals) > 1)
+            {
+                Environment.Exit(c.Signal == PosixSignal.SIGINT ? 130 : 143);
+            }
+
+            onFirstSignal?.Invoke(c.Signal);
+            stop.Cancel();
+        }
+
+        return new SignalStop(stop, PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+    }
+
+    private sealed class SignalStop(CancellationTokenSource stop, PosixSignalRegistration onTerm, PosixSignalRegistration onInt) : IDisposable
+    {
+        public CancellationToken Token => stop.Token;
+
+        public void Dispose()
+        {
+            onTerm.Dispose();
+            onInt.Dispose();
+            stop.Dispose();
+        }
+    }
+
+    private static Command CreateConnect()
+    {
+        var socket = new Option<string>("--socket")
+        {
+            Description = "The shared server's Unix socket: auto ($XDG_RUNTIME_DIR/ipmirpc.sock, else /tmp/ipmirpc-UID/ipmirpc.sock) or a path.",
+            DefaultValueFactory = _ => "auto",
+        };
+        var targets = TargetsOption();
+        var logLevel = LogLevelOption();
+        var maxSessionAge = MaxSessionAgeOption("Passed to a server this starts (a server started with another value is not used); re-authenticate pooled sessions older than this many seconds.");
+        var idleExit = new Option<int>("--idle-exit")
+        {
+            Description = "Passed to a server this starts: it exits after this many seconds without a connection (0 = never).",
+            DefaultValueFactory = _ => 300,
+        };
+        var connectTimeout = new Option<int>("--connect-timeout")
+        {
+            Description = "Seconds a server that accepted the connection has to answer; then serve in-process instead.",
+            DefaultValueFactory = _ => 10,
+        };
+        var startTimeout = new Option<int>("--start-timeout")
+        {
+            Description = "Seconds to wait for a server to start listening (started here or by another client); then serve in-process instead.",
+            DefaultValueFactory = _ => 30,
+        };
+        foreach (var positive in new[] { idleExit, connectTimeout, startTimeout })
+        {
+            positive.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < (positive == idleExit ? 0 : 1))
+                {
+                    r.AddError($"{positive.Name} is out of range");
+                }
+            });
+        }
+
+        var command = new Command("connect",
+            "Relay stdin/stdout to the shared server on --socket (same build and settings only), starting it when absent; "
+            + "when it cannot be used, say why on stderr and serve in-process instead.");
+        command.Options.Add(socket);
+        command.Options.Add(targets);
+        command.Options.Add(maxSessionAge);
+        command.Options.Add(idleExit);
+        command.Options.Add(connectTimeout);
+        command.Options.Add(startTimeout);
+        command.Options.Add(logLevel);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
+            if (!TryCreateResolver(parse.GetValue(targets), loggerFactory, out var resolver))
+            {
+                return 2;
+            }
+
+            var logger = loggerFactory.CreateLogger("IpmiRpc.Host.Connect");
+            if (OperatingSystem.IsLinux())
+            {
+                var client = new ConnectClient(new ConnectSettings(parse.GetValue(socket)!, parse.GetValue(targets), parse.GetValue(maxSessionAge),
+                    parse.GetValue(idleExit), parse.GetValue(logLevel)!,
+                    TimeSpan.FromSeconds(parse.GetValue(connectTimeout)), TimeSpan.FromSeconds(parse.GetValue(startTimeout))), logger);
+                if (await client.ConnectAsync(ct).ConfigureAwait(false) is { } connection)
+                {
+                    using var stdin = Console.OpenStandardInput();
+                    using var stdout = OpenProtocolOutput();
+                    return await client.RelayAsync(connection, stdin, stdout).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                logger.LogWarning("Serving in-process: a shared server needs Linux (SO_PEERCRED)");
+            }
+
+            var context = HostComposition.CreateContext(resolver, loggerFactory,
+                new SessionPoolOptions { MaxSessionAge = TimeSpan.FromSeconds(parse.GetValue(maxSessionAge)) });
+            return await ServeStdioAsync(context, new ServerOptions(), ct).ConfigureAwait(false);
+        });
+        return command;
     }
 
     private static Command CreateCall()

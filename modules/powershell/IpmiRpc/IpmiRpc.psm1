@@ -1,10 +1,13 @@
 # IpmiRpc PowerShell module: thin cmdlets over one long-running `ipmirpc` JSON-RPC host per session.
 # Public/*.ps1 and IpmiRpc.psd1 are generated from schema/ by modules/generator/generate_wrappers.py.
 #
-# Import-Module IpmiRpc [-ArgumentList <path to ipmirpc>]
+# Import-Module IpmiRpc [-ArgumentList <path to ipmirpc>[, <socket>]]
 # Finding ipmirpc: the argument, then $env:IPMIRPC_PATH, then PATH.
+# Sharing one server (and its IPMI sessions) with other sessions and Ansible tasks of this user: the socket
+# argument, else $env:IPMIRPC_SOCKET: 'auto' or a socket path runs `ipmirpc connect --socket ...`; empty: no sharing.
 param(
-    [string] $IpmiRpcPath
+    [string] $IpmiRpcPath,
+    [string] $IpmiRpcSocket
 )
 
 Set-StrictMode -Version 3.0
@@ -30,6 +33,7 @@ class IpmiRpcException : System.Exception {
 }
 
 $script:IpmiRpcPathArgument = $IpmiRpcPath
+$script:IpmiRpcSocketArgument = $IpmiRpcSocket
 
 foreach ($folder in 'Private', 'Public') {
     foreach ($file in Get-ChildItem -Path (Join-Path $PSScriptRoot $folder) -Filter '*.ps1' | Sort-Object Name) {

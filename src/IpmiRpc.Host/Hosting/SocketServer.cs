@@ -18,6 +18,7 @@ public sealed partial class SocketServer
     private const int SolSocket = 1;
     private const int SoPeerCred = 17;
     private static readonly TimeSpan LiveProbeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan HelloReadTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan HangUpCheckInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan AcceptBackoffStart = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan AcceptBackoffMax = TimeSpan.FromSeconds(1);
@@ -29,12 +30,15 @@ public sealed partial class SocketServer
     private readonly TimeSpan _idleExit;
     private readonly ILogger _logger;
     private readonly uint _uid = UnixFile.EffectiveUserId;
+    private readonly byte[] _hello;
     private int _active;
     private long _lastActivity = Environment.TickCount64;
 
     /// <param name="idleExit">Exit after this long without any connection; <see cref="TimeSpan.Zero"/> = never.</param>
-    public SocketServer(HostContext host, ServerOptions options, string path, TimeSpan idleExit)
+    /// <param name="identity">What this server answers a <c>connect</c> client's hello with (default: this build, no settings).</param>
+    public SocketServer(HostContext host, ServerOptions options, string path, TimeSpan idleExit, ServerIdentity? identity = null)
     {
+        _hello = (identity ?? ServerIdentity.Current(ServerIdentity.DescribeSettings(null, 0))).ToHelloLine(Environment.ProcessId);
         _host = host;
         _options = options;
         _path = Path.GetFullPath(path);
@@ -297,6 +301,11 @@ public sealed partial class SocketServer
             }
 
             _logger.LogDebug("Connection from pid {Pid}", pid);
+            if (!await AnswerHelloAsync(client, stop).ConfigureAwait(false))
+            {
+                return;
+            }
+
             using var hungUp = new CancellationTokenSource();
             using var served = new CancellationTokenSource();
             var watch = WatchHangUpAsync(client, hungUp, served.Token);
@@ -322,6 +331,54 @@ public sealed partial class SocketServer
         {
             client.Dispose();
             Touch(-1);
+        }
+    }
+
+    /// <summary>
+    /// A <c>connect</c> client starts with a hello line (<see cref="ServerIdentity"/>): it is consumed and answered
+    /// with this server's identity before JSON-RPC starts. Any other first byte is left unread (MSG_PEEK) for the
+    /// JSON-RPC reader. False when the client left before sending anything or never finished its hello.
+    /// </summary>
+    private async Task<bool> AnswerHelloAsync(Socket client, CancellationToken stop)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var first = new byte[1];
+        try
+        {
+            if (await client.ReceiveAsync(first, SocketFlags.Peek, stop).ConfigureAwait(false) == 0)
+            {
+                return false;
+            }
+
+            if (first[0] != ServerIdentity.HelloMarker)
+            {
+                return true;
+            }
+
+            // A client that sends a hello owes us its end of it promptly; one that stalls must not keep a slot.
+            bounded.CancelAfter(HelloReadTimeout);
+            var line = 0;
+            while (line < ServerIdentity.MaxHelloBytes)
+            {
+                if (await client.ReceiveAsync(first, SocketFlags.None, bounded.Token).ConfigureAwait(false) == 0)
+                {
+                    return false;
+                }
+
+                line++;
+                if (first[0] == (byte)'\n')
+                {
+                    await client.SendAsync(_hello, SocketFlags.None, bounded.Token).ConfigureAwait(false);
+                    return true;
+                }
+            }
+
+            _logger.LogWarning("Closed a connection whose hello line was longer than {Max} bytes", ServerIdentity.MaxHelloBytes);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -14,7 +14,9 @@ internal static partial class UnixFile
 {
     private const int ReadOnly = 0x0;
     private const int ReadWrite = 0x2;
+    private const int WriteOnly = 0x1;
     private const int Create = 0x40;
+    private const int Append = 0x400;
     private const int NoControllingTty = 0x100;
     private const int NonBlocking = 0x800;
     private const int CloseOnExec = 0x80000;
@@ -27,6 +29,8 @@ internal static partial class UnixFile
     private const int TypeMask = 0xF000;
     private const int TypeRegular = 0x8000;
     private const int TypeSocket = 0xC000;
+    private const int TypeDirectory = 0x4000;
+    private const uint GroupOrOtherAccess = 0x3F;
 
     // O_NOFOLLOW is 0400000 on x86 and most architectures, 0100000 on arm and arm64.
     private static int NoFollow =>
@@ -38,6 +42,11 @@ internal static partial class UnixFile
         public bool IsRegularFile => (Mode & TypeMask) == TypeRegular;
 
         public bool IsSocket => (Mode & TypeMask) == TypeSocket;
+
+        public bool IsDirectory => (Mode & TypeMask) == TypeDirectory;
+
+        /// <summary>Group or others may read, write or search it.</summary>
+        public bool IsSharedWithOthers => (Mode & GroupOrOtherAccess) != 0;
     }
 
     /// <summary>
@@ -100,6 +109,38 @@ internal static partial class UnixFile
     public static SafeFileHandle OpenLockFile(string path, out int errno) =>
         Open(path, ReadWrite | Create | NoFollow | NoControllingTty | CloseOnExec, 0x180, out errno);
 
+    /// <summary>
+    /// Opens a log file for appending (created 0600, never through a symlink), checked to be a regular file this user
+    /// owns, mode 0600, emptied first when it is larger than <paramref name="maxBytes"/>. Null with the reason otherwise.
+    /// </summary>
+    public static SafeFileHandle? TryOpenLog(string path, long maxBytes, out string? problem)
+    {
+        var handle = Open(path, WriteOnly | Create | Append | NoFollow | NoControllingTty | NonBlocking | CloseOnExec, 0x180, out var errno);
+        if (handle.IsInvalid)
+        {
+            problem = Marshal.GetPInvokeErrorMessage(errno);
+            handle.Dispose();
+            return null;
+        }
+
+        if (TryGetStatus(handle) is not { IsRegularFile: true } status || status.Uid != EffectiveUserId)
+        {
+            problem = "not a regular file owned by this user";
+            handle.Dispose();
+            return null;
+        }
+
+        if ((status.Size > maxBytes && FTruncate(handle, 0) != 0) || ((status.Mode & 0x1FF) != 0x180 && FChmod(handle, 0x180) != 0))
+        {
+            problem = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+            handle.Dispose();
+            return null;
+        }
+
+        problem = null;
+        return handle;
+    }
+
     /// <summary>flock(LOCK_EX|LOCK_NB): false when another process holds the lock.</summary>
     public static bool TryLockExclusive(SafeFileHandle handle) => FLock(handle, LockExclusive | LockNonBlocking) == 0;
 
@@ -142,6 +183,12 @@ internal static partial class UnixFile
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int FLock(SafeFileHandle fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
+    private static partial int FTruncate(SafeFileHandle fd, long length);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    private static partial int FChmod(SafeFileHandle fd, uint mode);
 
     [LibraryImport("libc", EntryPoint = "umask")]
     private static partial uint Umask(uint mask);

@@ -173,6 +173,32 @@ public sealed class PowerShellModuleTests
         Assert.DoesNotContain(sim.Password, r.StdOut + r.StdErr, StringComparison.Ordinal);
     }
 
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    [Fact]
+    public async Task With_a_socket_module_instances_share_one_server_and_its_session()
+    {
+        await using var sim = await IpmiSim.StartAsync();
+        var dir = WrapperSupport.NewTempDir("ps-shared");
+        var socket = Path.Combine(dir, "ipmirpc.sock");
+        try
+        {
+            var (o, _) = await RunPwshAsync("shared.ps1", sim, new() { ["IPMIRPC_SOCKET"] = socket });
+            Assert.Equal(o["First"]!.Value<int>(), o["Second"]!.Value<int>());
+
+            // Both imports went through the one shared server: one pooled session, used by both.
+            using var client = await Host.SocketRpcClient.ConnectAsync(socket);
+            var session = Assert.Single((JArray)(await client.CallAsync("sessions.list", new JObject(), TimeSpan.FromSeconds(30)))["result"]!);
+            Assert.True((long)session["requestCount"]! >= 2, session.ToString());
+            var pid = client.PeerPid();
+            Assert.Equal(0, await Host.SocketRpcClient.SignalAsync(pid, "TERM"));
+            await Poll.UntilAsync(() => !ProcessExists(pid), $"shared server {pid} to exit");
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
+    }
+
     private static bool ProcessExists(int pid)
     {
         try

@@ -22,13 +22,17 @@ options:
   ipmirpc_socket:
     description:
       - "Share one long-lived C(ipmirpc serve --socket PATH) between tasks on this host, so IPMI sessions are opened
-        once and reused by later tasks instead of once per task."
-      - "A socket path, or C(auto) for C($XDG_RUNTIME_DIR/ipmirpc.sock) (when that directory exists) or else
-        C(~/.ansible/tmp/ipmirpc-<uid>.sock)."
-      - "When nothing listens there, the task starts the server detached (its log is C(PATH.log), mode 0600) and
-        connects; concurrent tasks wait on C(PATH.start.lock) so only one starts it. The server exits after 300 s
-        without a connection, closing its sessions."
-      - If the shared server cannot be reached or started, the task runs its own C(ipmirpc) as without this option.
+        once and reused by later tasks instead of once per task. Each task runs C(ipmirpc connect --socket PATH), which
+        relays to that server."
+      - "A socket path, or C(auto) for C($XDG_RUNTIME_DIR/ipmirpc.sock) (when that is a private directory of this user)
+        or else C(/tmp/ipmirpc-<uid>/ipmirpc.sock) (a directory created with mode 0700)."
+      - "When nothing listens there, C(ipmirpc connect) starts the server detached (its log is C(PATH.log), mode 0600);
+        concurrent tasks wait on C(PATH.start.lock) so only one starts it. The server exits after 300 s without a
+        connection, closing its sessions."
+      - "A server of another C(ipmirpc) build or binary, or started with other settings, is never used: the task starts
+        one of its own on C(PATH.<hash>) instead."
+      - "If the shared server cannot be reached, started, or does not answer within 10 s, the task runs in-process as
+        without this option; the reason, naming the socket and its log, is on C(ipmirpc)'s stderr."
       - "The server and the tasks must run as the same user; the socket is mode 0600 and both sides check the peer's
         uid. Passwords still travel only inside the JSON requests."
       - "When omitted, the C(IPMIRPC_SOCKET) environment variable is used; empty means no shared server."

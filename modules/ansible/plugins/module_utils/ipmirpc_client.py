@@ -8,11 +8,10 @@ stdin/stdout (ids matched, responses may come back out of order), bounds every w
 errors into ``fail_json(msg=..., code=..., data=...)``. Secrets travel only inside the JSON
 params written to the child's stdin: never on its command line, never in the environment.
 
-With ``ipmirpc_socket`` it talks to a long-lived ``ipmirpc serve --socket PATH`` instead (started
-detached on first use, idle-exits by itself), so IPMI sessions survive from one task to the next.
-The same JSON travels over the socket; the server only serves peers of the same uid, and this
-client only talks to a server of its own uid. If the shared host cannot be reached or started,
-the task falls back to its own ``ipmirpc`` process.
+With ``ipmirpc_socket`` it runs ``ipmirpc connect --socket PATH`` instead, which relays the same
+stdin/stdout to a long-lived shared server (starting it on first use, one starter at a time, and only
+one of its own build and settings), so IPMI sessions survive from one task to the next; when that
+server cannot be used, ``connect`` says why on its stderr and serves the task in-process.
 
 Standard library only: managed nodes have no PyPI.
 """
@@ -21,15 +20,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import errno
-import fcntl
 import json
 import os
 import re
 import select
-import socket
-import stat
-import struct
 import subprocess
 import threading
 import time
@@ -45,11 +39,6 @@ except ImportError:  # pragma: no cover - Python 2 has no shutil.which
 
 ENV_PATH = 'IPMIRPC_PATH'
 ENV_SOCKET = 'IPMIRPC_SOCKET'
-
-# How long a task waits for a shared host to come up (including waiting for another task starting it).
-SHARED_START_WAIT = 20.0
-# The shared host's stderr log is truncated when it grows past this.
-SHARED_LOG_MAX = 1024 * 1024
 
 # Codes that are not JSON-RPC codes from the host but failures of the wrapper itself.
 CODE_NOT_FOUND = -32090
@@ -105,10 +94,9 @@ def find_ipmirpc(explicit=None, environ=None):
 
 
 def resolve_socket_path(value, environ=None):
-    """The socket path for the ``ipmirpc_socket`` option (falling back to $IPMIRPC_SOCKET), or None for none.
+    """The ``--socket`` of ``ipmirpc connect`` for the ``ipmirpc_socket`` option (falling back to $IPMIRPC_SOCKET).
 
-    ``auto`` is ``$XDG_RUNTIME_DIR/ipmirpc.sock`` when that directory exists, else
-    ``~/.ansible/tmp/ipmirpc-<uid>.sock``. An empty value turns the shared host off.
+    None (no shared server) when empty; ``auto`` is resolved by ``ipmirpc connect`` itself.
     """
     environ = os.environ if environ is None else environ
     if value is None:
@@ -116,126 +104,8 @@ def resolve_socket_path(value, environ=None):
     if not value:
         return None
     if value == 'auto':
-        runtime = environ.get('XDG_RUNTIME_DIR')
-        if runtime and os.path.isdir(runtime):
-            return os.path.join(runtime, 'ipmirpc.sock')
-        return os.path.join(os.path.expanduser('~'), '.ansible', 'tmp', 'ipmirpc-%d.sock' % os.getuid())
+        return value
     return os.path.abspath(os.path.expanduser(value))
-
-
-def _peer_is_own_user(sock, path):
-    """Passwords go over this socket: only to a server running as ourselves."""
-    option = getattr(socket, 'SO_PEERCRED', None)
-    if option is not None:
-        try:
-            creds = sock.getsockopt(socket.SOL_SOCKET, option, struct.calcsize('3i'))
-            _pid, uid, _gid = struct.unpack('3i', creds)
-            return uid == os.geteuid()
-        except (OSError, socket.error, struct.error):
-            return False
-    try:
-        return os.stat(path).st_uid == os.geteuid()
-    except OSError:
-        return False
-
-
-def connect_socket(path, timeout=2.0):
-    """A connected socket to a live server of our own uid at ``path``, or None."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISSOCK(st.st_mode):
-        return None
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(timeout)
-        sock.connect(path)
-        if not _peer_is_own_user(sock, path):
-            sock.close()
-            return None
-        sock.settimeout(None)
-        return sock
-    except (OSError, socket.error):
-        sock.close()
-        return None
-
-
-def _lock(fd, deadline):
-    """flock with a deadline (fcntl has no timed lock: poll the non-blocking one)."""
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except (IOError, OSError) as e:
-            if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                return False
-        if time.time() >= deadline:
-            return False
-        time.sleep(0.05)
-
-
-def _spawn_server(exe, path):
-    """``ipmirpc serve --socket PATH`` detached from the task: own session, no pipes to Ansible, stderr to a log."""
-    log_path = path + '.log'
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-    try:
-        if os.path.getsize(log_path) > SHARED_LOG_MAX:
-            flags |= os.O_TRUNC
-    except OSError:
-        pass
-    try:
-        log_fd = os.open(log_path, flags, 0o600)
-    except OSError:
-        return None
-    try:
-        os.fchmod(log_fd, 0o600)
-        return subprocess.Popen([exe, 'serve', '--socket', path], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=log_fd, close_fds=True,
-                                start_new_session=True, cwd='/')
-    except OSError:
-        return None
-    finally:
-        os.close(log_fd)
-
-
-def connect_shared(exe, path, wait=SHARED_START_WAIT):
-    """A socket to the shared host at ``path``, starting it first if nobody listens; None if that fails.
-
-    Concurrent tasks (Ansible forks) serialize on ``PATH.start.lock`` so only one of them starts it.
-    """
-    sock = connect_socket(path)
-    if sock is not None:
-        return sock
-    directory = os.path.dirname(path)
-    try:
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o700)
-        lock_fd = os.open(path + '.start.lock', os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
-        return None
-    deadline = time.time() + wait
-    try:
-        if not _lock(lock_fd, deadline):
-            return connect_socket(path)
-        # Whoever held the lock before us may have started it already.
-        sock = connect_socket(path)
-        if sock is not None:
-            return sock
-        proc = _spawn_server(exe, path)
-        if proc is None:
-            return None
-        while time.time() < deadline:
-            sock = connect_socket(path)
-            if sock is not None:
-                return sock
-            if proc.poll() is not None:
-                # It gave up (path taken by a server still shutting down, unusable path, ...).
-                return connect_socket(path)
-            time.sleep(0.05)
-        return None
-    finally:
-        os.close(lock_fd)
 
 
 def build_target(params):
@@ -286,8 +156,8 @@ def default_call_timeout(params):
 class IpmiRpcClient(object):
     """One ipmirpc child process, many calls; close() ends it (stdin EOF lets it close its sessions).
 
-    With ``socket_path`` it first tries the shared host on that socket (starting it if needed); close()
-    then only disconnects and the sessions stay open in the shared host for the next task.
+    With ``socket_path`` the child is ``ipmirpc connect --socket PATH``: close() then only disconnects and the
+    sessions stay open in the shared server for the next task.
     """
 
     def __init__(self, path, secrets=(), extra_args=(), socket_path=None):
@@ -295,8 +165,6 @@ class IpmiRpcClient(object):
         self._secrets = [s for s in secrets if s]
         self._extra_args = list(extra_args)
         self.socket_path = socket_path
-        self._sock = None
-        self._received = False
         self._proc = None
         self._next_id = 0
         self._buffer = b''
@@ -305,22 +173,14 @@ class IpmiRpcClient(object):
         self._stderr_thread = None
 
     # -- process ------------------------------------------------------------------------------
-    @property
-    def shared(self):
-        """True while talking to a shared ``ipmirpc serve --socket`` host."""
-        return self._sock is not None
-
     def start(self):
-        if self._proc is not None or self._sock is not None:
+        if self._proc is not None:
             return
+        args = [self.path]
         if self.socket_path:
-            self._sock = connect_shared(self.path, self.socket_path)
-            if self._sock is not None:
-                self._received = False
-                return
-            self.socket_path = None  # fall back to a process of our own for the rest of this task
+            args += ['connect', '--socket', self.socket_path]
         try:
-            self._proc = subprocess.Popen([self.path] + self._extra_args, stdin=subprocess.PIPE,
+            self._proc = subprocess.Popen(args + self._extra_args, stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True)
         except OSError as e:
             raise IpmiRpcError(CODE_NOT_FOUND, 'cannot start ipmirpc at %s: %s' % (self.path, e.strerror),
@@ -348,14 +208,8 @@ class IpmiRpcClient(object):
     def close(self, wait=10.0):
         """EOF on stdin: the host finishes, closes its IPMI sessions and exits; kill it if it does not.
 
-        On the shared socket: just disconnect (the shared host keeps its sessions and idle-exits by itself).
+        Through ``ipmirpc connect``: it just disconnects (the shared server keeps its sessions and idle-exits).
         """
-        sock, self._sock = self._sock, None
-        if sock is not None:
-            try:
-                sock.close()
-            except (OSError, socket.error):
-                pass
         proc, self._proc = self._proc, None
         if proc is None:
             return None
@@ -408,15 +262,12 @@ class IpmiRpcClient(object):
         if params is not None:
             message['params'] = params
         line = json.dumps(message, separators=(',', ':')).encode('utf-8') + b'\n'
-        if self._sock is not None:
-            response = self._call_shared(line, request_id, method, timeout)
-        else:
-            try:
-                self._proc.stdin.write(line)
-                self._proc.stdin.flush()
-            except (IOError, OSError):
-                raise self._exited_error('ipmirpc exited before it read the request')
-            response = self._wait_for(request_id, time.time() + timeout, method, timeout)
+        try:
+            self._proc.stdin.write(line)
+            self._proc.stdin.flush()
+        except (IOError, OSError):
+            raise self._exited_error('ipmirpc exited before it read the request')
+        response = self._wait_for(request_id, time.time() + timeout, method, timeout)
         if 'error' in response and response['error'] is not None:
             err = response['error']
             if not isinstance(err, dict):
@@ -427,38 +278,10 @@ class IpmiRpcClient(object):
             raise IpmiRpcError(CODE_BAD_RESPONSE, 'ipmirpc answered %s with neither result nor error' % method)
         return response['result']
 
-    def _call_shared(self, line, request_id, method, timeout):
-        """Send on the socket; if the shared host hangs up before answering anything, use our own process."""
-        try:
-            self._sock.sendall(line)
-            return self._wait_for(request_id, time.time() + timeout, method, timeout)
-        except _SharedHostGone:
-            if self._received:
-                raise IpmiRpcError(CODE_HOST_EXITED, 'the shared ipmirpc at %s closed the connection before '
-                                   'answering %s (its log: %s.log)' % (self.socket_path, method, self.socket_path),
-                                   dict(socket=self.socket_path))
-        except (OSError, socket.error):
-            if self._received:
-                raise IpmiRpcError(CODE_HOST_EXITED, 'the shared ipmirpc at %s went away' % self.socket_path,
-                                   dict(socket=self.socket_path))
-        # Nothing was answered on this connection: it was never served (an idle exit racing our connect,
-        # for example). Run this request, and the rest of the task, in a process of our own.
-        self.close()
-        self.socket_path = None
-        self._buffer = b''
-        self.start()
-        try:
-            self._proc.stdin.write(line)
-            self._proc.stdin.flush()
-        except (IOError, OSError):
-            raise self._exited_error('ipmirpc exited before it read the request')
-        return self._wait_for(request_id, time.time() + timeout, method, timeout)
-
     def _wait_for(self, request_id, deadline, method, timeout):
         if request_id in self._stashed:
             return self._stashed.pop(request_id)
-        shared = self._sock is not None
-        fd = self._sock.fileno() if shared else self._proc.stdout.fileno()
+        fd = self._proc.stdout.fileno()
         while True:
             while b'\n' in self._buffer:
                 raw, self._buffer = self._buffer.split(b'\n', 1)
@@ -482,13 +305,6 @@ class IpmiRpcClient(object):
             ready = select.select([fd], [], [], min(remaining, 1.0))[0]
             if not ready:
                 continue
-            if shared:
-                chunk = self._sock.recv(65536)
-                if not chunk:
-                    raise _SharedHostGone()
-                self._received = True
-                self._buffer += chunk
-                continue
             chunk = os.read(fd, 65536)
             if not chunk:
                 raise self._exited_error('ipmirpc exited without answering %s' % method)
@@ -508,10 +324,6 @@ class IpmiRpcClient(object):
         if tail:
             msg += ': ' + tail
         return IpmiRpcError(CODE_HOST_EXITED, msg, dict(exitCode=code))
-
-
-class _SharedHostGone(Exception):
-    """The shared host closed the connection."""
 
 
 # -- helpers for modules ----------------------------------------------------------------------
@@ -549,6 +361,9 @@ def failure_message(error):
     elif error.code == -32602 and reason and reason not in message:
         message = '%s: %s' % (message, reason)
     return message
+
+
+_SHARED_SERVER_NOTICES = ('Serving in-process', 'Not using the shared server', 'closed the connection while')
 
 
 class IpmiRpcSession(object):
@@ -608,6 +423,11 @@ class IpmiRpcSession(object):
         client = getattr(self, 'client', None)
         if client is not None:
             client.close()
+            # ipmirpc connect says on stderr why it did not use the shared server: the task shows it as a warning.
+            if client.socket_path:
+                for line in client.stderr_text().splitlines():
+                    if any(m in line for m in _SHARED_SERVER_NOTICES):
+                        self.module.warn(line.split('] ', 1)[-1].strip())
 
     def exit(self, **result):
         self.close()

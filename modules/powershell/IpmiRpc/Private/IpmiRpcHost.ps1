@@ -1,5 +1,7 @@
 # The RPC client: ONE ipmirpc process per PowerShell session, started on first use, reused by every
 # cmdlet (its session pool keeps IPMI sessions open between calls), stopped by Remove-Module.
+# With a socket (module argument or $env:IPMIRPC_SOCKET) that process is `ipmirpc connect --socket ...`, which relays
+# to a server shared with other sessions (or serves in-process, saying why on stderr, when it cannot).
 # Newline-delimited JSON-RPC 2.0 on its stdin/stdout; secrets travel only inside the JSON params.
 
 $script:IpmiRpcHost = $null          # System.Diagnostics.Process
@@ -28,6 +30,14 @@ function Find-IpmiRpcExecutable {
     return [IpmiRpcException]::new('ipmirpc not found: pass its path with Import-Module IpmiRpc -ArgumentList PATH, set $env:IPMIRPC_PATH, or put ipmirpc on PATH', -32090, $null)
 }
 
+function Get-IpmiRpcSocket {
+    # The shared server's socket for `ipmirpc connect`: the module argument, then $env:IPMIRPC_SOCKET; '' for none.
+    $value = if (-not [string]::IsNullOrEmpty($script:IpmiRpcSocketArgument)) { $script:IpmiRpcSocketArgument } else { $env:IPMIRPC_SOCKET }
+    if ([string]::IsNullOrEmpty($value) -or $value -eq 'auto') { return [string]$value }
+    if ($value.StartsWith('~')) { $value = $HOME + $value.Substring(1) }
+    return [System.IO.Path]::GetFullPath($value)
+}
+
 function Get-IpmiRpcHost {
     # The running host, started if there is none (or the previous one died).
     [CmdletBinding()]
@@ -39,6 +49,10 @@ function Get-IpmiRpcHost {
     $path = Find-IpmiRpcExecutable
     if ($path -is [IpmiRpcException]) { return $path }
     $psi = [System.Diagnostics.ProcessStartInfo]::new($path)
+    $socket = Get-IpmiRpcSocket
+    if ($socket) {
+        foreach ($a in 'connect', '--socket', $socket) { $psi.ArgumentList.Add($a) }
+    }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
@@ -61,7 +75,7 @@ function Get-IpmiRpcHost {
     $script:IpmiRpcPendingRead = $null
     $script:IpmiRpcStashed = @{}
     $script:IpmiRpcStdErr = $p.StandardError.ReadToEndAsync()
-    Write-Verbose "ipmirpc started: $path (pid $($p.Id))"
+    Write-Verbose "ipmirpc started: $path $($psi.ArgumentList -join ' ') (pid $($p.Id))"
     return $p
 }
 
