@@ -534,6 +534,9 @@ def ansible_return(doc, model):
             out[placement] = return_entry(doc, schema, ['The result of C(%s).' % method['name']], 'success')
         else:
             out.update(return_contains(doc, schema, 'success', 1))
+    # Keys a hook adds beside the method's result (the community.general drop-ins' own result keys).
+    for key, entry in model.extras.get('extra_returns', {}).items():
+        out[key] = OrderedDict(entry)
     return out
 
 

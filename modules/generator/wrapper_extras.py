@@ -115,6 +115,14 @@ ANSIBLE_MODULES = {
                                          'Returns I(status), a list of C(targetAddress), C(powerstate), C(changed).']),
         },
         required_one_of=[['action', 'state', 'machine']],
+        extra_returns={
+            'powerstate': [('description', ['The power state as community.general reports it: C(on) or C(off) as '
+                                             'read back (in check mode: the state the task would produce).']),
+                           ('returned', 'success, without I(machine)'), ('type', 'str'), ('sample', 'on')],
+            'status': [('description', ['With I(machine): one entry per controller, C(targetAddress), '
+                                         'C(powerstate) and C(changed).']),
+                       ('returned', 'with I(machine)'), ('type', 'list'), ('elements', 'dict')],
+        },
         hooks='PowerHooks',
         examples=r'''
 - name: Power on (community.general.ipmi_power's options, unchanged)
@@ -150,6 +158,15 @@ ANSIBLE_MODULES = {
             'state': dict(spec=dict(type='str', choices=['present', 'absent'], default='present'),
                           description=['C(present) sets the override; C(absent) clears it only when the pending '
                                        'override is I(bootdev) (community.general\'s meaning).']),
+        },
+        extra_returns={
+            'bootdev': [('description', ['The boot device override as read back, in community.general\'s names '
+                                          'where it has one (C(network), C(hd), C(optical), C(setup), C(default)).']),
+                        ('returned', 'success'), ('type', 'str'), ('sample', 'network')],
+            'persistent': [('description', ['Whether the override applies to every boot, as read back.']),
+                           ('returned', 'success'), ('type', 'bool')],
+            'uefimode': [('description', ['Whether the override asks for an EFI boot, as read back.']),
+                         ('returned', 'success'), ('type', 'bool')],
         },
         hooks='BootHooks',
         examples=r'''

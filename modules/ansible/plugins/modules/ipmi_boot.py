@@ -191,6 +191,23 @@ reason:
   description: "Why nothing was written; null when the BMC does not report it."
   returned: success
   type: str
+bootdev:
+  description:
+    - "The boot device override as read back, in community.general's names where it has one (C(network), C(hd),
+      C(optical), C(setup), C(default))."
+  returned: success
+  type: str
+  sample: network
+persistent:
+  description:
+    - Whether the override applies to every boot, as read back.
+  returned: success
+  type: bool
+uefimode:
+  description:
+    - Whether the override asks for an EFI boot, as read back.
+  returned: success
+  type: bool
 '''
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_runner import run_module

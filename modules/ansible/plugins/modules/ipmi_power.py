@@ -153,6 +153,19 @@ reason:
   description: "Why nothing was sent, or what happened when the answer was lost; null when the BMC does not report it."
   returned: success
   type: str
+powerstate:
+  description:
+    - "The power state as community.general reports it: C(on) or C(off) as read back (in check mode: the state the task
+      would produce)."
+  returned: success, without I(machine)
+  type: str
+  sample: "on"
+status:
+  description:
+    - "With I(machine): one entry per controller, C(targetAddress), C(powerstate) and C(changed)."
+  returned: with I(machine)
+  type: list
+  elements: dict
 '''
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_runner import run_module
