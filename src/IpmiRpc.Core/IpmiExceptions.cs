@@ -65,9 +65,16 @@ public sealed class TransportUnavailableException(string transport, string messa
     public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["transport"] = Transport, ["hint"] = Hint };
 }
 
-public sealed class IpmiAuthenticationException(string transport, string message) : IpmiException(message)
+/// <param name="refusedByBmc">
+/// The BMC said no (an RMCP+ status such as "unauthorized name", a CIM access denial): it may count that against the
+/// account. False for a mismatch only this side noticed (a key exchange code that does not verify: a wrong password or a
+/// corrupted packet), after which the handshake stops before the BMC could count a failed login.
+/// </param>
+public sealed class IpmiAuthenticationException(string transport, string message, bool refusedByBmc = false) : IpmiException(message)
 {
     public string Transport { get; } = transport;
+
+    public bool RefusedByBmc { get; } = refusedByBmc;
     public override IpmiErrorKind Kind => IpmiErrorKind.AuthenticationFailed;
     public override IReadOnlyDictionary<string, object?> Details => new Dictionary<string, object?> { ["transport"] = Transport };
 }

@@ -20,7 +20,7 @@ HERE="$ROOT/src/IpmiRpc.Packaging"
 OUT="$ROOT/artifacts/release"
 WORK="$ROOT/artifacts/release-work"
 # The NativeAOT publish settings (trimming roots, analyzers off), shared with the benchmark and the in-band tests.
-AOT_TARGETS="$ROOT/tests/bench/publish-aot.targets"
+AOT_TARGETS="$ROOT/src/IpmiRpc.Host/publish-aot.targets"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDTERMINALLOGGER=off
 export PATH="$PATH:$HOME/.dotnet/tools"
 
@@ -48,7 +48,7 @@ if [ "$galaxy_version" != "$version" ] || [ "$psd1_version" != "$version" ]; the
 fi
 
 # What the artifacts are built from: a change to any of it (or to this script) makes --if-stale rebuild.
-stamp=$( (cd "$ROOT" && find src modules tests/bench/publish-aot.targets tests/bench/publish-aot.roots.xml \
+stamp=$( (cd "$ROOT" && find src modules \
             Directory.Build.props Directory.Packages.props BannedSymbols.txt global.json LICENSE -type f \
             -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/__pycache__/*' -not -path '*/tests/output/*' \
             -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; echo "$only") | sha256sum | cut -c1-16)

@@ -65,7 +65,7 @@ internal static class CimErrors
                 g),
             CimFailureKind.AccessDenied => AccessDenied(options, g),
             CimFailureKind.AuthenticationFailed => new IpmiAuthenticationException(
-                IpmiTarget.Cim, $"{options.DisplayName} refused the credentials of '{options.Username}'{Suffix(detail)}"),
+                IpmiTarget.Cim, $"{options.DisplayName} refused the credentials of '{options.Username}'{Suffix(detail)}", refusedByBmc: true),
             CimFailureKind.Timeout => new IpmiTimeoutException(
                 $"No answer from the IPMI provider on {options.DisplayName} within {(int)options.OperationTimeout.TotalMilliseconds} ms{Suffix(detail)}",
                 (int)options.OperationTimeout.TotalMilliseconds,

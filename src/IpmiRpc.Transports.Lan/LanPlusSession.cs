@@ -522,6 +522,12 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private async Task<IpmiResponse> SendCoreAsync(IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken, byte? bridgeChannel = null)
     {
         var security = _security ?? throw new TransportUnavailableException(TransportName, "The RMCP+ session is not established", "Open a new session");
+
+        // A request that changes the BMC keeps the full timeoutMs per attempt and no early retransmit: a BMC need not
+        // take a repeat (same rqSeq, new session sequence number) for a duplicate, and a Chassis Control or a reset run
+        // twice is not the same as once. Callers that must send once (chassis.setPower) stop before the first
+        // retransmission, which only a fixed attempt time lets them know.
+        var quickRetransmit = CommandCatalogue.Find(request.NetFn, request.Command) is { IsReadOnly: true };
         var admission = await _window.EnterAsync(cancellationToken).ConfigureAwait(false);
         var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null);
         var rqSeq = Reserve(pending);
@@ -559,11 +565,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     }
                 },
                 pending.Completion.Task,
-                attempt => _rtt.AttemptTimeout(attempt, timeoutMs, last: attempt == retries),
+                attempt => quickRetransmit ? _rtt.AttemptTimeout(attempt, timeoutMs, last: attempt == retries) : TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs)),
                 _ =>
                 {
                     // Bridged requests wait on a second hop whose answers come in their own time: timeout only.
-                    if (pending.Bridged)
+                    if (pending.Bridged || !quickRetransmit)
                     {
                         return CancellationToken.None;
                     }
@@ -720,7 +726,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             RmcpPlusStatus.InsufficientResources or RmcpPlusStatus.InsufficientResourcesForRole =>
                 new TransportUnavailableException(TransportName, text, "The BMC has no free session slots; close sessions or retry later"),
             _ when RmcpPlusStatus.IsAlgorithmRefusal(status) => new IpmiNotSupportedException(text),
-            _ => new IpmiAuthenticationException(TransportName, text),
+            _ => new IpmiAuthenticationException(TransportName, text, refusedByBmc: true),
         };
     }
 

@@ -273,7 +273,7 @@ public sealed class SessionPool : IAsyncDisposable
             // The BMC refuses this user's credentials now: sessions it opened with them earlier must not outlive that.
             await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
             slot.BackOff(_time, _options.FailedOpenBackoff);
-            slot.HoldAuthentication(_time, _options.AuthenticationFailureHold, _options.MaxAuthenticationFailureHoldFactor, ex.Message);
+            HoldIfRefused(slot, ex);
             throw;
         }
         catch (IpmiException) when (slot.HasUsable)
@@ -306,13 +306,27 @@ public sealed class SessionPool : IAsyncDisposable
         catch (IpmiAuthenticationException ex)
         {
             await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
-            slot.HoldAuthentication(_time, _options.AuthenticationFailureHold, _options.MaxAuthenticationFailureHoldFactor, ex.Message);
+            HoldIfRefused(slot, ex);
             throw;
         }
 
         slot.ClearAuthenticationHold();
         await RemoveAsync(slot, _ => true).ConfigureAwait(false);
         return slot.AddAndLease(NewEntry(slot, session), _time);
+    }
+
+    /// <summary>
+    /// A refusal the BMC itself made may count towards its account lock-out: the same credentials are not tried again for
+    /// a while. A mismatch only we noticed (a wrong password shows as a RAKP 2 code that does not verify, but so does a
+    /// corrupted packet) ends the handshake before the BMC could count it, and holding it would turn one bad packet into
+    /// half a minute of refused requests.
+    /// </summary>
+    private void HoldIfRefused(TargetSlot slot, IpmiAuthenticationException refusal)
+    {
+        if (refusal.RefusedByBmc)
+        {
+            slot.HoldAuthentication(_time, _options.AuthenticationFailureHold, _options.MaxAuthenticationFailureHoldFactor, refusal.Message);
+        }
     }
 
     private PooledEntry NewEntry(TargetSlot slot, IIpmiSession session) =>
@@ -397,7 +411,7 @@ public sealed class SessionPool : IAsyncDisposable
             {
                 await RemoveAsync(slot, e => (e.InFlight == 0 && (now - e.LastUsedAt > _options.IdleTimeout || !e.Session.IsUsable))
                                              || now - e.OpenedAt >= _options.MaxSessionAge).ConfigureAwait(false);
-                if (slot.TryPrune(_time))
+                if (slot.TryPrune(_time, _options.AuthenticationFailureHold * _options.MaxAuthenticationFailureHoldFactor))
                 {
                     _slots.TryRemove(KeyValuePair.Create(identity, slot));
                 }
@@ -542,12 +556,13 @@ public sealed class SessionPool : IAsyncDisposable
         /// Lets the slot go when nothing depends on it: no session, no request inside, no open running (it would add
         /// its session here) and no back-off to remember (a dead BMC is probed once per back-off, not per request).
         /// </summary>
-        public bool TryPrune(TimeProvider time)
+        /// <param name="refusalMemory">How long after a hold ends its refusal count is kept (so the next hold doubles).</param>
+        public bool TryPrune(TimeProvider time, TimeSpan refusalMemory)
         {
             lock (_lock)
             {
                 if (_users > 0 || _entries.Count > 0 || _opening is { IsCompleted: false } || BackoffLeft(time) is not null
-                    || _authHeldUntil > time.GetUtcNow().UtcTicks)
+                    || (_authRefusals > 0 && _authHeldUntil + refusalMemory.Ticks > time.GetUtcNow().UtcTicks))
                 {
                     return false;
                 }

@@ -208,7 +208,15 @@ public sealed partial class SocketServer
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var idleWatch = _idleExit > TimeSpan.Zero ? WatchIdleAsync(stopAll) : Task.CompletedTask;
         var connections = new List<Task>();
-        using var slots = new SemaphoreSlim(_options.MaxConnections, _options.MaxConnections);
+        var allowed = DescriptorBudget.ConnectionsAllowed(_options.MaxConnections);
+        if (allowed < _options.MaxConnections)
+        {
+            _logger.LogWarning(
+                "Serving at most {Allowed} connections at once (not {Configured}): the descriptor limit keeps {Reserve} free for the process itself",
+                allowed, _options.MaxConnections, DescriptorBudget.Reserve);
+        }
+
+        using var slots = new SemaphoreSlim(allowed, allowed);
         var backoff = TimeSpan.Zero;
         var lastAcceptWarning = Environment.TickCount64 - (long)AcceptWarningInterval.TotalMilliseconds;
         var acceptFailures = 0;
@@ -345,7 +353,11 @@ public sealed partial class SocketServer
         var first = new byte[1];
         try
         {
-            if (await client.ReceiveAsync(first, SocketFlags.Peek, stop).ConfigureAwait(false) == 0)
+            // Waits for the first byte without taking it: a zero-byte receive completes once data (or the end) is
+            // there, and the peek then returns at once. An asynchronous MSG_PEEK receive blocked the accept loop
+            // behind each silent client instead.
+            await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stop).ConfigureAwait(false);
+            if (client.Receive(first, SocketFlags.Peek) == 0)
             {
                 return false;
             }

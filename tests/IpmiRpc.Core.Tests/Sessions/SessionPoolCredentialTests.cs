@@ -69,7 +69,7 @@ public sealed class SessionPoolCredentialTests
 
     private static IpmiTimeoutException NoAnswer() => new("Open Session: no answer", 1000, 4);
 
-    private static IpmiAuthenticationException BadPassword() => new("scripted", "RAKP 2: the BMC refused the credentials");
+    private static IpmiAuthenticationException BadPassword() => new("scripted", "RAKP 2: the BMC refused the credentials", refusedByBmc: true);
 
     [Fact]
     public async Task Ten_requests_to_a_dead_bmc_share_one_open_attempt_and_its_failure()
@@ -193,6 +193,25 @@ public sealed class SessionPoolCredentialTests
         transport.Open = (_, _) => Task.CompletedTask;
         Assert.Equal(0, (await pool.SendAsync(Target(password: "fixed"), GetDeviceId, CancellationToken.None)).CompletionCode);
         Assert.Equal(6, transport.OpenAttempts);
+    }
+
+    [Fact]
+    public async Task A_mismatch_only_this_side_saw_is_not_held_so_one_corrupted_packet_costs_one_request()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new ScriptedTransport
+        {
+            Open = (_, _) => throw new IpmiAuthenticationException("scripted", "The BMC's RAKP 2 key exchange code does not match"),
+        };
+        var options = new SessionPoolOptions { AuthenticationFailureHold = TimeSpan.FromSeconds(30), FailedOpenBackoff = TimeSpan.FromSeconds(2) };
+        await using var pool = new SessionPool([transport], options, time);
+
+        await Assert.ThrowsAsync<IpmiAuthenticationException>(() => pool.SendAsync(Target(), GetDeviceId, CancellationToken.None));
+        time.Advance(TimeSpan.FromSeconds(2));
+        transport.Open = (_, _) => Task.CompletedTask;
+
+        Assert.Equal(0, (await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None)).CompletionCode);
+        Assert.Equal(2, transport.OpenAttempts);
     }
 
     [Fact]
