@@ -250,7 +250,7 @@ public sealed class ConnectClient(ConnectSettings settings, ILogger logger)
         if (Path.GetFileNameWithoutExtension(executable) == "dotnet")
         {
             // Run as `dotnet ipmirpc.dll`: the server needs the assembly too.
-            arguments.Add(typeof(ConnectClient).Assembly.Location);
+            arguments.Add(ServerIdentity.HostAssemblyFile ?? Path.Combine(AppContext.BaseDirectory, "ipmirpc.dll"));
         }
 
         arguments.AddRange(["serve", "--socket", path, "--idle-exit", settings.IdleExitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

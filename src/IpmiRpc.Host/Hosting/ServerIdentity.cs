@@ -106,10 +106,17 @@ public sealed record ServerIdentity(string Version, string Build, string Setting
     /// The executable (and, when not a single-file build, the host assembly beside it) with its size and modification
     /// time: replacing the binary in place (an upgrade) or pointing at another one changes it.
     /// </summary>
+    /// <summary>
+    /// ipmirpc.dll beside the executable when the build has one (framework-dependent); null for NativeAOT and single-file
+    /// builds, whose code is inside the executable (found by its directory: Assembly.Location is empty there).
+    /// </summary>
+    internal static string? HostAssemblyFile =>
+        Path.Combine(AppContext.BaseDirectory, "ipmirpc.dll") is var dll && File.Exists(dll) ? dll : null;
+
     private static string DescribeBuild()
     {
         var parts = new List<string>();
-        foreach (var file in new[] { Environment.ProcessPath, typeof(ServerIdentity).Assembly.Location })
+        foreach (var file in new[] { Environment.ProcessPath, HostAssemblyFile })
         {
             if (string.IsNullOrEmpty(file))
             {
