@@ -39,6 +39,12 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
         var reader = new ParamReader(values);
         var timeoutMs = reader.OptionalInt(MethodDeclaration.TimeoutParam, 1, MaxTimeoutMs);
         var dryRun = declaration.Attribute.Mutating && (reader.OptionalBool(MethodDeclaration.DryRunParam) ?? false);
+        if (declaration.Attribute.Mutating && declaration.Attribute.FanOut)
+        {
+            // Checked on every call, not only a fan-out: a mistyped flag is -32602 whether or not targets is given.
+            _ = reader.OptionalBool(MethodDeclaration.AllowFanOutWritesParam);
+        }
+
         if (declaration.Attribute.FanOut && values.ContainsKey(MethodDeclaration.TargetsParam))
         {
             return await FanOutAsync(values, reader, timeoutMs, dryRun, progress?.Invoke(), cancellationToken).ConfigureAwait(false);
