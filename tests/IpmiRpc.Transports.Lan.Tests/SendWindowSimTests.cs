@@ -31,8 +31,10 @@ public sealed class SendWindowSimTests : IAsyncLifetime
     public async Task A_bmc_that_takes_one_request_at_a_time_gets_every_pipelined_request_answered_and_the_window_shrinks_to_one()
     {
         // In front of ipmi_sim, a relay that behaves like a weak BMC: while one in-session request is unanswered, every
-        // other one is dropped without a word.
-        var outstanding = 0;
+        // other one is dropped without a word. Like a real BMC it is busy only while it works on that request: ipmi_sim
+        // silently ignores a packet it takes for a replay (a retransmit overtaken by later sequence numbers), and a model
+        // that stayed busy after that would never take another request. So the busy state also ends after a while.
+        long busySince = 0;
         var dropped = 0;
         await using var relay = new UdpRelay(_sim.Port);
         relay.ToBmc = d =>
@@ -42,7 +44,9 @@ public sealed class SendWindowSimTests : IAsyncLifetime
                 return true;
             }
 
-            if (Interlocked.CompareExchange(ref outstanding, 1, 0) == 0)
+            var now = Environment.TickCount64;
+            var since = Interlocked.Read(ref busySince);
+            if ((since == 0 || now - since > 300) && Interlocked.CompareExchange(ref busySince, now, since) == since)
             {
                 return true;
             }
@@ -54,7 +58,7 @@ public sealed class SendWindowSimTests : IAsyncLifetime
         {
             if (HostileResponseTests.IsInSession(d))
             {
-                Volatile.Write(ref outstanding, 0);
+                Interlocked.Exchange(ref busySince, 0);
             }
 
             return [d];
