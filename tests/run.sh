@@ -59,6 +59,11 @@ for trx in "$results"/**/*.trx; do
     grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p'
 done
 
+# The first lines of each failure's message too: a CI log is often read only from its tail.
+for trx in "$results"/**/*.trx; do
+    python3 tests/setup/trx_failures.py "$trx" 2>/dev/null
+done
+
 rc=0
 if ((test_rc != 0)); then rc=1; fi
 if ((failed > 0)); then rc=1; fi

@@ -250,7 +250,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         byte? bridgeChannel = request.IsBridged
             ? SendMessage.ChannelByte(request.Channel ?? 0)
             : null;
-        return SendCoreAsync(request, _target.TimeoutMs, _target.Retries, cancellationToken, bridgeChannel);
+        return SendCoreAsync(request, _target.TimeoutMs, _target.Retries, cancellationToken, bridgeChannel, failIfDied: true);
     }
 
     /// <summary>Sends a harmless request (Get Device ID) so the BMC does not expire an idle session.</summary>
@@ -519,7 +519,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
     }
 
-    private async Task<IpmiResponse> SendCoreAsync(IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken, byte? bridgeChannel = null)
+    private async Task<IpmiResponse> SendCoreAsync(
+        IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken, byte? bridgeChannel = null, bool failIfDied = false)
     {
         var security = _security ?? throw new TransportUnavailableException(TransportName, "The RMCP+ session is not established", "Open a new session");
 
@@ -529,6 +530,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         // retransmission, which only a fixed attempt time lets them know.
         var quickRetransmit = CommandCatalogue.Find(request.NetFn, request.Command) is { IsReadOnly: true };
         var admission = await _window.EnterAsync(cancellationToken).ConfigureAwait(false);
+        if (failIfDied && !_usable)
+        {
+            // The session died (an earlier request heard nothing through all its retries) while this one waited for the
+            // window: sending would only wait out every retry again, one waiter after another. Fail it unsent, as a
+            // session loss, so the pool moves it to the one fresh session every waiter shares.
+            _window.Exit();
+            throw new IpmiTimeoutException(
+                $"The RMCP+ session to {Remote} stopped answering while this request waited its turn; not sent on it", timeoutMs, retries);
+        }
+
         var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null);
         var rqSeq = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
@@ -726,7 +737,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             RmcpPlusStatus.InsufficientResources or RmcpPlusStatus.InsufficientResourcesForRole =>
                 new TransportUnavailableException(TransportName, text, "The BMC has no free session slots; close sessions or retry later"),
             _ when RmcpPlusStatus.IsAlgorithmRefusal(status) => new IpmiNotSupportedException(text),
-            _ => new IpmiAuthenticationException(TransportName, text, refusedByBmc: true),
+            _ => new IpmiAuthenticationException(TransportName, text, refusedByBmc: RmcpPlusStatus.IsCredentialRefusal(status)),
         };
     }
 

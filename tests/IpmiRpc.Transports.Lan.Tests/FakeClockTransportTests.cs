@@ -87,6 +87,41 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_waiting_for_the_window_of_a_session_that_died_fail_unsent_instead_of_timing_out_in_turn()
+    {
+        await using var relay = new UdpRelay(_sim.Port);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 1 });
+        await using var session = await transport.OpenAsync(
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 200, retries: 0, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        relay.FromBmc = d => HostileResponseTests.IsInSession(d) ? [] : [d]; // the BMC restarted: in-session answers stop
+        var sent = transport.DatagramsSent;
+
+        // Fill the window (it may have grown on the handshake's clean answers), then queue three more behind it.
+        var window = ((ILanPlusSessionInfo)session).Window;
+        var onWire = Enumerable.Range(0, window).Select(_ => session.SendAsync(GetDeviceId, CancellationToken.None)).ToArray();
+        await Poll.UntilAsync(() => transport.DatagramsSent == sent + window, "the window's requests on the wire");
+        var queued = Enumerable.Range(0, 3).Select(_ => session.SendAsync(GetDeviceId, CancellationToken.None)).ToArray();
+        Assert.All(queued, q => Assert.False(q.IsCompleted));
+
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        foreach (var r in onWire)
+        {
+            await Assert.ThrowsAsync<IpmiTimeoutException>(() => r.WaitAsync(Poll.DefaultLimit));
+        }
+
+        Assert.False(session.IsUsable);
+        foreach (var q in queued)
+        {
+            var ex = await Assert.ThrowsAsync<IpmiTimeoutException>(() => q.WaitAsync(Poll.DefaultLimit));
+            Assert.Contains("not sent", ex.Message, StringComparison.Ordinal);
+        }
+
+        // Without another tick of the clock: none of the three waited out a timeout of its own, none went on the wire.
+        Assert.Equal(sent + window, transport.DatagramsSent);
+        relay.FromBmc = d => [d];
+    }
+
+    [Fact]
     public async Task Keepalive_goes_out_once_the_session_has_been_idle_for_the_interval_and_not_before()
     {
         var interval = TimeSpan.FromSeconds(15);

@@ -162,6 +162,13 @@ internal static class RmcpPlusStatus
         _ => "reserved status",
     };
 
+    /// <summary>
+    /// The BMC refused the credentials themselves (the user name or role, or the password behind the RAKP 3 code): what
+    /// a BMC counts towards an account lock-out. Other statuses (a session id it does not know, a parameter it did not
+    /// parse, a value the table reserves) say nothing about the account; a reserved value is most likely a mangled packet.
+    /// </summary>
+    public static bool IsCredentialRefusal(byte status) => status is 0x09 or 0x0A or 0x0C or 0x0D or 0x0E or 0x0F;
+
     /// <summary>The BMC refused the algorithms (so another cipher suite may work).</summary>
     public static bool IsAlgorithmRefusal(byte status) =>
         status is InvalidAuthenticationAlgorithm or InvalidIntegrityAlgorithm or InvalidConfidentialityAlgorithm or NoCipherSuiteMatch or 0x06 or 0x07;

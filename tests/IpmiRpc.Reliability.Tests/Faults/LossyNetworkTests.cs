@@ -59,18 +59,24 @@ public sealed class LossyNetworkTests(ITestOutputHelper output) : ReliabilityTes
 
         relay.Faults = FaultProfile.None;
         var recovery = Ledger.NewTally($"lossy network: {fault}, after removal");
-        await RequestMix.RunAsync(rpc, _ => target, _ => kinds, 1, count: 40, concurrency: 4, recovery, bound, _ => false, new Random(seed + 1));
+        // A refusal status that reached ipmirpc (the BMC refusing a corrupted RAKP 1 or 3, or a status byte the relay
+        // mangled into one) must hold those credentials back for a while: the BMC may have counted a failed login.
+        // Then, and only then, the requests after the fault may be refused with -32003.
+        var refusals = relay.RefusalsDelivered;
+        await RequestMix.RunAsync(rpc, _ => target, _ => kinds, 1, count: 40, concurrency: 4, recovery, bound,
+            code => refusals > 0 && code == -32003, new Random(seed + 1));
 
         Ledger.Fault($"{fault}: {profile} (seed {seed}) — relay {faulted}");
         Log(tally.ToString());
         Log(recovery.ToString());
-        Log("relay: " + faulted);
+        Log("relay: " + faulted + $", credential refusals delivered {refusals}");
         foreach (var problem in tally.Problems.Concat(recovery.Problems))
             Log(problem);
         Assert.True(tally.Lost == 0 && tally.Wrong == 0, tally + "\n" + string.Join("\n", tally.Problems) + "\n" + Tail(rpc.StdErrText));
         Assert.Equal(tally.Sent, tally.Answered + tally.ClearErrors);
         Assert.True(tally.Answered > 0, "nothing got through under " + fault);
-        Assert.True(recovery.Answered == recovery.Sent, recovery + "\n" + string.Join("\n", recovery.Problems) + "\n" + Tail(rpc.StdErrText));
+        Assert.True(recovery.Lost == 0 && recovery.Wrong == 0, recovery + "\n" + string.Join("\n", recovery.Problems));
+        Assert.True(recovery.Answered == recovery.Sent || refusals > 0, recovery + "\n" + string.Join("\n", recovery.Problems) + "\n" + Tail(rpc.StdErrText));
         Assert.True(relay.Forwarded > 0);
         Assert.False(rpc.HasExited);
         Assert.True(

@@ -69,6 +69,7 @@ public sealed class FaultRelay : IAsyncDisposable
     private long _truncated;
     private long _corrupted;
     private long _mangledHandshake;
+    private long _refusalsDelivered;
 
     public FaultRelay(int bmcPort, int seed)
     {
@@ -112,6 +113,13 @@ public sealed class FaultRelay : IAsyncDisposable
     /// <summary>Truncated or corrupted datagrams that were not in-session RMCP+ packets (no integrity code protects them).</summary>
     public long MangledHandshake => Interlocked.Read(ref _mangledHandshake);
 
+    /// <summary>
+    /// Open Session Responses and RAKP 2/4 messages delivered to the console with a credential-refusal status, whether the
+    /// BMC sent it (it refused a corrupted RAKP 1 or 3) or this relay mangled the byte: either way ipmirpc must take it
+    /// as the BMC counting a failed login and hold those credentials back.
+    /// </summary>
+    public long RefusalsDelivered => Interlocked.Read(ref _refusalsDelivered);
+
     public string Describe() =>
         $"forwarded {Forwarded}, dropped {Dropped}, duplicated {Duplicated}, delayed {Delayed}, reordered {Reordered}, truncated {Truncated}, corrupted {Corrupted} ({MangledHandshake} outside a session)";
 
@@ -139,6 +147,10 @@ public sealed class FaultRelay : IAsyncDisposable
     }
 
     /// <summary>True for an RMCP+ packet inside a session (payload type IPMI, non-zero session id): its HMAC covers it.</summary>
+    private static bool IsCredentialRefusal(byte[] d) =>
+        d.Length >= 18 && d[4] == 0x06 && (d[5] & 0x3F) is 0x11 or 0x13 or 0x15 && BitConverter.ToUInt32(d, 6) == 0
+        && d[17] is 0x09 or 0x0A or 0x0C or 0x0D or 0x0E or 0x0F;
+
     private static bool IsInSession(byte[] d) =>
         d.Length >= 16 && d[4] == 0x06 && (d[5] & 0x3F) == 0 && BitConverter.ToUInt32(d, 6) != 0;
 
@@ -279,6 +291,8 @@ public sealed class FaultRelay : IAsyncDisposable
         var to = toBmc ? _bmc : _console;
         if (to is null)
             return;
+        if (!toBmc && IsCredentialRefusal(d))
+            Interlocked.Increment(ref _refusalsDelivered);
         try
         {
             await (toBmc ? _back : _front).SendToAsync(d, SocketFlags.None, to, _stop.Token);
