@@ -106,7 +106,7 @@ public sealed class ChassisTests
             Assert.Equal(after, (bool)result["current"]!["powerOn"]!);
 
             // ipmi_sim runs a cycle as off, then on about a second later.
-            await Until(() => ActionsLog(state).Length >= expectedLog.Length);
+            await Poll.UntilAsync(() => ActionsLog(state).Length >= expectedLog.Length, "the chassis program's log");
             Assert.Equal(expectedLog, ActionsLog(state));
             await AssertPowerAsync(after, args => IpmiTool.RunAsync(sim, args));
 
@@ -316,7 +316,7 @@ public sealed class ChassisTests
         await AssertPowerAsync(false, bmc.IpmiToolAsync);
 
         string[] expected = ["powered on", "politely shut down the system", "powered on", "abruptly remove power"];
-        await Until(() => bmc.ActionLines.Count >= expected.Length);
+        await Poll.UntilAsync(() => bmc.ActionLines.Count >= expected.Length, "fakebmc's actions");
         Assert.Equal(expected, bmc.ActionLines);
     }
 
@@ -479,17 +479,6 @@ public sealed class ChassisTests
     {
         var path = Path.Combine(stateDir, "actions.log");
         return File.Exists(path) ? File.ReadAllLines(path) : [];
-    }
-
-    /// <summary>Waits for a condition another process brings about (bounded: 30 s, checked every 20 ms).</summary>
-    private static async Task Until(Func<bool> condition)
-    {
-        for (var i = 0; i < 1500 && !condition(); i++)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(condition(), "condition not reached within 30 s");
     }
 
     /// <summary>FreeIPMI's on/off, true/false, active/inactive, yes/no as a boolean.</summary>

@@ -14,18 +14,25 @@ public static class Poll
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Returns once <paramref name="condition"/> holds; fails the test (naming <paramref name="what"/>) if it never does.</summary>
-    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)
+    public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? limit = null, TimeSpan? interval = null) =>
+        UntilAsync(() => Task.FromResult(condition()), what, limit, interval);
+
+    /// <summary>
+    /// As <see cref="UntilAsync(Func{bool}, string, TimeSpan?, TimeSpan?)"/> for a condition that must ask another process
+    /// (a request, a connect): each check runs to its end before the next, <paramref name="interval"/> apart.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? limit = null, TimeSpan? interval = null)
     {
         var watch = Stopwatch.StartNew();
         var max = limit ?? DefaultLimit;
-        while (!condition())
+        while (!await condition().ConfigureAwait(false))
         {
             if (watch.Elapsed > max)
             {
                 throw new XunitException($"still waiting for {what} after {max.TotalSeconds:0} s");
             }
 
-            await Task.Delay(Interval).ConfigureAwait(false);
+            await Task.Delay(interval ?? Interval).ConfigureAwait(false);
         }
     }
 }

@@ -431,11 +431,20 @@ public sealed partial class SocketServer
     private async Task WatchIdleAsync(CancellationTokenSource stopAll)
     {
         var idleMs = (long)_idleExit.TotalMilliseconds;
+        var keptFor = -1L;
         while (!stopAll.IsCancellationRequested)
         {
             long wait;
-            if (Volatile.Read(ref _active) > 0)
+            if (Volatile.Read(ref _active) is var active and > 0)
             {
+                // Once per quiet spell, so an operator (and a test) can tell "kept alive by a connection" from "never checked".
+                var since = Volatile.Read(ref _lastActivity);
+                if (since != keptFor && Environment.TickCount64 - since >= idleMs)
+                {
+                    keptFor = since;
+                    _logger.LogDebug("Idle time passed with {Connections} connection(s) open: staying up", active);
+                }
+
                 // Re-check soon after the last connection may have closed, not a whole idle period later.
                 wait = Math.Min(idleMs, 1000);
             }

@@ -156,10 +156,12 @@ public sealed class SocketServerTests(ITestOutputHelper output) : IDisposable
         {
             Result(await client.CallAsync("bmc.getDeviceId", new JObject { ["target"] = Target(sim) }, Wait), server);
             var withServer = await ActiveSessionsAsync(sim);
-            // An open connection is not idle, however quiet it is. The server's idle timer is a real one (it takes no
-            // clock), so the connection stays quiet for longer than the idle time; what is asserted is only the order
-            // of events: still serving after the quiet period, the idle exit only after the connection closed.
-            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            // An open connection is not idle, however quiet it is: the server says when its idle check found the idle
+            // time passed with the connection open, and it must still serve then; the idle exit comes only after the
+            // connection closed.
+            await Poll.UntilAsync(
+                () => server.StdErrText.Contains("Idle time passed with 1 connection(s) open", StringComparison.Ordinal) || server.HasExited,
+                "the idle check to pass over the open connection");
             Assert.False(server.HasExited, server.StdErrText);
             JObject listed;
             try
@@ -336,25 +338,23 @@ internal sealed class SocketRpcClient : IDisposable
     /// <summary>Polls until something accepts connections at <paramref name="path"/> (or the server exits).</summary>
     public static async Task WaitForSocketAsync(string path, IpmiRpcProcess server, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !server.HasExited)
+        var listening = false;
+        await Poll.UntilAsync(async () =>
         {
-            if (File.Exists(path))
+            if (server.HasExited || !File.Exists(path))
+                return server.HasExited;
+            try
             {
-                try
-                {
-                    using var probe = await ConnectAsync(path);
-                    return;
-                }
-                catch (SocketException)
-                {
-                }
+                using var probe = await ConnectAsync(path);
+                return listening = true;
             }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"no server on {path} (exited: {server.HasExited})\n--- stderr ---\n{server.StdErrText}");
+            catch (SocketException)
+            {
+                return false;
+            }
+        }, $"a server on {path}", timeout, TimeSpan.FromMilliseconds(50));
+        if (!listening)
+            throw new TimeoutException($"no server on {path} (exited: {server.HasExited})\n--- stderr ---\n{server.StdErrText}");
     }
 
     /// <summary>The peer's pid from SO_PEERCRED (struct ucred { pid; uid; gid; }).</summary>

@@ -71,20 +71,9 @@ public sealed class StdioProtocolTests
     private static async Task<string> ReadRawLineAsync(IpmiRpcProcess rpc)
     {
         // IpmiRpcProcess queues parsed objects only; a batch answer is an array, so read the raw stdout.
-        var deadline = DateTime.UtcNow + Wait;
-        while (DateTime.UtcNow < deadline)
-        {
-            var text = rpc.StdOutText;
-            var newline = text.IndexOf('\n', StringComparison.Ordinal);
-            if (newline >= 0)
-            {
-                return text[..newline];
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException("no output\n" + rpc.StdErrText);
+        await Poll.UntilAsync(() => rpc.StdOutText.Contains('\n', StringComparison.Ordinal), "a line on stdout", Wait);
+        var text = rpc.StdOutText;
+        return text[..text.IndexOf('\n', StringComparison.Ordinal)];
     }
 
     [Fact]
@@ -192,13 +181,7 @@ public sealed class StdioProtocolTests
         SchemaValidator.AssertValid("sessions.list", await rpc.CallAsync("sessions.list", null, Wait));
         var kill = await ProcessRunner.RunAsync("kill", ["-TERM", rpc.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout: Wait);
         Assert.Equal(0, kill.ExitCode);
-        var deadline = DateTime.UtcNow + Wait;
-        while (!rpc.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(rpc.HasExited, rpc.StdErrText);
+        await Poll.UntilAsync(() => rpc.HasExited, "the process to exit after SIGTERM", Wait);
         Assert.Equal(0, await rpc.CloseInputAndWaitAsync(Wait));
         Assert.Contains("Closed 0 sessions", rpc.StdErrText, StringComparison.Ordinal);
     }

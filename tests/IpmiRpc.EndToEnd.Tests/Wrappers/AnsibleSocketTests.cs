@@ -90,9 +90,7 @@ public sealed class AnsibleSocketTests(AnsibleCollectionTests.InstalledCollectio
         using (var client = await SocketRpcClient.ConnectAsync(socketPath))
             pid = client.PeerPid();
         Assert.Equal(0, await SocketRpcClient.SignalAsync(pid, "TERM"));
-        var deadline = DateTime.UtcNow + Wait;
-        while (DateTime.UtcNow < deadline && (File.Exists(socketPath) || ConnectCommandTests.IsRunning(pid)))
-            await Task.Delay(50);
+        await Poll.UntilAsync(() => !File.Exists(socketPath) && !ConnectCommandTests.IsRunning(pid), $"server {pid} to stop and remove its socket", Wait);
         output.WriteLine($"server {pid} stopped; socket removed: {!File.Exists(socketPath)}");
         Assert.False(File.Exists(socketPath), "socket left behind after SIGTERM");
         Assert.False(ConnectCommandTests.IsRunning(pid), $"server {pid} still running after SIGTERM");

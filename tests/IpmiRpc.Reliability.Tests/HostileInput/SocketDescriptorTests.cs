@@ -32,13 +32,13 @@ public sealed class SocketDescriptorTests(ITestOutputHelper output) : Reliabilit
         var clients = new List<Socket>();
         try
         {
-            await PollAsync(() => File.Exists(socketPath) || server.HasExited);
+            await Poll.UntilAsync(() => File.Exists(socketPath) || server.HasExited, "the socket file");
             Assert.False(server.HasExited, Text(stderr));
 
             // More clients than the server has descriptors for (the runtime alone holds ~85 of the 160): it serves as
             // many as leave its reserve free and lets the rest wait in the listen backlog, which soon refuses a
             // connect at once (EAGAIN). At the limit itself the runtime failed ("Out of memory.") and the process died.
-            await PollAsync(() => Text(stderr).Contains("Serving at most", StringComparison.Ordinal) || server.HasExited);
+            await Poll.UntilAsync(() => Text(stderr).Contains("Serving at most", StringComparison.Ordinal) || server.HasExited, "the server's connection cap");
             for (var i = 0; i < 300; i++)
             {
                 var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -64,22 +64,23 @@ public sealed class SocketDescriptorTests(ITestOutputHelper output) : Reliabilit
 
             // Connections closed: a new client is served (the backlog drains as the server notices the hang-ups).
             Socket? connectedFresh = null;
-            for (var attempt = 0; attempt < 1500 && connectedFresh is null; attempt++)
+            await Poll.UntilAsync(async () =>
             {
                 var candidate = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 try
                 {
                     await candidate.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
                     connectedFresh = candidate;
+                    return true;
                 }
                 catch (SocketException)
                 {
                     candidate.Dispose();
-                    await Task.Delay(20);
+                    return false;
                 }
-            }
+            }, "the server to take a new connection again", interval: TimeSpan.FromMilliseconds(20));
 
-            using var fresh = connectedFresh ?? throw new Xunit.Sdk.XunitException("the server never took a new connection again\n" + Text(stderr));
+            using var fresh = connectedFresh!;
             await fresh.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sessions.list\"}\n"u8.ToArray());
             var buffer = new byte[4096];
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -112,12 +113,5 @@ public sealed class SocketDescriptorTests(ITestOutputHelper output) : Reliabilit
     {
         lock (sb)
             return sb.ToString();
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 3000 && !condition(); i++)
-            await Task.Delay(10);
-        Assert.True(condition(), "condition not reached within 30 s");
     }
 }
