@@ -21,7 +21,10 @@ description:
     I(hosts) uses; I(host) is not used."
   - "A BMC that fails is an entry with an C(error) in I(bmcs), not a failed task; use I(fail_on_error) to fail the
     task when any BMC failed."
-  - "In check mode a method that changes BMCs is sent as a dry run."
+  - "In check mode a method that changes BMCs is sent as a dry run (no I(allow_writes) needed): nothing is sent to
+    change a BMC, each entry tells what would change, and C(changed) is the prediction."
+  - "C(changed) (for a method that changes BMCs): some BMC's result says C(changed), or, for a result without
+    that key (C(ipmi.requestResponse)), some BMC answered."
 options:
   method:
     description:
@@ -110,6 +113,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_client import (
     IpmiRpcClient, IpmiRpcError, build_target, default_call_timeout, failure_message, find_ipmirpc,
     target_argument_spec, _SECRET_OPTIONS)
+from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import TARGET_MUTUALLY_EXCLUSIVE
 
 # The host runs 64 BMCs at once (FanOutOptions.DefaultMaxConcurrency): the wait is per wave of 64.
 HOST_CONCURRENCY = 64
@@ -123,6 +127,12 @@ def fan_out_targets(params):
     return [dict(hosts=h, template=template) for h in params['hosts']] + list(params['targets'])
 
 
+def any_changed(results):
+    """Whether a mutating method changed (or, as a dry run, would change) some BMC: its results' own ``changed``."""
+    answered = [e['result'] for e in results if 'result' in e]
+    return any(not isinstance(r, dict) or r.get('changed', True) for r in answered)
+
+
 def main():
     spec = target_argument_spec(
         method=dict(type='str', required=True),
@@ -133,7 +143,7 @@ def main():
         allow_writes=dict(type='bool', default=False),
         fail_on_error=dict(type='bool', default=False),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=list(TARGET_MUTUALLY_EXCLUSIVE))
     p = module.params
     targets = fan_out_targets(p)
     if not targets:
@@ -166,7 +176,7 @@ def main():
     if error is not None:
         module.fail_json(msg=failure_message(error), code=error.code, data=error.data)
     result = dict(bmcs=answer['results'], succeeded=answer['ok'], failed_bmcs=answer['failed'],
-                  changed=mutating and not module.check_mode and answer['ok'] > 0)
+                  changed=mutating and any_changed(answer['results']))
     if p['fail_on_error'] and answer['failed']:
         module.fail_json(msg='%d of %d BMCs failed' % (answer['failed'], len(answer['results'])), **result)
     module.exit_json(**result)
