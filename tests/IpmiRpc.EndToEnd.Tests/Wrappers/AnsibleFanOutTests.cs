@@ -43,6 +43,7 @@ public sealed class AnsibleFanOutTests : IClassFixture<AnsibleCollectionTests.In
                     ["host"] = "127.0.0.1", ["port"] = ((IPEndPoint)dead.Client.LocalEndPoint!).Port, ["username"] = "nobody",
                     ["password"] = "unused-pw", ["timeoutMs"] = 200, ["retries"] = 0,
                 },
+                ["slow"] = new JObject { ["host"] = "127.0.0.1", ["port"] = ((IPEndPoint)dead.Client.LocalEndPoint!).Port, ["username"] = "nobody", ["password"] = "unused-pw" },
                 ["sims"] = new JArray("sim0", "sim1", "sim2"),
             };
             for (var i = 0; i < sims.Length; i++)
@@ -74,6 +75,10 @@ public sealed class AnsibleFanOutTests : IClassFixture<AnsibleCollectionTests.In
             Assert.Equal([.. sims.Select(s => $"127.0.0.1:{s.Port}"), "dead"], bmcs.Select(b => (string)b["target"]!));
             Assert.All(bmcs.Take(3), b => Assert.Equal(productId, (int)b["result"]!["productId"]!));
             Assert.Equal(-32004, (int)bmcs[3]["error"]!["code"]!);
+            // timeout: the deadline of each BMC's call (ended by it, not by the 5 attempts of 1 s).
+            var slow = (JObject)Assert.Single((JArray)run.Task("Timeout is each BMC's deadline")["bmcs"]!);
+            Assert.Equal(-32004, (int)slow["error"]!["code"]!);
+            Assert.Contains("No answer within timeoutMs (1500 ms)", (string?)slow["error"]!["message"], StringComparison.Ordinal);
             var lines = run.Task("One line per BMC, as a playbook loops over them")["results"]!.Last!["ansible_facts"]!["lines"]!;
             Assert.Equal([.. sims.Select(s => $"127.0.0.1:{s.Port} {productId}"), "dead -32004"], lines.Values<string>());
 

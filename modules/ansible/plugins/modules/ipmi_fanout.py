@@ -21,6 +21,8 @@ description:
     I(hosts) uses; I(host) is not used."
   - "A BMC that fails is an entry with an C(error) in I(bmcs), not a failed task; use I(fail_on_error) to fail the
     task when any BMC failed."
+  - "I(timeout) is each BMC's deadline (the host's C(timeoutMs) for every target): a BMC that has not answered by
+    then is an error entry C(-32004). With at most 64 BMCs, which run at once, it bounds the whole task."
   - "In check mode a method that changes BMCs is sent as a dry run (no I(allow_writes) needed): nothing is sent to
     change a BMC, each entry tells what would change, and C(changed) is the prediction."
   - "C(changed) (for a method that changes BMCs): some BMC's result says C(changed), or, for a result without
@@ -111,8 +113,8 @@ failed_bmcs:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_client import (
-    IpmiRpcClient, IpmiRpcError, build_target, default_call_timeout, failure_message, find_ipmirpc,
-    target_argument_spec, _SECRET_OPTIONS)
+    DEADLINE_GRACE, MAX_TIMEOUT_MS, IpmiRpcClient, IpmiRpcError, build_target, default_call_timeout, failure_message,
+    find_ipmirpc, target_argument_spec, _SECRET_OPTIONS)
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import TARGET_MUTUALLY_EXCLUSIVE
 
 # The host runs 64 BMCs at once (FanOutOptions.DefaultMaxConcurrency): the wait is per wave of 64.
@@ -160,13 +162,17 @@ def main():
             raise IpmiRpcError(-32602, 'method %s does not exist or cannot fan out' % p['method'])
         mutating = bool(method.get('x-mutating'))
         call_params = dict(p['params'], targets=targets)
+        if p['timeout'] is not None:
+            # Without this the option was silently ignored: each BMC's call is bounded by it instead.
+            call_params['timeoutMs'] = max(1, min(MAX_TIMEOUT_MS, int(p['timeout'] * 1000)))
         if mutating:
             call_params['allowFanOutWrites'] = p['allow_writes']
             if module.check_mode:
                 call_params['dryRun'] = True
         waves = 1 + sum(1 for _ in targets) // HOST_CONCURRENCY  # a range counts as one here; its timeout grows below
         # The host bounds every BMC's call; this only guards against a hung host (a range may hold many hosts).
-        timeout = default_call_timeout(p) * waves + 600.0
+        per_bmc = p['timeout'] + DEADLINE_GRACE if p['timeout'] is not None else default_call_timeout(p)
+        timeout = per_bmc * waves + 600.0
         answer = client.call(p['method'], call_params, timeout=timeout)
     except IpmiRpcError as e:
         error = e
