@@ -785,7 +785,8 @@ def render_doc_fragment(docs):
 
 def render_sanity_ignores(modules):
     """ansible-test sanity's ignores: only the GPLv3 header check, which an MIT-licensed collection cannot pass."""
-    return ''.join('plugins/modules/%s.py validate-modules:missing-gplv3-license\n' % name for name in sorted(modules))
+    names = set(modules) | set(os.path.basename(path)[:-3] for path in HAND_WRITTEN)
+    return ''.join('plugins/modules/%s.py validate-modules:missing-gplv3-license\n' % name for name in sorted(names))
 
 
 def render_runtime(modules):
@@ -985,8 +986,10 @@ def render_cmdlet(doc, cmdlet, method, target_params):
                 own.append((pascal(prop), '%s.%s' % (p['name'], prop), t2, a2,
                             ps_help_text(prop_schema.get('description') or words(prop, capital=True) + '.') +
                             ' The same as -%s @{ %s = ... }.' % (pascal(p['name']), prop), False, ''))
-    names = set(o[0].lower() for o in own) | set(n.lower() for n in target_params) | {'targetname', 'target'}
-    if len(names) != len(own) + len(target_params) + 2:
+    fan_out = bool(method.get('x-fanOut'))
+    own_sets = {'targetname', 'target'} | ({'targets', 'allowfanoutwrites'} if fan_out else set())
+    names = set(o[0].lower() for o in own) | set(n.lower() for n in target_params) | own_sets
+    if len(names) != len(own) + len(target_params) + len(own_sets):
         raise GeneratorError('%s: a parameter name is used twice' % cmdlet)
     param_aliases = ex.get('aliases', {})
     for pname in param_aliases:
@@ -1017,6 +1020,11 @@ def render_cmdlet(doc, cmdlet, method, target_params):
     desc.append('The BMC: in-band by default (-Device), out-of-band over RMCP+ with -BmcHost and -Credential, '
                 'through Windows CIM with -ComputerName, a target configured in ipmirpc with -TargetName, or a '
                 'hashtable of target fields with -Target (pipeline input).')
+    if fan_out:
+        desc.append('Many BMCs in one call: -Targets (names and groups configured in ipmirpc, hashtables of target '
+                    'fields, range hashtables @{ Hosts = \'bmc[01-20]\'; Template = @{ ... } }); the host runs them at '
+                    'once (64 at a time, one call per BMC) and the cmdlet writes one object per target, in order, '
+                    'and one error per target that failed.')
     for d in desc:
         lines.append('    %s' % d)
         lines.append('')
@@ -1034,6 +1042,15 @@ def render_cmdlet(doc, cmdlet, method, target_params):
               '    A hashtable of target fields as the JSON-RPC API spells them (Host, Port, Username, Password or',
               '    Credential, Kg, CipherSuite, Privilege, TimeoutMs, Retries, Transport, Device, ...). Accepts '
               'pipeline input.', '']
+    if fan_out:
+        lines += ['    .PARAMETER Targets',
+                  '    Fan-out: many BMCs in one call. Each item is the name of a target or group configured in ipmirpc, '
+                  'a hashtable (or object) of target fields as for -Target, or a range @{ Hosts = \'10.1.0.[1-40]\'; '
+                  'Template = name or hashtable }. One object per target, in order; a BMC that fails is one error.', '']
+        if mutating:
+            lines += ['    .PARAMETER AllowFanOutWrites',
+                      '    With -Targets: the change is sent to many BMCs only with this switch (the host refuses '
+                      'otherwise); -WhatIf sends nothing.', '']
     for e in ex.get('examples', []):
         lines += ['    .EXAMPLE', '    %s' % e, '']
     props = ', '.join(pascal(k) for k in result_schema.get('properties', {}))
@@ -1064,6 +1081,10 @@ def render_cmdlet(doc, cmdlet, method, target_params):
         ps_param_block(lines, name, tp['type'], tp['attrs'], tp['sets'], mandatory, tp['pipeline'])
     ps_param_block(lines, 'TargetName', '[string]', ['[ValidateNotNullOrEmpty()]'], ['Named'], ['Named'], False)
     ps_param_block(lines, 'Target', '[object]', [], ['Target'], ['Target'], False, by_value=True)
+    if fan_out:
+        ps_param_block(lines, 'Targets', '[object[]]', ['[ValidateNotNullOrEmpty()]'], ['Fleet'], ['Fleet'], False)
+        if mutating:
+            ps_param_block(lines, 'AllowFanOutWrites', '[switch]', [], ['Fleet'], [], False)
     lines[-2] = lines[-2].rstrip(',')
     lines.pop()
     lines.append('    )')
@@ -1072,6 +1093,7 @@ def render_cmdlet(doc, cmdlet, method, target_params):
     call['TypeName'] = ps_quote(type_name)
     call['Mutating'] = '$true' if mutating else '$false'
     call['DryRun'] = '$true' if dry_run else '$false'
+    call['FanOut'] = '$true' if fan_out else '$false'
     if changed_list:
         call['ChangedList'] = ps_quote(changed_list)
     call['Params'] = '[ordered]@{ %s }' % '; '.join('%s = %s' % (o[0], ps_quote(o[1])) for o in own) if own \
@@ -1199,7 +1221,8 @@ def generate(root):
     manifest['powershell'] = [OrderedDict([('cmdlet', c), ('method', m['name']),
                                            ('aliases', [a for a in m['x-powershell'].get('aliases', [])
                                                         if a.lower() != c.lower()]),
-                                           ('supportsShouldProcess', bool(m.get('x-mutating')))])
+                                           ('supportsShouldProcess', bool(m.get('x-mutating'))),
+                                           ('fanOut', bool(m.get('x-fanOut')))])
                               for c, m in cmdlets.items()]
     manifest['powershellFunctions'] = sorted(cmdlets)
     manifest['powershellAliases'] = sorted(a for e in manifest['powershell'] for a in e['aliases'])

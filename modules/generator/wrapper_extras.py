@@ -66,9 +66,11 @@ ANSIBLE_TARGET = dict(
     env_fallback={'username': ['IPMI_USER'], 'password': ['IPMI_PASSWORD']},
     # Python modules run on POSIX hosts only; cim needs Windows (the PowerShell module covers it).
     transports=['lanplus', 'openipmi'],
-    mutually_exclusive=[('attempt_timeout', 'timeout_ms')],
+    # One Kg source: key (kg_hex) copied from community.general beside a kg of ours is refused, not resolved.
+    mutually_exclusive=[('attempt_timeout', 'timeout_ms'), ('kg', 'kg_hex', 'kg_env', 'kg_file')],
     description_suffix={
-        'kg': ['A value starting with C(0x) is read as hexadecimal (the same as I(kg_hex)).'],
+        'kg': ['A value starting with C(0x) is read as hexadecimal (the same as I(kg_hex)).',
+               'Give at most one of I(kg), I(kg_hex) (alias I(key)), I(kg_env) and I(kg_file).'],
         'kg_hex': ['Alias I(key) as in community.general.ipmi_power (plain hex, no C(0x)).'],
         'privilege': ['C(admin) is the same as C(administrator).'],
         'password_file': ['Read by C(ipmirpc) on the host that runs the module; keeps the password out of the task.'],

@@ -42,6 +42,7 @@ public sealed class McpServerTests
             Call("bmc_getDeviceId", new JObject { ["target"] = "sim", ["bogus"] = 1 }),
             Call("bmc_getDeviceId", new JObject { ["target"] = "nosuch" }),
             new JObject { ["op"] = "callAndCancel", ["name"] = "bmc_getDeviceId", ["arguments"] = new JObject { ["target"] = "dead" }, ["cancelAfterMs"] = 500 },
+            WaitForStderr(CancelledLine),
             Call("bmc_getDeviceId", new JObject { ["target"] = "sim" }),
         ]);
         var steps = (JArray)run["steps"]!;
@@ -83,8 +84,8 @@ public sealed class McpServerTests
         // the server's handler saw its token cancelled, and the next call is answered.
         Assert.False((bool)steps[7]["ok"]!, steps[7].ToString());
         Assert.Contains("cancelled by the test", (string?)steps[7]["error"]!["message"], StringComparison.Ordinal);
-        Assert.Contains("bmc_getDeviceId: cancelled by the client", (string?)run["stderr"], StringComparison.Ordinal);
-        Assert.Equal((int)device["productId"]!, (int)Structured(steps[8])["productId"]!);
+        Assert.True((bool)steps[8]["found"]!, (string?)run["stderr"]);
+        Assert.Equal((int)device["productId"]!, (int)Structured(steps[9])["productId"]!);
 
         AssertNoSecret(run);
     }
@@ -123,9 +124,81 @@ public sealed class McpServerTests
         AssertNoSecret(write);
     }
 
+    [Fact]
+    public async Task Fan_out_over_a_group_reports_progress_and_per_target_errors_and_a_cancelled_sweep_leaves_the_server_serving()
+    {
+        await using var sim0 = await IpmiSim.StartAsync(new IpmiSimOptions { ExtraUsers = [(User, Password)] });
+        await using var sim1 = await IpmiSim.StartAsync(new IpmiSimOptions { ExtraUsers = [(User, Password)] });
+        await using var sim2 = await IpmiSim.StartAsync(new IpmiSimOptions { ExtraUsers = [(User, Password)] });
+        IpmiSim[] sims = [sim0, sim1, sim2];
+        // "mute": a BMC that never answers, with a short deadline: one failed entry among answered ones.
+        using var mute = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var dir = new TempDir();
+        var targets = new JObject
+        {
+            ["rack"] = new JArray("sim0", "sim1", "sim2", "mute"),
+            // "silent" is the client's own silent UDP socket: the sweep stays in flight on it until cancelled.
+            ["stuck"] = new JArray("sim0", "silent"),
+            ["mute"] = new JObject { ["host"] = "127.0.0.1", ["port"] = ((IPEndPoint)mute.Client.LocalEndPoint!).Port, ["username"] = User, ["passwordEnv"] = PasswordVariable, ["timeoutMs"] = 200, ["retries"] = 0 },
+            ["silent"] = new JObject { ["host"] = "127.0.0.1", ["port"] = "@SILENT_PORT@", ["username"] = User, ["passwordEnv"] = PasswordVariable, ["timeoutMs"] = 60_000, ["retries"] = 20 },
+        };
+        for (var i = 0; i < sims.Length; i++)
+        {
+            targets[$"sim{i}"] = new JObject { ["host"] = sims[i].Host, ["port"] = sims[i].Port, ["username"] = User, ["passwordEnv"] = PasswordVariable, ["cipherSuite"] = 3 };
+        }
+
+        var targetsPath = Path.Combine(dir.Path, "targets.json");
+        var run = await RunClientAsync(dir, ["mcp", "--targets", targetsPath, "--log-level", "information"],
+        [
+            Call("bmc_getDeviceId", new JObject { ["targets"] = new JArray("rack") }, progress: true),
+            new JObject { ["op"] = "callAndCancelOnDatagram", ["name"] = "bmc_getDeviceId", ["arguments"] = new JObject { ["targets"] = new JArray("stuck") } },
+            WaitForStderr(CancelledLine),
+            Call("bmc_getDeviceId", new JObject { ["targets"] = new JArray("sim2", "sim1", "sim0") }),
+        ],
+        new JObject { ["silentUdp"] = true, ["files"] = new JArray(new JObject { ["path"] = targetsPath, ["text"] = targets.ToString() }) });
+        var steps = (JArray)run["steps"]!;
+        var productId = WrapperSupport.ParseInt(WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim0, "mc", "info")).StdOut)["Product ID"]);
+
+        // The group expands in its order; each BMC's result or error sits in its slot; the dead one fails alone.
+        var sweep = Structured(steps[0]);
+        Assert.Equal(3, (int)sweep["ok"]!);
+        Assert.Equal(1, (int)sweep["failed"]!);
+        var results = (JArray)sweep["results"]!;
+        Assert.Equal(["sim0", "sim1", "sim2", "mute"], results.Select(r => (string)r["target"]!));
+        Assert.All(results.Take(3), r => Assert.Equal(productId, (int)r["result"]!["productId"]!));
+        Assert.Equal(-32004, (int)results[3]["error"]!["code"]!);
+        Assert.Null(results[3]["result"]);
+        // notifications/progress for the call's token: at least the last one, which counts every target.
+        var progress = (JArray)steps[0]["progress"]!;
+        Assert.NotEmpty(progress);
+        Assert.All(progress, p => Assert.Equal(4, (int)p["total"]!));
+        Assert.Equal(4, (int)progress[^1]!["progress"]!);
+        Assert.Equal(progress.Select(p => (int)p["progress"]!).Order(), progress.Select(p => (int)p["progress"]!));
+
+        // Cancelled once the silent BMC had a datagram (the sweep was in flight): an abort on the client's side, the
+        // server's handler saw its token cancelled, and the next fan-out (sim0 again) is answered in full.
+        Assert.True((bool)steps[1]["datagramSeen"]!, steps[1].ToString());
+        Assert.False((bool)steps[1]["ok"]!, steps[1].ToString());
+        Assert.Contains("cancelled by the test", (string?)steps[1]["error"]!["message"], StringComparison.Ordinal);
+        Assert.True((bool)steps[2]["found"]!, (string?)run["stderr"]);
+        Assert.DoesNotContain(((JArray)steps[1]["progress"]!).Cast<JObject>(), p => (int)p["progress"]! == (int)p["total"]!);
+        var after = Structured(steps[3]);
+        Assert.Equal(3, (int)after["ok"]!);
+        Assert.Equal(["sim2", "sim1", "sim0"], ((JArray)after["results"]!).Select(r => (string)r["target"]!));
+        AssertNoSecret(run);
+    }
+
+    /// <summary>What the server logs when a tool call's token is cancelled (notifications/cancelled).</summary>
+    private const string CancelledLine = "bmc_getDeviceId: cancelled by the client";
+
     private static JObject Step(string op) => new() { ["op"] = op };
 
-    private static JObject Call(string name, JObject arguments) => new() { ["op"] = "call", ["name"] = name, ["arguments"] = arguments };
+    /// <summary>The client waits (bounded) until the server has logged <paramref name="text"/>: the log of a cancelled
+    /// call may come after the next call's answer, and the client's stderr ends when it closes the server.</summary>
+    private static JObject WaitForStderr(string text) => new() { ["op"] = "waitForStderr", ["text"] = text };
+
+    private static JObject Call(string name, JObject arguments, bool progress = false) =>
+        new() { ["op"] = "call", ["name"] = name, ["arguments"] = arguments, ["progress"] = progress };
 
     private static JObject Value(JToken step) =>
         (bool)step["ok"]! ? (JObject)step["value"]! : throw new Xunit.Sdk.XunitException($"client error: {step}");
@@ -169,7 +242,8 @@ public sealed class McpServerTests
         return path;
     }
 
-    private static async Task<JObject> RunClientAsync(TempDir dir, string[] args, JObject[] steps)
+    /// <param name="planExtras">More plan fields (silentUdp, files), see client.mjs.</param>
+    private static async Task<JObject> RunClientAsync(TempDir dir, string[] args, JObject[] steps, JObject? planExtras = null)
     {
         var node = Require.Tool("node");
         var sdk = await InstallSdkAsync();
@@ -180,6 +254,7 @@ public sealed class McpServerTests
             ["env"] = new JObject { [PasswordVariable] = Password },
             ["steps"] = new JArray(steps),
         };
+        plan.Merge(planExtras);
         var planPath = Path.Combine(dir.Path, $"plan-{Guid.NewGuid():N}.json");
         File.WriteAllText(planPath, plan.ToString());
         var script = Path.Combine(RepoPaths.Fixtures, "mcp", "client.mjs");

@@ -163,7 +163,8 @@ public sealed class PowerShellModuleTests
             var help = o["Help"]![cmdlet["cmdlet"]!.Value<string>()!]!;
             Assert.False(string.IsNullOrWhiteSpace(help["Synopsis"]!.Value<string>()), help.ToString());
             Assert.Empty(help["Undocumented"]!);
-            Assert.Equal(["Cim", "InBand", "Lan", "Named", "Target"], help["Sets"]!.Values<string>());
+            string[] sets = cmdlet["fanOut"]!.Value<bool>() ? ["Cim", "Fleet", "InBand", "Lan", "Named", "Target"] : ["Cim", "InBand", "Lan", "Named", "Target"];
+            Assert.Equal(sets, help["Sets"]!.Values<string>());
         }
 
         var invalid = o["InvalidParams"]!;
@@ -234,6 +235,65 @@ public sealed class PowerShellModuleTests
         Assert.Equal("IpmiRpc.Sdr", (string?)o["SdrTypeName"]);
         Assert.True((int)o["SdrCount"]! >= 21);
         Assert.Contains(((string?)o["SdrTable"])!.Split('\n'), l => System.Text.RegularExpressions.Regex.IsMatch(l, @"CPU Temp\s+fullSensor\s+\w+h\s+\d+\.\d+\s+Temperature\s+degrees C"));
+    }
+
+    [Fact]
+    public async Task Targets_fans_out_in_one_call_with_one_object_or_error_per_target_and_writes_only_with_AllowFanOutWrites()
+    {
+        var dir = WrapperSupport.NewTempDir("ps-fanout");
+        try
+        {
+            // sim (power off) and sim2 (power on), each with the chassis program: its log is what was really sent.
+            var states = new[] { "0", "1" }.Select((power, i) =>
+            {
+                var state = Directory.CreateDirectory(Path.Combine(dir, $"chassis{i}")).FullName;
+                File.WriteAllText(Path.Combine(state, "power"), power + "\n");
+                return state;
+            }).ToArray();
+            await using var sim = await ChassisTests.StartSimAsync(states[0]);
+            await using var sim2 = await ChassisTests.StartSimAsync(states[1]);
+            using var dead = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            var deadPort = ((System.Net.IPEndPoint)dead.Client.LocalEndPoint!).Port;
+            var productId = WrapperSupport.ParseInt(WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut)["Product ID"]);
+
+            var (o, r) = await RunPwshAsync("fanout.ps1", sim, new()
+            {
+                ["BMC2_PORT"] = sim2.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["DEAD_PORT"] = deadPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+
+            // One JSON-RPC call; one object per target that answered (a hashtable, a row, a range of two), in order,
+            // and one error for the BMC that never answers, naming it.
+            Assert.Equal(1, o["DeviceCalls"]!.Value<int>());
+            var devices = o["Devices"]!.ToArray();
+            string[] expected = [$"127.0.0.1:{sim.Port}", $"127.0.0.1:{sim2.Port}", $"127.0.0.1:{sim.Port}", $"127.0.0.1:{sim2.Port}"];
+            Assert.Equal(expected, devices.Select(d => d["Target"]!.Value<string>()));
+            Assert.All(devices, d => Assert.Equal(productId, d["ProductId"]!.Value<int>()));
+            Assert.All(devices, d => Assert.Equal("IpmiRpc.DeviceId", d["TypeName"]!.Value<string>()));
+            var error = Assert.Single(o["DeviceErrors"]!);
+            Assert.Equal("IpmiRpc.Timeout,Get-IpmiDeviceId", error["Id"]!.Value<string>());
+            Assert.Equal(-32004, error["Code"]!.Value<int>());
+            Assert.Equal($"127.0.0.1:{deadPort}", error["TargetObject"]!.Value<string>());
+
+            // -WhatIf: nothing sent; without -AllowFanOutWrites: refused; with it: only the BMC that was off powered on.
+            Assert.Empty(o["WhatIf"]!);
+            Assert.Equal(0, o["RequestsDuringWhatIf"]!.Value<long>());
+            Assert.Contains("What if: Performing the operation \"chassis.setPower action=\"on\"", r.StdOut, StringComparison.Ordinal);
+            Assert.Empty(o["Refused"]!);
+            Assert.Equal("IpmiRpc.InvalidParams,Set-IpmiPowerState", o["RefusedError"]!["Id"]!.Value<string>());
+            Assert.Contains("allowFanOutWrites", o["RefusedError"]!["Message"]!.Value<string>(), StringComparison.Ordinal);
+            var power = o["Power"]!.ToArray();
+            Assert.Equal([$"127.0.0.1:{sim.Port}", $"127.0.0.1:{sim2.Port}"], power.Select(p => p["Target"]!.Value<string>()));
+            Assert.Equal([true, false], power.Select(p => p["Sent"]!.Value<bool>()));
+            Assert.Equal(["power 1"], File.ReadAllLines(Path.Combine(states[0], "actions.log")));
+            Assert.False(File.Exists(Path.Combine(states[1], "actions.log")));
+            Assert.Equal(["Cim", "Fleet", "InBand", "Lan", "Named", "Target"], o["Sets"]!.Values<string>());
+            Assert.DoesNotContain("unused-pw", r.StdOut + r.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
     }
 
     private static async Task<(JObject Output, ToolResult Raw)> RunPwshAsync(string script, IpmiSim sim,

@@ -93,6 +93,7 @@ options:
     description:
       - "For C(lanplus): BMC key (Kg) as text. At most 20 bytes."
       - A value starting with C(0x) is read as hexadecimal (the same as I(kg_hex)).
+      - Give at most one of I(kg), I(kg_hex) (alias I(key)), I(kg_env) and I(kg_file).
       - Never printed, the option is C(no_log).
     type: str
   kg_hex:

@@ -101,7 +101,10 @@ class PowerHooks(object):
 
     @staticmethod
     def after_call(module, params, result, out):
-        if 'status' in result:   # the bridged form already has its own shape
+        if 'status' in result:
+            # The bridged form has community.general's shape already: its key targetAddress stays as spelt there (the
+            # runner's snake_case made it target_address, so a playbook reading item.targetAddress broke).
+            out['status'] = result['status']
             return
         out['powerstate'] = PowerHooks.powerstate(result, module.check_mode)
         if module._diff:

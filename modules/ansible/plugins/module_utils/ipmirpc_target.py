@@ -64,7 +64,7 @@ TARGET_INFER_TRANSPORT = [('host', 'lanplus'), ('device', 'openipmi')]
 
 TARGET_REQUIRED_IF = [('transport', 'lanplus', ('host',))]
 
-TARGET_MUTUALLY_EXCLUSIVE = [('attempt_timeout', 'timeout_ms')]
+TARGET_MUTUALLY_EXCLUSIVE = [('attempt_timeout', 'timeout_ms'), ('kg', 'kg_hex', 'kg_env', 'kg_file')]
 
 # The host's defaults of the per-attempt timing (what a task waits for before it gives up on the host).
 TARGET_DEFAULTS = dict(timeout_ms=1000, retries=4)

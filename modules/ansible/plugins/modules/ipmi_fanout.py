@@ -21,7 +21,12 @@ description:
     I(hosts) uses; I(host) is not used."
   - "A BMC that fails is an entry with an C(error) in I(bmcs), not a failed task; use I(fail_on_error) to fail the
     task when any BMC failed."
-  - "In check mode a method that changes BMCs is sent as a dry run."
+  - "I(timeout) is each BMC's deadline (the host's C(timeoutMs) for every target): a BMC that has not answered by
+    then is an error entry C(-32004). With at most 64 BMCs, which run at once, it bounds the whole task."
+  - "In check mode a method that changes BMCs is sent as a dry run (no I(allow_writes) needed): nothing is sent to
+    change a BMC, each entry tells what would change, and C(changed) is the prediction."
+  - "C(changed) (for a method that changes BMCs): some BMC's result says C(changed), or, for a result without
+    that key (C(ipmi.requestResponse)), some BMC answered."
 options:
   method:
     description:
@@ -71,6 +76,8 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
+author:
+  - "IpmiRpc contributors (@ipmirpc)"
 '''
 
 EXAMPLES = r'''
@@ -108,8 +115,9 @@ failed_bmcs:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_client import (
-    IpmiRpcClient, IpmiRpcError, build_target, default_call_timeout, failure_message, find_ipmirpc,
-    target_argument_spec, _SECRET_OPTIONS)
+    DEADLINE_GRACE, MAX_TIMEOUT_MS, IpmiRpcClient, IpmiRpcError, build_target, default_call_timeout, failure_message,
+    find_ipmirpc, target_argument_spec, _SECRET_OPTIONS)
+from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import TARGET_MUTUALLY_EXCLUSIVE
 
 # The host runs 64 BMCs at once (FanOutOptions.DefaultMaxConcurrency): the wait is per wave of 64.
 HOST_CONCURRENCY = 64
@@ -123,6 +131,12 @@ def fan_out_targets(params):
     return [dict(hosts=h, template=template) for h in params['hosts']] + list(params['targets'])
 
 
+def any_changed(results):
+    """Whether a mutating method changed (or, as a dry run, would change) some BMC: its results' own ``changed``."""
+    answered = [e['result'] for e in results if 'result' in e]
+    return any(not isinstance(r, dict) or r.get('changed', True) for r in answered)
+
+
 def main():
     spec = target_argument_spec(
         method=dict(type='str', required=True),
@@ -133,7 +147,7 @@ def main():
         allow_writes=dict(type='bool', default=False),
         fail_on_error=dict(type='bool', default=False),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, mutually_exclusive=list(TARGET_MUTUALLY_EXCLUSIVE))
     p = module.params
     targets = fan_out_targets(p)
     if not targets:
@@ -150,13 +164,17 @@ def main():
             raise IpmiRpcError(-32602, 'method %s does not exist or cannot fan out' % p['method'])
         mutating = bool(method.get('x-mutating'))
         call_params = dict(p['params'], targets=targets)
+        if p['timeout'] is not None:
+            # Without this the option was silently ignored: each BMC's call is bounded by it instead.
+            call_params['timeoutMs'] = max(1, min(MAX_TIMEOUT_MS, int(p['timeout'] * 1000)))
         if mutating:
             call_params['allowFanOutWrites'] = p['allow_writes']
             if module.check_mode:
                 call_params['dryRun'] = True
-        waves = 1 + sum(1 for _ in targets) // HOST_CONCURRENCY  # a range counts as one here; its timeout grows below
+        waves = 1 + len(targets) // HOST_CONCURRENCY  # a range counts as one here; its timeout grows below
         # The host bounds every BMC's call; this only guards against a hung host (a range may hold many hosts).
-        timeout = default_call_timeout(p) * waves + 600.0
+        per_bmc = p['timeout'] + DEADLINE_GRACE if p['timeout'] is not None else default_call_timeout(p)
+        timeout = per_bmc * waves + 600.0
         answer = client.call(p['method'], call_params, timeout=timeout)
     except IpmiRpcError as e:
         error = e
@@ -166,7 +184,7 @@ def main():
     if error is not None:
         module.fail_json(msg=failure_message(error), code=error.code, data=error.data)
     result = dict(bmcs=answer['results'], succeeded=answer['ok'], failed_bmcs=answer['failed'],
-                  changed=mutating and not module.check_mode and answer['ok'] > 0)
+                  changed=mutating and any_changed(answer['results']))
     if p['fail_on_error'] and answer['failed']:
         module.fail_json(msg='%d of %d BMCs failed' % (answer['failed'], len(answer['results'])), **result)
     module.exit_json(**result)

@@ -34,6 +34,7 @@ function Get-IpmiRpcTargetLabel {
     if ($null -eq $Target) { return 'local' }
     if ($Target -is [string]) { return $Target }
     if ($Target -is [System.Collections.IDictionary]) {
+        if ($Target.Contains('hosts') -and $Target['hosts']) { return [string]$Target['hosts'] }  # a fan-out range
         foreach ($k in $script:IpmiRpcTargetAddressFields) {
             if ($Target.Contains($k) -and $Target[$k]) {
                 $label = [string]$Target[$k]
@@ -104,9 +105,10 @@ function Invoke-IpmiRpcForCmdlet {
         [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
         [Parameter(Mandatory)] [string] $Method,
         [System.Collections.IDictionary] $Params = @{},
-        [object] $Target
+        [object] $Target,
+        [double] $TimeoutSeconds = 0
     )
-    $r = Invoke-IpmiRpc -Method $Method -Params $Params -Target $Target
+    $r = Invoke-IpmiRpc -Method $Method -Params $Params -Target $Target -TimeoutSeconds $TimeoutSeconds
     if ($r -is [IpmiRpcException]) {
         $Cmdlet.WriteError((New-IpmiRpcErrorRecord -Exception $r -TargetObject (Get-IpmiRpcTargetLabel $Target)))
         return $null

@@ -11,19 +11,7 @@ function ConvertTo-IpmiRpcCallTarget {
     )
     $set = $Cmdlet.ParameterSetName
     if ($set -eq 'Named') { return [string]$Bound['TargetName'] }
-    if ($set -eq 'Target') {
-        $t = $Bound['Target']
-        if ($t -is [System.Management.Automation.PSCustomObject]) {
-            # Import-Csv rows and the like: their properties are target fields (BmcHost as host).
-            $h = [ordered]@{}
-            foreach ($p in $t.PSObject.Properties) {
-                $name = if ($p.Name -eq 'BmcHost') { 'host' } else { $p.Name }
-                if ($null -ne $p.Value -and "$($p.Value)" -ne '') { $h[$name] = $p.Value }
-            }
-            return $h
-        }
-        return $t
-    }
+    if ($set -eq 'Target') { return ConvertFrom-IpmiRpcTargetRow $Bound['Target'] }
     $target = [ordered]@{}
     $transport = $script:IpmiRpcSetTransports[$set]
     if ($transport) { $target['transport'] = $transport }
@@ -47,6 +35,30 @@ function ConvertTo-IpmiRpcCallTarget {
         if ($target.Count -eq 0) { return $null }
     }
     return $target
+}
+
+function ConvertFrom-IpmiRpcTargetRow {
+    # Import-Csv rows and the like: their properties are target fields (BmcHost as host). Anything else as given.
+    param([object] $Target)
+    if ($Target -isnot [System.Management.Automation.PSCustomObject]) { return $Target }
+    $h = [ordered]@{}
+    foreach ($p in $Target.PSObject.Properties) {
+        $name = if ($p.Name -eq 'BmcHost') { 'host' } else { $p.Name }
+        if ($null -ne $p.Value -and "$($p.Value)" -ne '') { $h[$name] = $p.Value }
+    }
+    return $h
+}
+
+function ConvertTo-IpmiRpcFanOutItem {
+    # One -Targets item as the host's `targets` takes it: a configured name or group, a target, or a range
+    # (hosts + template, the template a name or target fields).
+    param([object] $Item)
+    $Item = ConvertFrom-IpmiRpcTargetRow $Item
+    $out = ConvertTo-IpmiRpcTarget -Target $Item
+    if ($out -is [System.Collections.IDictionary] -and $out.Contains('template') -and $out['template'] -is [System.Collections.IDictionary]) {
+        $out['template'] = ConvertTo-IpmiRpcTarget -Target $out['template']
+    }
+    return $out
 }
 
 function ConvertTo-IpmiRpcNumberOrName {
@@ -141,10 +153,11 @@ function Invoke-IpmiRpcCommand {
         [Parameter(Mandatory)] [hashtable] $Call,
         [Parameter(Mandatory)] [System.Collections.IDictionary] $Bound
     )
-    $target = ConvertTo-IpmiRpcCallTarget -Cmdlet $Cmdlet -Bound $Bound
     $params = ConvertTo-IpmiRpcCallParams -Cmdlet $Cmdlet -Call $Call -Bound $Bound
     $hook = $script:IpmiRpcHooks[$Cmdlet.MyInvocation.MyCommand.Name]
     if ($null -ne $hook -and $hook.Contains('BeforeCall')) { & $hook.BeforeCall $params }
+    if ($Cmdlet.ParameterSetName -eq 'Fleet') { return Invoke-IpmiRpcFanOut -Cmdlet $Cmdlet -Call $Call -Bound $Bound -Params $params -Hook $hook }
+    $target = ConvertTo-IpmiRpcCallTarget -Cmdlet $Cmdlet -Bound $Bound
     $label = Get-IpmiRpcTargetLabel $target
 
     if ($Call.Mutating -and $Call.DryRun) {
@@ -159,18 +172,65 @@ function Invoke-IpmiRpcCommand {
         $params['dryRun'] = $false
     }
     elseif ($Call.Mutating) {
-        # What the request carries, secrets (parameters given as SecureString) left out.
-        $secret = @($Call.Params.Keys | Where-Object { $Bound.ContainsKey($_) -and $Bound[$_] -is [securestring] } |
-                ForEach-Object { $Call.Params[$_] })
-        $shown = ($params.Keys | Where-Object { $_ -notin $secret } |
-                ForEach-Object { "$_=$(ConvertTo-Json -InputObject $params[$_] -Compress -Depth 5)" }) -join ', '
-        if (-not $Cmdlet.ShouldProcess($label, "$($Call.Method) $shown")) { return }
+        if (-not $Cmdlet.ShouldProcess($label, (Get-IpmiRpcRequestText $Call $Bound $params))) { return }
     }
     $r = Invoke-IpmiRpcForCmdlet -Cmdlet $Cmdlet -Method $Call.Method -Params $params -Target $target
     if ($null -eq $r) { return }
     $out = ConvertTo-IpmiRpcCmdletOutput $r $Call $label
     if ($null -ne $hook -and $hook.Contains('AfterCall')) { return & $hook.AfterCall $out }
     $out
+}
+
+function Get-IpmiRpcRequestText {
+    # What ShouldProcess shows of a request: the method and its params, secrets (parameters given as SecureString)
+    # and the targets (named by ShouldProcess's target) left out.
+    param([hashtable] $Call, [System.Collections.IDictionary] $Bound, [System.Collections.IDictionary] $Params)
+    $secret = @($Call.Params.Keys | Where-Object { $Bound.ContainsKey($_) -and $Bound[$_] -is [securestring] } |
+            ForEach-Object { $Call.Params[$_] }) + @('targets', 'allowFanOutWrites')
+    $shown = ($Params.Keys | Where-Object { $_ -notin $secret } |
+            ForEach-Object { "$_=$(ConvertTo-Json -InputObject $Params[$_] -Compress -Depth 5)" }) -join ', '
+    return "$($Call.Method) $shown"
+}
+
+function Invoke-IpmiRpcFanOut {
+    # -Targets: ONE call with the host's `targets`; one output object per target that answered and one
+    # non-terminating error per target that failed, in the host's (input) order. A change to many BMCs is sent only
+    # with -AllowFanOutWrites (the host refuses it otherwise) and after ShouldProcess (-WhatIf sends nothing).
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [hashtable] $Call,
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $Bound,
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $Params,
+        [System.Collections.IDictionary] $Hook
+    )
+    $items = @(foreach ($t in $Bound['Targets']) { ConvertTo-IpmiRpcFanOutItem $t })
+    $bad = @($items | Where-Object { $_ -is [IpmiRpcException] })
+    if ($bad.Count -gt 0) {
+        $Cmdlet.WriteError((New-IpmiRpcErrorRecord -Exception $bad[0] -TargetObject 'Targets'))
+        return
+    }
+    $Params['targets'] = $items
+    if ($Call.Mutating) {
+        $Params['allowFanOutWrites'] = $Bound.ContainsKey('AllowFanOutWrites') -and $Bound['AllowFanOutWrites'].IsPresent
+        $labels = @($items | ForEach-Object { Get-IpmiRpcTargetLabel $_ }) -join ', '
+        if (-not $Cmdlet.ShouldProcess($labels, (Get-IpmiRpcRequestText $Call $Bound $Params))) { return }
+    }
+    # The host bounds each target's call; this only guards against a host that hangs (64 targets run at once).
+    $waves = 1 + [Math]::Floor($items.Count / 64)
+    $timeout = (Get-IpmiRpcCallTimeout -Target $null) * $waves + 600
+    $sweep = Invoke-IpmiRpcForCmdlet -Cmdlet $Cmdlet -Method $Call.Method -Params $Params -Target $null -TimeoutSeconds $timeout
+    if ($null -eq $sweep) { return }
+    foreach ($entry in @($sweep.results)) {
+        $label = Get-IpmiRpcTargetLabel (ConvertFrom-IpmiRpcTargetRow $entry.target)
+        if ($entry.PSObject.Properties['error']) {
+            $e = $entry.error
+            $data = if ($e.PSObject.Properties['data']) { $e.data } else { $null }
+            $Cmdlet.WriteError((New-IpmiRpcErrorRecord -Exception ([IpmiRpcException]::new([string]$e.message, [int]$e.code, $data)) -TargetObject $label))
+            continue
+        }
+        $out = ConvertTo-IpmiRpcCmdletOutput $entry.result $Call $label
+        if ($null -ne $Hook -and $Hook.Contains('AfterCall')) { & $Hook.AfterCall $out } else { $out }
+    }
 }
 
 function ConvertTo-IpmiRpcCmdletOutput {

@@ -136,6 +136,7 @@ function Clear-IpmiSel {
             TypeName = 'IpmiRpc.SelChange'
             Mutating = $true
             DryRun = $true
+            FanOut = $false
             Params = [ordered]@{ FetchFirst = 'fetchFirst' }
             NumberOrName = @()
         }

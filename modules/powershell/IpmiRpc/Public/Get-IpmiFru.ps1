@@ -10,6 +10,8 @@ function Get-IpmiFru {
 
     The BMC: in-band by default (-Device), out-of-band over RMCP+ with -BmcHost and -Credential, through Windows CIM with -ComputerName, a target configured in ipmirpc with -TargetName, or a hashtable of target fields with -Target (pipeline input).
 
+    Many BMCs in one call: -Targets (names and groups configured in ipmirpc, hashtables of target fields, range hashtables @{ Hosts = 'bmc[01-20]'; Template = @{ ... } }); the host runs them at once (64 at a time, one call per BMC) and the cmdlet writes one object per target, in order, and one error per target that failed.
+
     .PARAMETER DeviceId
     FRU device id (0: the BMC's own FRU). Default: 0.
 
@@ -61,6 +63,9 @@ function Get-IpmiFru {
     .PARAMETER Target
     A hashtable of target fields as the JSON-RPC API spells them (Host, Port, Username, Password or
     Credential, Kg, CipherSuite, Privilege, TimeoutMs, Retries, Transport, Device, ...). Accepts pipeline input.
+
+    .PARAMETER Targets
+    Fan-out: many BMCs in one call. Each item is the name of a target or group configured in ipmirpc, a hashtable (or object) of target fields as for -Target, or a range @{ Hosts = '10.1.0.[1-40]'; Template = name or hashtable }. One object per target, in order; a BMC that fails is one error.
 
     .OUTPUTS
     IpmiRpc.Fru: DeviceId, AreaInfo, Inventory, ChunkSize, Reads, Target.
@@ -133,7 +138,11 @@ function Get-IpmiFru {
         [string] $TargetName,
 
         [Parameter(Mandatory, ParameterSetName = 'Target', ValueFromPipeline)]
-        [object] $Target
+        [object] $Target,
+
+        [Parameter(Mandatory, ParameterSetName = 'Fleet')]
+        [ValidateNotNullOrEmpty()]
+        [object[]] $Targets
     )
     process {
         $call = @{
@@ -141,6 +150,7 @@ function Get-IpmiFru {
             TypeName = 'IpmiRpc.Fru'
             Mutating = $false
             DryRun = $false
+            FanOut = $true
             Params = [ordered]@{ DeviceId = 'deviceId'; Lenient = 'lenient' }
             NumberOrName = @()
         }

@@ -185,6 +185,7 @@ function Set-IpmiLanConfiguration {
             TypeName = 'IpmiRpc.LanConfigurationChange'
             Mutating = $true
             DryRun = $true
+            FanOut = $false
             ChangedList = 'changedFields'
             Params = [ordered]@{ Channel = 'channel'; IpAddress = 'ipAddress'; IpAddressSource = 'ipAddressSource'; SubnetMask = 'subnetMask'; DefaultGatewayIp = 'defaultGatewayIp'; DefaultGatewayMac = 'defaultGatewayMac'; VlanId = 'vlanId'; VlanPriority = 'vlanPriority' }
             NumberOrName = @()

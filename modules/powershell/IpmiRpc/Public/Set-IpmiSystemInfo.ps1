@@ -189,6 +189,7 @@ function Set-IpmiSystemInfo {
             TypeName = 'IpmiRpc.SystemInfoChange'
             Mutating = $true
             DryRun = $true
+            FanOut = $false
             ChangedList = 'changedParameters'
             Params = [ordered]@{ Values = 'values'; SystemFirmwareVersion = 'values.systemFirmwareVersion'; SystemName = 'values.systemName'; PrimaryOperatingSystemName = 'values.primaryOperatingSystemName'; OperatingSystemName = 'values.operatingSystemName'; PresentOperatingSystemVersion = 'values.presentOperatingSystemVersion'; BmcUrl = 'values.bmcUrl'; HypervisorUrl = 'values.hypervisorUrl' }
             NumberOrName = @()

@@ -12,6 +12,8 @@ function Start-IpmiIdentify {
 
     The BMC: in-band by default (-Device), out-of-band over RMCP+ with -BmcHost and -Credential, through Windows CIM with -ComputerName, a target configured in ipmirpc with -TargetName, or a hashtable of target fields with -Target (pipeline input).
 
+    Many BMCs in one call: -Targets (names and groups configured in ipmirpc, hashtables of target fields, range hashtables @{ Hosts = 'bmc[01-20]'; Template = @{ ... } }); the host runs them at once (64 at a time, one call per BMC) and the cmdlet writes one object per target, in order, and one error per target that failed.
+
     .PARAMETER Seconds
     Seconds to identify; 0 turns it off. Default: the BMC's (15 s).
 
@@ -66,6 +68,12 @@ function Start-IpmiIdentify {
     .PARAMETER Target
     A hashtable of target fields as the JSON-RPC API spells them (Host, Port, Username, Password or
     Credential, Kg, CipherSuite, Privilege, TimeoutMs, Retries, Transport, Device, ...). Accepts pipeline input.
+
+    .PARAMETER Targets
+    Fan-out: many BMCs in one call. Each item is the name of a target or group configured in ipmirpc, a hashtable (or object) of target fields as for -Target, or a range @{ Hosts = '10.1.0.[1-40]'; Template = name or hashtable }. One object per target, in order; a BMC that fails is one error.
+
+    .PARAMETER AllowFanOutWrites
+    With -Targets: the change is sent to many BMCs only with this switch (the host refuses otherwise); -WhatIf sends nothing.
 
     .OUTPUTS
     IpmiRpc.Identify: Sent, Seconds, Force, Target.
@@ -141,7 +149,14 @@ function Start-IpmiIdentify {
         [string] $TargetName,
 
         [Parameter(Mandatory, ParameterSetName = 'Target', ValueFromPipeline)]
-        [object] $Target
+        [object] $Target,
+
+        [Parameter(Mandatory, ParameterSetName = 'Fleet')]
+        [ValidateNotNullOrEmpty()]
+        [object[]] $Targets,
+
+        [Parameter(ParameterSetName = 'Fleet')]
+        [switch] $AllowFanOutWrites
     )
     process {
         $call = @{
@@ -149,6 +164,7 @@ function Start-IpmiIdentify {
             TypeName = 'IpmiRpc.Identify'
             Mutating = $true
             DryRun = $false
+            FanOut = $true
             Params = [ordered]@{ Seconds = 'seconds'; Force = 'force'; Off = 'off' }
             NumberOrName = @()
         }
