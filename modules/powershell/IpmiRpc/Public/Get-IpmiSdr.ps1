@@ -10,9 +10,6 @@ function Get-IpmiSdr {
 
     The BMC: in-band by default (-Device), out-of-band over RMCP+ with -BmcHost and -Credential, through Windows CIM with -ComputerName, a target configured in ipmirpc with -TargetName, or a hashtable of target fields with -Target (pipeline input).
 
-    .PARAMETER Quirks
-    Named BMC quirks to apply (FreeIPMI's workaround flags): discreteReading converts the analog reading of discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; assumeMaxSdrRecordCount stops the SDR read at the announced record count; sdrTimestampsUnreliable makes the cache confirm a cached repository by re-reading its first records; assumeSystemEventRecord is for the SEL decoder.
-
     .PARAMETER BmcHost
     BMC address or name. (parameter set Lan)
 
@@ -43,6 +40,9 @@ function Get-IpmiSdr {
     .PARAMETER FreshSession
     Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new session then replaces the pooled ones. Default: false. (parameter sets InBand, Lan, Cim)
 
+    .PARAMETER Quirks
+    Named BMC quirks (FreeIPMI's workaround flags) the decoders apply for this BMC: discreteReading converts the analog reading of discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; assumeSystemEventRecord decodes SEL records with an invalid record type as system events; assumeMaxSdrRecordCount stops the SDR read at the announced record count; sdrTimestampsUnreliable makes the SDR cache confirm a cached repository by re-reading its first records; skipFruChecks decodes FRU areas whose checksum fails (they still report checksumOk false). (parameter sets InBand, Lan, Cim)
+
     .PARAMETER Device
     Device path. Default: /dev/ipmi0. (parameter set InBand)
 
@@ -65,10 +65,6 @@ function Get-IpmiSdr {
     [CmdletBinding(DefaultParameterSetName = 'InBand')]
     [OutputType('IpmiRpc.Sdr')]
     param(
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [ValidateSet('none', 'discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable')]
-        [string[]] $Quirks,
-
         [Parameter(Mandatory, ParameterSetName = 'Lan', ValueFromPipelineByPropertyName)]
         [string] $BmcHost,
 
@@ -113,6 +109,12 @@ function Get-IpmiSdr {
         [switch] $FreshSession,
 
         [Parameter(ParameterSetName = 'InBand')]
+        [Parameter(ParameterSetName = 'Lan')]
+        [Parameter(ParameterSetName = 'Cim')]
+        [ValidateSet('none', 'discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
+        [string[]] $Quirks,
+
+        [Parameter(ParameterSetName = 'InBand')]
         [string] $Device,
 
         [Parameter(Mandatory, ParameterSetName = 'Cim', ValueFromPipelineByPropertyName)]
@@ -135,7 +137,7 @@ function Get-IpmiSdr {
             TypeName = 'IpmiRpc.Sdr'
             Mutating = $false
             DryRun = $false
-            Params = [ordered]@{ Quirks = 'quirks' }
+            Params = [ordered]@{}
             NumberOrName = @()
         }
         Invoke-IpmiRpcCommand -Cmdlet $PSCmdlet -Call $call -Bound $PSBoundParameters
