@@ -1,3 +1,5 @@
+using System.Runtime.Serialization;
+
 namespace IpmiRpc.Core.Targets;
 
 /// <summary>
@@ -11,6 +13,8 @@ namespace IpmiRpc.Core.Targets;
 [Flags]
 public enum BmcQuirks
 {
+    /// <summary>No quirk: the empty set, never named on the wire.</summary>
+    [IgnoreDataMember]
     None = 0,
 
     /// <summary>

@@ -46,6 +46,9 @@ public sealed class TargetResolverTests
     {
         var ex = Assert.Throws<RpcParamException>(() => Resolver().Resolve(JObject.Parse("""{"host":"h","quirks":["noSuchQuirk"]}""")));
         Assert.StartsWith("target.quirks", ex.Field, StringComparison.Ordinal);
+        // The empty set is no name: a list that names nothing is the way to say it.
+        Assert.Throws<RpcParamException>(() => Resolver().Resolve(JObject.Parse("""{"host":"h","quirks":["none"]}""")));
+        Assert.Equal(BmcQuirks.None, Resolver().Resolve(JObject.Parse("""{"host":"h","quirks":[]}""")).Quirks);
         Assert.Equal(BmcQuirks.None, Resolver().Resolve(JObject.Parse("""{"host":"h"}""")).Quirks);
     }
 

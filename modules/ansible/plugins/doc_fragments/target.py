@@ -160,7 +160,6 @@ options:
     type: list
     elements: str
     choices:
-      - none
       - discreteReading
       - ignoreScanningDisabled
       - assumeBmcOwner

@@ -37,7 +37,6 @@ TARGET_ARGUMENT_SPEC = dict(
         type='list',
         elements='str',
         choices=[
-            'none',
             'discreteReading',
             'ignoreScanningDisabled',
             'assumeBmcOwner',

@@ -114,7 +114,7 @@ function Get-IpmiChassisStatus {
         [Parameter(ParameterSetName = 'InBand')]
         [Parameter(ParameterSetName = 'Lan')]
         [Parameter(ParameterSetName = 'Cim')]
-        [ValidateSet('none', 'discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
+        [ValidateSet('discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
         [string[]] $Quirks,
 
         [Parameter(ParameterSetName = 'InBand')]

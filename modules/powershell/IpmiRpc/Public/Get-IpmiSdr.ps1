@@ -111,7 +111,7 @@ function Get-IpmiSdr {
         [Parameter(ParameterSetName = 'InBand')]
         [Parameter(ParameterSetName = 'Lan')]
         [Parameter(ParameterSetName = 'Cim')]
-        [ValidateSet('none', 'discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
+        [ValidateSet('discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
         [string[]] $Quirks,
 
         [Parameter(ParameterSetName = 'InBand')]

@@ -120,7 +120,7 @@ function Set-IpmiPowerRestorePolicy {
         [Parameter(ParameterSetName = 'InBand')]
         [Parameter(ParameterSetName = 'Lan')]
         [Parameter(ParameterSetName = 'Cim')]
-        [ValidateSet('none', 'discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
+        [ValidateSet('discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
         [string[]] $Quirks,
 
         [Parameter(ParameterSetName = 'InBand')]
