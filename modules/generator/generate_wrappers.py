@@ -822,6 +822,7 @@ PS_TARGET = OrderedDict([
     ('retries', dict(name='Retries')),
     ('allowInsecure', dict(name='AllowInsecure')),
     ('freshSession', dict(name='FreshSession')),
+    ('quirks', dict(name='Quirks')),
     ('device', dict(name='Device')),
     ('computerName', dict(name='ComputerName', mandatory=True, pipeline=True)),
     ('protocol', dict(name='Protocol')),

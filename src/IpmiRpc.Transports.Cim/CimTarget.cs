@@ -53,6 +53,7 @@ public sealed record CimTarget : TargetDeclaration
         TimeoutMs = TimeoutMs,
         Retries = Retries,
         FreshSession = FreshSession,
+        Quirks = QuirkFlags,
     };
 }
 

@@ -113,6 +113,7 @@ public sealed record LanPlusTarget : TargetDeclaration
         Retries = Retries,
         AllowInsecure = AllowInsecure,
         FreshSession = FreshSession,
+        Quirks = QuirkFlags,
     };
 
     /// <summary>

@@ -26,5 +26,6 @@ public sealed record OpenIpmiTarget : TargetDeclaration
         TimeoutMs = TimeoutMs,
         Retries = Retries,
         FreshSession = FreshSession,
+        Quirks = QuirkFlags,
     };
 }

@@ -50,6 +50,36 @@ public sealed class InventoryTests
     }
 
     [Fact]
+    public async Task A_target_with_the_assumeSystemEventRecord_quirk_decodes_a_mistyped_sel_record_as_a_system_event()
+    {
+        await using var sim = await InventorySim.StartAsync();
+        await using var rpc = await ChassisTests.StartRpcAsync(sim);
+        // The misbehaving BMC (FreeIPMI assumesystemevent, HP DL380 G5): a well-formed threshold event, sensor 0x30,
+        // logged with the undefined record type 0x00.
+        var add = await IpmiTool.RunAsync(sim, "raw", "0x0a", "0x44", "0x00", "0x00", "0x00", "0x00", "0x00", "0x00", "0x00", "0x20", "0x00", "0x04", "0x01", "0x30", "0x01", "0x59", "0x5a", "0x55");
+        Assert.True(add.ExitCode == 0, add.ToString());
+        var id = ushort.Parse(add.StdOut.Replace(" ", "", StringComparison.Ordinal).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var recordId = (id >> 8) | ((id & 0xFF) << 8);
+
+        var plain = await ChassisTests.CallAsync(rpc, "sel.list", new JObject { ["target"] = ChassisTests.Target(sim) });
+        var quirkedTarget = ChassisTests.Target(sim);
+        quirkedTarget["quirks"] = new JArray("assumeSystemEventRecord");
+        var quirked = await ChassisTests.CallAsync(rpc, "sel.list", new JObject { ["target"] = quirkedTarget });
+
+        var raw = plain["records"]!.Single(r => (int)r["recordId"]! == recordId);
+        Assert.Equal(0, (int)raw["recordType"]!);
+        Assert.Null(raw["sensorNumber"]);
+        var decoded = quirked["records"]!.Single(r => (int)r["recordId"]! == recordId);
+        Assert.Equal(0, (int)decoded["recordType"]!);
+        Assert.Equal(0x30, (int)decoded["sensorNumber"]!);
+        Assert.Equal("Temperature", (string?)decoded["sensorTypeName"]);
+        // The well-typed records decode to the same kind either way (their corrected times move with the host clock).
+        static string[] Shapes(JToken listing, int skip) => listing["records"]!.Where(r => (int)r["recordId"]! != skip)
+            .Select(r => $"{(int)r["recordId"]!} {(string?)r["description"]} {string.Join(',', ((JObject)r).Properties().Select(p => p.Name))}").ToArray();
+        Assert.Equal(Shapes(plain, recordId), Shapes(quirked, recordId));
+    }
+
+    [Fact]
     public async Task Sel_clear_dry_run_leaves_the_log_and_a_real_clear_returns_every_record_first()
     {
         await using var sim = await InventorySim.StartAsync();

@@ -28,39 +28,13 @@ public sealed class SensorTests
         var sdr = await ChassisTests.CallAsync(rpc, "sdr.list", new JObject { ["target"] = ChassisTests.Target(sim) });
         var elist = await IpmiTool.RunAsync(sim, "sdr", "elist", "all");
         Assert.True(elist.ExitCode == 0, elist.ToString());
-        var rows = Rows(elist.StdOut);
 
         var records = (JArray)sdr["records"]!;
-        Assert.Equal((int)sdr["repository"]!["recordCount"]!, records.Count);
         Assert.True(records.Count >= 21, $"{records.Count} records");
         Assert.Equal("read", (string?)sdr["cache"]!["outcome"]);
         Assert.Empty((JArray)sdr["warnings"]!);
         // ipmitool lists every record but the OEM one, in repository order.
-        var listed = records.Where(r => (string?)r["kind"] != "oem").ToArray();
-        Assert.Equal(listed.Length, rows.Count);
-        foreach (var (record, row) in listed.Zip(rows))
-        {
-            Assert.Equal(((string?)record["name"])!.TrimEnd(), row[0]);
-            Assert.Equal($"{(int)record["entity"]!["id"]!}.{(int)record["entity"]!["instance"]!}", row[3]);
-            switch ((string?)record["kind"])
-            {
-                case "fullSensor" or "compactSensor" or "eventOnlySensor":
-                    Assert.Equal(((int)record["sensor"]!["sensorNumber"]!).ToString("X2", Inv) + "h", row[1]);
-                    break;
-                case "managementControllerLocator":
-                    Assert.Equal($"{((bool)record["locator"]!["staticController"]! ? "Static" : "Dynamic")} MC @ {(int)record["locator"]!["slaveAddress"]!:X2}h", row[4]);
-                    break;
-                case "fruDeviceLocator":
-                    Assert.Equal($"{((bool)record["locator"]!["logical"]! ? "Logical" : "Physical")} FRU @{(int)record["locator"]!["fruDeviceId"]!:X2}h", row[4]);
-                    break;
-                case "genericDeviceLocator":
-                    Assert.Equal($"Generic Device @{(int)record["locator"]!["accessAddress"]!:X2}h:{(int)record["locator"]!["slaveAddress"]!:X2}h.{(int)record["locator"]!["oem"]!}", row[4]);
-                    break;
-                default:
-                    Assert.Fail($"unexpected record {record}");
-                    break;
-            }
-        }
+        IpmitoolSdrRows.AssertSdrElistAll(sdr, elist.StdOut);
 
         var oem = Assert.Single(records, r => (string?)r["kind"] == "oem");
         Assert.Equal(0x000157, (int)oem["oem"]!["manufacturerId"]!);
@@ -79,36 +53,15 @@ public sealed class SensorTests
         Assert.True((int)unshared["cache"]!["getSdrRequests"]! >= 21);
         var tool = await IpmiTool.RunAsync(sim, "sensor", "list");
         Assert.True(tool.ExitCode == 0, tool.ToString());
-        var rows = Rows(tool.StdOut);
         var sensors = (JArray)unshared["sensors"]!;
-        Assert.Equal(rows.Count, sensors.Count);
-        foreach (var (s, row) in sensors.Zip(rows))
-        {
-            Assert.Equal(((string?)s["name"])!.TrimEnd(), row[0]);
-            if (!(bool)s["thresholdBased"]!)
-            {
-                Assert.Equal("discrete", row[2]);
-                Assert.Equal($"0x{(int)s["stateBits"]! & 0xFF:x2}{(int)s["stateBits"]! >> 8:x2}", row[3]);
-                continue;
-            }
-
-            var reading = (double?)s["reading"];
-            Assert.Equal(reading is { } v ? v.ToString("F3", Inv) : "na", row[1]);
-            if (reading is not null)
-            {
-                Assert.Equal((string?)s["units"], row[2]);
-                Assert.Equal((string?)s["status"] switch { "ok" => "ok", "nonCritical" => "nc", "critical" => "cr", "nonRecoverable" => "nr", var x => x }, row[3]);
-            }
-
-            Assert.Equal(Thresholds(s, "F3", "na"), row[4..10]);
-        }
+        IpmitoolSdrRows.AssertSensorList(sensors, tool.StdOut);
 
         // The warm call: the cached repository is still valid (timestamps, count, identity), so not one Get SDR.
         var warm = await ChassisTests.CallAsync(rpc, "sensors.list", new JObject { ["target"] = target });
         Assert.Equal(("hit", 0), ((string?)warm["cache"]!["outcome"], (int)warm["cache"]!["getSdrRequests"]!));
 
         var freeIpmi = await FreeIpmiSensorsAsync(sim, "--output-sensor-thresholds", "--shared-sensors", "--no-header-output");
-        var lines = Rows(freeIpmi);
+        var lines = IpmitoolSdrRows.Rows(freeIpmi);
         sensors = (JArray)warm["sensors"]!;
         Assert.Equal(lines.Count, sensors.Count);
         foreach (var (s, c) in sensors.Zip(lines))
@@ -118,7 +71,7 @@ public sealed class SensorTests
             Assert.Equal((string?)s["sensorTypeName"], c[2]);
             Assert.Equal((double?)s["reading"] is { } v ? v.ToString("F2", Inv) : "N/A", c[3]);
             Assert.Equal((bool)s["thresholdBased"]! ? (string?)s["unitsAbbreviation"] : "N/A", c[4]);
-            Assert.Equal(Thresholds(s, "F2", "N/A"), c[5..11]);
+            Assert.Equal(IpmitoolSdrRows.Thresholds(s, "F2", "N/A"), c[5..11]);
         }
 
         var fan2 = sensors.Single(s => (string?)s["name"] == "Fan2");
@@ -144,16 +97,17 @@ public sealed class SensorTests
         Assert.Equal(["CPU Temp", "Fan2"], named["sensors"]!.Select(s => (string?)s["name"]));
         Assert.Equal(45.0, (double)named["sensors"]![0]!["reading"]!);
 
-        // ignoreScanningDisabled: Fan2's reading is used although the BMC says it is not scanned.
-        var quirked = await ChassisTests.CallAsync(rpc, "sensors.list", new JObject
-        {
-            ["target"] = target, ["names"] = new JArray("Fan2"), ["quirks"] = new JArray("ignoreScanningDisabled"),
-        });
+        // ignoreScanningDisabled, declared on the target (as a --targets file would): Fan2's reading is used although
+        // the BMC says it is not scanned, and the result names the quirks applied.
+        var quirkedTarget = (JObject)target.DeepClone();
+        quirkedTarget["quirks"] = new JArray("ignoreScanningDisabled");
+        var quirked = await ChassisTests.CallAsync(rpc, "sensors.list", new JObject { ["target"] = quirkedTarget, ["names"] = new JArray("Fan2") });
         Assert.Equal(["ignoreScanningDisabled"], quirked["quirks"]!.Select(q => (string?)q));
         Assert.NotEqual("scanningDisabled", (string?)quirked["sensors"]![0]!["status"]);
         Assert.NotNull((double?)quirked["sensors"]![0]!["reading"]);
 
-        var bad = await rpc.CallAsync("sensors.list", new JObject { ["target"] = target, ["quirks"] = new JArray("noSuchQuirk") });
+        quirkedTarget["quirks"] = new JArray("noSuchQuirk");
+        var bad = await rpc.CallAsync("sensors.list", new JObject { ["target"] = quirkedTarget });
         Assert.Equal(-32602, (int)bad["error"]!["code"]!);
         Assert.Contains("quirks", bad["error"]!.ToString(), StringComparison.Ordinal);
     }
@@ -194,11 +148,6 @@ public sealed class SensorTests
         }
     }
 
-    private static string[] Thresholds(JToken sensor, string format, string missing) =>
-        new[] { "lowerNonRecoverable", "lowerCritical", "lowerNonCritical", "upperNonCritical", "upperCritical", "upperNonRecoverable" }
-            .Select(n => sensor["thresholds"] is JObject t && (double?)t[n] is { } d ? d.ToString(format, Inv) : missing)
-            .ToArray();
-
     private static async Task<string> FreeIpmiSensorsAsync(IpmiSim sim, params string[] args)
     {
         // A private 0700 cache directory per run: FreeIPMI refuses a shared one and would otherwise reuse a stale cache.
@@ -209,6 +158,4 @@ public sealed class SensorTests
         return result.StdOut;
     }
 
-    private static List<string[]> Rows(string text) =>
-        text.Split('\n').Where(l => l.Trim().Length > 0).Select(l => l.Split('|').Select(c => c.Trim()).ToArray()).ToList();
 }

@@ -1,12 +1,18 @@
 using System.Buffers.Binary;
 using System.Text;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Fru;
 
 /// <summary>Decoding choices.</summary>
 /// <param name="Lenient">Decode an area's fields even when its checksum fails (the area still says ChecksumOk false);
 /// strict decoding leaves such an area's fields empty and names the failure in its error.</param>
-public sealed record FruDecodeOptions(bool Lenient = false);
+/// <param name="Quirks">The target's quirks: <see cref="BmcQuirks.SkipFruChecks"/> decodes as <paramref name="Lenient"/> does.</param>
+public sealed record FruDecodeOptions(bool Lenient = false, BmcQuirks Quirks = BmcQuirks.None)
+{
+    /// <summary>Whether an area whose checksum fails is still decoded.</summary>
+    public bool DecodeBadChecksums => Lenient || (Quirks & BmcQuirks.SkipFruChecks) != 0;
+}
 
 /// <summary>
 /// Decodes a FRU inventory image. Never throws: every problem is reported on its area and in
@@ -43,7 +49,7 @@ public static class FruDecoder
             problems.Add(new FruProblem("header", "common header checksum mismatch"));
         if (header.FormatVersion != 1)
             problems.Add(new FruProblem("header", $"format version {header.FormatVersion}, expected 1"));
-        if (!header.ChecksumOk && !options.Lenient)
+        if (!header.ChecksumOk && !options.DecodeBadChecksums)
             return new FruInventory(header, null, null, null, null, null, problems, raw);
 
         int[] starts = [header.InternalUseOffset, header.ChassisOffset, header.BoardOffset, header.ProductOffset, header.MultiRecordOffset];
@@ -122,13 +128,13 @@ public static class FruDecoder
             error = $"truncated: area needs {length} bytes, image has {available}";
         var checksumOk = error is null && ZeroChecksum(area);
         if (error is null && !checksumOk)
-            error = options.Lenient ? null : "checksum mismatch";
+            error = options.DecodeBadChecksums ? null : "checksum mismatch";
         if (!checksumOk)
             problems.Add(new FruProblem(name, error ?? "checksum mismatch"));
         else if (error is not null)
             problems.Add(new FruProblem(name, error));
         status = new FruAreaStatus(offset, area.Length, checksumOk, error, area.ToArray());
-        if (!checksumOk && !options.Lenient)
+        if (!checksumOk && !options.DecodeBadChecksums)
             return [];
         // Fields live between the fixed bytes and the checksum byte (the last byte of a complete area).
         return available == length ? area[..^1] : area;
@@ -300,7 +306,7 @@ public static class FruDecoder
                 problems.Add(new FruProblem("multiRecord", $"record type {typeId:X2}h at byte {position}: record checksum mismatch"));
             }
 
-            if (dataOk || options.Lenient)
+            if (dataOk || options.DecodeBadChecksums)
             {
                 content = DecodeMultiRecordContent(typeId, data);
                 if (content is null && typeId <= 0x05)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using IpmiRpc.Core.Commands.Storage;
 using IpmiRpc.Core.Sensors;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Sdr;
 

@@ -1,5 +1,6 @@
 using IpmiRpc.Core.Commands.Storage;
 using IpmiRpc.Core.Sensors;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Sdr;
 

@@ -1,4 +1,5 @@
 using IpmiRpc.Core.Commands.Storage;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Sel;
 
@@ -46,6 +47,9 @@ public sealed record SelReaderOptions
     public byte PartialReadChunk { get; init; } = 8;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The target's quirks, for the record decoder (<see cref="BmcQuirks.AssumeSystemEventRecord"/>).</summary>
+    public BmcQuirks Quirks { get; init; }
 }
 
 /// <summary>
@@ -282,7 +286,7 @@ public sealed class SelReader(IpmiSend send, ISensorNames? names = null, SelRead
                 break; // empty SEL
             }
 
-            records.Add(SelRecordDecoder.Decode(data, time, _names));
+            records.Add(SelRecordDecoder.Decode(data, time, _names, _options.Quirks));
             if (next == GetSelEntry.LastRecord)
                 break;
             id = next;

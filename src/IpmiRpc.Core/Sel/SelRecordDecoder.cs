@@ -1,14 +1,19 @@
 using System.Buffers.Binary;
 using IpmiRpc.Core.Sensors;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Sel;
 
-/// <summary>Decodes 16-byte SEL records (IPMI v2.0 §32). Only a short record throws (<see cref="IpmiDecodeException"/>).</summary>
+/// <summary>
+/// Decodes 16-byte SEL records (IPMI v2.0 §32). Only a short record throws (<see cref="IpmiDecodeException"/>).
+/// With <see cref="BmcQuirks.AssumeSystemEventRecord"/> a record of an undefined type (not 02h, not C0h–FFh) is read
+/// as a system event record; its record type stays the one the BMC gave.
+/// </summary>
 public static class SelRecordDecoder
 {
     public const int RecordLength = 16;
 
-    public static SelRecord Decode(ReadOnlySpan<byte> record, SelTimeContext time, ISensorNames? names = null)
+    public static SelRecord Decode(ReadOnlySpan<byte> record, SelTimeContext time, ISensorNames? names = null, BmcQuirks quirks = BmcQuirks.None)
     {
         IpmiDecodeException.ThrowIfShorter(record, RecordLength, "SEL record");
         record = record[..RecordLength];
@@ -18,6 +23,7 @@ public static class SelRecordDecoder
         return type switch
         {
             0x02 => DecodeSystemEvent(id, raw, time, names ?? NoSensorNames.Instance),
+            < 0xC0 when (quirks & BmcQuirks.AssumeSystemEventRecord) != 0 => DecodeSystemEvent(id, raw, time, names ?? NoSensorNames.Instance),
             >= 0xC0 and <= 0xDF => new OemTimestampedRecord(
                 id, type, raw,
                 time.Interpret(BinaryPrimitives.ReadUInt32LittleEndian(record[3..7])),
@@ -52,7 +58,7 @@ public static class SelRecordDecoder
         var offset = (byte)(r[13] & 0x0F);
         return new SystemEventRecord(
             RecordId: id,
-            RecordType: 0x02,
+            RecordType: raw[2],
             Raw: raw,
             Time: time.Interpret(BinaryPrimitives.ReadUInt32LittleEndian(r[3..7])),
             Generator: generator,

@@ -1,5 +1,6 @@
 using IpmiRpc.Core.Commands.SensorEvent;
 using IpmiRpc.Core.Sdr;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Sensors;
 

@@ -1,4 +1,5 @@
 using IpmiRpc.Core.Sdr;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Sensors;
 

@@ -38,6 +38,12 @@ public sealed record IpmiTarget
     /// </summary>
     public bool FreshSession { get; init; }
 
+    /// <summary>
+    /// How this BMC breaks the specification, for the decoders (<see cref="BmcQuirks"/>). Not part of
+    /// <see cref="Identity"/>: it changes how answers are read, not where requests go.
+    /// </summary>
+    public BmcQuirks Quirks { get; init; }
+
     // openipmi
     public string? Device { get; init; }
 

@@ -10,6 +10,9 @@ namespace IpmiRpc.Core.Targets;
 /// generates the schema and the wrappers' target options from the same records), calls <see cref="Validate"/>, reads
 /// the secrets its <see cref="SecretSourceAttribute"/> fields name, then <see cref="ToTarget"/>.
 /// </summary>
+// [MaxLength] is read as a declaration (its Length) by the host's binder and schema generator; its reflection-based
+// IsValid, which is what trimming could break, is never called.
+#pragma warning disable IL2026
 public abstract record TargetDeclaration
 {
     [Description("Wait for one answer before retransmitting.")]
@@ -25,6 +28,13 @@ public abstract record TargetDeclaration
     [Description("Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new session then replaces the pooled ones.")]
     [DefaultValue(false)]
     public bool FreshSession { get; init; }
+
+    [Description(BmcQuirksText.Summary)]
+    [MaxLength(16)]
+    public IReadOnlyList<BmcQuirks>? Quirks { get; init; }
+
+    /// <summary><see cref="Quirks"/> as one flag set, for <see cref="IpmiTarget.Quirks"/>.</summary>
+    protected BmcQuirks QuirkFlags => BmcQuirksText.Combine(Quirks);
 
     /// <summary>
     /// The checks the attributes cannot express; throws <see cref="IpmiInvalidArgumentException"/> whose field is the

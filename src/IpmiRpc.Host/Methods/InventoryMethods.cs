@@ -16,11 +16,14 @@ public static class InventoryMethods
     // FRU read sizes that worked, per BMC, for the life of the process (bounded inside).
     private static readonly FruChunkSizes FruChunkSizes = new();
 
+    private static SelReader SelReaderFor(RpcCall call) =>
+        new(call.Send, options: new SelReaderOptions { Quirks = call.Target.Quirks });
+
     [RpcMethod("sel.getInfo", "SEL entry count, free space, last addition/erase times and supported operations (Get SEL Info, IPMI v2.0 §31.2), with the BMC's SEL clock next to the host's (Get SEL Time, §31.10).",
         ResultName = "selInfo", FanOut = true, Ansible = "ipmi_sel_info", AnsibleGather = "info", PowerShell = "Get-IpmiSelInfo")]
     public static async Task<SelInfoResult> GetSelInfoAsync(RpcCall call)
     {
-        var reader = new SelReader(call.Send);
+        var reader = SelReaderFor(call);
         var info = await reader.GetInfoAsync(call.CancellationToken).ConfigureAwait(false);
         var clock = await reader.GetTimeAsync(call.CancellationToken).ConfigureAwait(false);
         return new SelInfoResult(info, clock);
@@ -30,7 +33,7 @@ public static class InventoryMethods
         ResultName = "listing", FanOut = true, Ansible = "ipmi_sel_info", AnsibleGather = "entries", PowerShell = "Get-IpmiSelEntry")]
     public static Task<SelListing> ListSelAsync(RpcCall call, SelListParams p)
     {
-        var reader = new SelReader(call.Send);
+        var reader = SelReaderFor(call);
         if (p.Cursor is { } cursor)
         {
             return reader.ReadNewAsync(new SelCursor(cursor.MostRecentAddition, cursor.MostRecentErase, cursor.Entries, cursor.LastRecordId), call.CancellationToken);
@@ -43,7 +46,7 @@ public static class InventoryMethods
         ResultName = "cleared", Mutating = true, Ansible = "ipmi_sel", PowerShell = "Clear-IpmiSel", ConfirmImpact = "High")]
     public static async Task<SelClearOutcome> ClearSelAsync(RpcCall call, SelClearParams p)
     {
-        var reader = new SelReader(call.Send);
+        var reader = SelReaderFor(call);
         var plan = await reader.PlanClearAsync(p.FetchFirst, call.CancellationToken).ConfigureAwait(false);
         if (call.DryRun)
         {
@@ -60,7 +63,7 @@ public static class InventoryMethods
     {
         var identity = call.Target.Identity;
         var reader = new FruReader(call.Send, FruChunkSizes, $"{identity.Transport}://{identity.Address}:{identity.Port}");
-        return reader.ReadAsync(p.DeviceId, new FruDecodeOptions(p.Lenient), call.CancellationToken);
+        return reader.ReadAsync(p.DeviceId, new FruDecodeOptions(p.Lenient, call.Target.Quirks), call.CancellationToken);
     }
 
     [RpcMethod("users.list", "User accounts of one channel (Get User Access + Get User Name per user id, IPMI v2.0 §22.27–22.29): name, enabled, privilege limit, callin, link authentication and IPMI messaging. Never a password.",

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using IpmiRpc.Core.Sdr;
 using IpmiRpc.Core.Sensors;
+using IpmiRpc.Core.Targets;
 using IpmiRpc.Host.Methods.Declarations;
 
 namespace IpmiRpc.Host.Methods;
@@ -13,23 +14,17 @@ namespace IpmiRpc.Host.Methods;
 /// </summary>
 public static class SensorMethods
 {
-    private const string QuirksDescription =
-        "Named BMC quirks to apply (FreeIPMI's workaround flags): discreteReading converts the analog reading of discrete full-SDR sensors; "
-        + "ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; "
-        + "assumeMaxSdrRecordCount stops the SDR read at the announced record count; sdrTimestampsUnreliable makes the cache confirm a cached "
-        + "repository by re-reading its first records; assumeSystemEventRecord is for the SEL decoder.";
-
     [RpcMethod("sdr.list", "Every SDR record decoded (full/compact/event-only sensor, generic, FRU and MC locators, OEM raw; others raw), with the repository info (Get SDR Repository Info, Reserve SDR Repository, Get SDR: IPMI v2.0 §33.9–33.12, §43). The repository is cached per BMC (timestamps, record count and identity) and shared across BMCs of one model and firmware.",
         ResultName = "sdr", FanOut = true, Ansible = "ipmi_sdr_info", PowerShell = "Get-IpmiSdr")]
-    public static async Task<SdrListing> ListSdrAsync(RpcCall call, SdrListParams p)
+    public static async Task<SdrListing> ListSdrAsync(RpcCall call)
     {
-        var (cached, quirks) = await GetRepositoryAsync(call, p.Quirks).ConfigureAwait(false);
+        var (cached, quirks) = await GetRepositoryAsync(call).ConfigureAwait(false);
         var repository = cached.Repository;
         return new SdrListing(
             repository.Info,
             repository.Identity,
             new SdrCacheReport(cached.Outcome, cached.GetSdrRequests),
-            Named(quirks),
+            BmcQuirksText.Named(quirks),
             repository.Warnings,
             repository.Records.Select(SdrEntry.From).ToArray());
     }
@@ -38,7 +33,7 @@ public static class SensorMethods
         ResultName = "sensors", FanOut = true, Ansible = "ipmi_sensor_info", PowerShell = "Get-IpmiSensor")]
     public static async Task<SensorList> ListSensorsAsync(RpcCall call, SensorsListParams p)
     {
-        var (cached, quirks) = await GetRepositoryAsync(call, p.Quirks).ConfigureAwait(false);
+        var (cached, quirks) = await GetRepositoryAsync(call).ConfigureAwait(false);
         var reader = new SensorReader(call.Send, new SensorReaderOptions { Quirks = quirks, ExpandSharedRecords = p.SharedSensors, IncludeEventOnly = p.IncludeEventOnly });
         var filter = new SensorFilter(p.Names, p.Types);
         var sensors = new List<SensorEntry>();
@@ -59,26 +54,17 @@ public static class SensorMethods
             }
         }
 
-        return new SensorList(sensors, new SdrCacheReport(cached.Outcome, cached.GetSdrRequests), Named(quirks));
+        return new SensorList(sensors, new SdrCacheReport(cached.Outcome, cached.GetSdrRequests), BmcQuirksText.Named(quirks));
     }
 
-    private static async Task<(SdrCacheResult Cached, BmcQuirks Quirks)> GetRepositoryAsync(RpcCall call, IReadOnlyList<BmcQuirks>? named)
+    /// <summary>The BMC's repository from the cache, read with the target's quirks (which the results echo).</summary>
+    private static async Task<(SdrCacheResult Cached, BmcQuirks Quirks)> GetRepositoryAsync(RpcCall call)
     {
-        var quirks = (named ?? []).Aggregate(BmcQuirks.None, (all, q) => all | q);
+        var quirks = call.Target.Quirks;
         var identity = call.Target.Identity;
         var bmcKey = $"{identity.Transport}://{identity.Address}:{identity.Port}";
         var cached = await call.Host.SdrCache.GetAsync(bmcKey, call.Send, quirks, call.CancellationToken).ConfigureAwait(false);
         return (cached, quirks);
-    }
-
-    /// <summary>The set flags by name (a flag set has no JSON enum form).</summary>
-    private static BmcQuirks[] Named(BmcQuirks quirks) =>
-        Enum.GetValues<BmcQuirks>().Where(q => q != BmcQuirks.None && (quirks & q) == q).ToArray();
-
-    public sealed record SdrListParams
-    {
-        [Description(QuirksDescription), MaxLength(16)]
-        public IReadOnlyList<BmcQuirks>? Quirks { get; init; }
     }
 
     public sealed record SensorsListParams
@@ -94,9 +80,6 @@ public static class SensorMethods
 
         [Description("Also list event-only sensors (no reading; status ok)."), DefaultValue(false)]
         public bool IncludeEventOnly { get; init; }
-
-        [Description(QuirksDescription), MaxLength(16)]
-        public IReadOnlyList<BmcQuirks>? Quirks { get; init; }
     }
 
     /// <summary>The names/types filter, applied before any sensor is read.</summary>

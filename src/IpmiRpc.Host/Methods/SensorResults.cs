@@ -3,6 +3,7 @@ using IpmiRpc.Core.Commands.SensorEvent;
 using IpmiRpc.Core.Commands.Storage;
 using IpmiRpc.Core.Sdr;
 using IpmiRpc.Core.Sensors;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Host.Methods;
 

@@ -1,4 +1,5 @@
 using IpmiRpc.Core.Fru;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Tests.Fru;
 
@@ -82,6 +83,28 @@ public class FruDecoderTests
         Assert.True(strict.Product!.Status.ChecksumOk);
         Assert.Equal("Sim Server 1000", strict.Product.ProductName!.Text);
         Assert.Equal(4, strict.MultiRecord!.Records.Count);
+    }
+
+    [Fact]
+    public void The_skipFruChecks_quirk_decodes_areas_with_bad_checksums_as_lenient_mode_does()
+    {
+        // A BMC that writes correct fields under wrong checksums (FreeIPMI skipchecks: Dell R610/R710): the board and
+        // the multi-record area's first record fail their checksums by one bit.
+        var image = FruFixture.Image.ToArray();
+        image[(image[3] * 8) + 10] ^= 0x01;
+        image[(image[5] * 8) + 5] ^= 0x01; // first data byte of the first multi-record (past its 5-byte header)
+
+        var plain = FruDecoder.Decode(image);
+        var quirked = FruDecoder.Decode(image, new FruDecodeOptions(Quirks: BmcQuirks.SkipFruChecks));
+
+        Assert.Null(plain.Board!.Manufacturer);
+        Assert.Equal("Test Mainboard", quirked.Board!.ProductName!.Text);
+        Assert.False(quirked.Board.Status.ChecksumOk);
+        Assert.Contains(quirked.Problems, p => p.Area == "board");
+        Assert.Null(plain.MultiRecord!.Records[0].Content);
+        Assert.NotNull(quirked.MultiRecord!.Records[0].Content);
+        Assert.False(quirked.MultiRecord.Records[0].RecordChecksumOk);
+        Assert.Equal(FruDecoder.Decode(image, new FruDecodeOptions(Lenient: true)).Board!.ProductName!.Text, quirked.Board.ProductName.Text);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using IpmiRpc.Core.Sdr;
 using IpmiRpc.Core.Sensors;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Tests.Sdr;
 

@@ -1,5 +1,6 @@
 using IpmiRpc.Core.Sel;
 using IpmiRpc.Core.Sensors;
+using IpmiRpc.Core.Targets;
 
 namespace IpmiRpc.Core.Tests.Sel;
 
@@ -85,6 +86,25 @@ public class SelRecordDecoderTests
         var odd = Assert.IsType<UnknownSelRecord>(
             SelRecordDecoder.Decode(Hex("0500 10 00000000000000000000000000"), SelTimeContext.Uncorrected));
         Assert.Equal(16, odd.Raw.Length);
+    }
+
+    [Fact]
+    public void The_assumeSystemEventRecord_quirk_decodes_an_invalid_record_type_as_a_system_event()
+    {
+        // The threshold event above as an HP DL380 G5 writes it (FreeIPMI assumesystemevent): record type 0x00.
+        var bytes = Hex("0100 00 B2010000 2000 04 01 30 01 59 5A 55");
+
+        Assert.IsType<UnknownSelRecord>(SelRecordDecoder.Decode(bytes, SelTimeContext.Uncorrected, new Names()));
+        var e = Assert.IsType<SystemEventRecord>(
+            SelRecordDecoder.Decode(bytes, SelTimeContext.Uncorrected, new Names(), BmcQuirks.AssumeSystemEventRecord));
+        Assert.Equal(0x00, e.RecordType);
+        Assert.Equal("CPU Temp", e.SensorName);
+        Assert.Equal(SelEventClass.Threshold, e.EventClass);
+        Assert.Equal(434u, e.Time.Raw);
+
+        // OEM ranges keep their meaning under the quirk.
+        Assert.IsType<OemTimestampedRecord>(
+            SelRecordDecoder.Decode(Hex("0300 C1 B2010000 911200 010203040506"), SelTimeContext.Uncorrected, quirks: BmcQuirks.AssumeSystemEventRecord));
     }
 
     [Fact]

@@ -28,6 +28,31 @@ public sealed class TargetResolverTests
     }
 
     [Theory]
+    [InlineData("""{"host":"h","quirks":["assumeSystemEventRecord","skipFruChecks"]}""")]
+    [InlineData("""{"device":"/dev/ipmi0","quirks":["skipFruChecks","assumeSystemEventRecord"]}""")]
+    [InlineData("""{"computerName":"srv","quirks":["assumeSystemEventRecord","skipFruChecks","skipFruChecks"]}""")]
+    public void Every_transport_target_carries_its_quirks_as_one_flag_set(string json)
+    {
+        var given = JObject.Parse(json);
+        var t = Resolver().Resolve(given);
+        Assert.Equal(BmcQuirks.AssumeSystemEventRecord | BmcQuirks.SkipFruChecks, t.Quirks);
+        // Quirks change how answers are read, not which session serves them.
+        given.Remove("quirks");
+        Assert.Equal(Resolver().Resolve(given).Identity, t.Identity);
+    }
+
+    [Fact]
+    public void An_unknown_quirk_is_invalid_params_naming_the_field()
+    {
+        var ex = Assert.Throws<RpcParamException>(() => Resolver().Resolve(JObject.Parse("""{"host":"h","quirks":["noSuchQuirk"]}""")));
+        Assert.StartsWith("target.quirks", ex.Field, StringComparison.Ordinal);
+        // The empty set is no name: a list that names nothing is the way to say it.
+        Assert.Throws<RpcParamException>(() => Resolver().Resolve(JObject.Parse("""{"host":"h","quirks":["none"]}""")));
+        Assert.Equal(BmcQuirks.None, Resolver().Resolve(JObject.Parse("""{"host":"h","quirks":[]}""")).Quirks);
+        Assert.Equal(BmcQuirks.None, Resolver().Resolve(JObject.Parse("""{"host":"h"}""")).Quirks);
+    }
+
+    [Theory]
     [InlineData("""{"computerName":"srv","username":"CONTOSO\\svc-ipmi-admin","passwordEnv":"BMC_PW"}""")]
     [InlineData("""{"transport":"cim","computerName":"srv","username":"CONTOSO\\svc-ipmi-admin","passwordEnv":"BMC_PW"}""")]
     public void A_cim_target_takes_windows_account_names_longer_than_16_bytes_whether_or_not_transport_is_spelled(string json)

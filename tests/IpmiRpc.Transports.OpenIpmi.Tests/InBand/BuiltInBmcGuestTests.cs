@@ -90,6 +90,14 @@ public sealed class BuiltInBmcGuestTests(InBandAssets assets)
         Assert.Equal(-32005, (int)denied["code"]!);
         Assert.Contains("/dev/ipmi0", (string)denied["message"]!, StringComparison.Ordinal);
 
+        // QEMU's BMC has an SDR repository with its watchdog sensor: sdr.list and sensors.list (one process, one
+        // repository read shared by both) list it as ipmitool -I open does.
+        var sdrResponses = run.Responses("ipmirpc-sdr");
+        var sdr = Result(sdrResponses, "sdr");
+        Assert.Contains(sdr["records"]!, r => (string?)r["name"] == "Watchdog");
+        IpmitoolSdrRows.AssertSdrElistAll(sdr, string.Join('\n', run.Step("ipmitool-sdr")));
+        IpmitoolSdrRows.AssertSensorList((JArray)Result(sdrResponses, "sensors")["sensors"]!, string.Join('\n', run.Step("ipmitool-sensor")));
+
         Assert.False(string.IsNullOrEmpty(assets.PublishInfo));
     }
 

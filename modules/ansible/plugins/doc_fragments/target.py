@@ -150,6 +150,24 @@ options:
         session then replaces the pooled ones."
       - ipmirpc defaults to C(false).
     type: bool
+  quirks:
+    description:
+      - "Named BMC quirks (FreeIPMI's workaround flags) the decoders apply for this BMC: discreteReading converts the
+        analog reading of discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned;
+        assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; assumeSystemEventRecord decodes SEL
+        records with an invalid record type as system events; assumeMaxSdrRecordCount stops the SDR read at the
+        announced record count; sdrTimestampsUnreliable makes the SDR cache confirm a cached repository by re-reading
+        its first records; skipFruChecks decodes FRU areas whose checksum fails (they still report checksumOk false)."
+    type: list
+    elements: str
+    choices:
+      - discreteReading
+      - ignoreScanningDisabled
+      - assumeBmcOwner
+      - assumeSystemEventRecord
+      - assumeMaxSdrRecordCount
+      - sdrTimestampsUnreliable
+      - skipFruChecks
 notes:
   - "Each task starts one C(ipmirpc) process, reuses one IPMI session for all its requests and closes the session when
     the task ends; with I(ipmirpc_socket) the tasks share one C(ipmirpc) and its sessions instead."

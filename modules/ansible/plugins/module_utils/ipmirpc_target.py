@@ -33,6 +33,19 @@ TARGET_ARGUMENT_SPEC = dict(
     timeout_ms=dict(type='int'),
     retries=dict(type='int'),
     fresh_session=dict(type='bool'),
+    quirks=dict(
+        type='list',
+        elements='str',
+        choices=[
+            'discreteReading',
+            'ignoreScanningDisabled',
+            'assumeBmcOwner',
+            'assumeSystemEventRecord',
+            'assumeMaxSdrRecordCount',
+            'sdrTimestampsUnreliable',
+            'skipFruChecks',
+        ],
+    ),
 )
 
 # (option, target field, transports that use it; None = all)
@@ -55,6 +68,7 @@ TARGET_FIELDS = [
     ('timeout_ms', 'timeoutMs', None),
     ('retries', 'retries', None),
     ('fresh_session', 'freshSession', None),
+    ('quirks', 'quirks', None),
 ]
 
 TARGET_SECRET_OPTIONS = ('password', 'kg', 'kg_hex')

@@ -21,24 +21,7 @@ description:
     SDR: IPMI v2.0 §33.9–33.12, §43). The repository is cached per BMC (timestamps, record count and identity) and
     shared across BMCs of one model and firmware."
   - "Reads only; never changes the BMC."
-options:
-  quirks:
-    description:
-      - "Named BMC quirks to apply (FreeIPMI's workaround flags): discreteReading converts the analog reading of
-        discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner
-        reads every sensor from the BMC whatever owner the SDR names; assumeMaxSdrRecordCount stops the SDR read at the
-        announced record count; sdrTimestampsUnreliable makes the cache confirm a cached repository by re-reading its
-        first records; assumeSystemEventRecord is for the SEL decoder."
-    type: list
-    elements: str
-    choices:
-      - none
-      - discreteReading
-      - ignoreScanningDisabled
-      - assumeBmcOwner
-      - assumeSystemEventRecord
-      - assumeMaxSdrRecordCount
-      - sdrTimestampsUnreliable
+options: {}
 extends_documentation_fragment: [ipmirpc.ipmi.target]
 attributes:
   check_mode:
@@ -189,30 +172,12 @@ sdr:
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_runner import run_module
 
-ARGUMENT_SPEC = dict(
-    quirks=dict(
-        type='list',
-        elements='str',
-        choices=[
-            'none',
-            'discreteReading',
-            'ignoreScanningDisabled',
-            'assumeBmcOwner',
-            'assumeSystemEventRecord',
-            'assumeMaxSdrRecordCount',
-            'sdrTimestampsUnreliable',
-        ],
-    ),
-)
+ARGUMENT_SPEC = dict()
 
 MODULE_OPTIONS = dict()
 
 # Option -> JSON-RPC param (a dotted name is a member of an object param); where the result goes.
-DEFINITION = dict(
-    calls=[dict(method='sdr.list', params=[['quirks', 'quirks', '']], result='sdr')],
-    mutating=False,
-    dry_run=False,
-)
+DEFINITION = dict(calls=[dict(method='sdr.list', params=[], result='sdr')], mutating=False, dry_run=False)
 
 
 def main():

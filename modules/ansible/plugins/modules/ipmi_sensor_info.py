@@ -47,23 +47,6 @@ options:
       - "Also list event-only sensors (no reading; status ok)."
     type: bool
     default: false
-  quirks:
-    description:
-      - "Named BMC quirks to apply (FreeIPMI's workaround flags): discreteReading converts the analog reading of
-        discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner
-        reads every sensor from the BMC whatever owner the SDR names; assumeMaxSdrRecordCount stops the SDR read at the
-        announced record count; sdrTimestampsUnreliable makes the cache confirm a cached repository by re-reading its
-        first records; assumeSystemEventRecord is for the SEL decoder."
-    type: list
-    elements: str
-    choices:
-      - none
-      - discreteReading
-      - ignoreScanningDisabled
-      - assumeBmcOwner
-      - assumeSystemEventRecord
-      - assumeMaxSdrRecordCount
-      - sdrTimestampsUnreliable
 extends_documentation_fragment: [ipmirpc.ipmi.target]
 attributes:
   check_mode:
@@ -116,19 +99,6 @@ ARGUMENT_SPEC = dict(
     types=dict(type='list', elements='str'),
     shared_sensors=dict(type='bool', default=True),
     include_event_only=dict(type='bool', default=False),
-    quirks=dict(
-        type='list',
-        elements='str',
-        choices=[
-            'none',
-            'discreteReading',
-            'ignoreScanningDisabled',
-            'assumeBmcOwner',
-            'assumeSystemEventRecord',
-            'assumeMaxSdrRecordCount',
-            'sdrTimestampsUnreliable',
-        ],
-    ),
 )
 
 MODULE_OPTIONS = dict()
@@ -143,7 +113,6 @@ DEFINITION = dict(
                 ['types', 'types', ''],
                 ['shared_sensors', 'sharedSensors', ''],
                 ['include_event_only', 'includeEventOnly', ''],
-                ['quirks', 'quirks', ''],
             ],
             result='',
         ),

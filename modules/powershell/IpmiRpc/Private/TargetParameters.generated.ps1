@@ -11,6 +11,7 @@ $script:IpmiRpcTargetParameters = [ordered]@{
     Retries = @{ Field = 'retries'; Secret = $false; Sets = @('InBand', 'Lan', 'Cim') }
     AllowInsecure = @{ Field = 'allowInsecure'; Secret = $false; Sets = @('Lan') }
     FreshSession = @{ Field = 'freshSession'; Secret = $false; Sets = @('InBand', 'Lan', 'Cim') }
+    Quirks = @{ Field = 'quirks'; Secret = $false; Sets = @('InBand', 'Lan', 'Cim') }
     Device = @{ Field = 'device'; Secret = $false; Sets = @('InBand') }
     ComputerName = @{ Field = 'computerName'; Secret = $false; Sets = @('Cim') }
     Protocol = @{ Field = 'protocol'; Secret = $false; Sets = @('Cim') }

@@ -12,9 +12,6 @@ function Get-IpmiSdr {
 
     Many BMCs in one call: -Targets (names and groups configured in ipmirpc, hashtables of target fields, range hashtables @{ Hosts = 'bmc[01-20]'; Template = @{ ... } }); the host runs them at once (64 at a time, one call per BMC) and the cmdlet writes one object per target, in order, and one error per target that failed.
 
-    .PARAMETER Quirks
-    Named BMC quirks to apply (FreeIPMI's workaround flags): discreteReading converts the analog reading of discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; assumeMaxSdrRecordCount stops the SDR read at the announced record count; sdrTimestampsUnreliable makes the cache confirm a cached repository by re-reading its first records; assumeSystemEventRecord is for the SEL decoder.
-
     .PARAMETER BmcHost
     BMC address or name. (parameter set Lan)
 
@@ -45,6 +42,9 @@ function Get-IpmiSdr {
     .PARAMETER FreshSession
     Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new session then replaces the pooled ones. Default: false. (parameter sets InBand, Lan, Cim)
 
+    .PARAMETER Quirks
+    Named BMC quirks (FreeIPMI's workaround flags) the decoders apply for this BMC: discreteReading converts the analog reading of discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; assumeSystemEventRecord decodes SEL records with an invalid record type as system events; assumeMaxSdrRecordCount stops the SDR read at the announced record count; sdrTimestampsUnreliable makes the SDR cache confirm a cached repository by re-reading its first records; skipFruChecks decodes FRU areas whose checksum fails (they still report checksumOk false). (parameter sets InBand, Lan, Cim)
+
     .PARAMETER Device
     Device path. Default: /dev/ipmi0. (parameter set InBand)
 
@@ -70,10 +70,6 @@ function Get-IpmiSdr {
     [CmdletBinding(DefaultParameterSetName = 'InBand')]
     [OutputType('IpmiRpc.Sdr')]
     param(
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [ValidateSet('none', 'discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable')]
-        [string[]] $Quirks,
-
         [Parameter(Mandatory, ParameterSetName = 'Lan', ValueFromPipelineByPropertyName)]
         [string] $BmcHost,
 
@@ -118,6 +114,12 @@ function Get-IpmiSdr {
         [switch] $FreshSession,
 
         [Parameter(ParameterSetName = 'InBand')]
+        [Parameter(ParameterSetName = 'Lan')]
+        [Parameter(ParameterSetName = 'Cim')]
+        [ValidateSet('discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
+        [string[]] $Quirks,
+
+        [Parameter(ParameterSetName = 'InBand')]
         [string] $Device,
 
         [Parameter(Mandatory, ParameterSetName = 'Cim', ValueFromPipelineByPropertyName)]
@@ -145,7 +147,7 @@ function Get-IpmiSdr {
             Mutating = $false
             DryRun = $false
             FanOut = $true
-            Params = [ordered]@{ Quirks = 'quirks' }
+            Params = [ordered]@{}
             NumberOrName = @()
         }
         Invoke-IpmiRpcCommand -Cmdlet $PSCmdlet -Call $call -Bound $PSBoundParameters

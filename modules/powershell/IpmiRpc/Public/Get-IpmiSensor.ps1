@@ -24,9 +24,6 @@ function Get-IpmiSensor {
     .PARAMETER IncludeEventOnly
     Also list event-only sensors (no reading; status ok). Default: false.
 
-    .PARAMETER Quirks
-    Named BMC quirks to apply (FreeIPMI's workaround flags): discreteReading converts the analog reading of discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; assumeMaxSdrRecordCount stops the SDR read at the announced record count; sdrTimestampsUnreliable makes the cache confirm a cached repository by re-reading its first records; assumeSystemEventRecord is for the SEL decoder.
-
     .PARAMETER BmcHost
     BMC address or name. (parameter set Lan)
 
@@ -56,6 +53,9 @@ function Get-IpmiSensor {
 
     .PARAMETER FreshSession
     Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new session then replaces the pooled ones. Default: false. (parameter sets InBand, Lan, Cim)
+
+    .PARAMETER Quirks
+    Named BMC quirks (FreeIPMI's workaround flags) the decoders apply for this BMC: discreteReading converts the analog reading of discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; assumeSystemEventRecord decodes SEL records with an invalid record type as system events; assumeMaxSdrRecordCount stops the SDR read at the announced record count; sdrTimestampsUnreliable makes the SDR cache confirm a cached repository by re-reading its first records; skipFruChecks decodes FRU areas whose checksum fails (they still report checksumOk false). (parameter sets InBand, Lan, Cim)
 
     .PARAMETER Device
     Device path. Default: /dev/ipmi0. (parameter set InBand)
@@ -93,10 +93,6 @@ function Get-IpmiSensor {
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [switch] $IncludeEventOnly,
-
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [ValidateSet('none', 'discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable')]
-        [string[]] $Quirks,
 
         [Parameter(Mandatory, ParameterSetName = 'Lan', ValueFromPipelineByPropertyName)]
         [string] $BmcHost,
@@ -142,6 +138,12 @@ function Get-IpmiSensor {
         [switch] $FreshSession,
 
         [Parameter(ParameterSetName = 'InBand')]
+        [Parameter(ParameterSetName = 'Lan')]
+        [Parameter(ParameterSetName = 'Cim')]
+        [ValidateSet('discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
+        [string[]] $Quirks,
+
+        [Parameter(ParameterSetName = 'InBand')]
         [string] $Device,
 
         [Parameter(Mandatory, ParameterSetName = 'Cim', ValueFromPipelineByPropertyName)]
@@ -169,7 +171,7 @@ function Get-IpmiSensor {
             Mutating = $false
             DryRun = $false
             FanOut = $true
-            Params = [ordered]@{ Names = 'names'; Types = 'types'; SharedSensors = 'sharedSensors'; IncludeEventOnly = 'includeEventOnly'; Quirks = 'quirks' }
+            Params = [ordered]@{ Names = 'names'; Types = 'types'; SharedSensors = 'sharedSensors'; IncludeEventOnly = 'includeEventOnly' }
             NumberOrName = @()
         }
         Invoke-IpmiRpcCommand -Cmdlet $PSCmdlet -Call $call -Bound $PSBoundParameters

@@ -48,6 +48,9 @@ function Get-IpmiUser {
     .PARAMETER FreshSession
     Authenticate anew for this request instead of reusing a pooled session (use it to verify credentials); the new session then replaces the pooled ones. Default: false. (parameter sets InBand, Lan, Cim)
 
+    .PARAMETER Quirks
+    Named BMC quirks (FreeIPMI's workaround flags) the decoders apply for this BMC: discreteReading converts the analog reading of discrete full-SDR sensors; ignoreScanningDisabled uses readings the BMC flags as not scanned; assumeBmcOwner reads every sensor from the BMC whatever owner the SDR names; assumeSystemEventRecord decodes SEL records with an invalid record type as system events; assumeMaxSdrRecordCount stops the SDR read at the announced record count; sdrTimestampsUnreliable makes the SDR cache confirm a cached repository by re-reading its first records; skipFruChecks decodes FRU areas whose checksum fails (they still report checksumOk false). (parameter sets InBand, Lan, Cim)
+
     .PARAMETER Device
     Device path. Default: /dev/ipmi0. (parameter set InBand)
 
@@ -122,6 +125,12 @@ function Get-IpmiUser {
         [Parameter(ParameterSetName = 'Lan')]
         [Parameter(ParameterSetName = 'Cim')]
         [switch] $FreshSession,
+
+        [Parameter(ParameterSetName = 'InBand')]
+        [Parameter(ParameterSetName = 'Lan')]
+        [Parameter(ParameterSetName = 'Cim')]
+        [ValidateSet('discreteReading', 'ignoreScanningDisabled', 'assumeBmcOwner', 'assumeSystemEventRecord', 'assumeMaxSdrRecordCount', 'sdrTimestampsUnreliable', 'skipFruChecks')]
+        [string[]] $Quirks,
 
         [Parameter(ParameterSetName = 'InBand')]
         [string] $Device,

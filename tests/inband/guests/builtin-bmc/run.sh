@@ -6,3 +6,7 @@ step ipmitool-chassis-status ipmitool -I open chassis status
 step ipmirpc sh /test/pipe-then-sessions.sh
 # Not root: the device node is root-only (crw-------), which must come back as -32005.
 step ipmirpc-nonroot su nobody -c '/opt/ipmirpc/ipmirpc < /test/nonroot.ndjson'
+# QEMU's BMC has an SDR repository with its watchdog sensor: the same table through ipmitool and ipmirpc.
+step ipmitool-sdr ipmitool -I open sdr elist all
+step ipmitool-sensor ipmitool -I open sensor list
+step ipmirpc-sdr sh -c '/opt/ipmirpc/ipmirpc < /test/sdr.ndjson'
