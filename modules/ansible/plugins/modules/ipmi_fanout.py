@@ -71,6 +71,8 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
+author:
+  - "IpmiRpc contributors (@ipmirpc)"
 '''
 
 EXAMPLES = r'''
@@ -154,7 +156,7 @@ def main():
             call_params['allowFanOutWrites'] = p['allow_writes']
             if module.check_mode:
                 call_params['dryRun'] = True
-        waves = 1 + sum(1 for _ in targets) // HOST_CONCURRENCY  # a range counts as one here; its timeout grows below
+        waves = 1 + len(targets) // HOST_CONCURRENCY  # a range counts as one here; its timeout grows below
         # The host bounds every BMC's call; this only guards against a hung host (a range may hold many hosts).
         timeout = default_call_timeout(p) * waves + 600.0
         answer = client.call(p['method'], call_params, timeout=timeout)

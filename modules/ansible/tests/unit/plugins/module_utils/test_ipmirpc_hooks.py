@@ -9,7 +9,8 @@ __metaclass__ = type
 
 import unittest
 
-import test_ipmirpc_runner  # noqa: F401  pylint: disable=unused-import  (makes the collection importable)
+# Imported for its side effect: it makes the collection importable.
+import test_ipmirpc_runner  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_hooks import (  # noqa: E402
     BootHooks, PowerHooks)
 
