@@ -150,7 +150,8 @@ if wants powershell; then
     cp "$psrepo"/*.nupkg "$OUT/"
 fi
 
-(cd "$OUT" && sha256sum -- *.tar.gz *.zip *.nupkg 2>/dev/null > SHA256SUMS)
+# nullglob: an --only subset has no archive of some kinds (a literal "*.nupkg" made sha256sum fail the run).
+(cd "$OUT" && shopt -s nullglob && sha256sum -- *.tar.gz *.zip *.nupkg > SHA256SUMS)
 echo "$stamp" > "$OUT/.stamp"
 log "done: $OUT"
 (cd "$OUT" && ls -l)
