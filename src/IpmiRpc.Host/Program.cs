@@ -22,7 +22,9 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("JSON-RPC 2.0 over stdin/stdout for IPMI BMCs (lanplus, openipmi, cim).");
+        var root = new RootCommand("Send IPMI requests to BMCs (lanplus over the network, openipmi in-band, cim) through JSON-RPC 2.0. "
+            + "Without a command it serves JSON-RPC on stdin/stdout (the options below are serve's); 'call' runs one method "
+            + "from the shell; 'schema' lists the methods. 'ipmirpc COMMAND --help' describes each command.");
         var serve = new Command("serve", "Serve JSON-RPC on stdin/stdout until stdin closes (the default), or on a Unix socket shared by many clients.");
         ConfigureServe(root, socketOptions: false);
         ConfigureServe(serve, socketOptions: true);
@@ -62,15 +64,20 @@ public static class Program
             ? Console.OpenStandardOutput()
             : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 
-    private static Option<string?> TargetsOption() => new("--targets") { Description = "JSON file of named targets ({\"name\": {target}}) and groups ({\"name\": [names, {\"hosts\": range, \"template\": name}, …]}, for targets); a \"default\" entry is used when a request names none." };
+    private static Option<string?> TargetsOption() => new("--targets")
+    {
+        HelpName = "FILE",
+        Description = "JSON file of named BMCs that requests name instead of giving host and credentials: targets ({\"name\": {target}}) "
+            + "and groups for fan-out ({\"name\": [names, {\"hosts\": range, \"template\": name}, …]}); its \"default\" entry serves requests that name none.",
+    };
 
     /// <summary>The fan-out bounds (<c>targets</c>): calls at once across the process, and to one BMC.</summary>
     private sealed record FanOutFlags(Option<int> Concurrency, Option<int> PerBmc)
     {
         public static FanOutFlags AddTo(Command command)
         {
-            var concurrency = Bounded("--fanout-concurrency", "Fan-out (targets): most per-target calls at once across the process.", Methods.FanOut.FanOutOptions.DefaultMaxConcurrency, 4096);
-            var perBmc = Bounded("--fanout-per-bmc", "Fan-out (targets): most calls at once to one BMC (many BMCs hold 1 to 4 requests).", Methods.FanOut.FanOutOptions.DefaultMaxPerBmc, 64);
+            var concurrency = Bounded("--fanout-concurrency", "Requests with targets (fan-out): at most this many BMC calls at once, across the process.", Methods.FanOut.FanOutOptions.DefaultMaxConcurrency, 4096);
+            var perBmc = Bounded("--fanout-per-bmc", "Requests with targets (fan-out): at most this many calls at once to one BMC (many BMCs serve only 1 to 4 at a time).", Methods.FanOut.FanOutOptions.DefaultMaxPerBmc, 64);
             command.Options.Add(concurrency);
             command.Options.Add(perBmc);
             return new FanOutFlags(concurrency, perBmc);
@@ -81,7 +88,7 @@ public static class Program
 
         private static Option<int> Bounded(string name, string description, int defaultValue, int max)
         {
-            var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+            var option = new Option<int>(name) { HelpName = "N", Description = description, DefaultValueFactory = _ => defaultValue };
             option.Validators.Add(r =>
             {
                 if (r.GetValueOrDefault<int>() is < 1 || r.GetValueOrDefault<int>() > max)
@@ -97,6 +104,7 @@ public static class Program
     {
         var option = new Option<string?>("--sdr-cache")
         {
+            HelpName = "DIR",
             Description = "Keep SDR repositories in this directory (created 0700) across processes; a BMC whose repository timestamps, record count and identity are unchanged is not read again.",
         };
         // Created (or tightened to 0700) while the command line is checked, so an unusable path is a usage error (exit 2).
@@ -121,7 +129,12 @@ public static class Program
 
     private static Option<string> LogLevelOption()
     {
-        var option = new Option<string>("--log-level") { Description = "Log level on stderr.", DefaultValueFactory = _ => "warning" };
+        var option = new Option<string>("--log-level")
+        {
+            HelpName = "LEVEL",
+            Description = "How much to log on stderr: " + string.Join(", ", LogLevels) + " (stdout carries only protocol or results).",
+            DefaultValueFactory = _ => "warning",
+        };
         option.AcceptOnlyFromAmong(LogLevels);
         return option;
     }
@@ -130,6 +143,7 @@ public static class Program
     {
         var option = new Option<int>("--max-session-age")
         {
+            HelpName = "SECONDS",
             Description = description,
             DefaultValueFactory = _ => (int)new SessionPoolOptions().MaxSessionAge.TotalSeconds,
         };
@@ -145,12 +159,12 @@ public static class Program
 
     private static void ConfigureServe(Command command, bool socketOptions)
     {
-        var framing = new Option<string>("--framing") { Description = "Message framing; auto detects from the first byte.", DefaultValueFactory = _ => "auto" };
+        var framing = new Option<string>("--framing") { Description = "How messages are delimited: ndjson (one JSON message per line), headers (Content-Length headers, as in LSP) or auto (detected from the first byte).", DefaultValueFactory = _ => "auto" };
         framing.AcceptOnlyFromAmong("auto", "ndjson", "headers");
         var targets = TargetsOption();
         var logLevel = LogLevelOption();
         var sdrCache = SdrCacheOption();
-        var maxBytes = new Option<int>("--max-message-bytes") { Description = "Largest accepted message.", DefaultValueFactory = _ => ServerOptions.DefaultMaxMessageBytes };
+        var maxBytes = new Option<int>("--max-message-bytes") { HelpName = "BYTES", Description = "Largest request accepted; a larger one is answered with an error.", DefaultValueFactory = _ => ServerOptions.DefaultMaxMessageBytes };
         maxBytes.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1024)
@@ -161,6 +175,7 @@ public static class Program
         var maxSessionAge = MaxSessionAgeOption("Re-authenticate pooled sessions older than this many seconds (a changed password stops working within it).");
         var shutdownGrace = new Option<int>("--shutdown-grace")
         {
+            HelpName = "SECONDS",
             Description = "After SIGTERM/SIGINT: seconds to wait for cancelled requests to be answered, and again for sessions to close, before exiting anyway (a second signal exits at once).",
             DefaultValueFactory = _ => (int)new ServerOptions().ShutdownGrace.TotalSeconds,
         };
@@ -173,6 +188,7 @@ public static class Program
         });
         var sessionIdle = new Option<int>("--session-idle-timeout")
         {
+            HelpName = "SECONDS",
             Description = "Close pooled sessions unused for this many seconds (a shared server should not keep sessions, and their keepalives, on BMCs nobody uses).",
             DefaultValueFactory = _ => (int)new SessionPoolOptions().IdleTimeout.TotalSeconds,
         };
@@ -194,11 +210,13 @@ public static class Program
         command.Options.Add(maxBytes);
         var socket = new Option<string?>("--socket")
         {
+            HelpName = "PATH",
             Description = "Listen on this Unix domain socket (mode 0600, same-uid peers only) instead of stdin/stdout; "
                 + "all connections share one session pool.",
         };
         var idleExit = new Option<int>("--idle-exit")
         {
+            HelpName = "SECONDS",
             Description = "With --socket: close the sessions, remove the socket and exit after this many seconds without a connection (0 = never).",
             DefaultValueFactory = _ => 300,
         };
@@ -306,6 +324,7 @@ public static class Program
     {
         var socket = new Option<string>("--socket")
         {
+            HelpName = "auto|PATH",
             Description = "The shared server's Unix socket: auto ($XDG_RUNTIME_DIR/ipmirpc.sock, else /tmp/ipmirpc-UID/ipmirpc.sock) or a path.",
             DefaultValueFactory = _ => "auto",
         };
@@ -314,16 +333,19 @@ public static class Program
         var maxSessionAge = MaxSessionAgeOption("Passed to a server this starts (a server started with another value is not used); re-authenticate pooled sessions older than this many seconds.");
         var idleExit = new Option<int>("--idle-exit")
         {
+            HelpName = "SECONDS",
             Description = "Passed to a server this starts: it exits after this many seconds without a connection (0 = never).",
             DefaultValueFactory = _ => 300,
         };
         var connectTimeout = new Option<int>("--connect-timeout")
         {
+            HelpName = "SECONDS",
             Description = "Seconds a server that accepted the connection has to answer; then serve in-process instead.",
             DefaultValueFactory = _ => 10,
         };
         var startTimeout = new Option<int>("--start-timeout")
         {
+            HelpName = "SECONDS",
             Description = "Seconds to wait for a server to start listening (started here or by another client); then serve in-process instead.",
             DefaultValueFactory = _ => 30,
         };
@@ -339,8 +361,9 @@ public static class Program
         }
 
         var command = new Command("connect",
-            "Relay stdin/stdout to the shared server on --socket (same build and settings only), starting it when absent; "
-            + "when it cannot be used, say why on stderr and serve in-process instead.");
+            "Like serve, but many short clients share one long-lived server and its BMC sessions: relay stdin/stdout to the "
+            + "server on --socket, starting it when absent; when it cannot be used (another build or other settings), say why "
+            + "on stderr and serve in-process instead.");
         command.Options.Add(socket);
         command.Options.Add(targets);
         command.Options.Add(maxSessionAge);
@@ -383,12 +406,17 @@ public static class Program
 
     private static Command CreateCall()
     {
-        var method = new Argument<string>("method") { Description = "Method name, e.g. bmc.getDeviceId." };
-        var parameters = new Option<string?>("--params") { Description = "Named params as a JSON object (no passwords: use passwordEnv/passwordFile or --targets)." };
+        var method = new Argument<string>("method") { Description = "Method name, e.g. bmc.getDeviceId ('ipmirpc schema' lists them all)." };
+        var parameters = new Option<string?>("--params")
+        {
+            HelpName = "JSON",
+            Description = "Named params as a JSON object, e.g. '{\"target\": {\"host\": \"bmc1\", \"username\": \"admin\", \"passwordEnv\": \"BMC_PASSWORD\"}}' "
+                + "(no passwords here, where other users can read them: use passwordEnv/passwordFile or --targets).",
+        };
         var targets = TargetsOption();
         var logLevel = LogLevelOption();
         var sdrCache = SdrCacheOption();
-        var command = new Command("call", "Run one request in-process: result JSON on stdout; error JSON on stderr, exit 1 (failed) or 2 (bad request).");
+        var command = new Command("call", "Run one method and exit: its result as JSON on stdout; on failure the JSON-RPC error on stderr and exit 1 (the call failed) or 2 (bad request).");
         command.Arguments.Add(method);
         command.Options.Add(parameters);
         command.Options.Add(targets);
@@ -448,7 +476,7 @@ public static class Program
 
     private static Command CreateSchema()
     {
-        var write = new Option<string?>("--write") { Description = "Write the schema/ tree (openrpc.base.json + methods/<method>.json) into this directory instead." };
+        var write = new Option<string?>("--write") { HelpName = "DIR", Description = "Write the schema/ tree (openrpc.base.json + methods/<method>.json) into this directory instead." };
         var command = new Command("schema", "Print the OpenRPC document (the same as rpc.discover), generated from the method declarations.");
         command.Options.Add(write);
         command.SetAction(async (parse, _) =>
@@ -471,7 +499,7 @@ public static class Program
         var logLevel = LogLevelOption();
         var allowWrites = new Option<bool>("--allow-writes") { Description = "Also offer the tools that change a BMC (annotated destructive; each accepts dryRun)." };
         var sdrCache = SdrCacheOption();
-        var command = new Command("mcp", "Serve the methods as Model Context Protocol tools on stdin/stdout; targets are named from --targets only.");
+        var command = new Command("mcp", "Serve the methods as Model Context Protocol (MCP) tools on stdin/stdout, for AI assistants; tools name BMCs from the --targets file only.");
         command.Options.Add(targets);
         command.Options.Add(logLevel);
         command.Options.Add(allowWrites);

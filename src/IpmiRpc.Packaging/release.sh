@@ -14,6 +14,8 @@
 #   --only LIST   comma-separated subset of: linux-x64,linux-arm64,win-x64,tool,ansible,powershell
 #   --if-stale    do nothing when artifacts/release/ was built from the same sources (a stamp of them), or at all
 #                 when IPMIRPC_RELEASE_REUSE is set (iterating on the packaging tests)
+#   --linux-x64-binary PATH   ship this NativeAOT linux-x64 ipmirpc instead of publishing one: tests/run.sh passes the
+#                 in-band assets' publish, made from the same sources with the same settings minutes before
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/src/IpmiRpc.Packaging"
@@ -26,11 +28,13 @@ export PATH="$PATH:$HOME/.dotnet/tools"
 
 only="linux-x64,linux-arm64,win-x64,tool,ansible,powershell"
 if_stale=0
+linux_x64_binary=""
 while (($#)); do
     case "$1" in
         --only) only="$2"; shift 2 ;;
         --if-stale) if_stale=1; shift ;;
-        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --linux-x64-binary) linux_x64_binary="$2"; shift 2 ;;
+        -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "release.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -98,7 +102,16 @@ stage() { # $1 = archive base name, $2 = binary path
 }
 
 if wants linux-x64; then
-    publish linux-x64 "$WORK/linux-x64" -p:PublishAot=true -p:StripSymbols=true -p:CustomAfterMicrosoftCommonTargets="$AOT_TARGETS"
+    if [ -n "$linux_x64_binary" ]; then
+        [ -x "$linux_x64_binary" ] || { log "--linux-x64-binary $linux_x64_binary is not an executable"; exit 1; }
+        # Only a binary of this version: a stale or foreign one is refused, not shipped.
+        got="$("$linux_x64_binary" --version)" || true
+        [ "$got" = "$version" ] || { log "--linux-x64-binary says version '$got', not $version"; exit 1; }
+        log "linux-x64: using $linux_x64_binary (not publishing again)"
+        rm -rf "$WORK/linux-x64" && mkdir -p "$WORK/linux-x64" && cp -p "$linux_x64_binary" "$WORK/linux-x64/ipmirpc"
+    else
+        publish linux-x64 "$WORK/linux-x64" -p:PublishAot=true -p:StripSymbols=true -p:CustomAfterMicrosoftCommonTargets="$AOT_TARGETS"
+    fi
     name="ipmirpc-$version-linux-x64"
     dir="$(stage "$name" "$WORK/linux-x64/ipmirpc")"
     tar -C "$(dirname "$dir")" --owner=0 --group=0 -czf "$OUT/$name.tar.gz" "$name"
@@ -150,7 +163,8 @@ if wants powershell; then
     cp "$psrepo"/*.nupkg "$OUT/"
 fi
 
-(cd "$OUT" && sha256sum -- *.tar.gz *.zip *.nupkg 2>/dev/null > SHA256SUMS)
+# nullglob: an --only subset has no archive of some kinds (a literal "*.nupkg" made sha256sum fail the run).
+(cd "$OUT" && shopt -s nullglob && sha256sum -- *.tar.gz *.zip *.nupkg > SHA256SUMS)
 echo "$stamp" > "$OUT/.stamp"
 log "done: $OUT"
 (cd "$OUT" && ls -l)

@@ -139,7 +139,8 @@ copy_tree() {
 }
 copy_tree src
 [ -d "$ROOT/schema" ] && copy_tree schema
-# The shipped binary's publish settings (trimming roots, analyzers off), which the cold-start benchmark uses too.
+# The shipped binary's publish settings (trimming roots, analyzers off), which the cold-start benchmark uses too; with
+# the release's flags, as tests/run.sh ships this NativeAOT binary as the release's linux-x64 one.
 AOT_TARGETS="$ROOT/src/IpmiRpc.Host/publish-aot.targets"
 AOT_ROOTS="$ROOT/src/IpmiRpc.Host/publish-aot.roots.xml"
 astamp=$( (cd "$SRC" && find . -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
@@ -153,7 +154,8 @@ elif [ "$(cat "$CACHE/app.stamp" 2>/dev/null)" != "$astamp" ] || [ ! -f "$CACHE/
         log "publishing ipmirpc ($1)"
         shift
         DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$SRC/src/IpmiRpc.Host" -c "$CONFIGURATION" -r linux-x64 \
-            -o "$PUB" -nologo -v q -p:InvariantGlobalization=true -p:CustomAfterMicrosoftCommonTargets="$AOT_TARGETS" "$@" >&2
+            -o "$PUB" -nologo -v q -p:InvariantGlobalization=true -p:ContinuousIntegrationBuild=true \
+            -p:CustomAfterMicrosoftCommonTargets="$AOT_TARGETS" "$@" >&2
     }
     mode=${INBAND_PUBLISH_MODE:-aot}
     case "$mode" in

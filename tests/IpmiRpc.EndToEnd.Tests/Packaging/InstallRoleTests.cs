@@ -8,7 +8,8 @@ namespace IpmiRpc.EndToEnd.Tests.Packaging;
 /// <summary>
 /// The collection's <c>ipmirpc.ipmi.install</c> role, from the released collection, putting the released linux-x64
 /// tarball into a temp prefix with ansible-playbook on localhost: check mode writes nothing, the install runs, a second
-/// run changes nothing, a wrong checksum installs nothing (two tests, each well inside the suite's hang timeout).
+/// run changes nothing, the unit it writes passes <c>systemd-analyze verify</c>, a wrong checksum installs nothing (two
+/// tests, each well inside the suite's hang timeout).
 /// </summary>
 public sealed class InstallRoleTests : IClassFixture<ReleaseArtifacts>
 {
@@ -43,6 +44,10 @@ public sealed class InstallRoleTests : IClassFixture<ReleaseArtifacts>
             Assert.True(version.Succeeded, version.ToString());
             Assert.Equal(_release.Version + "\n", version.StdOut);
             Assert.Contains($"ExecStart={binary} serve --socket /run/ipmirpc/ipmirpc.sock", await File.ReadAllTextAsync(unit), StringComparison.Ordinal);
+            // systemd's own check of the unit as written (syntax, directives, an executable ExecStart); no systemd runs
+            // here (nor in the in-band QEMU guest) to start it.
+            var verify = await ProcessRunner.RunAsync(Require.Tool("systemd-analyze"), ["verify", unit]);
+            Assert.True(verify.Succeeded && verify.StdErr.Trim().Length == 0, verify.ToString());
 
             var second = await PlaybookAsync(dir, env, tarball, checksum, prefix, systemd);
             Assert.True(second.Run.Succeeded, second.Run.ToString());

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using IpmiRpc.EndToEnd.Tests.Wrappers;
 using IpmiRpc.TestSupport;
 using Newtonsoft.Json;
@@ -63,6 +64,84 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         var prefix = $"ipmirpc-{_release.Version}-win-x64/";
         Assert.Equal([prefix, prefix + "LICENSE", prefix + "README.txt", prefix + "ipmirpc.exe"],
             list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Windows_exe_is_a_64_bit_console_PE_image()
+    {
+        // Its header says what Windows would load: PE32+, x64, console subsystem.
+        var zip = _release.Artifact($"ipmirpc-{_release.Version}-win-x64.zip");
+        var dir = WrapperSupport.NewTempDir("winzip");
+        try
+        {
+            var unzip = await ProcessRunner.RunAsync("unzip", ["-q", zip, $"ipmirpc-{_release.Version}-win-x64/ipmirpc.exe", "-d", dir]);
+            Assert.True(unzip.Succeeded, unzip.ToString());
+            var image = await File.ReadAllBytesAsync(Path.Combine(dir, $"ipmirpc-{_release.Version}-win-x64", "ipmirpc.exe"));
+            Assert.True(image.Length > 1024 * 1024, $"ipmirpc.exe is only {image.Length} bytes (a self-contained build is tens of MB)");
+            Assert.Equal("MZ"u8.ToArray(), image[..2]);
+            var pe = BinaryPrimitives.ReadInt32LittleEndian(image.AsSpan(0x3C));
+            Assert.Equal("PE\0\0"u8.ToArray(), image[pe..(pe + 4)]);
+            const ushort amd64 = 0x8664, pe32Plus = 0x20B, consoleSubsystem = 3;
+            Assert.Equal(amd64, BinaryPrimitives.ReadUInt16LittleEndian(image.AsSpan(pe + 4)));
+            var optionalHeader = pe + 24;
+            Assert.Equal(pe32Plus, BinaryPrimitives.ReadUInt16LittleEndian(image.AsSpan(optionalHeader)));
+            Assert.Equal(consoleSubsystem, BinaryPrimitives.ReadUInt16LittleEndian(image.AsSpan(optionalHeader + 68)));
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
+    }
+
+    [Fact]
+    public async Task Windows_exe_under_wine_answers_getDeviceId_like_ipmitool()
+    {
+        // Debian's wine64 runs the self-contained single-file exe (lanplus over loopback, Windows' CNG crypto as wine
+        // implements it): not Windows, but the same binary taking the same path through the code.
+        var wine = Require.Tool("/usr/lib/wine/wine64");
+        var dir = WrapperSupport.NewTempDir("wine");
+        try
+        {
+            var name = $"ipmirpc-{_release.Version}-win-x64";
+            var unzip = await ProcessRunner.RunAsync("unzip", ["-q", _release.Artifact(name + ".zip"), "-d", dir]);
+            Assert.True(unzip.Succeeded, unzip.ToString());
+            var env = new Dictionary<string, string> { ["WINEPREFIX"] = Path.Combine(dir, "wine"), ["WINEDEBUG"] = "-all" };
+            await AssertAnswersGetDeviceIdAsync(Path.Combine(dir, name, "ipmirpc.exe"), env, wine);
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
+    }
+
+    [Fact]
+    public async Task Arm64_tarball_binary_under_qemu_answers_getDeviceId_like_ipmitool()
+    {
+        // An arm64 Debian root (C/C++ runtimes, OpenSSL) from tests/setup/arm64-sysroot.sh, which install-deps.sh runs.
+        var qemu = Require.Tool("qemu-aarch64-static");
+        var sysroot = Environment.GetEnvironmentVariable("IPMIRPC_ARM64_SYSROOT") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/root", ".cache", "ipmirpc-arm64-sysroot");
+        Assert.True(File.Exists(Path.Combine(sysroot, "lib", "ld-linux-aarch64.so.1")),
+            $"no arm64 root at {sysroot}: run tests/setup/arm64-sysroot.sh ({Require.InstallHint})");
+        var dir = WrapperSupport.NewTempDir("arm64");
+        try
+        {
+            var name = $"ipmirpc-{_release.Version}-linux-arm64";
+            var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(name + ".tar.gz"), "-C", dir]);
+            Assert.True(untar.Succeeded, untar.ToString());
+            var binary = Path.Combine(dir, name, "ipmirpc");
+            var elf = new byte[20];
+            await using (var stream = File.OpenRead(binary))
+                await stream.ReadExactlyAsync(elf);
+            const ushort aarch64 = 183;
+            Assert.Equal(aarch64, BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(18)));
+            await AssertAnswersGetDeviceIdAsync(binary, qemu, "-L", sysroot);
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
     }
 
     [Fact]
@@ -248,9 +327,18 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         }
     }
 
-    private async Task AssertAnswersGetDeviceIdAsync(string exe)
+    private Task AssertAnswersGetDeviceIdAsync(string exe, params string[] launcher) =>
+        AssertAnswersGetDeviceIdAsync(exe, new Dictionary<string, string>(), launcher);
+
+    /// <summary>
+    /// <paramref name="exe"/> run directly, or through <paramref name="launcher"/> (an emulator and its options) when
+    /// given, with <paramref name="launcherEnv"/> added to its environment.
+    /// </summary>
+    private async Task AssertAnswersGetDeviceIdAsync(string exe, Dictionary<string, string> launcherEnv, params string[] launcher)
     {
-        var version = await ProcessRunner.RunAsync(exe, ["--version"]);
+        var file = launcher.Length > 0 ? launcher[0] : exe;
+        string[] prefix = launcher.Length > 0 ? [.. launcher[1..], exe] : [];
+        var version = await ProcessRunner.RunAsync(file, [.. prefix, "--version"], env: launcherEnv, timeout: Wait);
         Assert.True(version.Succeeded, version.ToString());
         Assert.Equal(_release.Version + "\n", version.StdOut);
 
@@ -264,9 +352,9 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
             ["passwordEnv"] = PasswordVariable,
             ["cipherSuite"] = 3,
         };
-        var call = await ProcessRunner.RunAsync(exe,
-            ["call", "bmc.getDeviceId", "--params", new JObject { ["target"] = target }.ToString(Formatting.None)],
-            env: new Dictionary<string, string> { [PasswordVariable] = sim.Password }, timeout: Wait);
+        var call = await ProcessRunner.RunAsync(file,
+            [.. prefix, "call", "bmc.getDeviceId", "--params", new JObject { ["target"] = target }.ToString(Formatting.None)],
+            env: new Dictionary<string, string>(launcherEnv) { [PasswordVariable] = sim.Password }, timeout: Wait);
         Assert.True(call.Succeeded, call.ToString());
         var device = JObject.Parse(call.StdOut);
         Assert.Equal(WrapperSupport.ParseInt(mcInfo["Manufacturer ID"]), device["manufacturerId"]!.Value<int>());

@@ -13,6 +13,9 @@ PYBIN=/usr/bin/python3
 PY="$("$PYBIN" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 STATE="${IPMIRPC_SANITY_HOME:-$HOME/.cache/ipmirpc-sanity}"
 mkdir -p "$STATE/home"
+# One run at a time per state folder: two runs filling the same venv would race.
+exec 9>"$STATE/.lock"
+flock 9
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 tree="$work/ansible_collections/ipmirpc/ipmi"

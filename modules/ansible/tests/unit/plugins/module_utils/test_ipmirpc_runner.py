@@ -3,7 +3,8 @@
 # MIT License (see LICENSE in the repository root)
 """module_utils without a BMC: target building, option -> param mapping, failure messages.
 
-Runs under ``ansible-test units`` or plainly: ``python3 -m unittest discover modules/ansible/tests/unit``
+Runs under ``ansible-test units`` or plainly:
+``/usr/bin/python3 -m unittest discover -s modules/ansible/tests/unit/plugins/module_utils``
 (the collection is then made importable from a temp ansible_collections tree).
 """
 
