@@ -192,7 +192,7 @@ public sealed class SdrCache(SdrCacheOptions? options = null)
 
     /// <summary>A file name for a shared key: fixed length, only [0-9A-F].</summary>
     public static string FileName(string sharedKey) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sharedKey))) + ".sdr";
+        Convert.ToHexString(System.IO.Hashing.XxHash128.Hash(System.Text.Encoding.UTF8.GetBytes(sharedKey))) + ".sdr";
 
     private void Share(string sharedKey, SdrRepository repository)
     {

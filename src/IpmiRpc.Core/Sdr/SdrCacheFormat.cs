@@ -1,19 +1,21 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using IpmiRpc.Core.Commands.Storage;
 
 namespace IpmiRpc.Core.Sdr;
 
 /// <summary>
 /// The persisted form of an <see cref="SdrRepository"/>: magic, version, identity, the raw Get SDR Repository Info
-/// fields, the raw records, and a SHA-256 over all of it. A file that fails any check reads as null, and the caller
+/// fields, the raw records, and an XXH128 over all of it (a check against torn or truncated files, not tampering: the cache
+/// directory is the user's own, mode 0700). A file that fails any check reads as null, and the caller
 /// reads the repository from the BMC again.
 /// </summary>
 public static class SdrCacheFormat
 {
     private static ReadOnlySpan<byte> Magic => "IPMIRPC-SDR"u8;
 
-    private const byte Version = 1;
+    // 2: XXH128 replaced SHA-256 (no OpenSSL needed); a version-1 file reads as stale and is rewritten.
+    private const byte Version = 2;
 
     public static byte[] Serialize(SdrRepository repository)
     {
@@ -57,7 +59,7 @@ public static class SdrCacheFormat
             body.Write(record.Bytes);
         }
 
-        var hash = SHA256.HashData(body.ToArray());
+        var hash = XxHash128.Hash(body.ToArray());
         body.Write(hash);
         return body.ToArray();
     }
@@ -65,14 +67,14 @@ public static class SdrCacheFormat
     /// <summary>The repository stored in <paramref name="bytes"/>, or null when the bytes are not a valid, intact cache file.</summary>
     public static SdrRepository? TryDeserialize(ReadOnlySpan<byte> bytes, int probeRecords)
     {
-        const int hashLength = 32;
+        const int hashLength = 16;
         if (bytes.Length < Magic.Length + 1 + hashLength || !bytes.StartsWith(Magic) || bytes[Magic.Length] != Version)
         {
             return null;
         }
 
         var body = bytes[..^hashLength];
-        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes[^hashLength..]))
+        if (!XxHash128.Hash(body).AsSpan().SequenceEqual(bytes[^hashLength..]))
         {
             return null;
         }

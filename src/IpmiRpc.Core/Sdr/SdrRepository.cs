@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using IpmiRpc.Core.Commands.Storage;
 
 namespace IpmiRpc.Core.Sdr;
@@ -43,17 +43,21 @@ public sealed record SdrRepository(
     public static SdrRepository Create(BmcIdentity identity, SdrRepositoryInfo info, IReadOnlyList<SdrRawRecord> raw, IReadOnlyList<SdrReadWarning> warnings, int probeRecords) =>
         new(identity, info, raw, raw.Select(r => SdrRecordDecoder.DecodeLenient(r.Bytes)).ToArray(), warnings, Hash(raw, raw.Count), Hash(raw, probeRecords));
 
-    /// <summary>SHA-256 over the first <paramref name="count"/> records' bytes.</summary>
+    /// <summary>
+    /// XXH128 over the first <paramref name="count"/> records' bytes. It tells repositories apart; it is no defence
+    /// against a BMC that lies (the probe covers only the first records, whatever the hash), and a non-cryptographic hash
+    /// needs no OpenSSL: an in-band host without libssl must still read its SDRs.
+    /// </summary>
     public static byte[] Hash(IReadOnlyList<SdrRawRecord> records, int count)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new XxHash128();
         Span<byte> length = stackalloc byte[2];
         foreach (var record in records.Take(count))
         {
             // Length-prefixed so record boundaries are part of what is hashed.
             BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)record.Bytes.Length);
-            hash.AppendData(length);
-            hash.AppendData(record.Bytes);
+            hash.Append(length);
+            hash.Append(record.Bytes);
         }
 
         return hash.GetHashAndReset();

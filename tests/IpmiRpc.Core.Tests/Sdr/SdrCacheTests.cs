@@ -109,7 +109,7 @@ public class SdrCacheTests
         var bmc = Board();
         await new SdrCache(new SdrCacheOptions { Persistence = store }).GetAsync("a", bmc.Send, BmcQuirks.None, CancellationToken.None);
         var (name, bytes) = Assert.Single(store.Files);
-        Assert.Matches("^[0-9A-F]{64}\\.sdr$", name);
+        Assert.Matches("^[0-9A-F]{32}\\.sdr$", name);
 
         var restarted = await new SdrCache(new SdrCacheOptions { Persistence = store }).GetAsync("a", bmc.Send, BmcQuirks.None, CancellationToken.None);
         Assert.Equal(SdrCacheOutcome.PersistedHit, restarted.Outcome);
