@@ -69,7 +69,7 @@ done
 for d in src schema tests/fixtures tests/bench/IpmiRpc.Bench tests/bench/IpmiRpc.MicroBench; do
     [ -d "$ROOT/$d" ] && sync_dir "$d"
 done
-cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$SRC/tests/bench/"
+cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$HERE/ipmirpc_client_seq.py" "$SRC/tests/bench/"
 
 # ---- build ---------------------------------------------------------------------------------------------------------
 t0=$(date +%s)
