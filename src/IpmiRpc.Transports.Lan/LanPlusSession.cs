@@ -26,6 +26,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     // BMC may answer out of order, but rarely by three.
     private const int LaterAnswersMeaningLoss = 3;
 
+    // Later answers that mean a loss even while other answers of this session are still being opened (see
+    // CountAnswerPast): past this, the missing answer is not merely on another receive thread.
+    private const int LaterAnswersMeaningLossRegardless = 2 * LaterAnswersMeaningLoss;
+
     private readonly LanSocket _socket;
     private readonly IpmiTarget _target;
     private readonly LanPlusOptions _options;
@@ -51,6 +55,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private long _keepalivesAnswered;
     private long _timeouts;
     private int _keepaliveRunning;
+    private int _datagramsInHand;
+    private volatile bool _lossesSuspected;
     private uint _bmcSessionId;
 
     public LanPlusSession(LanSocket socket, IpmiTarget target, CipherSuite suite, IPEndPoint remote, EndpointKey remoteKey, uint consoleSessionId, LanPlusOptions options, ILogger logger)
@@ -286,6 +292,24 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             return;
         }
 
+        // Several receive threads open this session's answers at once, so an answer can complete after later ones
+        // although it arrived first: a loss suspected meanwhile is acted on only once none is left in hand.
+        Interlocked.Increment(ref _datagramsInHand);
+        try
+        {
+            OnSessionDatagram(security, datagram);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _datagramsInHand) == 0)
+            {
+                RetransmitSuspectedLosses();
+            }
+        }
+    }
+
+    private void OnSessionDatagram(SessionSecurity security, ReadOnlySpan<byte> datagram)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
         try
         {
@@ -588,6 +612,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     lock (_lock)
                     {
                         pending.LaterAnswers = 0;
+                        pending.LossSuspected = false;
                         pending.EarlyRetransmit = new CancellationTokenSource();
                         return pending.EarlyRetransmit.Token;
                     }
@@ -664,14 +689,57 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     continue;
                 }
 
-                if (++other.LaterAnswers == LaterAnswersMeaningLoss && other.EarlyRetransmit is { } early)
+                if (++other.LaterAnswers < LaterAnswersMeaningLoss || other.EarlyRetransmit is not { } early)
+                {
+                    continue;
+                }
+
+                if (other.LaterAnswers >= LaterAnswersMeaningLossRegardless || Volatile.Read(ref _datagramsInHand) <= 1)
                 {
                     (lost ??= []).Add(early);
+                }
+                else
+                {
+                    // Its answer may be the one another receive thread is opening right now (retransmitting then
+                    // costs the BMC a duplicate and us half the window): decided when the last one in hand is done.
+                    other.LossSuspected = true;
+                    _lossesSuspected = true;
                 }
             }
         }
 
         // Outside the lock: cancelling runs the waiting attempt's continuation, which sends the copy.
+        foreach (var early in lost ?? [])
+        {
+            early.Cancel();
+        }
+    }
+
+    /// <summary>Requests suspected lost while other answers were in hand, still unanswered now that none is: retransmit.</summary>
+    private void RetransmitSuspectedLosses()
+    {
+        if (!_lossesSuspected)
+        {
+            return;
+        }
+
+        List<CancellationTokenSource>? lost = null;
+        lock (_lock)
+        {
+            _lossesSuspected = false;
+            foreach (var pending in _slots)
+            {
+                if (pending is { LossSuspected: true })
+                {
+                    pending.LossSuspected = false;
+                    if (!pending.Completion.Task.IsCompleted && pending.EarlyRetransmit is { } early)
+                    {
+                        (lost ??= []).Add(early);
+                    }
+                }
+            }
+        }
+
         foreach (var early in lost ?? [])
         {
             early.Cancel();
@@ -765,6 +833,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         /// <summary>Answers to requests sent after this one's latest copy (under the session lock).</summary>
         public int LaterAnswers;
+
+        /// <summary>Enough later answers came while other answers were still being opened (under the session lock).</summary>
+        public bool LossSuspected;
 
         /// <summary>Cancelled to end the current attempt early (under the session lock; never disposed: no timer).</summary>
         public CancellationTokenSource? EarlyRetransmit;

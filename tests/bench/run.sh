@@ -57,11 +57,17 @@ fi
 mkdir -p "$SRC" "$RUN"
 rm -f "$PIDS"
 sync_dir() { # $1 = path relative to ROOT; keeps bin/ and obj/ of the copy for incremental builds
-    local rel=$1
+    local rel=$1 f
     mkdir -p "$SRC/$rel"
-    find "$SRC/$rel" -type f -not -path '*/bin/*' -not -path '*/obj/*' -delete
+    (cd "$SRC" && find "$rel" -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0) | while IFS= read -r -d '' f; do
+        [ -e "$ROOT/$f" ] || rm -f "$SRC/$f"
+    done
+    # Only a changed file is copied, and it gets a new mtime rather than the work tree's: a file edited while an
+    # earlier run was building is older than that build's outputs, and keeping its mtime made the build skip it.
     (cd "$ROOT" && find "$rel" -type f -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/.build/*' -not -path '*/.run/*' \
-        -not -path '*/results/*' -not -path '*/BenchmarkDotNet.Artifacts/*' -print0 | cpio -0 -pdmu --quiet "$SRC")
+        -not -path '*/results/*' -not -path '*/BenchmarkDotNet.Artifacts/*' -print0) | while IFS= read -r -d '' f; do
+        cmp -s "$ROOT/$f" "$SRC/$f" || { mkdir -p "$SRC/$(dirname "$f")" && cp "$ROOT/$f" "$SRC/$f"; }
+    done
 }
 for f in Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig global.json nuget.config NuGet.config; do
     [ -f "$ROOT/$f" ] && cp -p "$ROOT/$f" "$SRC/$f"
@@ -69,7 +75,7 @@ done
 for d in src schema tests/fixtures tests/bench/IpmiRpc.Bench tests/bench/IpmiRpc.MicroBench; do
     [ -d "$ROOT/$d" ] && sync_dir "$d"
 done
-cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$SRC/tests/bench/"
+cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$HERE/ipmirpc_client_seq.py" "$SRC/tests/bench/"
 
 # ---- build ---------------------------------------------------------------------------------------------------------
 t0=$(date +%s)

@@ -57,29 +57,27 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
     private async Task<object?> RunOneAsync(JObject values, ParamReader reader, int? timeoutMs, bool dryRun, BmcOrdering.Ticket? turn,
         Func<IpmiTarget>? resolveTarget, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeoutMs is { } ms)
-        {
-            deadline.CancelAfter(ms);
-        }
-
-        var call = new RpcCall(Name, reader, host, deadline.Token, resolveTarget) { DryRun = dryRun };
+        // Without timeoutMs the request's own token is the deadline: no linked source to register on every request.
+        using var deadline = timeoutMs is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline?.CancelAfter(timeoutMs!.Value);
+        var deadlineToken = deadline?.Token ?? cancellationToken;
+        var call = new RpcCall(Name, reader, host, deadlineToken, resolveTarget) { DryRun = dryRun };
         try
         {
             if (turn is not null)
             {
-                await turn.WaitAsync(deadline.Token).ConfigureAwait(false);
+                await turn.WaitAsync(deadlineToken).ConfigureAwait(false);
             }
 
             if (declaration.Attribute.TakesTarget)
             {
                 // The given target or the default one (--targets "default" entry): either may name a passwordFile.
-                await call.ResolveTargetAsync(deadline.Token).ConfigureAwait(false);
+                await call.ResolveTargetAsync(deadlineToken).ConfigureAwait(false);
             }
 
             return await declaration.InvokeAsync(call, values).ConfigureAwait(false);
         }
-        catch (Exception ex) when (timeoutMs is not null && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+        catch (Exception ex) when (timeoutMs is not null && deadlineToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested
                                    && ex is OperationCanceledException or IpmiTimeoutException)
         {
             throw new IpmiTimeoutException(

@@ -59,6 +59,13 @@ public sealed class RpcCall
     internal async Task ResolveTargetAsync(CancellationToken deadline)
     {
         var given = NamesTarget;
+        if (_resolveTarget is null && Host.Targets.TryResolveRemembered(Params.Get("target"), out var remembered))
+        {
+            // Resolved before and nothing to read: no trip through the thread pool.
+            _target = remembered;
+            return;
+        }
+
         var resolve = Task.Run(() => _resolveTarget?.Invoke() ?? Host.Targets.Resolve(Params.Get("target"), "target"), deadline);
         try
         {

@@ -22,7 +22,15 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 {
     private const string CancelRequestMethod = "$/cancelRequest";
     public const string ProgressMethod = "$/progress";
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    // No line info on the tokens: errors take their position from the reader, and the annotations cost every request.
+    private static readonly JsonLoadSettings LoadSettings = new()
+    {
+        CommentHandling = CommentHandling.Ignore,
+        DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error,
+        LineInfoHandling = LineInfoHandling.Ignore,
+    };
 
     private readonly MessageWriter _writer;
     private readonly JsonMessageFormatter _formatter;
@@ -131,7 +139,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             var response = BuildResponse(message, pending);
             if (pending.Batch is { } batch)
             {
-                if (batch.Add(response, _logger) is not { } array)
+                if (batch.Add(response, pending.Echo) is not { } array)
                 {
                     return;
                 }
@@ -140,7 +148,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             }
             else
             {
-                body = MessageWriter.Serialize(response);
+                body = response;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -149,7 +157,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             var failed = RpcError.Response(pending.Echo, new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null));
             if (pending.Batch is { } batch)
             {
-                if (batch.Add(failed, _logger) is not { } array)
+                if (batch.Add(MessageWriter.Serialize(failed), pending.Echo) is not { } array)
                 {
                     return;
                 }
@@ -342,12 +350,11 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         _pending[internalId] = new Pending(id, echo, method, batch, isNotification);
         batch?.Expect(isNotification);
         Interlocked.Increment(ref _inFlight);
-        request["id"] = internalId;
 
         JsonRpcMessage message;
         try
         {
-            message = _formatter.Deserialize(request);
+            message = ToDispatcherRequest(request, method, internalId);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
         {
@@ -371,6 +378,26 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The request as StreamJsonRpc takes it, under its internal id. An object of params (every request a method of
+    /// the host takes) is handed over as the one positional argument, as it is: the formatter would copy it into a
+    /// dictionary and then into a new object for the method, node by node, on every request. Anything else goes
+    /// through the formatter.
+    /// </summary>
+    private JsonRpcMessage ToDispatcherRequest(JObject request, string method, long internalId)
+    {
+        switch (request["params"])
+        {
+            case null:
+                return new JsonRpcRequest { RequestId = new RequestId(internalId), Method = method };
+            case JObject parameters:
+                return new JsonRpcRequest { RequestId = new RequestId(internalId), Method = method, ArgumentsList = [parameters] };
+            default:
+                request["id"] = internalId;
+                return _formatter.Deserialize(request);
+        }
     }
 
     private JObject? Answer(Batch? batch, JObject? response)
@@ -465,25 +492,19 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     private static JToken Parse(byte[] body, out List<string?> rawIds)
     {
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(body);
-        }
-        catch (DecoderFallbackException)
+        if (!System.Text.Unicode.Utf8.IsValid(body))
         {
             throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", "not valid UTF-8"));
         }
 
         // A BOM is tolerated: some Windows tools prepend one.
         var json = body.AsSpan();
-        if (text.Length > 0 && text[0] == '\uFEFF')
+        if (json.StartsWith(Utf8Bom))
         {
-            text = text[1..];
-            json = json[3..];
+            json = json[Utf8Bom.Length..];
         }
 
-        var token = ParseLenient(text);
+        var token = ParseLenient(new Utf8TextReader(body, body.Length - json.Length));
         if (StrictJson.Check(json, out rawIds) is { } problem)
         {
             throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", problem));
@@ -499,7 +520,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// </summary>
     internal static JToken ParseText(string text)
     {
-        var token = ParseLenient(text);
+        var token = ParseLenient(new StringReader(text));
         if (StrictJson.Check(Encoding.UTF8.GetBytes(text), out _) is { } problem)
         {
             throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", problem));
@@ -509,17 +530,19 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     }
 
     /// <summary>Newtonsoft's reading (it builds the tree); <see cref="StrictJson"/> then refuses what RFC 8259 does not allow.</summary>
-    private static JToken ParseLenient(string text)
+    private static JToken ParseLenient(TextReader text)
     {
-        using var reader = new JsonTextReader(new StringReader(text))
+        using var reader = new JsonTextReader(text)
         {
+            PropertyNameTable = KnownNames.Table,
             MaxDepth = 64,
             DateParseHandling = DateParseHandling.None,
             FloatParseHandling = FloatParseHandling.Double,
+            ArrayPool = JsonBytes.CharPool.Instance,
         };
         try
         {
-            var token = JToken.ReadFrom(reader, new JsonLoadSettings { CommentHandling = CommentHandling.Ignore, DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
+            var token = JToken.ReadFrom(reader, LoadSettings);
             while (reader.Read())
             {
                 if (reader.TokenType != JsonToken.Comment)
@@ -545,22 +568,45 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             ? $"invalid JSON near character {r.LinePosition.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
             : "invalid JSON";
 
-    private JObject BuildResponse(JsonRpcMessage message, Pending pending)
+    /// <summary>
+    /// <c>{"jsonrpc":"2.0","id":…,"result":…}</c> written straight from the method's return value: the same text as
+    /// building the response object with <c>JToken.FromObject</c> and writing it, without the tree in between.
+    /// </summary>
+    internal static byte[] ResultResponse(JToken? echo, object? result, JsonSerializer serializer) =>
+        JsonBytes.Write((Echo: echo, Result: result, Serializer: serializer), static (writer, r) =>
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("jsonrpc");
+            writer.WriteValue("2.0");
+            writer.WritePropertyName("id");
+            if (r.Echo is null)
+            {
+                writer.WriteNull();
+            }
+            else
+            {
+                r.Echo.WriteTo(writer);
+            }
+
+            writer.WritePropertyName("result");
+            r.Serializer.Serialize(writer, r.Result);
+            writer.WriteEndObject();
+        });
+
+    /// <summary>The answer's bytes: a result is serialized straight from the method's return value (no JSON tree).</summary>
+    private byte[] BuildResponse(JsonRpcMessage message, Pending pending)
     {
-        var response = new JObject { ["jsonrpc"] = "2.0", ["id"] = pending.Echo ?? JValue.CreateNull() };
         if (message is JsonRpcResult result)
         {
             try
             {
-                response["result"] = result.Result is null ? JValue.CreateNull() : JToken.FromObject(result.Result, _resultSerializer);
-                return response;
+                return ResultResponse(pending.Echo, result.Result, _resultSerializer);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Includes OutOfMemoryException on an absurdly large result: this request fails, the process serves on.
                 _logger.LogError(ex, "Could not serialize the result of {Method}", pending.Method);
-                response["error"] = new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null).ToJson();
-                return response;
+                return MessageWriter.Serialize(RpcError.Response(pending.Echo, new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null)));
             }
         }
 
@@ -578,8 +624,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
                 _ => new RpcError(JsonRpcErrorCodes.InternalError, "Internal error", null),
             },
         };
-        response["error"] = error.ToJson();
-        return response;
+        return MessageWriter.Serialize(RpcError.Response(pending.Echo, error));
     }
 
     /// <param name="ClientId">The id as parsed: what <c>$/cancelRequest</c> is matched against.</param>
@@ -627,16 +672,16 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             lock (_lock)
             {
                 _expected++;
-                Append(response, bytes);
+                Append(response["id"], bytes);
             }
         }
 
-        public byte[]? Add(JObject response, ILogger logger)
+        /// <summary>One answer, already serialized; <paramref name="id"/> names it in the error that replaces it if too large.</summary>
+        public byte[]? Add(byte[] bytes, JToken? id)
         {
-            var bytes = SerializeOrFail(response, logger);
             lock (_lock)
             {
-                Append(response, bytes);
+                Append(id, bytes);
                 return TakeIfComplete();
             }
         }
@@ -650,11 +695,11 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             }
         }
 
-        private void Append(JObject response, byte[] bytes)
+        private void Append(JToken? id, byte[] bytes)
         {
             if (_bytes + bytes.Length + 1 > maxAnswerBytes)
             {
-                bytes = MessageWriter.Serialize(RpcError.Response(response["id"], RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message",
+                bytes = MessageWriter.Serialize(RpcError.Response(id, RpcError.Invalid(JsonRpcErrorCodes.InvalidRequest, "message",
                     $"batch too large: its answers exceed {maxAnswerBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes; send fewer requests per batch")));
             }
 

@@ -62,11 +62,12 @@ internal sealed class MessageReader(PipeReader input, Framing framing, int maxMe
     private async IAsyncEnumerable<FramedMessage> ReadLinesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var skipping = false;
+        var messages = new List<FramedMessage>();
         while (true)
         {
             var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var messages = new List<FramedMessage>();
+            messages.Clear();
             while (true)
             {
                 var newline = buffer.PositionOf((byte)'\n');

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace IpmiRpc.Host.Protocol;
@@ -11,7 +10,6 @@ namespace IpmiRpc.Host.Protocol;
 /// </summary>
 internal sealed class MessageWriter(Stream output) : IDisposable
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly byte[] Newline = "\n"u8.ToArray();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
@@ -26,7 +24,7 @@ internal sealed class MessageWriter(Stream output) : IDisposable
         WriteBodyAsync(Serialize(message), cancellationToken);
 
     /// <summary>One message as compact UTF-8 JSON (what <see cref="WriteAsync"/> sends).</summary>
-    public static byte[] Serialize(JToken message) => Utf8.GetBytes(message.ToString(Formatting.None));
+    public static byte[] Serialize(JToken message) => JsonBytes.Write(message);
 
     /// <summary>Writes one already serialized message body in the current framing.</summary>
     public async Task WriteBodyAsync(byte[] body, CancellationToken cancellationToken = default)

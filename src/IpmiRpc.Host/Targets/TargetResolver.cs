@@ -32,11 +32,17 @@ public sealed partial class TargetResolver
     /// </summary>
     private const int MaxSecretFileBytes = 1024;
 
+    /// <summary>Distinct target objects remembered at most (a few KB each).</summary>
+    private const int MaxRemembered = 4096;
+
     private static readonly IReadOnlySet<string> TransportOnly = new HashSet<string>(StringComparer.Ordinal) { TargetCatalog.TransportField };
 
     private readonly IReadOnlyDictionary<string, JObject> _named;
     private readonly IReadOnlyDictionary<string, JArray> _groups;
     private readonly Func<string, string?> _environment;
+
+    /// <summary>Targets resolved before, by the content of their object (<see cref="ParseRemembered"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<JToken, RememberedTarget> _remembered = new(JToken.EqualityComparer);
 
     public TargetResolver(IReadOnlyDictionary<string, JObject>? named = null, string? defaultTransport = null, Func<string, string?>? environment = null,
         IReadOnlyDictionary<string, JArray>? groups = null)
@@ -117,18 +123,62 @@ public sealed partial class TargetResolver
         switch (target)
         {
             case null or { Type: JTokenType.Null }:
-                return _named.TryGetValue(DefaultName, out var fallback)
-                    ? Parse(fallback, field)
-                    : Parse([], field);
+                return ParseRemembered(_named.GetValueOrDefault(DefaultName) ?? [], field);
             case JValue { Type: JTokenType.String } name:
-                return _named.TryGetValue((string)name!, out var entry) ? Parse(entry, field)
+                return _named.TryGetValue((string)name!, out var entry) ? ParseRemembered(entry, field)
                     : _groups.ContainsKey((string)name!) ? throw new RpcParamException(field, $"'{(string)name!}' is a group: give it in targets (fan-out)")
                     : throw new RpcParamException(field, $"no configured target named '{(string)name!}' (see --targets)");
             case JObject obj:
-                return Parse(obj, field);
+                return ParseRemembered(obj, field);
             default:
                 throw new RpcParamException(field, "must be a target object or the name of a configured target");
         }
+    }
+
+    /// <summary>
+    /// The target a <c>target</c> param resolved to before, if it needs no file read to resolve again (its secrets
+    /// come from the params or the environment, and the environment still holds them): no I/O, never throws.
+    /// </summary>
+    public bool TryResolveRemembered(JToken? target, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IpmiTarget? resolved)
+    {
+        var obj = target switch
+        {
+            null or { Type: JTokenType.Null } => _named.GetValueOrDefault(DefaultName) ?? [],
+            JValue { Type: JTokenType.String } name => _named.GetValueOrDefault((string)name!),
+            JObject given => given,
+            _ => null,
+        };
+        resolved = obj is not null && _remembered.TryGetValue(obj, out var hit) && hit.IsCurrent(_environment) ? hit.Target : null;
+        return resolved is not null;
+    }
+
+    /// <summary>
+    /// <see cref="Parse"/>, remembered by the target object's content: clients send the same target object with every
+    /// request, and binding it anew (reflection, secrets, the pool key's fingerprint) cost more than the rest of a
+    /// request's host work. A target that reads a file is never remembered (the file may change between requests); one
+    /// that reads the environment is checked against it on every use.
+    /// </summary>
+    private IpmiTarget ParseRemembered(JObject obj, string field)
+    {
+        if (_remembered.TryGetValue(obj, out var hit) && hit.IsCurrent(_environment))
+        {
+            return hit.Target;
+        }
+
+        var origins = new SecretOrigins();
+        var target = Parse(obj, field, origins);
+        if (!origins.FromFile)
+        {
+            if (_remembered.Count >= MaxRemembered)
+            {
+                // Many distinct targets (a sweep over thousands of BMCs): start over rather than grow without bound.
+                _remembered.Clear();
+            }
+
+            _remembered[(JObject)obj.DeepClone()] = new RememberedTarget(target, [.. origins.FromEnvironment]);
+        }
+
+        return target;
     }
 
     /// <summary>
@@ -167,7 +217,9 @@ public sealed partial class TargetResolver
     /// Binds <paramref name="obj"/> to its transport's record (<see cref="TargetCatalog"/>): every refusal is -32602 naming
     /// the field; then the record's own checks, then its secrets.
     /// </summary>
-    public IpmiTarget Parse(JObject obj, string field = "target")
+    public IpmiTarget Parse(JObject obj, string field = "target") => Parse(obj, field, origins: null);
+
+    private IpmiTarget Parse(JObject obj, string field, SecretOrigins? origins)
     {
         var p = new ParamReader(obj, field);
         var transport = p.OptionalChoice(TargetCatalog.TransportField, TargetCatalog.All.Select(k => k.Transport).ToArray())
@@ -196,12 +248,12 @@ public sealed partial class TargetResolver
         var secrets = members
             .Where(m => m.SecretSource is not null)
             .GroupBy(m => m.SecretSource!.Secret, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => ReadSecret(p, declaration, g.ToArray()), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => ReadSecret(p, declaration, g.ToArray(), origins), StringComparer.Ordinal);
         return declaration.ToTarget(name => secrets.GetValueOrDefault(name));
     }
 
     /// <summary>The secret given by at most one of <paramref name="sources"/> (password, passwordEnv, passwordFile).</summary>
-    private Secret? ReadSecret(ParamReader p, TargetDeclaration declaration, IReadOnlyList<ParamMember> sources)
+    private Secret? ReadSecret(ParamReader p, TargetDeclaration declaration, IReadOnlyList<ParamMember> sources, SecretOrigins? origins)
     {
         var given = sources.Where(m => m.Property.GetValue(declaration) is not null).ToArray();
         if (given.Length == 0)
@@ -241,7 +293,59 @@ public sealed partial class TargetResolver
             throw p.Error(source, $"the secret must be at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes");
         }
 
-        return new Secret(bytes);
+        var secret = new Secret(bytes);
+        switch (member.SecretSource.Kind)
+        {
+            case SecretSourceKind.Environment:
+                origins?.FromEnvironment.Add((value, secret));
+                break;
+            case SecretSourceKind.Text or SecretSourceKind.Hex:
+                break;
+            default:
+                origins?.FromFile = true;
+                break;
+        }
+
+        return secret;
+    }
+
+    /// <summary>Where the secrets of one target came from: what decides whether it may be remembered.</summary>
+    private sealed class SecretOrigins
+    {
+        public bool FromFile { get; set; }
+
+        public List<(string Variable, Secret Value)> FromEnvironment { get; } = [];
+    }
+
+    /// <param name="FromEnvironment">Secrets read from environment variables: the target holds only while they do.</param>
+    private sealed record RememberedTarget(IpmiTarget Target, (string Variable, Secret Value)[] FromEnvironment)
+    {
+        public bool IsCurrent(Func<string, string?> environment)
+        {
+            foreach (var (variable, secret) in FromEnvironment)
+            {
+                if (environment(variable) is not { } now || !Holds(secret, now))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool Holds(Secret secret, string text)
+        {
+            if (Encoding.UTF8.GetByteCount(text) != secret.Length)
+            {
+                return false;
+            }
+
+            Span<byte> bytes = stackalloc byte[secret.Length];
+            Encoding.UTF8.GetBytes(text, bytes);
+            var same = System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(bytes, secret.Bytes);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+            return same;
+        }
     }
 
     private static byte[] ReadSecretFile(ParamReader p, string source, string path)

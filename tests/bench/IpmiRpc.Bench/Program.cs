@@ -113,7 +113,7 @@ namespace IpmiRpc.Bench
         public int Scale { get; private set; }
         public int Sequential { get; private set; } = 1000;
         public int ProcessSamples { get; private set; } = 50;
-        public int ColdSamples { get; private set; } = 20;
+        public int ColdSamples { get; private set; } = 30;
         public int Rounds { get; private set; } = 5;
         public string Out { get; private set; } = "tests/bench/results/latest.md";
         public string PidFile { get; private set; } = "/dev/null";

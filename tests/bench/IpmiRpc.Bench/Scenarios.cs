@@ -73,6 +73,12 @@ public static class Scenarios
             }
 
             var pipelinedCpu = (rpc.CpuMs - cpu0) / (n * o.Rounds);
+            if (Environment.GetEnvironmentVariable("BENCH_BURST_DIAG") == "1")
+            {
+                Console.Error.WriteLine("burst rounds (ms): " + string.Join(", ", pipelined.Select(Fmt.Ms)));
+                Console.Error.WriteLine("burst sessions: " + await rpc.CallAsync("sessions.list", "{}"));
+            }
+
             var ps = Stats.Of(pipelined);
             var burstDrops = ProcStatus.UdpRcvbufErrors() - burstDrops0;
             report.Target($"Burst: {n} requests at once, {o.Rounds} rounds: slowest round ≤ 1.5× the fastest, 0 lost",
@@ -115,6 +121,49 @@ public static class Scenarios
         else
         {
             report.Fail($"pyghmi: exit {py.ExitCode}: {py.StdErr}");
+        }
+
+        // A Python client driving ipmirpc over stdin/stdout (what the Ansible module_utils do), one request at a time.
+        var pyClients = new List<(string Label, Stats S, double ServerCpuMs)>();
+        foreach (var (label, exe) in new[] { ("framework-dependent", o.Fdd), ("NativeAOT", o.Aot) })
+        {
+            if (exe is null)
+            {
+                continue;
+            }
+
+            var pc = await Proc.RunAsync("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "ipmirpc_client_seq.py"), exe, port.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture), Warmup.ToString(CultureInfo.InvariantCulture)], env, TimeSpan.FromMinutes(5));
+            if (pc.ExitCode != 0)
+            {
+                report.Fail($"Python client over stdio ({label}): exit {pc.ExitCode}: {Tail(pc.StdErr)}");
+                continue;
+            }
+
+            using var doc = JsonDocument.Parse(pc.StdOut);
+            var stats = Stats.Of(doc.RootElement.GetProperty("lat_ms").EnumerateArray().Select(e => e.GetDouble()).ToArray());
+            var serverCpu = doc.RootElement.GetProperty("server_cpu_ms").GetDouble() / n;
+            pyClients.Add((label, stats, serverCpu));
+            rows.Add(new Row($"Python client → ipmirpc ({label})", "`bmc.getDeviceId` over stdin/stdout, one at a time (as module_utils); CPU: the ipmirpc process", stats, serverCpu));
+            if (doc.RootElement.GetProperty("errors").GetInt32() > 0)
+            {
+                report.Fail($"Python client over stdio ({label}): {doc.RootElement.GetProperty("errors").GetInt32()} errors");
+            }
+        }
+
+        if (pyStats is not null && rows.FirstOrDefault(r => r.Client == "pyghmi") is { } pyRow)
+        {
+            var pyCpu = pyRow.CpuMs;
+            var cpuRatios = rows.Where(r => r.Client.StartsWith("ipmirpc", StringComparison.Ordinal) && r.How.StartsWith("`bmc.getDeviceId`", StringComparison.Ordinal))
+                .Select(r => $"{r.Client} {Fmt.Ms(r.CpuMs)} = {Fmt.Ratio(r.CpuMs / pyCpu)}").ToList();
+            var bestCpu = rows.Where(r => r.Client.StartsWith("ipmirpc", StringComparison.Ordinal) && r.How.StartsWith("`bmc.getDeviceId`", StringComparison.Ordinal)).Min(r => r.CpuMs);
+            report.Target("Issue 16: CPU per sequential request in the ipmirpc process ≤ 0.5× pyghmi's",
+                $"pyghmi {Fmt.Ms(pyCpu)}; " + string.Join("; ", cpuRatios), bestCpu / pyCpu <= 0.5);
+            foreach (var (label, stats, _) in pyClients)
+            {
+                report.Target($"Issue 16: Python client over stdio ({label}): median ≤ 1.1× pyghmi's in-process median, p99 ≤ 3× it",
+                    $"median {Fmt.Ms(stats.Median)} = {Fmt.Ratio(stats.Median / pyStats.Median)}, p99 {Fmt.Ms(stats.P99)} = {Fmt.Ratio(stats.P99 / pyStats.Median)} of pyghmi's {Fmt.Ms(pyStats.Median)} (p99 ÷ own median {Fmt.Ratio(stats.P99 / stats.Median)})",
+                    stats.Median <= 1.1 * pyStats.Median && stats.P99 <= 3 * pyStats.Median);
+            }
         }
 
         // ipmitool exec: one process, one session, n commands; only the mean per command is observable.
@@ -175,6 +224,13 @@ public static class Scenarios
         report.Target("Sequential ≥ 100× faster than ipmitool per process",
             $"{Fmt.Ms(perProcess.Median)} vs framework-dependent {Fmt.Ms(rpcSeq.Median)} = {Fmt.Ratio(vsIpmitool)}" + Also(a => $"{Fmt.Ms(a.Median)} = {Fmt.Ratio(perProcess.Median / a.Median)}"),
             Math.Max(vsIpmitool, aotSeq is null ? 0 : perProcess.Median / aotSeq.Median) >= 100);
+    }
+
+    private static async Task<double> AllocatedPerCallAsync(RpcClient rpc, string p, int count)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await WarmAsync(rpc, "bmc.getDeviceId", p, count);
+        return (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)count;
     }
 
     private static async Task WarmAsync(RpcClient rpc, string method, string p, int count)
@@ -330,6 +386,13 @@ public static class Scenarios
             report.Target("Cold start no slower than one ipmitool run",
                 $"best `ipmirpc call` ({variants[bestRpc].Name.Split(": ")[^1]}) {Fmt.Ms(stats[bestRpc].Median)} vs ipmitool {Fmt.Ms(ipmitool.Median)} = {Fmt.Ratio(stats[bestRpc].Median / ipmitool.Median)}; framework-dependent {Fmt.Ratio(stats[2].Median / ipmitool.Median)}",
                 stats[bestRpc].Median <= ipmitool.Median);
+        }
+
+        if (variants.FindIndex(v => v.Name.EndsWith("NativeAOT", StringComparison.Ordinal)) is var aot and >= 2 && stats[aot].Count > 0)
+        {
+            report.Target("Issue 16: cold start of the NativeAOT `ipmirpc call` ≤ 0.8× one ipmitool run (≥ 30 interleaved runs)",
+                $"{Fmt.Ms(stats[aot].Median)} vs ipmitool {Fmt.Ms(ipmitool.Median)} = {Fmt.Ratio(stats[aot].Median / ipmitool.Median)} over {stats[aot].Count} runs",
+                stats[aot].Median <= 0.8 * ipmitool.Median && stats[aot].Count >= 30);
         }
     }
 
@@ -690,12 +753,12 @@ public static class Scenarios
         await WarmAsync(rpc, "bmc.getDeviceId", p, 3000);
         jitWarm = System.Runtime.JitInfo.GetCompiledMethodCount() - jitWarm;
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
-        using var jitListener = Environment.GetEnvironmentVariable("BENCH_JIT_DIAG") == "1" ? new JitListener() : null;
+        using var jitListener = Environment.GetEnvironmentVariable("BENCH_JIT_DIAG") == "1" ? RuntimeEventTally.JitCompiled() : null;
         var cpu0 = rpc.CpuMs;
         var seq = Stats.Of(await SequentialAsync(rpc, "bmc.getDeviceId", p, 5000));
         if (jitListener is not null)
         {
-            foreach (var (name, count) in jitListener.Methods.OrderByDescending(x => x.Value).Take(25))
+            foreach (var (name, count) in jitListener.Counts.OrderByDescending(x => x.Value).Take(25))
             {
                 Console.Error.WriteLine($"jit {count,6} {name}");
             }
@@ -715,6 +778,30 @@ public static class Scenarios
         }
 
         var piped = Stats.Of(rounds);
+
+        // Bytes allocated per request: the whole process (host and bench client), then the client alone against a
+        // responder that answers with the host's own response line and allocates nothing; the difference is the host's.
+        const int allocCalls = 5000;
+        var canned = await rpc.CallAsync("bmc.getDeviceId", p);
+        var hostAndClient = await AllocatedPerCallAsync(rpc, p, allocCalls);
+        if (Environment.GetEnvironmentVariable("BENCH_ALLOC_DIAG") == "1")
+        {
+            using var allocListener = RuntimeEventTally.Allocations();
+            await AllocatedPerCallAsync(rpc, p, 20 * allocCalls);
+            foreach (var (type, bytes) in allocListener.Counts.OrderByDescending(x => x.Value).Take(40))
+            {
+                Console.Error.WriteLine($"alloc {bytes / (20.0 * allocCalls),8:0} B/request {type}");
+            }
+        }
+
+        double clientAlone;
+        await using (var echo = EchoHost.Start(canned))
+        {
+            await WarmAsync(echo.Client, "bmc.getDeviceId", p, 2000);
+            clientAlone = await AllocatedPerCallAsync(echo.Client, p, allocCalls);
+        }
+
+        var hostBytes = hostAndClient - clientAlone;
         report.Note($"In-memory host: {jitWarm} methods JIT-compiled during requests 2001–5000, {jitted} during the 5000 measured sequential requests after them; bench-process CPU {Fmt.Ms(seqCpu)} per request (client included).");
         if (rpc.Errors > 0)
         {
@@ -742,10 +829,14 @@ public static class Scenarios
 
         report.Section("6. Host overhead alone (in-memory transport)",
             "The real host (guard, StreamJsonRpc, method table, target resolution, session pool, Get Device ID decode, camelCase JSON) in the bench process over in-memory pipes; the transport answers from memory.");
+        report.Target("Host over the in-memory transport: ≥ 50,000 requests/s, ≤ 2 KB allocated per request",
+            $"{Fmt.Rate(1000 / seq.Mean)} one at a time, {Fmt.Rate(batch * 1000 / piped.Median)} written at once; {hostBytes:0} B per request",
+            Math.Max(1000 / seq.Mean, batch * 1000 / piped.Median) >= 50_000 && hostBytes <= 2048);
         report.Table(["what", "n", "median", "p99", "requests/s"],
         [
             ["`bmc.getDeviceId`, one at a time", seq.Count.ToString(CultureInfo.InvariantCulture), Fmt.Ms(seq.Median), Fmt.Ms(seq.P99), Fmt.Rate(1000 / seq.Mean)],
             [$"`bmc.getDeviceId`, {batch} written at once ({o.Rounds} rounds; time per round)", piped.Count.ToString(CultureInfo.InvariantCulture), Fmt.Ms(piped.Median), Fmt.Ms(piped.P99), Fmt.Rate(batch * 1000 / piped.Median)],
+            ["bytes allocated per `bmc.getDeviceId` (one at a time): host (process total − client alone)", allocCalls.ToString(CultureInfo.InvariantCulture), $"{hostBytes:0} B", "–", $"(process {hostAndClient:0} B, bench client {clientAlone:0} B)"],
             ["`SessionPool.SendAsync` alone (no JSON), sequential", poolCalls.ToString(CultureInfo.InvariantCulture), $"{poolNs:0} ns", "–", $"{Fmt.Rate(1e9 / poolNs)} ({poolBytes:0} B allocated/call)"],
         ]);
     }

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace IpmiRpc.Host.Protocol;
+
+/// <summary>
+/// Writes one JSON message straight to its UTF-8 bytes through Newtonsoft's <see cref="JsonTextWriter"/>, into a
+/// per-thread character buffer: no intermediate <see cref="JToken"/> tree, string or <see cref="StringWriter"/> per
+/// message, only the returned array. The text is exactly what <c>JToken.ToString(Formatting.None)</c> gives.
+/// </summary>
+internal static class JsonBytes
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    [ThreadStatic]
+    private static CharBuffer? t_buffer;
+
+    public static byte[] Write(JToken token) => Write(token, static (writer, t) => t.WriteTo(writer));
+
+    /// <summary>Runs <paramref name="write"/> on a fresh writer; what it wrote, as UTF-8. Nothing is kept if it throws.</summary>
+    public static byte[] Write<TState>(TState state, Action<JsonWriter, TState> write)
+    {
+        // Taken off the thread while in use: a nested call (a converter that serializes a message) gets its own.
+        var buffer = t_buffer ?? new CharBuffer();
+        t_buffer = null;
+        try
+        {
+            using (var writer = new JsonTextWriter(buffer) { CloseOutput = false, ArrayPool = CharPool.Instance })
+            {
+                write(writer, state);
+                writer.Flush();
+            }
+
+            var bytes = new byte[Utf8.GetByteCount(buffer.Written)];
+            Utf8.GetBytes(buffer.Written, bytes);
+            return bytes;
+        }
+        finally
+        {
+            buffer.Reset();
+            t_buffer = buffer;
+        }
+    }
+
+    /// <summary>A growable character buffer from the shared pool; big ones go back to the pool after use.</summary>
+    private sealed class CharBuffer() : TextWriter(CultureInfo.InvariantCulture)
+    {
+        private const int KeptChars = 16 * 1024;
+        private char[] _chars = ArrayPool<char>.Shared.Rent(1024);
+        private int _length;
+
+        public override Encoding Encoding => Utf8;
+
+        public ReadOnlySpan<char> Written => _chars.AsSpan(0, _length);
+
+        public override void Write(char value)
+        {
+            Ensure(1);
+            _chars[_length++] = value;
+        }
+
+        public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+        public override void Write(string? value) => Write(value.AsSpan());
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            Ensure(buffer.Length);
+            buffer.CopyTo(_chars.AsSpan(_length));
+            _length += buffer.Length;
+        }
+
+        public void Reset()
+        {
+            _length = 0;
+            if (_chars.Length > KeptChars)
+            {
+                ArrayPool<char>.Shared.Return(_chars);
+                _chars = ArrayPool<char>.Shared.Rent(1024);
+            }
+        }
+
+        private void Ensure(int more)
+        {
+            if (_length + more <= _chars.Length)
+            {
+                return;
+            }
+
+            var bigger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, _length + more));
+            _chars.AsSpan(0, _length).CopyTo(bigger);
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = bigger;
+        }
+    }
+
+    /// <summary>Newtonsoft's readers and writers take their scratch buffers from the shared pool through this.</summary>
+    internal sealed class CharPool : IArrayPool<char>
+    {
+        public static readonly CharPool Instance = new();
+
+        public char[] Rent(int minimumLength) => ArrayPool<char>.Shared.Rent(minimumLength);
+
+        public void Return(char[]? array)
+        {
+            if (array is not null)
+            {
+                ArrayPool<char>.Shared.Return(array);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using IpmiRpc.Core.Targets;
+using IpmiRpc.Host.Protocol;
+using IpmiRpc.Host.Targets;
+using Newtonsoft.Json.Linq;
+
+namespace IpmiRpc.Host.Tests.Targets;
+
+/// <summary>
+/// The resolver remembers the targets it resolved (clients send the same target object with every request), but a
+/// remembered target never outlives its inputs: the object's exact content, the environment and secret files.
+/// </summary>
+public sealed class RememberedTargetTests
+{
+    private readonly Dictionary<string, string> _env = new() { ["BMC_PW"] = "first" };
+
+    private TargetResolver Resolver(Dictionary<string, JObject>? named = null) =>
+        new(named, IpmiTarget.OpenIpmi, name => _env.GetValueOrDefault(name));
+
+    [Fact]
+    public void The_same_target_object_resolves_to_the_same_target_without_binding_it_again()
+    {
+        var resolver = Resolver();
+        var first = resolver.Resolve(JObject.Parse("""{"host":"10.1.2.3","username":"admin","passwordEnv":"BMC_PW"}"""));
+        // Another request's copy of the same object, properties in another order.
+        var again = resolver.Resolve(JObject.Parse("""{"passwordEnv":"BMC_PW","username":"admin","host":"10.1.2.3"}"""));
+        Assert.Same(first, again);
+        Assert.True(resolver.TryResolveRemembered(JObject.Parse("""{"host":"10.1.2.3","username":"admin","passwordEnv":"BMC_PW"}"""), out var remembered));
+        Assert.Same(first, remembered);
+    }
+
+    [Fact]
+    public void A_target_that_differs_in_any_value_or_value_type_is_bound_on_its_own()
+    {
+        var resolver = Resolver();
+        var a = resolver.Resolve(JObject.Parse("""{"host":"h","port":623,"password":"pw"}"""));
+        var b = resolver.Resolve(JObject.Parse("""{"host":"h","port":624,"password":"pw"}"""));
+        var c = resolver.Resolve(JObject.Parse("""{"host":"h","port":623,"password":"PW"}"""));
+        Assert.Equal(624, b.Port);
+        Assert.Equal(Secret.FromString("PW"), c.Password);
+        Assert.NotSame(a, c);
+
+        // 623.0 equals 623 as a JSON number but is refused as a port: remembering 623 must not let it through.
+        Assert.Throws<RpcParamException>(() => resolver.Resolve(JObject.Parse("""{"host":"h","port":623.5,"password":"pw"}""")));
+        Assert.Throws<RpcParamException>(() => resolver.Resolve(JObject.Parse("""{"host":"h","port":"623","password":"pw"}""")));
+    }
+
+    [Fact]
+    public void A_changed_environment_variable_is_read_again()
+    {
+        var resolver = Resolver();
+        var target = JObject.Parse("""{"host":"h","passwordEnv":"BMC_PW"}""");
+        Assert.Equal(Secret.FromString("first"), resolver.Resolve(target).Password);
+
+        _env["BMC_PW"] = "second";
+        Assert.False(resolver.TryResolveRemembered(target, out _));
+        Assert.Equal(Secret.FromString("second"), resolver.Resolve(target).Password);
+
+        _env.Remove("BMC_PW");
+        Assert.False(resolver.TryResolveRemembered(target, out _));
+        Assert.Equal("target.passwordEnv", Assert.Throws<RpcParamException>(() => resolver.Resolve(target)).Field);
+    }
+
+    [Fact]
+    public void A_password_file_is_read_on_every_request()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var resolver = Resolver(new Dictionary<string, JObject> { ["rack"] = new() { ["host"] = "h", ["passwordFile"] = file } });
+            File.WriteAllText(file, "old\n");
+            Assert.Equal(Secret.FromString("old"), resolver.Resolve("rack").Password);
+            Assert.False(resolver.TryResolveRemembered("rack", out _));
+
+            File.WriteAllText(file, "new\n");
+            Assert.Equal(Secret.FromString("new"), resolver.Resolve("rack").Password);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_remembered_target_is_not_changed_by_the_request_object_it_came_from()
+    {
+        var resolver = Resolver();
+        var target = JObject.Parse("""{"host":"h","password":"pw"}""");
+        var first = resolver.Resolve(target);
+        target["host"] = "other";
+        Assert.Equal("other", resolver.Resolve(target).Host);
+        Assert.Same(first, resolver.Resolve(JObject.Parse("""{"host":"h","password":"pw"}""")));
+    }
+}
