@@ -5,7 +5,8 @@
 #   ipmirpc-<v>-win-x64.zip          self-contained single file (NativeAOT for Windows only builds on Windows)
 #   ipmirpc.<v>.nupkg                the .NET tool (dotnet tool install -g ipmirpc --add-source artifacts/release)
 #   ipmirpc-ipmi-<v>.tar.gz          the Ansible collection (ansible-galaxy collection build)
-#   IpmiRpc.<v>.nupkg                the PowerShell module (Install-PSResource from a repository holding it)
+#   powershell/IpmiRpc.<v>.nupkg     the PowerShell module; the folder is a local PSResource repository (in its own
+#                                    folder: beside ipmirpc.<v>.nupkg the two names collide on Windows and macOS)
 #   SHA256SUMS
 # The version is <Version> in Directory.Build.props; the script refuses to run when galaxy.yml or the PowerShell
 # manifest says another one. Publishing works on a private copy of the sources (artifacts/release-work/src), so a
@@ -160,11 +161,12 @@ if wants powershell; then
         Register-PSResourceRepository -Name IpmiRpcRelease -Uri $env:RELEASE_PSREPO -Trusted
         Publish-PSResource -Path $env:RELEASE_PSMODULE -Repository IpmiRpcRelease
     ' >&2
-    cp "$psrepo"/*.nupkg "$OUT/"
+    rm -rf "$OUT/powershell" && mkdir -p "$OUT/powershell"
+    cp "$psrepo"/*.nupkg "$OUT/powershell/"
 fi
 
 # nullglob: an --only subset has no archive of some kinds (a literal "*.nupkg" made sha256sum fail the run).
-(cd "$OUT" && shopt -s nullglob && sha256sum -- *.tar.gz *.zip *.nupkg > SHA256SUMS)
+(cd "$OUT" && shopt -s nullglob && sha256sum -- *.tar.gz *.zip *.nupkg powershell/*.nupkg > SHA256SUMS)
 echo "$stamp" > "$OUT/.stamp"
 log "done: $OUT"
 (cd "$OUT" && ls -l)

@@ -27,9 +27,12 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         string[] expected =
         [
             $"ipmirpc-{v}-linux-x64.tar.gz", $"ipmirpc-{v}-linux-arm64.tar.gz", $"ipmirpc-{v}-win-x64.zip",
-            $"ipmirpc.{v}.nupkg", $"ipmirpc-ipmi-{v}.tar.gz", $"IpmiRpc.{v}.nupkg",
+            $"ipmirpc.{v}.nupkg", $"ipmirpc-ipmi-{v}.tar.gz", $"powershell/IpmiRpc.{v}.nupkg",
         ];
-        Assert.Equal(expected.Order(StringComparer.Ordinal), sums.Select(l => l.Split("  ", 2)[1]).Order(StringComparer.Ordinal));
+        var listed = sums.Select(l => l.Split("  ", 2)[1]).ToArray();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        // Downloaded into one folder on Windows or macOS, names that differ only in case overwrite each other.
+        Assert.Equal(listed.Length, listed.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         var check = await ProcessRunner.RunAsync("sha256sum", ["--check", "--strict", "SHA256SUMS"], workingDirectory: ReleaseArtifacts.Dir);
         Assert.True(check.Succeeded, check.ToString());
     }
@@ -271,7 +274,7 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         {
             var repository = Path.Combine(dir, "repository");
             Directory.CreateDirectory(repository);
-            File.Copy(_release.Artifact($"IpmiRpc.{_release.Version}.nupkg"), Path.Combine(repository, $"IpmiRpc.{_release.Version}.nupkg"));
+            File.Copy(_release.Artifact($"powershell/IpmiRpc.{_release.Version}.nupkg"), Path.Combine(repository, $"IpmiRpc.{_release.Version}.nupkg"));
             var binaryName = $"ipmirpc-{_release.Version}-linux-x64";
             var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(binaryName + ".tar.gz"), "-C", dir]);
             Assert.True(untar.Succeeded, untar.ToString());
