@@ -149,7 +149,7 @@ public sealed class FaultRelay : IAsyncDisposable
     /// <summary>True for an RMCP+ packet inside a session (payload type IPMI, non-zero session id): its HMAC covers it.</summary>
     private static bool IsCredentialRefusal(byte[] d) =>
         d.Length >= 18 && d[4] == 0x06 && (d[5] & 0x3F) is 0x11 or 0x13 or 0x15 && BitConverter.ToUInt32(d, 6) == 0
-        && d[17] is 0x09 or 0x0A or 0x0C or 0x0D or 0x0E or 0x0F;
+        && IpmiRpc.Transports.Lan.Wire.RmcpPlusStatus.IsCredentialRefusal(d[17]);
 
     private static bool IsInSession(byte[] d) =>
         d.Length >= 16 && d[4] == 0x06 && (d[5] & 0x3F) == 0 && BitConverter.ToUInt32(d, 6) != 0;
