@@ -547,6 +547,24 @@ def model_calls_placement(model, method):
     return ''
 
 
+def short_description(summary):
+    """The summary's first clause for `ansible-doc -l`: up to the first sentence end or colon outside parentheses
+    (so "IPMI v2.0" does not end it), with the parenthesised spec references left out."""
+    out, depth = [], 0
+    for i, ch in enumerate(summary):
+        nxt = summary[i + 1:i + 2]
+        if ch == '(':
+            depth += 1
+        elif ch == ')' and depth:
+            depth -= 1
+        elif depth == 0 and ch in '.:' and nxt in ('', ' '):
+            break
+        elif depth == 0:
+            out.append(ch)
+    text = ' '.join(''.join(out).split())
+    return text.replace(' ,', ',').strip(' ,')
+
+
 def ansible_documentation(doc, model):
     ex = model.extras
     mutating = any(m.get('x-mutating') for _, m in model.methods)
@@ -577,7 +595,7 @@ def ansible_documentation(doc, model):
     )
     docs = OrderedDict()
     docs['module'] = model.name
-    docs['short_description'] = ex.get('short_description') or first.get('summary', '').split('.')[0]
+    docs['short_description'] = ex.get('short_description') or short_description(first.get('summary', ''))
     docs['version_added'] = '0.1.0'
     docs['description'] = description
     docs['options'] = options

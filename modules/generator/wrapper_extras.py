@@ -181,7 +181,158 @@ ANSIBLE_MODULES = {
   delegate_to: localhost
 '''),
     # A bare off: key is YAML 1.1's boolean false in DOCUMENTATION.
-    'ipmi_identify': dict(rename={'off': 'turn_off'}),
+    'ipmi_identify': dict(rename={'off': 'turn_off'}, examples=r'''
+- name: Blink the identify light for two minutes so someone finds the server
+  ipmirpc.ipmi.ipmi_identify:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    seconds: 120
+  delegate_to: localhost
+
+- name: Turn it off again
+  ipmirpc.ipmi.ipmi_identify:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    turn_off: true
+  delegate_to: localhost
+'''),
+    'ipmi_boot_info': dict(examples=r'''
+- name: Read the boot override
+  ipmirpc.ipmi.ipmi_boot_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: boot
+
+- name: Report a pending one-time PXE boot
+  ansible.builtin.debug:
+    msg: "next boot: {{ boot.device }} (valid: {{ boot.valid }}, persistent: {{ boot.persistent }})"
+'''),
+    'ipmi_fru_info': dict(examples=r'''
+- name: Read the BMC's own FRU inventory (device 0)
+  ipmirpc.ipmi.ipmi_fru_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: fru
+
+- name: Show the board serial number
+  ansible.builtin.debug:
+    msg: "{{ fru.inventory.board.serial_number.text }}"
+'''),
+    'ipmi_power_restore_policy': dict(examples=r'''
+- name: Come back on after a power loss (nothing is sent when the policy is already set)
+  ipmirpc.ipmi.ipmi_power_restore_policy:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    policy: alwaysOn
+  delegate_to: localhost
+'''),
+    'ipmi_restart_cause_info': dict(examples=r'''
+- name: Why did the server last restart?
+  ipmirpc.ipmi.ipmi_restart_cause_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: restart
+
+- name: Flag restarts by the watchdog
+  ansible.builtin.debug:
+    msg: "restarted by {{ restart.cause }}"
+'''),
+    'ipmi_sdr_info': dict(examples=r'''
+- name: Read every SDR record (cached per BMC model and firmware)
+  ipmirpc.ipmi.ipmi_sdr_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: sdr
+'''),
+    'ipmi_sel': dict(examples=r'''
+- name: Clear the event log, keeping its records in the result (check mode sends nothing)
+  ipmirpc.ipmi.ipmi_sel:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: cleared
+
+- name: Keep the records that were cleared
+  ansible.builtin.copy:
+    content: "{{ cleared.result.fetched | to_nice_json }}"
+    dest: "/var/tmp/sel-{{ inventory_hostname }}.json"
+    mode: "0600"
+  delegate_to: localhost
+  when: cleared.changed
+'''),
+    'ipmi_sel_info': dict(examples=r'''
+- name: Read the event log
+  ipmirpc.ipmi.ipmi_sel_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: sel
+
+- name: Next run, read only the records added since
+  ipmirpc.ipmi.ipmi_sel_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    gather: [entries]
+    entries_cursor: "{{ sel.entries.cursor }}"
+  delegate_to: localhost
+'''),
+    'ipmi_sel_time': dict(examples=r'''
+- name: Set the BMC's SEL clock to the control node's clock (skipped when within 2 s)
+  ipmirpc.ipmi.ipmi_sel_time:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+
+- name: Set it to a given time
+  ipmirpc.ipmi.ipmi_sel_time:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    time: "2027-01-01T00:00:00Z"
+  delegate_to: localhost
+'''),
+    'ipmi_sensor_info': dict(examples=r'''
+- name: Read the temperature and fan sensors
+  ipmirpc.ipmi.ipmi_sensor_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    types: [temperature, fan]
+  delegate_to: localhost
+  register: sensors
+
+- name: List sensors that are not ok
+  ansible.builtin.debug:
+    msg: "{{ sensors.sensors | rejectattr('status', 'equalto', 'ok') | map(attribute='name') | list }}"
+'''),
+    'ipmi_user_info': dict(examples=r'''
+- name: List the BMC's accounts on its LAN channel
+  ipmirpc.ipmi.ipmi_user_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: accounts
+
+- name: Names of the enabled accounts
+  ansible.builtin.debug:
+    msg: "{{ accounts.users | selectattr('enabled') | map(attribute='name') | list }}"
+'''),
     'ipmi_bmc_info': dict(
         short_description='Read the BMC (device ID, LAN configuration, system info)',
         description=['Results are returned as plain module results (C(register) them), not as facts.'],

@@ -467,7 +467,7 @@ public sealed class ChassisTests
         Assert.Equal(text, (string?)error["data"]!["completionText"]);
     }
 
-    private static async Task<JObject> RawCallAsync(IpmiRpcProcess rpc, string method, JObject @params)
+    internal static async Task<JObject> RawCallAsync(IpmiRpcProcess rpc, string method, JObject @params)
     {
         var response = await rpc.CallAsync(method, @params, Wait);
         SchemaValidator.AssertValid(method, response);

@@ -101,6 +101,55 @@ public sealed class InventoryTests
     }
 
     [Fact]
+    public async Task Sel_time_set_is_read_back_by_ipmitool_and_freeipmi_is_skipped_when_close_and_dry_run_sends_nothing()
+    {
+        await using var sim = await InventorySim.StartAsync();
+        await using var rpc = await ChassisTests.StartRpcAsync(sim);
+        var target = ChassisTests.Target(sim);
+        const string Wanted = "2031-03-04T05:06:07Z";
+
+        var dry = await ChassisTests.CallAsync(rpc, "sel.setTime", new JObject { ["target"] = target, ["time"] = Wanted, ["dryRun"] = true });
+        Assert.True((bool)dry["changed"]!);
+        Assert.True((bool)dry["dryRun"]!);
+        Assert.DoesNotContain("03/04/31 ", await IpmitoolSelTimeAsync(sim), StringComparison.Ordinal);
+
+        var set = await ChassisTests.CallAsync(rpc, "sel.setTime", new JObject { ["target"] = target, ["time"] = Wanted });
+        Assert.True((bool)set["changed"]!);
+        Assert.False((bool)set["dryRun"]!);
+        // The BMC's clock runs on after the set, so the peers are compared by date and hour (they read it moments later).
+        Assert.StartsWith("03/04/31 05:", await IpmitoolSelTimeAsync(sim), StringComparison.Ordinal);
+        var freeipmi = await FreeIpmi.RunAsync("bmc-device", sim, "--get-sel-time");
+        Assert.True(freeipmi.ExitCode == 0, freeipmi.ToString());
+        Assert.Contains("03/04/2031 - 05:", freeipmi.StdOut, StringComparison.Ordinal);
+        var clock = await ChassisTests.CallAsync(rpc, "sel.getTime", new JObject { ["target"] = target });
+        Assert.Equal("bmcClock", (string?)clock["bmc"]!["quality"]);
+        Assert.StartsWith("2031-03-04T05:", clock["bmc"]!["utc"]!.ToObject<DateTimeOffset>().ToUniversalTime().ToString("yyyy-MM-ddTHH:", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        // Already there (within an hour): nothing is sent, and the drift is reported.
+        var again = await ChassisTests.CallAsync(rpc, "sel.setTime", new JObject { ["target"] = target, ["time"] = Wanted, ["toleranceSeconds"] = 3600 });
+        Assert.False((bool)again["changed"]!);
+        Assert.NotEqual(JTokenType.Null, again["drift"]!.Type);
+
+        // Default: the host's clock.
+        var synced = await ChassisTests.CallAsync(rpc, "sel.setTime", new JObject { ["target"] = target });
+        Assert.True((bool)synced["changed"]!);
+        var after = await ChassisTests.CallAsync(rpc, "sel.getTime", new JObject { ["target"] = target });
+        var offset = after["offset"]!;
+        Assert.NotEqual(JTokenType.Null, offset.Type);
+        Assert.True(Math.Abs(TimeSpan.Parse((string)offset!, CultureInfo.InvariantCulture).TotalHours) < 1, after.ToString());
+
+        var bad = await ChassisTests.RawCallAsync(rpc, "sel.setTime", new JObject { ["target"] = target, ["time"] = "1980-01-01T00:00:00Z" });
+        Assert.Equal(-32602, (int)bad["error"]!["code"]!);
+    }
+
+    private static async Task<string> IpmitoolSelTimeAsync(IpmiSim sim)
+    {
+        var r = await IpmiTool.RunAsync(sim, "sel", "time", "get");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        return r.StdOut.Trim();
+    }
+
+    [Fact]
     public async Task Fru_and_users_agree_with_ipmitool()
     {
         await using var sim = await InventorySim.StartAsync();

@@ -21,6 +21,7 @@
         'Get-IpmiSdr'
         'Get-IpmiSelEntry'
         'Get-IpmiSelInfo'
+        'Get-IpmiSelTime'
         'Get-IpmiSensor'
         'Get-IpmiSystemInfo'
         'Get-IpmiUser'
@@ -29,6 +30,7 @@
         'Set-IpmiLanConfiguration'
         'Set-IpmiPowerRestorePolicy'
         'Set-IpmiPowerState'
+        'Set-IpmiSelTime'
         'Set-IpmiSystemInfo'
         'Start-IpmiIdentify'
     )

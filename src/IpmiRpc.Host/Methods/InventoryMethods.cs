@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using IpmiRpc.Core;
 using IpmiRpc.Core.Commands.Storage;
 using IpmiRpc.Core.Fru;
 using IpmiRpc.Core.Lan;
@@ -57,6 +58,36 @@ public static class InventoryMethods
         return new SelClearOutcome(Changed: true, DryRun: false, plan, result);
     }
 
+    [RpcMethod("sel.getTime", "The BMC's SEL clock (Get SEL Time, IPMI v2.0 §31.10) next to the host's: the raw timecode, whether it is calendar time or seconds since the BMC initialised, and BMC minus host.",
+        ResultName = "clock", FanOut = true, PowerShell = "Get-IpmiSelTime")]
+    public static Task<SelClock> GetSelTimeAsync(RpcCall call) => SelReaderFor(call).GetTimeAsync(call.CancellationToken);
+
+    [RpcMethod("sel.setTime", "Sets the BMC's SEL clock (Set SEL Time, IPMI v2.0 §31.11) to the given time or, by default, the host's clock. The timecode written is seconds since 1970 UTC. Get SEL Time is read first: when the BMC is already within toleranceSeconds nothing is sent (changed: false).",
+        ResultName = "selTime", Mutating = true, FanOut = true, Ansible = "ipmi_sel_time", PowerShell = "Set-IpmiSelTime")]
+    public static async Task<SelSetTimeOutcome> SetSelTimeAsync(RpcCall call, SelSetTimeParams p)
+    {
+        var reader = SelReaderFor(call);
+        var before = await reader.GetTimeAsync(call.CancellationToken).ConfigureAwait(false);
+        // The host's clock is read again just before sending, so the time set is not behind by the Get's round trip.
+        var wanted = p.Time ?? before.HostNow;
+        var command = SetSelTime.At(wanted);
+        var drift = before.Bmc.Utc is { } bmc ? bmc - wanted : (TimeSpan?)null;
+        var changed = drift is not { } d || Math.Abs(d.TotalSeconds) > p.ToleranceSeconds;
+        if (!changed || call.DryRun)
+        {
+            return new SelSetTimeOutcome(changed, call.DryRun, before, wanted, drift);
+        }
+
+        if (p.Time is null)
+        {
+            wanted = call.Host.Time.GetUtcNow();
+            command = SetSelTime.At(wanted);
+        }
+
+        await call.Send.ExecuteAsync(command, call.CancellationToken).ConfigureAwait(false);
+        return new SelSetTimeOutcome(Changed: true, DryRun: false, before, wanted, drift);
+    }
+
     [RpcMethod("fru.read", "One FRU device's inventory (Get FRU Inventory Area Info + Read FRU Data, IPMI v2.0 §34): common header, chassis/board/product areas with every field encoding, custom fields, manufacture date, multi-records; every checksum verified and problems reported per area; raw bytes included. Reads are chunked and shrink on C7h/C8h/CAh, remembering the size that worked per BMC.",
         ResultName = "fru", FanOut = true, Ansible = "ipmi_fru_info", PowerShell = "Get-IpmiFru")]
     public static Task<FruReadResult> ReadFruAsync(RpcCall call, FruReadParams p)
@@ -111,6 +142,20 @@ public static class InventoryMethods
         [Description("Read every record before clearing and return them (no event is lost between reading and clearing)."), DefaultValue(true)]
         public bool FetchFirst { get; init; } = true;
     }
+
+    public sealed record SelSetTimeParams
+    {
+        [Description("The time to set (ISO 8601; an offset is honoured). Default: the host's clock when the command is sent.")]
+        public DateTimeOffset? Time { get; init; }
+
+        [Description("Nothing is sent when the BMC's clock is already this close to the time (seconds)."), Range(0, 86400), DefaultValue(2)]
+        public int ToleranceSeconds { get; init; } = 2;
+    }
+
+    /// <param name="Before">The BMC's clock as read before setting it.</param>
+    /// <param name="Time">The time that was (or with dryRun would be) set.</param>
+    /// <param name="Drift">BMC minus the wanted time before the change; null when the BMC counted seconds since initialisation.</param>
+    public sealed record SelSetTimeOutcome(bool Changed, bool DryRun, SelClock Before, DateTimeOffset Time, TimeSpan? Drift);
 
     public sealed record FruReadParams
     {

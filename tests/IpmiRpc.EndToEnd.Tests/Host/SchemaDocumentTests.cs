@@ -1,3 +1,4 @@
+using IpmiRpc.TestSupport;
 using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Schema;
 using Json.Schema;
@@ -16,6 +17,15 @@ public sealed class SchemaDocumentTests
         var registered = MethodCatalog.All.Keys.Order(StringComparer.Ordinal);
         var described = Document["methods"]!.Select(m => (string)m["name"]!).Order(StringComparer.Ordinal);
         Assert.Equal(registered, described);
+    }
+
+    [Fact]
+    public void The_readme_method_table_names_every_registered_method()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("\n## Methods", StringComparison.Ordinal)..readme.IndexOf("\n## Targets", StringComparison.Ordinal)];
+        var missing = MethodCatalog.All.Keys.Where(name => !section.Contains($"`{name}`", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        Assert.Empty(missing);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_boot_info
-short_description: Reads the boot override, boot flags parameter 5 (Get System Boot Options, IPMI v2
+short_description: Reads the boot override, boot flags parameter 5, as the BMC reports it
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(chassis.getBootDevice): Reads the boot override, boot flags parameter 5 (Get System
@@ -35,7 +35,17 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Read the boot override
+  ipmirpc.ipmi.ipmi_boot_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: boot
 
+- name: Report a pending one-time PXE boot
+  ansible.builtin.debug:
+    msg: "next boot: {{ boot.device }} (valid: {{ boot.valid }}, persistent: {{ boot.persistent }})"
 '''
 
 RETURN = r'''

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_fru_info
-short_description: One FRU device's inventory (Get FRU Inventory Area Info + Read FRU Data, IPMI v2
+short_description: One FRU device's inventory
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(fru.read): One FRU device's inventory (Get FRU Inventory Area Info + Read FRU Data,
@@ -45,7 +45,17 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Read the BMC's own FRU inventory (device 0)
+  ipmirpc.ipmi.ipmi_fru_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: fru
 
+- name: Show the board serial number
+  ansible.builtin.debug:
+    msg: "{{ fru.inventory.board.serial_number.text }}"
 '''
 
 RETURN = r'''

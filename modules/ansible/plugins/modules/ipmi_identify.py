@@ -12,8 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_identify
-short_description: "Lights the chassis identify indicator for a number of seconds (default: the BMC's, 15 s),
-  indefinitely (force, IPMI 2"
+short_description: Lights the chassis identify indicator for a number of seconds, indefinitely or turns it off
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(chassis.identify): Lights the chassis identify indicator for a number of seconds
@@ -46,7 +45,21 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Blink the identify light for two minutes so someone finds the server
+  ipmirpc.ipmi.ipmi_identify:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    seconds: 120
+  delegate_to: localhost
 
+- name: Turn it off again
+  ipmirpc.ipmi.ipmi_identify:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    turn_off: true
+  delegate_to: localhost
 '''
 
 RETURN = r'''

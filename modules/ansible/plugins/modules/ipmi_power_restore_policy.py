@@ -12,7 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_power_restore_policy
-short_description: Sets what the chassis does when AC power returns (Set Power Restore Policy, IPMI v2
+short_description: Sets what the chassis does when AC power returns
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(chassis.setPowerRestorePolicy): Sets what the chassis does when AC power returns (Set
@@ -40,7 +40,13 @@ author:
 '''
 
 EXAMPLES = r'''
-
+- name: Come back on after a power loss (nothing is sent when the policy is already set)
+  ipmirpc.ipmi.ipmi_power_restore_policy:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    policy: alwaysOn
+  delegate_to: localhost
 '''
 
 RETURN = r'''

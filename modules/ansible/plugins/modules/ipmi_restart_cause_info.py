@@ -12,7 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_restart_cause_info
-short_description: "Why the system last restarted (power button, Chassis Control, watchdog, PEF, restore policy, "
+short_description: Why the system last restarted and the channel a restarting command came in on
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(chassis.getRestartCause): Why the system last restarted (power button, Chassis Control,
@@ -33,7 +33,17 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Why did the server last restart?
+  ipmirpc.ipmi.ipmi_restart_cause_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: restart
 
+- name: Flag restarts by the watchdog
+  ansible.builtin.debug:
+    msg: "restarted by {{ restart.cause }}"
 '''
 
 RETURN = r'''

@@ -12,8 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_sdr_info
-short_description: "Every SDR record decoded (full/compact/event-only sensor, generic, FRU and MC locators, OEM raw;
-  others raw), with the repository info (Get SDR Repository Info, Reserve SDR Repository, Get SDR: IPMI v2"
+short_description: Every SDR record decoded, with the repository info
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(sdr.list): Every SDR record decoded (full/compact/event-only sensor, generic, FRU and
@@ -35,7 +34,13 @@ author:
 '''
 
 EXAMPLES = r'''
-
+- name: Read every SDR record (cached per BMC model and firmware)
+  ipmirpc.ipmi.ipmi_sdr_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: sdr
 '''
 
 RETURN = r'''

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_sel
-short_description: Clears the SEL with a reservation and waits for the erasure to complete (Clear SEL, IPMI v2
+short_description: Clears the SEL with a reservation and waits for the erasure to complete
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(sel.clear): Clears the SEL with a reservation and waits for the erasure to complete
@@ -39,7 +39,21 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Clear the event log, keeping its records in the result (check mode sends nothing)
+  ipmirpc.ipmi.ipmi_sel:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: cleared
 
+- name: Keep the records that were cleared
+  ansible.builtin.copy:
+    content: "{{ cleared.result.fetched | to_nice_json }}"
+    dest: "/var/tmp/sel-{{ inventory_hostname }}.json"
+    mode: "0600"
+  delegate_to: localhost
+  when: cleared.changed
 '''
 
 RETURN = r'''

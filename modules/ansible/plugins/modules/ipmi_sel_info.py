@@ -12,8 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_sel_info
-short_description: "SEL records decoded like `ipmitool sel elist`: ISO 8601 time with its provenance (pre-init, BMC
-  clock, corrected), generator, sensor, event type and description, asserted/deasserted, event data; OEM records raw"
+short_description: "SEL records decoded like `ipmitool sel elist`"
 version_added: "0.1.0"
 description:
   - "C(entries): Through C(ipmirpc) method C(sel.list): SEL records decoded like C(ipmitool sel elist): ISO 8601 time
@@ -91,7 +90,22 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Read the event log
+  ipmirpc.ipmi.ipmi_sel_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: sel
 
+- name: Next run, read only the records added since
+  ipmirpc.ipmi.ipmi_sel_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    gather: [entries]
+    entries_cursor: "{{ sel.entries.cursor }}"
+  delegate_to: localhost
 '''
 
 RETURN = r'''

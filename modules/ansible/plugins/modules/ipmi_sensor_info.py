@@ -12,10 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_sensor_info
-short_description: "Sensors read and decoded like `ipmitool sensor` and FreeIPMI `ipmi-sensors`: reading converted with
-  the SDR's factors and linearization (Get Sensor Reading Factors for non-linear sensors), unit, thresholds (Get Sensor
-  Thresholds, else the SDR's), state (ok, nonCritical, critical, nonRecoverable, readingUnavailable, scanningDisabled)
-  and discrete states named from the sensor type / generic event tables (IPMI v2"
+short_description: "Sensors read and decoded like `ipmitool sensor` and FreeIPMI `ipmi-sensors`"
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(sensors.list): Sensors read and decoded like C(ipmitool sensor) and FreeIPMI
@@ -60,7 +57,18 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: Read the temperature and fan sensors
+  ipmirpc.ipmi.ipmi_sensor_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+    types: [temperature, fan]
+  delegate_to: localhost
+  register: sensors
 
+- name: List sensors that are not ok
+  ansible.builtin.debug:
+    msg: "{{ sensors.sensors | rejectattr('status', 'equalto', 'ok') | map(attribute='name') | list }}"
 '''
 
 RETURN = r'''

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: ipmi_user_info
-short_description: User accounts of one channel (Get User Access + Get User Name per user id, IPMI v2
+short_description: User accounts of one channel
 version_added: "0.1.0"
 description:
   - "Through C(ipmirpc) method C(users.list): User accounts of one channel (Get User Access + Get User Name per user id,
@@ -43,7 +43,17 @@ author:
 '''
 
 EXAMPLES = r'''
+- name: List the BMC's accounts on its LAN channel
+  ipmirpc.ipmi.ipmi_user_info:
+    host: "{{ bmc_address }}"
+    username: admin
+    password: "{{ bmc_password }}"
+  delegate_to: localhost
+  register: accounts
 
+- name: Names of the enabled accounts
+  ansible.builtin.debug:
+    msg: "{{ accounts.users | selectattr('enabled') | map(attribute='name') | list }}"
 '''
 
 RETURN = r'''
