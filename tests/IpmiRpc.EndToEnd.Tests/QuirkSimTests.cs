@@ -7,7 +7,11 @@ namespace IpmiRpc.EndToEnd.Tests;
 /// Quirks against the real simulator: ipmi_sim set up to lie the way a named board does (tests/fixtures/ipmi_sim/
 /// quirks.sdrs and quirks.emu; fru.emu's device 1), the lie shown without the quirk and worked around with it, through
 /// the real <c>ipmirpc</c> with the quirk declared on the target, and FreeIPMI's workaround flag of the same name on the
-/// same simulator as the oracle (ipmitool has none of these workarounds; what it shows is asserted too).
+/// same simulator as the oracle. ipmitool has none of these workarounds: it bridges to the bogus owner and fails (asserted
+/// here), prints a discrete sensor's states only, and prints a damaged FRU area without checking it (FruSimTests).
+/// Not on the simulator: sdrTimestampsUnreliable and assumeMaxSdrRecordCount, because ipmi_sim stamps every SDR
+/// addition, cannot delete one (Delete SDR reads the record ID from its response buffer and answers CBh), and always
+/// chains exactly the records it counts; both are covered by Core.Tests/Sdr against a scripted BMC.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class QuirkSimTests
