@@ -14,6 +14,11 @@ public static class IpmiSimBoard
 
     public static string EmuPath => Path.Combine(RepoPaths.Fixtures, "ipmi_sim", "board.emu");
 
+    /// <summary>SDRs that lie as real boards do (bogus owner, analog reading behind a discrete type): the quirk tests.</summary>
+    public static string QuirksSdrsPath => Path.Combine(RepoPaths.Fixtures, "ipmi_sim", "quirks.sdrs");
+
+    public static string QuirksEmuPath => Path.Combine(RepoPaths.Fixtures, "ipmi_sim", "quirks.emu");
+
     /// <summary>Options for a simulator with the board and, when <paramref name="consolePort"/> is given, its console.</summary>
     public static async Task<IpmiSimOptions> OptionsAsync(int? consolePort = null, IpmiSimOptions? baseOptions = null)
     {
@@ -27,23 +32,36 @@ public static class IpmiSimBoard
     }
 
     /// <summary><c>main_sdr_add</c> for every record of board.sdrs, then board.emu.</summary>
-    public static async Task<IReadOnlyList<string>> EmuLinesAsync()
+    public static Task<IReadOnlyList<string>> EmuLinesAsync() => EmuLinesAsync(SdrsPath, EmuPath);
+
+    /// <summary>
+    /// Options for a simulator with <paramref name="extraEmu"/> (e.g. fru.emu), quirks.sdrs with quirks.emu's sensors,
+    /// and the board, in that order.
+    /// </summary>
+    public static async Task<IpmiSimOptions> QuirksOptionsAsync(IEnumerable<string>? extraEmu = null)
+    {
+        var emu = new List<string>(extraEmu ?? []);
+        emu.AddRange(await EmuLinesAsync(QuirksSdrsPath, QuirksEmuPath));
+        return await OptionsAsync(baseOptions: new IpmiSimOptions { ExtraEmu = emu });
+    }
+
+    private static async Task<IReadOnlyList<string>> EmuLinesAsync(string sdrs, string emu)
     {
         var lines = new List<string>();
-        foreach (var record in await CompiledRecordsAsync())
+        foreach (var record in await CompiledRecordsAsync(sdrs))
             lines.Add(MainSdrAdd(record));
-        lines.AddRange(await File.ReadAllLinesAsync(EmuPath));
+        lines.AddRange(await File.ReadAllLinesAsync(emu));
         return lines;
     }
 
-    /// <summary>The records of board.sdrs as sdrcomp compiles them (8-bit ID strings: <c>-8</c>).</summary>
-    public static async Task<IReadOnlyList<byte[]>> CompiledRecordsAsync()
+    /// <summary>The records of board.sdrs (or <paramref name="sdrsPath"/>) as sdrcomp compiles them (8-bit ID strings: <c>-8</c>).</summary>
+    public static async Task<IReadOnlyList<byte[]>> CompiledRecordsAsync(string? sdrsPath = null)
     {
         var sdrcomp = Require.Tool("sdrcomp");
         var output = Path.Combine(Path.GetTempPath(), $"ipmirpc-board-{Guid.NewGuid():N}.raw");
         try
         {
-            var result = await ProcessRunner.RunAsync(sdrcomp, ["-8", "-r", "-o", output, SdrsPath], timeout: TimeSpan.FromSeconds(30));
+            var result = await ProcessRunner.RunAsync(sdrcomp, ["-8", "-r", "-o", output, sdrsPath ?? SdrsPath], timeout: TimeSpan.FromSeconds(30));
             if (result.ExitCode != 0)
                 throw new InvalidOperationException($"sdrcomp failed ({result.ExitCode}): {result.StdErr}");
             var raw = await File.ReadAllBytesAsync(output);

@@ -82,10 +82,13 @@ public sealed class SdrCache(SdrCacheOptions? options = null)
     /// </summary>
     public async Task<SdrCacheResult> GetAsync(string bmcKey, IpmiSend send, BmcQuirks quirks, CancellationToken cancellationToken)
     {
-        var deviceId = await send.SendCheckedAsync(new IpmiRequest(NetFns.App, 0x01, ReadOnlyMemory<byte>.Empty), cancellationToken).ConfigureAwait(false);
-        var identity = BmcIdentity.FromDeviceId(deviceId.Span);
+        // The two questions every call asks are independent: sent together they cost one round trip, not two.
         var reader = new SdrRepositoryReader(send, _options.Reader with { Quirks = _options.Reader.Quirks | quirks });
-        var info = await reader.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        var deviceIdTask = send.SendCheckedAsync(new IpmiRequest(NetFns.App, 0x01, ReadOnlyMemory<byte>.Empty), cancellationToken);
+        var infoTask = reader.GetInfoAsync(cancellationToken);
+        await Task.WhenAll(deviceIdTask, infoTask).ConfigureAwait(false);
+        var identity = BmcIdentity.FromDeviceId((await deviceIdTask.ConfigureAwait(false)).Span);
+        var info = await infoTask.ConfigureAwait(false);
         var timestampsUsable = !info.TimestampsUnusable && (quirks & BmcQuirks.SdrTimestampsUnreliable) == 0;
 
         if (_bmcs.TryGetValue(bmcKey, out var known))

@@ -17,6 +17,14 @@ public sealed record SensorReaderOptions
 
     /// <summary>The BMC's own slave address: sensors owned by it are read directly, others bridged.</summary>
     public int BmcAddress { get; init; } = IpmiRequest.BmcAddress;
+
+    /// <summary>
+    /// Sensors read at once by <see cref="SensorReader.ReadManyAsync"/>. The transport still decides how many requests
+    /// are on the wire (lanplus: the session's adaptive window, 1–4 by default; in-band: the driver's queue; CIM: one at
+    /// a time): this only keeps enough queued that the window never waits for the next sensor's turn. 1 reads one
+    /// sensor after the other.
+    /// </summary>
+    public int MaxSensorsInFlight { get; init; } = 4;
 }
 
 /// <summary>
@@ -29,9 +37,16 @@ public sealed class SensorReader(IpmiSend send, SensorReaderOptions? options = n
     private readonly SensorReaderOptions _options = options ?? new SensorReaderOptions();
 
     /// <summary>Reads every sensor the records describe, in record order.</summary>
-    public async Task<IReadOnlyList<SensorReading>> ReadAllAsync(IEnumerable<SdrRecord> records, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SensorReading>> ReadAllAsync(IEnumerable<SdrRecord> records, CancellationToken cancellationToken) =>
+        ReadManyAsync(Sensors(records).ToArray(), cancellationToken);
+
+    /// <summary>
+    /// The sensors <paramref name="records"/> describe, as (record, instance) pairs: event-only records only with
+    /// <see cref="SensorReaderOptions.IncludeEventOnly"/>, each instance of a shared record with
+    /// <see cref="SensorReaderOptions.ExpandSharedRecords"/>.
+    /// </summary>
+    public IEnumerable<(SensorRecord Record, int ShareIndex)> Sensors(IEnumerable<SdrRecord> records)
     {
-        var readings = new List<SensorReading>();
         foreach (var record in records)
         {
             if (record is not SensorRecord sensor || (sensor is EventOnlySensorRecord && !_options.IncludeEventOnly))
@@ -42,10 +57,23 @@ public sealed class SensorReader(IpmiSend send, SensorReaderOptions? options = n
             var count = _options.ExpandSharedRecords ? sensor.Sharing?.Count ?? 1 : 1;
             for (var i = 0; i < count; i++)
             {
-                readings.Add(await ReadAsync(sensor, i, cancellationToken).ConfigureAwait(false));
+                yield return (sensor, i);
             }
         }
+    }
 
+    /// <summary>
+    /// Reads <paramref name="sensors"/> with up to <see cref="SensorReaderOptions.MaxSensorsInFlight"/> at once
+    /// (one round trip per sensor left the wall time of a warm sensors.list bound by the BMC's round trip times the
+    /// sensor count); the readings come back in the order given. A failure other than a completion code (a timeout,
+    /// a dead session) stops the others and is thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<SensorReading>> ReadManyAsync(IReadOnlyList<(SensorRecord Record, int ShareIndex)> sensors, CancellationToken cancellationToken)
+    {
+        var readings = new SensorReading[sensors.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxSensorsInFlight), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, sensors.Count), parallel, async (i, ct) =>
+            readings[i] = await ReadAsync(sensors[i].Record, sensors[i].ShareIndex, ct).ConfigureAwait(false)).ConfigureAwait(false);
         return readings;
     }
 
@@ -70,17 +98,16 @@ public sealed class SensorReader(IpmiSend send, SensorReaderOptions? options = n
             return result with { ValueNote = "event-only sensor" };
         }
 
-        var thresholds = record.IsThresholdBased ? await ReadThresholdsAsync(record, number, cancellationToken).ConfigureAwait(false) : null;
-        result = result with { Thresholds = thresholds };
-
-        SensorReadingResponse reading;
-        try
+        // Thresholds and reading are independent requests: both go out at once, so a threshold sensor costs one round
+        // trip where the window has room.
+        var thresholdsTask = record.IsThresholdBased ? ReadThresholdsAsync(record, number, cancellationToken) : Task.FromResult<SensorThresholds?>(null);
+        var readingTask = ReadReadingAsync(record.Owner, number, cancellationToken);
+        await Task.WhenAll(thresholdsTask, readingTask).ConfigureAwait(false);
+        result = result with { Thresholds = await thresholdsTask.ConfigureAwait(false) };
+        var (reading, refused) = await readingTask.ConfigureAwait(false);
+        if (reading is null)
         {
-            reading = await ExecuteAtOwnerAsync(record.Owner, new GetSensorReading((byte)number), cancellationToken).ConfigureAwait(false);
-        }
-        catch (CompletionCodeException e)
-        {
-            return result with { Status = SensorStatus.ReadingUnavailable, CompletionCode = e.CompletionCode };
+            return result with { Status = SensorStatus.ReadingUnavailable, CompletionCode = refused };
         }
 
         result = result with { Raw = reading.Raw, StateBits = reading.States };
@@ -108,6 +135,19 @@ public sealed class SensorReader(IpmiSend send, SensorReaderOptions? options = n
         }
 
         return result;
+    }
+
+    /// <summary>Get Sensor Reading, or the completion code the owner refused it with.</summary>
+    private async Task<(SensorReadingResponse? Reading, int? CompletionCode)> ReadReadingAsync(SensorOwner owner, int number, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ExecuteAtOwnerAsync(owner, new GetSensorReading((byte)number), cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (CompletionCodeException e)
+        {
+            return (null, e.CompletionCode);
+        }
     }
 
     /// <summary>Bits 2/5 non-recoverable, 1/4 critical, 0/3 non-critical (Get Sensor Reading byte 3, §35.14).</summary>

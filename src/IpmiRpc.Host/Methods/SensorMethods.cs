@@ -36,22 +36,12 @@ public static class SensorMethods
         var (cached, quirks) = await GetRepositoryAsync(call).ConfigureAwait(false);
         var reader = new SensorReader(call.Send, new SensorReaderOptions { Quirks = quirks, ExpandSharedRecords = p.SharedSensors, IncludeEventOnly = p.IncludeEventOnly });
         var filter = new SensorFilter(p.Names, p.Types);
-        var sensors = new List<SensorEntry>();
-        foreach (var record in cached.Repository.Records.OfType<SensorRecord>())
+        var wanted = reader.Sensors(cached.Repository.Records).Where(s => filter.Matches(s.Record, s.ShareIndex, p.SharedSensors)).ToArray();
+        var readings = await reader.ReadManyAsync(wanted, call.CancellationToken).ConfigureAwait(false);
+        var sensors = new SensorEntry[readings.Count];
+        for (var i = 0; i < sensors.Length; i++)
         {
-            if (record is EventOnlySensorRecord && !p.IncludeEventOnly)
-            {
-                continue;
-            }
-
-            var count = p.SharedSensors ? record.Sharing?.Count ?? 1 : 1;
-            for (var i = 0; i < count; i++)
-            {
-                if (filter.Matches(record, i, p.SharedSensors))
-                {
-                    sensors.Add(SensorEntry.From(await reader.ReadAsync(record, i, call.CancellationToken).ConfigureAwait(false)));
-                }
-            }
+            sensors[i] = SensorEntry.From(readings[i]);
         }
 
         return new SensorList(sensors, new SdrCacheReport(cached.Outcome, cached.GetSdrRequests), BmcQuirksText.Named(quirks));
