@@ -26,10 +26,6 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     // BMC may answer out of order, but rarely by three.
     private const int LaterAnswersMeaningLoss = 3;
 
-    // Later answers that mean a loss even while other answers of this session are still being opened (see
-    // CountAnswerPast): past this, the missing answer is not merely on another receive thread.
-    private const int LaterAnswersMeaningLossRegardless = 2 * LaterAnswersMeaningLoss;
-
     private readonly LanSocket _socket;
     private readonly IpmiTarget _target;
     private readonly LanPlusOptions _options;
@@ -58,6 +54,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private int _datagramsInHand;
     private volatile bool _lossesSuspected;
     private uint _bmcSessionId;
+
+    // The last request that left after exactly one retransmit: a second answer to its rqSeq arriving after it left
+    // proves its first copy was not lost (see SendWindow.OnSpuriousLoss). Admission 0: none.
+    private int _leftRetransmittedRqSeq = -1;
+    private long _leftRetransmittedAdmission;
 
     public LanPlusSession(LanSocket socket, IpmiTarget target, CipherSuite suite, IPEndPoint remote, EndpointKey remoteKey, uint consoleSessionId, LanPlusOptions options, ILogger logger)
     {
@@ -100,6 +101,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     /// <summary>Times a loss halved the window.</summary>
     public long WindowReductions => _window.Reductions;
 
+    /// <summary>Halvings undone because the request blamed was answered twice.</summary>
+    public long WindowReductionsUndone => _window.Undone;
+
     /// <summary>The smoothed round trip measured on this session, or null before the first answer.</summary>
     public TimeSpan? SmoothedRtt => _rtt.SmoothedRtt;
 
@@ -128,6 +132,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ["keepalivesSent"] = KeepalivesSent,
         ["window"] = Window,
         ["windowReductions"] = WindowReductions,
+        ["windowReductionsUndone"] = WindowReductionsUndone,
         ["smoothedRttMs"] = SmoothedRtt is { } srtt ? Math.Round(srtt.TotalMilliseconds, 3) : null,
         ["usable"] = IsUsable,
     };
@@ -354,6 +359,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             if (pending is null || response.NetFn != (pending.NetFn | 1) || response.Command != pending.Command)
             {
                 // Authenticated, so the BMC's own: a late answer to a retransmitted request that was already answered.
+                if (pending is null)
+                {
+                    OnSecondAnswerAfterLeaving(response.RqSeq);
+                }
+
                 DiscardLate("no request waiting for rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture));
                 return;
             }
@@ -367,6 +377,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             {
                 // Answered already, its requester not yet resumed (continuations run on the pool): a second answer to
                 // a retransmitted request, as late as one that finds the slot empty.
+                if (Volatile.Read(ref pending.Copies) == 2)
+                {
+                    _window.OnSpuriousLoss(pending.Admission);
+                }
+
                 DiscardLate("request on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
             }
         }
@@ -564,7 +579,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 $"The RMCP+ session to {Remote} stopped answering while this request waited its turn; not sent on it", timeoutMs, retries);
         }
 
-        var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null);
+        var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null) { Admission = admission };
         var rqSeq = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
         var datagram = ArrayPool<byte>.Shared.Rent(SessionSecurity.MaxSealedLength(MaxMessageLength));
@@ -595,6 +610,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                         }
 
                         Volatile.Write(ref pending.LastSentSequence, sendOrder);
+                        Volatile.Write(ref pending.Copies, attempt + 1);
 
                         _socket.Send(_address, datagram.AsSpan(0, length));
                     }
@@ -663,6 +679,12 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 {
                     _slots[rqSeq] = null;
                 }
+
+                if (Volatile.Read(ref pending.Copies) == 2 && pending.Completion.Task.IsCompletedSuccessfully)
+                {
+                    _leftRetransmittedRqSeq = rqSeq;
+                    _leftRetransmittedAdmission = pending.Admission;
+                }
             }
 
             _window.Exit();
@@ -694,14 +716,17 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     continue;
                 }
 
-                if (other.LaterAnswers >= LaterAnswersMeaningLossRegardless || Volatile.Read(ref _datagramsInHand) <= 1)
+                if (Volatile.Read(ref _datagramsInHand) <= 1)
                 {
                     (lost ??= []).Add(early);
                 }
                 else
                 {
                     // Its answer may be the one another receive thread is opening right now (retransmitting then
-                    // costs the BMC a duplicate and us half the window): decided when the last one in hand is done.
+                    // costs the BMC a duplicate and us half the window): decided when the last one in hand is done,
+                    // however many later answers come meanwhile. A thread holding it can be preempted for
+                    // milliseconds on a busy machine while the others open answer after answer; if it is really
+                    // lost and answers never stop overlapping, the retransmit timer still sends it.
                     other.LossSuspected = true;
                     _lossesSuspected = true;
                 }
@@ -713,6 +738,27 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         {
             early.Cancel();
         }
+    }
+
+    /// <summary>
+    /// A second answer on an rqSeq with no request waiting: if the last request that left there was sent twice, both
+    /// copies were answered, so the loss that made it retransmit was not one.
+    /// </summary>
+    private void OnSecondAnswerAfterLeaving(byte rqSeq)
+    {
+        long admission;
+        lock (_lock)
+        {
+            if (_leftRetransmittedRqSeq != rqSeq)
+            {
+                return;
+            }
+
+            admission = _leftRetransmittedAdmission;
+            _leftRetransmittedRqSeq = -1;
+        }
+
+        _window.OnSpuriousLoss(admission);
     }
 
     /// <summary>Requests suspected lost while other answers were in hand, still unanswered now that none is: retransmit.</summary>
@@ -822,6 +868,12 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         /// <summary>Sent more than once: its answer may be to either copy, so it times no round trip.</summary>
         public volatile bool Retransmitted;
+
+        /// <summary>Its admission into the session's window (which loss event it belongs to).</summary>
+        public long Admission;
+
+        /// <summary>Copies sent so far.</summary>
+        public int Copies;
 
         /// <summary>Timestamps of the first send and of the answer's arrival on the receive thread.</summary>
         public long SentAt;
