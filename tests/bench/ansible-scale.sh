@@ -57,7 +57,11 @@ run() { # $1 = label, rest = command; prints "label": {...}
         "$(echo "($user + $sys) * 1000" | bc)" "$kb" "$rc"
 }
 fan=$(run fanout ansible-playbook -i localhost, "$work/fanout.yml")
+fanok=$(cat "$work/fanout.ok" 2>/dev/null || echo 0); rm -f "$work/fanout.ok"
+# The same task with the host's fan-out bound raised to N (default 64 BMCs at once): how much of the wall is the waves.
+printf '#!/bin/sh\nexec %q --fanout-concurrency %d "$@"\n' "$host" "$n" > "$work/ipmirpc-wide"; chmod +x "$work/ipmirpc-wide"
+wide=$(IPMIRPC_PATH=$work/ipmirpc-wide run fanoutwide ansible-playbook -i localhost, "$work/fanout.yml")
+wideok=$(cat "$work/fanout.ok" 2>/dev/null || echo 0)
 per=$(run perhost ansible-playbook -i "$work/inventory" "$work/perhost.yml")
-ok=$(cat "$work/fanout.ok" 2>/dev/null || echo 0)
 perok=$(grep -Ec "ok=[0-9]+ .*failed=0" "$work/perhost.log" || true)
-printf '{%s,%s,"fanoutAnswered":%s,"perhostHosts":%d,"load":"%s"}\n' "$fan" "$per" "$ok" "$perok" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '{%s,%s,%s,"fanoutAnswered":%s,"fanoutWideAnswered":%s,"perhostHosts":%d,"load":"%s"}\n' "$fan" "$wide" "$per" "$fanok" "$wideok" "$perok" "$(cut -d' ' -f1-3 /proc/loadavg)"

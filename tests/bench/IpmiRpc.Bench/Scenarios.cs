@@ -679,11 +679,16 @@ public static class Scenarios
             var drops0 = ProcStatus.UdpRcvbufErrors();
             var fdsPeak = 0;
             long threadsPeak = 0;
+            var simCpu = new List<double>();
+            var simWait = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
                 var cpu0 = rpc.CpuMs;
+                var (simCpu0, simWait0) = (fleet.TotalCpuMs(), fleet.TotalRunQueueWaitMs());
                 fresh.Add(await SweepAsync(rpc, ids, n, report, "scale fresh"));
                 freshCpu.Add(rpc.CpuMs - cpu0);
+                simCpu.Add(fleet.TotalCpuMs() - simCpu0);
+                simWait.Add(fleet.TotalRunQueueWaitMs() - simWait0);
                 cpu0 = rpc.CpuMs;
                 pooled.Add(await SweepAsync(rpc, ids, n, report, "scale pooled"));
                 pooledCpu.Add(rpc.CpuMs - cpu0);
@@ -702,6 +707,7 @@ public static class Scenarios
             rows.Add(Row("ipmirpc", $"{n} `bmc.getDeviceId` in one write, sessions opened by the sweep", rpcFresh, rpcFreshCpu, peakMb, fdsPeak.ToString(CultureInfo.InvariantCulture), threadsPeak.ToString(CultureInfo.InvariantCulture), drops, $"{n}"));
             rows.Add(Row("ipmirpc", "same process, pooled sessions", Stats.Of(pooled), Stats.Of(pooledCpu).Median, peakMb, "", "", 0, $"{n}"));
             report.Note($"Scale ({n} BMCs): ipmirpc held {n} sessions at {rpc.RssKb / 1024} MB RSS (peak {rpc.PeakRssKb / 1024} MB), {fdsPeak} fds, {threadsPeak} threads; the simulators together {fleet.TotalRssKb() / 1024} MB.");
+            report.Note($"Scale ({n} BMCs), what bounds the sweep that opens the sessions: ipmirpc CPU {Fmt.Ms(rpcFreshCpu)} (median); the {n} simulators' CPU {Fmt.Ms(Stats.Of(simCpu).Median)} and their time runnable but waiting for a core {Fmt.Ms(Stats.Of(simWait).Median)} (summed over simulators) during the same sweep.");
             CheckErrors(rpc, report, $"scale {n}");
             await rpc.CloseAsync(TimeSpan.FromSeconds(60));
         }
@@ -806,6 +812,8 @@ public static class Scenarios
         var root = doc.RootElement;
         var fan = root.GetProperty("fanout");
         var per = root.GetProperty("perhost");
+        var wide = root.GetProperty("fanoutwide");
+        var wideAnswered = root.GetProperty("fanoutWideAnswered").GetInt32();
         var fanWall = fan.GetProperty("wallMs").GetDouble();
         var perWall = per.GetProperty("wallMs").GetDouble();
         var answered = root.GetProperty("fanoutAnswered").GetInt32();
@@ -828,7 +836,8 @@ public static class Scenarios
             $"The per-host playbook (one `ipmi_bmc_info` task per inventory host, its own ipmirpc per task, forks {perHost}) runs on {perHost} BMCs; its {n}-BMC figure is that × {n}/{perHost} (its cost is per host per task). Load average at the end {root.GetProperty("load").GetString()}.");
         report.Table(["playbook", "BMCs", "wall", "CPU", "largest process", "answered"],
         [
-            ["one `ipmi_fanout` task (one ipmirpc on the control node, sessions opened by the sweep)", $"{n}", Fmt.Ms(fanWall), Cpu(fan), Rss(fan), $"{answered}"],
+            ["one `ipmi_fanout` task (one ipmirpc on the control node, sessions opened by the sweep; the host's default 64 BMCs at once)", $"{n}", Fmt.Ms(fanWall), Cpu(fan), Rss(fan), $"{answered}"],
+            [$"the same, ipmirpc started with `--fanout-concurrency {n}`", $"{n}", Fmt.Ms(wide.GetProperty("wallMs").GetDouble()), Cpu(wide), Rss(wide), $"{wideAnswered}"],
             [$"per-host `ipmi_bmc_info`, forks {perHost}", $"{perHost}", Fmt.Ms(perWall), Cpu(per), Rss(per), $"{perHosts} hosts"],
             [$"per-host, extrapolated to {n}", $"{n}", Fmt.Ms(extrapolated), "", "", ""],
         ]);
