@@ -33,7 +33,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly SocketAddress _address;
     private readonly Lock _lock = new();
     private readonly Lock _sendLock = new();
-    private readonly Pending?[] _slots = new Pending?[64];
+    // rqSeq is 6 bits (64 values), but no more requests than the window's ceiling are ever in flight: the table holds
+    // that many, each entry carrying its rqSeq, instead of 64 entries for every session a process keeps open.
+    private const int RqSeqCount = 64;
+    private readonly Pending?[] _slots;
     private readonly SendWindow _window;
     private readonly RttEstimator _rtt;
     private HandshakeWait? _handshakeWait;
@@ -72,7 +75,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ConsoleSessionId = consoleSessionId;
         _address = remote.Serialize();
         // rqSeq is 6 bits: 64 requests at most, one kept free so a just-freed rqSeq is not reused at once.
-        _window = new SendWindow(options.InitialInFlightPerSession, Math.Clamp(options.MaxInFlightPerSession, 1, _slots.Length - 1));
+        _window = new SendWindow(options.InitialInFlightPerSession, Math.Clamp(options.MaxInFlightPerSession, 1, RqSeqCount - 1));
+        _slots = new Pending?[_window.Ceiling];
         _rtt = new RttEstimator(options.MinRetransmitTimeout);
         _lastSendTimestamp = options.TimeProvider.GetTimestamp();
     }
@@ -347,7 +351,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             Pending? pending;
             lock (_lock)
             {
-                pending = _slots[response.RqSeq];
+                pending = FindLocked(response.RqSeq);
             }
 
             if (pending is not null && pending.Bridged && response.NetFn == (SendMessage.Info.NetFn | 1) && response.Command == SendMessage.Info.Command)
@@ -580,7 +584,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
 
         var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null) { Admission = admission };
-        var rqSeq = Reserve(pending);
+        var (slot, rqSeq) = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
         var datagram = ArrayPool<byte>.Shared.Rent(SessionSecurity.MaxSealedLength(MaxMessageLength));
         try
@@ -675,9 +679,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         {
             lock (_lock)
             {
-                if (ReferenceEquals(_slots[rqSeq], pending))
+                if (ReferenceEquals(_slots[slot], pending))
                 {
-                    _slots[rqSeq] = null;
+                    _slots[slot] = null;
                 }
 
                 if (Volatile.Read(ref pending.Copies) == 2 && pending.Completion.Task.IsCompletedSuccessfully)
@@ -792,24 +796,44 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
     }
 
-    private byte Reserve(Pending pending)
+    /// <summary>A table entry and an rqSeq for a request the window admitted.</summary>
+    private (int Slot, byte RqSeq) Reserve(Pending pending)
     {
         lock (_lock)
         {
-            // Round-robin so a just-freed rqSeq is reused last: late answers to it then find no match.
-            for (var i = 0; i < _slots.Length; i++)
+            var free = Array.IndexOf(_slots, null);
+            if (free >= 0)
             {
-                var seq = (_nextRqSeq + i) % _slots.Length;
-                if (_slots[seq] is null)
+                // Round-robin so a just-freed rqSeq is reused last: late answers to it then find no match.
+                for (var i = 0; i < RqSeqCount; i++)
                 {
-                    _slots[seq] = pending;
-                    _nextRqSeq = seq + 1;
-                    return (byte)seq;
+                    var seq = (byte)((_nextRqSeq + i) % RqSeqCount);
+                    if (FindLocked(seq) is null)
+                    {
+                        pending.RqSeq = seq;
+                        _slots[free] = pending;
+                        _nextRqSeq = seq + 1;
+                        return (free, seq);
+                    }
                 }
             }
         }
 
         throw new InvalidOperationException("No free rqSeq although the in-flight gate admitted the request");
+    }
+
+    /// <summary>The request in flight on <paramref name="rqSeq"/>, if any (under <see cref="_lock"/>).</summary>
+    private Pending? FindLocked(byte rqSeq)
+    {
+        foreach (var pending in _slots)
+        {
+            if (pending is not null && pending.RqSeq == rqSeq)
+            {
+                return pending;
+            }
+        }
+
+        return null;
     }
 
     private uint NextSequence() => NextSequence(out _);
@@ -868,6 +892,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         /// <summary>Sent more than once: its answer may be to either copy, so it times no round trip.</summary>
         public volatile bool Retransmitted;
+
+        /// <summary>The rqSeq it is sent with (set under the session lock before it is in the table).</summary>
+        public byte RqSeq;
 
         /// <summary>Its admission into the session's window (which loss event it belongs to).</summary>
         public long Admission;
