@@ -26,10 +26,6 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     // BMC may answer out of order, but rarely by three.
     private const int LaterAnswersMeaningLoss = 3;
 
-    // Later answers that mean a loss even while other answers of this session are still being opened (see
-    // CountAnswerPast): past this, the missing answer is not merely on another receive thread.
-    private const int LaterAnswersMeaningLossRegardless = 2 * LaterAnswersMeaningLoss;
-
     private readonly LanSocket _socket;
     private readonly IpmiTarget _target;
     private readonly LanPlusOptions _options;
@@ -37,7 +33,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly SocketAddress _address;
     private readonly Lock _lock = new();
     private readonly Lock _sendLock = new();
-    private readonly Pending?[] _slots = new Pending?[64];
+    // rqSeq is 6 bits (64 values), but no more requests than the window's ceiling are ever in flight: the table holds
+    // that many, each entry carrying its rqSeq, instead of 64 entries for every session a process keeps open.
+    private const int RqSeqCount = 64;
+    private readonly Pending?[] _slots;
     private readonly SendWindow _window;
     private readonly RttEstimator _rtt;
     private HandshakeWait? _handshakeWait;
@@ -59,6 +58,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private volatile bool _lossesSuspected;
     private uint _bmcSessionId;
 
+    // The last request that left after exactly one retransmit: a second answer to its rqSeq arriving after it left
+    // proves its first copy was not lost (see SendWindow.OnSpuriousLoss). Admission 0: none.
+    private int _leftRetransmittedRqSeq = -1;
+    private long _leftRetransmittedAdmission;
+
     public LanPlusSession(LanSocket socket, IpmiTarget target, CipherSuite suite, IPEndPoint remote, EndpointKey remoteKey, uint consoleSessionId, LanPlusOptions options, ILogger logger)
     {
         _socket = socket;
@@ -71,7 +75,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ConsoleSessionId = consoleSessionId;
         _address = remote.Serialize();
         // rqSeq is 6 bits: 64 requests at most, one kept free so a just-freed rqSeq is not reused at once.
-        _window = new SendWindow(options.InitialInFlightPerSession, Math.Clamp(options.MaxInFlightPerSession, 1, _slots.Length - 1));
+        _window = new SendWindow(options.InitialInFlightPerSession, Math.Clamp(options.MaxInFlightPerSession, 1, RqSeqCount - 1));
+        _slots = new Pending?[_window.Ceiling];
         _rtt = new RttEstimator(options.MinRetransmitTimeout);
         _lastSendTimestamp = options.TimeProvider.GetTimestamp();
     }
@@ -99,6 +104,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
     /// <summary>Times a loss halved the window.</summary>
     public long WindowReductions => _window.Reductions;
+
+    /// <summary>Halvings undone because the request blamed was answered twice.</summary>
+    public long WindowReductionsUndone => _window.Undone;
 
     /// <summary>The smoothed round trip measured on this session, or null before the first answer.</summary>
     public TimeSpan? SmoothedRtt => _rtt.SmoothedRtt;
@@ -128,6 +136,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         ["keepalivesSent"] = KeepalivesSent,
         ["window"] = Window,
         ["windowReductions"] = WindowReductions,
+        ["windowReductionsUndone"] = WindowReductionsUndone,
         ["smoothedRttMs"] = SmoothedRtt is { } srtt ? Math.Round(srtt.TotalMilliseconds, 3) : null,
         ["usable"] = IsUsable,
     };
@@ -342,7 +351,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             Pending? pending;
             lock (_lock)
             {
-                pending = _slots[response.RqSeq];
+                pending = FindLocked(response.RqSeq);
             }
 
             if (pending is not null && pending.Bridged && response.NetFn == (SendMessage.Info.NetFn | 1) && response.Command == SendMessage.Info.Command)
@@ -354,6 +363,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             if (pending is null || response.NetFn != (pending.NetFn | 1) || response.Command != pending.Command)
             {
                 // Authenticated, so the BMC's own: a late answer to a retransmitted request that was already answered.
+                if (pending is null)
+                {
+                    OnSecondAnswerAfterLeaving(response.RqSeq);
+                }
+
                 DiscardLate("no request waiting for rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture));
                 return;
             }
@@ -367,6 +381,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             {
                 // Answered already, its requester not yet resumed (continuations run on the pool): a second answer to
                 // a retransmitted request, as late as one that finds the slot empty.
+                if (Volatile.Read(ref pending.Copies) == 2)
+                {
+                    _window.OnSpuriousLoss(pending.Admission);
+                }
+
                 DiscardLate("request on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
             }
         }
@@ -564,8 +583,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 $"The RMCP+ session to {Remote} stopped answering while this request waited its turn; not sent on it", timeoutMs, retries);
         }
 
-        var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null);
-        var rqSeq = Reserve(pending);
+        var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null) { Admission = admission };
+        var (slot, rqSeq) = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
         var datagram = ArrayPool<byte>.Shared.Rent(SessionSecurity.MaxSealedLength(MaxMessageLength));
         try
@@ -595,6 +614,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                         }
 
                         Volatile.Write(ref pending.LastSentSequence, sendOrder);
+                        Volatile.Write(ref pending.Copies, attempt + 1);
 
                         _socket.Send(_address, datagram.AsSpan(0, length));
                     }
@@ -659,9 +679,15 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         {
             lock (_lock)
             {
-                if (ReferenceEquals(_slots[rqSeq], pending))
+                if (ReferenceEquals(_slots[slot], pending))
                 {
-                    _slots[rqSeq] = null;
+                    _slots[slot] = null;
+                }
+
+                if (Volatile.Read(ref pending.Copies) == 2 && pending.Completion.Task.IsCompletedSuccessfully)
+                {
+                    _leftRetransmittedRqSeq = rqSeq;
+                    _leftRetransmittedAdmission = pending.Admission;
                 }
             }
 
@@ -694,14 +720,17 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     continue;
                 }
 
-                if (other.LaterAnswers >= LaterAnswersMeaningLossRegardless || Volatile.Read(ref _datagramsInHand) <= 1)
+                if (Volatile.Read(ref _datagramsInHand) <= 1)
                 {
                     (lost ??= []).Add(early);
                 }
                 else
                 {
                     // Its answer may be the one another receive thread is opening right now (retransmitting then
-                    // costs the BMC a duplicate and us half the window): decided when the last one in hand is done.
+                    // costs the BMC a duplicate and us half the window): decided when the last one in hand is done,
+                    // however many later answers come meanwhile. A thread holding it can be preempted for
+                    // milliseconds on a busy machine while the others open answer after answer; if it is really
+                    // lost and answers never stop overlapping, the retransmit timer still sends it.
                     other.LossSuspected = true;
                     _lossesSuspected = true;
                 }
@@ -713,6 +742,27 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         {
             early.Cancel();
         }
+    }
+
+    /// <summary>
+    /// A second answer on an rqSeq with no request waiting: if the last request that left there was sent twice, both
+    /// copies were answered, so the loss that made it retransmit was not one.
+    /// </summary>
+    private void OnSecondAnswerAfterLeaving(byte rqSeq)
+    {
+        long admission;
+        lock (_lock)
+        {
+            if (_leftRetransmittedRqSeq != rqSeq)
+            {
+                return;
+            }
+
+            admission = _leftRetransmittedAdmission;
+            _leftRetransmittedRqSeq = -1;
+        }
+
+        _window.OnSpuriousLoss(admission);
     }
 
     /// <summary>Requests suspected lost while other answers were in hand, still unanswered now that none is: retransmit.</summary>
@@ -746,24 +796,44 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
     }
 
-    private byte Reserve(Pending pending)
+    /// <summary>A table entry and an rqSeq for a request the window admitted.</summary>
+    private (int Slot, byte RqSeq) Reserve(Pending pending)
     {
         lock (_lock)
         {
-            // Round-robin so a just-freed rqSeq is reused last: late answers to it then find no match.
-            for (var i = 0; i < _slots.Length; i++)
+            var free = Array.IndexOf(_slots, null);
+            if (free >= 0)
             {
-                var seq = (_nextRqSeq + i) % _slots.Length;
-                if (_slots[seq] is null)
+                // Round-robin so a just-freed rqSeq is reused last: late answers to it then find no match.
+                for (var i = 0; i < RqSeqCount; i++)
                 {
-                    _slots[seq] = pending;
-                    _nextRqSeq = seq + 1;
-                    return (byte)seq;
+                    var seq = (byte)((_nextRqSeq + i) % RqSeqCount);
+                    if (FindLocked(seq) is null)
+                    {
+                        pending.RqSeq = seq;
+                        _slots[free] = pending;
+                        _nextRqSeq = seq + 1;
+                        return (free, seq);
+                    }
                 }
             }
         }
 
         throw new InvalidOperationException("No free rqSeq although the in-flight gate admitted the request");
+    }
+
+    /// <summary>The request in flight on <paramref name="rqSeq"/>, if any (under <see cref="_lock"/>).</summary>
+    private Pending? FindLocked(byte rqSeq)
+    {
+        foreach (var pending in _slots)
+        {
+            if (pending is not null && pending.RqSeq == rqSeq)
+            {
+                return pending;
+            }
+        }
+
+        return null;
     }
 
     private uint NextSequence() => NextSequence(out _);
@@ -822,6 +892,15 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         /// <summary>Sent more than once: its answer may be to either copy, so it times no round trip.</summary>
         public volatile bool Retransmitted;
+
+        /// <summary>The rqSeq it is sent with (set under the session lock before it is in the table).</summary>
+        public byte RqSeq;
+
+        /// <summary>Its admission into the session's window (which loss event it belongs to).</summary>
+        public long Admission;
+
+        /// <summary>Copies sent so far.</summary>
+        public int Copies;
 
         /// <summary>Timestamps of the first send and of the answer's arrival on the receive thread.</summary>
         public long SentAt;

@@ -331,6 +331,7 @@ public sealed class LanPlusTransport : IIpmiTransport, IAsyncDisposable
         public uint BmcSessionId => inner.BmcSessionId;
         public int Window => inner.Window;
         public long WindowReductions => inner.WindowReductions;
+        public long WindowReductionsUndone => inner.WindowReductionsUndone;
         public TimeSpan? SmoothedRtt => inner.SmoothedRtt;
 
         public Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken) => inner.SendAsync(request, cancellationToken);
@@ -373,6 +374,9 @@ public interface ILanPlusSessionInfo
 
     /// <summary>Loss events that halved <see cref="Window"/>.</summary>
     long WindowReductions { get; }
+
+    /// <summary>Halvings undone: the request blamed was answered twice, so its first copy had not been lost.</summary>
+    long WindowReductionsUndone { get; }
 
     /// <summary>The smoothed round trip of answers to requests sent once; null before the first.</summary>
     TimeSpan? SmoothedRtt { get; }

@@ -7,7 +7,9 @@ namespace IpmiRpc.Transports.Lan;
 /// low and a BMC that dropped at some size is probed above it ever more rarely: each loss doubles the number of clean
 /// answers the next growth needs (up to <see cref="MaxProbeBackoff"/>), or a BMC that takes one request at a time would
 /// pay a retransmit every few requests. A full round of clean answers at the size that lost ends the back-off: the loss
-/// was passing, and a strong BMC should not stay at a small window for the rest of the session.
+/// was passing, and a strong BMC should not stay at a small window for the rest of the session. A halving shown to be
+/// spurious (the request it blamed was answered twice: its first copy arrived after all) is undone, as TCP's Eifel
+/// response does (RFC 4015): a reply delayed while ipmirpc or the BMC waited for a core is not a BMC that drops.
 /// </summary>
 internal sealed class SendWindow
 {
@@ -25,6 +27,13 @@ internal sealed class SendWindow
     private long _admitted;
     private long _recoveryPoint;
     private long _reductions;
+    private long _undone;
+
+    // The last halving, kept until proof that it was spurious undoes it or a newer one replaces it. 0: none.
+    private long _undoAdmission;
+    private int _undoSize;
+    private int _undoLossSize;
+    private int _undoProbeBackoff;
 
     public SendWindow(int initial, int ceiling)
     {
@@ -47,6 +56,9 @@ internal sealed class SendWindow
 
     /// <summary>Times the window was halved (one per loss event, however many requests it cost).</summary>
     public long Reductions => Interlocked.Read(ref _reductions);
+
+    /// <summary>Halvings undone because the loss that caused them turned out not to be one.</summary>
+    public long Undone => Interlocked.Read(ref _undone);
 
     /// <summary>
     /// Waits for room in the window. Returns the request's admission number, which tells a loss of a request sent
@@ -139,12 +151,39 @@ internal sealed class SendWindow
                 return;
             }
 
+            _undoAdmission = admission;
+            _undoSize = _size;
+            _undoLossSize = _lossSize;
+            _undoProbeBackoff = _probeBackoff;
             _lossSize = _size;
             _size = Math.Max(1, _size / 2);
             _probeBackoff = Math.Min(MaxProbeBackoff, _probeBackoff * 2);
             _cleanAnswers = 0;
             _recoveryPoint = _admitted;
             _reductions++;
+        }
+    }
+
+    /// <summary>
+    /// Request <paramref name="admission"/>, sent twice, was answered twice: its first copy was not lost. If its loss
+    /// made the last halving, that halving is undone (size, back-off and the size that lost, as before it); a newer
+    /// halving stays, since a later request's loss is not disproved by this one's answers.
+    /// </summary>
+    public void OnSpuriousLoss(long admission)
+    {
+        lock (_lock)
+        {
+            if (admission == 0 || admission != _undoAdmission)
+            {
+                return;
+            }
+
+            _undoAdmission = 0;
+            _size = Math.Min(_ceiling, Math.Max(_size, _undoSize));
+            _lossSize = _undoLossSize;
+            _probeBackoff = _undoProbeBackoff;
+            _undone++;
+            AdmitLocked();
         }
     }
 

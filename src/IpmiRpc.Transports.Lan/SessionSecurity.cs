@@ -12,8 +12,10 @@ namespace IpmiRpc.Transports.Lan;
 /// </summary>
 internal sealed class SessionSecurity : IDisposable
 {
-    private readonly KeyedMac? _sealMac;
-    private readonly KeyedMac? _openMac;
+    // One HMAC for both directions (both are keyed with K1): each keyed HMAC holds its own OpenSSL context, and a
+    // process holding thousands of sessions pays for every one of them. Sealing (one sender at a time) and opening
+    // (any receive thread) take turns on its lock, as receive threads already did among themselves.
+    private readonly KeyedMac? _mac;
     private readonly AesCbc128? _aes;
     private readonly ReplayWindow _window;
 
@@ -22,8 +24,7 @@ internal sealed class SessionSecurity : IDisposable
     public SessionSecurity(CipherSuite suite, ReadOnlySpan<byte> k1, ReadOnlySpan<byte> k2, uint outboundSessionId, uint inboundSessionId, int replayWindow = 32)
     {
         Suite = suite;
-        _sealMac = suite.Integrity?.CreateMac(k1);
-        _openMac = suite.Integrity?.CreateMac(k1);
+        _mac = suite.Integrity?.CreateMac(k1);
         _aes = suite.Aes ? new AesCbc128(k2) : null;
         OutboundSessionId = outboundSessionId;
         InboundSessionId = inboundSessionId;
@@ -41,7 +42,7 @@ internal sealed class SessionSecurity : IDisposable
     /// <summary>Builds a complete datagram. Returns its length.</summary>
     public int Seal(Span<byte> destination, PayloadType type, uint sequence, ReadOnlySpan<byte> payload)
     {
-        var integrity = _sealMac;
+        var integrity = _mac;
         var payloadLength = _aes is null ? payload.Length : AesCbc128.EncryptedLength(payload.Length);
         Ipmi20Packet.WriteHeader(destination, type, _aes is not null, integrity is not null, OutboundSessionId, sequence, payloadLength);
         var body = destination[Ipmi20Packet.HeaderLength..];
@@ -96,7 +97,7 @@ internal sealed class SessionSecurity : IDisposable
             return OpenResult.WrongSession;
         }
 
-        var integrity = _openMac;
+        var integrity = _mac;
         if (authenticated != (integrity is not null) || encrypted != (_aes is not null))
         {
             // A downgraded packet (e.g. unauthenticated in an authenticated session) is never accepted.
@@ -173,8 +174,7 @@ internal sealed class SessionSecurity : IDisposable
     public void Dispose()
     {
         _aes?.Dispose();
-        _sealMac?.Dispose();
-        _openMac?.Dispose();
+        _mac?.Dispose();
     }
 }
 

@@ -87,6 +87,73 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retransmit_whose_first_copy_is_answered_after_all_gives_the_window_back()
+    {
+        await using var relay = new UdpRelay(_sim.Port);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
+        await using var session = await transport.OpenAsync(
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var info = (ILanPlusSessionInfo)session;
+        Assert.Equal(4, info.Window);
+
+        // The answer to the first copy is late (held), not lost: it comes after the answer to the retransmit.
+        byte[]? held = null;
+        relay.FromBmc = d =>
+        {
+            if (!HostileResponseTests.IsInSession(d))
+            {
+                return [d];
+            }
+
+            if (Interlocked.CompareExchange(ref held, d, null) is null)
+            {
+                return [];
+            }
+
+            return [d, held!];
+        };
+
+        var request = session.SendAsync(GetDeviceId, CancellationToken.None);
+        await Poll.UntilAsync(() => Volatile.Read(ref held) is not null, "the BMC's answer to the first copy");
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.Equal(0, (await request.WaitAsync(Poll.DefaultLimit)).CompletionCode);
+        await Poll.UntilAsync(() => info.LateAnswers == 1, "the held first answer to arrive");
+
+        // The retransmit halved the window; the second answer proved the first copy arrived, so the halving is undone.
+        Assert.Equal(1, info.PacketsRetransmitted);
+        Assert.Equal(1, info.WindowReductions);
+        await Poll.UntilAsync(() => info.WindowReductionsUndone == 1, "the halving to be undone");
+        Assert.Equal(4, info.Window);
+        relay.FromBmc = d => [d];
+    }
+
+    [Fact]
+    public async Task A_request_lost_for_good_keeps_the_window_halved()
+    {
+        await using var relay = new UdpRelay(_sim.Port);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
+        await using var session = await transport.OpenAsync(
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var info = (ILanPlusSessionInfo)session;
+
+        // The first in-session request never reaches the BMC; its retransmit does.
+        var dropped = 0;
+        relay.ToBmc = d => !HostileResponseTests.IsInSession(d) || Interlocked.Increment(ref dropped) > 1;
+
+        var request = session.SendAsync(GetDeviceId, CancellationToken.None);
+        await Poll.UntilAsync(() => Volatile.Read(ref dropped) == 1, "the first copy to be dropped");
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.Equal(0, (await request.WaitAsync(Poll.DefaultLimit)).CompletionCode);
+
+        Assert.Equal(1, info.PacketsRetransmitted);
+        Assert.Equal(0, info.LateAnswers);
+        Assert.Equal(1, info.WindowReductions);
+        Assert.Equal(0, info.WindowReductionsUndone);
+        Assert.Equal(2, info.Window);
+        relay.ToBmc = _ => true;
+    }
+
+    [Fact]
     public async Task Requests_waiting_for_the_window_of_a_session_that_died_fail_unsent_instead_of_timing_out_in_turn()
     {
         await using var relay = new UdpRelay(_sim.Port);

@@ -104,6 +104,71 @@ public sealed class SendWindowTests
     }
 
     [Fact]
+    public async Task A_halving_shown_spurious_is_undone_with_its_back_off()
+    {
+        var window = GrownTo(4, ceiling: 8);
+        var blamed = await window.EnterAsync(CancellationToken.None);
+        window.OnLoss(blamed);
+        Assert.Equal(2, window.Size);
+
+        // Its first copy was answered after all (two answers to two copies): the window is as before the loss.
+        window.OnSpuriousLoss(blamed);
+        Assert.Equal(4, window.Size);
+        Assert.Equal(1, window.Undone);
+        Assert.Equal(1, window.Reductions);
+
+        // Back-off 1 again, not 2: four clean answers at 4 grow it to 5.
+        AnswerTimes(window, 3);
+        Assert.Equal(4, window.Size);
+        AnswerTimes(window, 1);
+        Assert.Equal(5, window.Size);
+
+        // Proof arriving twice undoes once.
+        window.OnSpuriousLoss(blamed);
+        Assert.Equal(5, window.Size);
+        Assert.Equal(1, window.Undone);
+    }
+
+    [Fact]
+    public async Task Proof_about_an_older_loss_leaves_a_newer_halving_alone()
+    {
+        var window = GrownTo(8, ceiling: 8);
+        var older = await window.EnterAsync(CancellationToken.None);
+        window.OnLoss(older);
+        Assert.Equal(4, window.Size);
+        var newer = await window.EnterAsync(CancellationToken.None);
+        window.OnLoss(newer);
+        Assert.Equal(2, window.Size);
+
+        window.OnSpuriousLoss(older);
+        Assert.Equal(2, window.Size);
+        Assert.Equal(0, window.Undone);
+
+        // The newer one's own proof restores the size it had before its halving, not the one before both.
+        window.OnSpuriousLoss(newer);
+        Assert.Equal(4, window.Size);
+        Assert.Equal(1, window.Undone);
+    }
+
+    [Fact]
+    public async Task An_undo_admits_waiters_into_the_room_it_gives_back()
+    {
+        var window = new SendWindow(initial: 2, ceiling: 4);
+        var first = await window.EnterAsync(CancellationToken.None);
+        await window.EnterAsync(CancellationToken.None);
+        window.OnLoss(first);
+        Assert.Equal(1, window.Size);
+        var waiting = window.EnterAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        window.Exit(); // the first is answered: 1 in flight, a window of 1, so the waiter still waits
+        Assert.False(waiting.IsCompleted);
+        window.OnSpuriousLoss(first);
+        Assert.Equal(3, await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, window.InFlight);
+    }
+
+    [Fact]
     public async Task Admits_only_the_window_and_the_next_waiter_when_one_leaves()
     {
         var window = new SendWindow(initial: 2, ceiling: 4);

@@ -8,7 +8,10 @@
 #
 # Environment knobs: BENCH_AOT=0 (skip NativeAOT), BENCH_R2R=0 (skip ReadyToRun), BENCH_FLEET=20,100 (fleet sizes),
 # BENCH_MICRO=1 (also run the BenchmarkDotNet micro-benchmarks, several minutes more), BENCH_SCALE=1000 (scenario 8:
-# Get Device ID from that many ipmi_sim BMCs; off by default, ~3.6 MB of RAM per simulator). Driver options
+# Get Device ID from that many ipmi_sim BMCs; off by default, ~3.6 MB of RAM per simulator), BENCH_ANSIBLE=1 (scenario 8
+# also runs ipmi_fanout over all of them in one Ansible task, and the per-host playbook on 20), BENCH_SCALE_PEERS=0
+# (scenario 8 without the peers' rows), BENCH_GCDUMP=1 (scenario 8's memory table also gives the live managed heap,
+# with ~/.dotnet/tools/dotnet-gcdump). Driver options
 # (--sequential N, --process-samples N, --cold-samples N, --rounds N, --only 1246, --fleet 20) pass through.
 set -euo pipefail
 
@@ -72,10 +75,10 @@ sync_dir() { # $1 = path relative to ROOT; keeps bin/ and obj/ of the copy for i
 for f in Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig global.json nuget.config NuGet.config; do
     [ -f "$ROOT/$f" ] && cp -p "$ROOT/$f" "$SRC/$f"
 done
-for d in src schema tests/fixtures tests/bench/IpmiRpc.Bench tests/bench/IpmiRpc.MicroBench; do
+for d in src schema tests/fixtures tests/bench/IpmiRpc.Bench tests/bench/IpmiRpc.MicroBench modules/ansible; do
     [ -d "$ROOT/$d" ] && sync_dir "$d"
 done
-cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$HERE/ipmirpc_client_seq.py" "$SRC/tests/bench/"
+cp -p "$HERE/pyghmi_seq.py" "$HERE/pyghmi_fleet.py" "$HERE/ipmirpc_client_seq.py" "$HERE/ansible-scale.sh" "$SRC/tests/bench/"
 
 # ---- build ---------------------------------------------------------------------------------------------------------
 t0=$(date +%s)

@@ -30,7 +30,7 @@ public static class Scenarios
         ["-D", "LAN_2_0", "-h", host, "-u", "ipmiusr", "-p", "test", "-l", "ADMIN", "-I", "3", "-W", "opensesspriv"];
 
     // ---- 1 + 2 ----------------------------------------------------------------------------------------------------
-    public static async Task SequentialAndPipelinedAsync(BenchOptions o, Dictionary<string, string> env, int port, Report report)
+    public static async Task SequentialAndPipelinedAsync(BenchOptions o, Dictionary<string, string> env, int port, Report report, Func<double> simulatorCpuMs, Func<double> simulatorWaitMs)
     {
         var n = o.Sequential;
         var p = Json.TargetParams(port);
@@ -54,14 +54,30 @@ public static class Scenarios
             // 2: everything written at once.
             var pipelined = new List<double>();
             var calls = Enumerable.Repeat(("bmc.getDeviceId", p), n).ToArray();
+            // One untimed burst first: the sequential warm-up never has more than one request in flight, so the code
+            // of a full window (queued waiters, answers past unanswered ones) is still at tier 0 until the burst itself
+            // has run it; the first timed round then measured the JIT, not the burst (README, "Burst").
+            var coldSw = Stopwatch.StartNew();
+            var coldAnswers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
+            var coldRound = coldSw.Elapsed.TotalMilliseconds;
+            var coldBad = coldAnswers.Count(a => !Json.IsResult(a)) + (n - coldAnswers.Length);
             cpu0 = rpc.CpuMs;
             var burstDrops0 = ProcStatus.UdpRcvbufErrors();
-            var burstLost = 0;
+            var burstLost = coldBad;
+            var burstDiag = Environment.GetEnvironmentVariable("BENCH_BURST_DIAG") == "1";
+            var counters = burstDiag ? await BurstCounters.ReadAsync(rpc, simulatorCpuMs, simulatorWaitMs) : null;
             for (var round = 0; round < o.Rounds; round++)
             {
                 var sw = Stopwatch.StartNew();
                 var answers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
                 var elapsed = sw.Elapsed.TotalMilliseconds;
+                if (counters is not null)
+                {
+                    var after = await BurstCounters.ReadAsync(rpc, simulatorCpuMs, simulatorWaitMs);
+                    Console.Error.WriteLine($"burst round {round}: {Fmt.Ms(elapsed)}; {after.Since(counters)}");
+                    counters = after;
+                }
+
                 var bad = answers.Count(a => !Json.IsResult(a));
                 burstLost += bad + (n - answers.Length);
                 if (bad > 0)
@@ -73,7 +89,7 @@ public static class Scenarios
             }
 
             var pipelinedCpu = (rpc.CpuMs - cpu0) / (n * o.Rounds);
-            if (Environment.GetEnvironmentVariable("BENCH_BURST_DIAG") == "1")
+            if (burstDiag)
             {
                 Console.Error.WriteLine("burst rounds (ms): " + string.Join(", ", pipelined.Select(Fmt.Ms)));
                 Console.Error.WriteLine("burst sessions: " + await rpc.CallAsync("sessions.list", "{}"));
@@ -84,9 +100,18 @@ public static class Scenarios
             report.Target($"Burst: {n} requests at once, {o.Rounds} rounds: slowest round ≤ 1.5× the fastest, 0 lost",
                 $"fastest {Fmt.Ms(ps.Min)}, slowest {Fmt.Ms(ps.Max)} ({Fmt.Ratio(ps.Max / ps.Min)}); {burstLost} lost or failed; UDP RcvbufErrors +{burstDrops}; {Fmt.Ratio(n * 1000 / ps.Median / (1000 / rpcSeq.Mean))} the sequential rate",
                 ps.Max <= 1.5 * ps.Min && burstLost == 0);
-            throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session ({o.Rounds} rounds; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
+            throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session ({o.Rounds} rounds after an untimed one of {Fmt.Ms(coldRound)}; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
             CheckErrors(rpc, report, "ipmirpc sequential/pipelined");
             report.Note($"ipmirpc (framework-dependent) peak RSS after scenarios 1–2 (one session): {rpc.PeakRssKb / 1024} MB.");
+        }
+
+        if (o.Only is not null && !o.Only.Contains('1'))
+        {
+            // Scenario 2 alone (burst experiments): its table without the peers' sequential runs, which take minutes.
+            report.Section("2. Pipelined throughput",
+                $"{n} `bmc.getDeviceId` requests written to one ipmirpc in a single write, time until the last answer; compared with ipmirpc's own sequential rate (scenario 1's peers not run).");
+            report.Table(["client", "how", "requests/s"], throughput.Select(t => new[] { t.Client, t.How, Fmt.Rate(t.PerSecond) }));
+            return;
         }
 
         foreach (var (label, exe) in new[] { ("ReadyToRun", o.R2r), ("NativeAOT", o.Aot) })
@@ -640,7 +665,11 @@ public static class Scenarios
         double rpcFreshCpu;
         await using (var rpc = RpcClient.Start(o.Fdd, o.PidFile, env))
         {
+            // Memory per session, from a new process: RSS before any session, with 200 open, then with all N open.
+            await MemoryLadderAsync(rpc, ids, report);
+
             // Warm: one sweep opening every session, closed again (the JIT's code for the paths in place).
+            await rpc.CallAsync("sessions.close", "{}", TimeSpan.FromSeconds(120));
             await SweepAsync(rpc, ids, n, report, "scale warm-up");
             await rpc.CallAsync("sessions.close", "{}", TimeSpan.FromSeconds(120));
             var fresh = new List<double>();
@@ -650,11 +679,16 @@ public static class Scenarios
             var drops0 = ProcStatus.UdpRcvbufErrors();
             var fdsPeak = 0;
             long threadsPeak = 0;
+            var simCpu = new List<double>();
+            var simWait = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
                 var cpu0 = rpc.CpuMs;
+                var (simCpu0, simWait0) = (fleet.TotalCpuMs(), fleet.TotalRunQueueWaitMs());
                 fresh.Add(await SweepAsync(rpc, ids, n, report, "scale fresh"));
                 freshCpu.Add(rpc.CpuMs - cpu0);
+                simCpu.Add(fleet.TotalCpuMs() - simCpu0);
+                simWait.Add(fleet.TotalRunQueueWaitMs() - simWait0);
                 cpu0 = rpc.CpuMs;
                 pooled.Add(await SweepAsync(rpc, ids, n, report, "scale pooled"));
                 pooledCpu.Add(rpc.CpuMs - cpu0);
@@ -673,6 +707,7 @@ public static class Scenarios
             rows.Add(Row("ipmirpc", $"{n} `bmc.getDeviceId` in one write, sessions opened by the sweep", rpcFresh, rpcFreshCpu, peakMb, fdsPeak.ToString(CultureInfo.InvariantCulture), threadsPeak.ToString(CultureInfo.InvariantCulture), drops, $"{n}"));
             rows.Add(Row("ipmirpc", "same process, pooled sessions", Stats.Of(pooled), Stats.Of(pooledCpu).Median, peakMb, "", "", 0, $"{n}"));
             report.Note($"Scale ({n} BMCs): ipmirpc held {n} sessions at {rpc.RssKb / 1024} MB RSS (peak {rpc.PeakRssKb / 1024} MB), {fdsPeak} fds, {threadsPeak} threads; the simulators together {fleet.TotalRssKb() / 1024} MB.");
+            report.Note($"Scale ({n} BMCs), what bounds the sweep that opens the sessions: ipmirpc CPU {Fmt.Ms(rpcFreshCpu)} (median); the {n} simulators' CPU {Fmt.Ms(Stats.Of(simCpu).Median)} and their time runnable but waiting for a core {Fmt.Ms(Stats.Of(simWait).Median)} (summed over simulators) during the same sweep.");
             CheckErrors(rpc, report, $"scale {n}");
             await rpc.CloseAsync(TimeSpan.FromSeconds(60));
         }
@@ -700,6 +735,18 @@ public static class Scenarios
             }
 
             return (Stats.Of(wall), Stats.Of(cpu).Median, rss, ProcStatus.UdpRcvbufErrors() - drops0, worst);
+        }
+
+        if (Environment.GetEnvironmentVariable("BENCH_ANSIBLE") == "1")
+        {
+            await AnsibleScaleAsync(o, fleet, rpcFresh, report);
+        }
+
+        if (Environment.GetEnvironmentVariable("BENCH_SCALE_PEERS") == "0")
+        {
+            report.Section($"8. Scale: `bmc.getDeviceId` from {n} BMCs", $"{n} `ipmi_sim` on contiguous loopback ports, {rounds} rounds per row; the peers' rows not run (BENCH_SCALE_PEERS=0).");
+            report.Table(["client", "how", "wall (median)", "wall (slowest)", "CPU", "peak RSS", "fds", "threads", "RcvbufErrors", "answered (worst round)"], rows);
+            return;
         }
 
         var fanout = Math.Min(n, 1024);
@@ -740,6 +787,135 @@ public static class Scenarios
         report.Table(["client", "how", "wall (median)", "wall (slowest)", "CPU", "peak RSS", "fds", "threads", "RcvbufErrors", "answered (worst round)"], rows);
         report.Target($"{n} BMCs: ≥ 2× faster than FreeIPMI's fan-out", $"{Fmt.Ratio(freeipmi.Wall.Median / rpcFresh.Median)} (sessions opened by the sweep)", freeipmi.Wall.Median / rpcFresh.Median >= 2);
         report.Target($"{n} BMCs: ≥ 20× faster than `xargs -P` ipmitool", $"{Fmt.Ratio(ipmitool.Wall.Median / rpcFresh.Median)}", ipmitool.Wall.Median / rpcFresh.Median >= 20);
+    }
+
+    /// <summary>
+    /// Issue 15, item 5: all N BMCs in one Ansible task (ipmi_fanout, one ipmirpc on the control node) against the
+    /// per-host playbook, which runs on 20 BMCs only and is extrapolated to N (its cost is per host per task).
+    /// </summary>
+    private static async Task AnsibleScaleAsync(BenchOptions o, SimFleet fleet, Stats rpcFresh, Report report)
+    {
+        var n = fleet.Count;
+        var perHost = Math.Min(20, n);
+        var tree = Path.GetFullPath(Path.Combine(o.Fixtures, "..", "..", ".."));
+        var script = Path.Combine(AppContext.BaseDirectory, "ansible-scale.sh");
+        var work = Path.Combine(o.WorkDir, "ansible-scale");
+        var r = await Proc.RunAsync("/bin/bash", [script, Path.Combine(tree, "modules", "ansible"), o.Fdd, fleet.BasePort.ToString(CultureInfo.InvariantCulture),
+            n.ToString(CultureInfo.InvariantCulture), perHost.ToString(CultureInfo.InvariantCulture), work], null, TimeSpan.FromMinutes(20));
+        if (r.ExitCode != 0)
+        {
+            report.Fail($"Ansible at scale: exit {r.ExitCode}: {Tail(r.StdErr + r.StdOut)}");
+            return;
+        }
+
+        using var doc = JsonDocument.Parse(r.StdOut.Trim().Split('\n')[^1]);
+        var root = doc.RootElement;
+        var fan = root.GetProperty("fanout");
+        var per = root.GetProperty("perhost");
+        var wide = root.GetProperty("fanoutwide");
+        var wideAnswered = root.GetProperty("fanoutWideAnswered").GetInt32();
+        var fanWall = fan.GetProperty("wallMs").GetDouble();
+        var perWall = per.GetProperty("wallMs").GetDouble();
+        var answered = root.GetProperty("fanoutAnswered").GetInt32();
+        var perHosts = root.GetProperty("perhostHosts").GetInt32();
+        if (answered != n || fan.GetProperty("exit").GetInt32() != 0)
+        {
+            report.Fail($"Ansible ipmi_fanout over {n} BMCs: {answered} answered, exit {fan.GetProperty("exit").GetInt32()}");
+        }
+
+        if (perHosts != perHost || per.GetProperty("exit").GetInt32() != 0)
+        {
+            report.Fail($"Ansible per-host playbook over {perHost} BMCs: {perHosts} hosts without failure, exit {per.GetProperty("exit").GetInt32()}");
+        }
+
+        var extrapolated = perWall * n / perHost;
+        string Cpu(JsonElement e) => Fmt.Ms(e.GetProperty("cpuMs").GetDouble());
+        string Rss(JsonElement e) => $"{e.GetProperty("peakRssKb").GetInt64() / 1024} MB";
+        report.Section($"8b. Ansible: {n} BMCs in one task",
+            $"The same {n} `ipmi_sim`; `ansible-playbook` wall time, CPU of the playbook and every process it started (GNU time), largest process. " +
+            $"The per-host playbook (one `ipmi_bmc_info` task per inventory host, its own ipmirpc per task, forks {perHost}) runs on {perHost} BMCs; its {n}-BMC figure is that × {n}/{perHost} (its cost is per host per task). Load average at the end {root.GetProperty("load").GetString()}.");
+        report.Table(["playbook", "BMCs", "wall", "CPU", "largest process", "answered"],
+        [
+            ["one `ipmi_fanout` task (one ipmirpc on the control node, sessions opened by the sweep; the host's default 64 BMCs at once)", $"{n}", Fmt.Ms(fanWall), Cpu(fan), Rss(fan), $"{answered}"],
+            [$"the same, ipmirpc started with `--fanout-concurrency {n}`", $"{n}", Fmt.Ms(wide.GetProperty("wallMs").GetDouble()), Cpu(wide), Rss(wide), $"{wideAnswered}"],
+            [$"per-host `ipmi_bmc_info`, forks {perHost}", $"{perHost}", Fmt.Ms(perWall), Cpu(per), Rss(per), $"{perHosts} hosts"],
+            [$"per-host, extrapolated to {n}", $"{n}", Fmt.Ms(extrapolated), "", "", ""],
+        ]);
+        report.Target($"Ansible, {n} BMCs in one task: faster than the per-host playbook (extrapolated from {perHost})",
+            $"{Fmt.Ms(fanWall)} vs ~{Fmt.Ms(extrapolated)} = {Fmt.Ratio(extrapolated / fanWall)}; the bare ipmirpc sweep {Fmt.Ms(rpcFresh.Median)}", fanWall < extrapolated);
+    }
+
+    /// <summary>
+    /// RSS, fds and threads of one new ipmirpc with 0, 200 and N sessions open (each step's sweep opens the sessions
+    /// it adds), the growth per session between the steps, and with BENCH_GCDUMP=1 the live managed heap at each step
+    /// (dotnet-gcdump, which forces a full collection): RSS growth also holds garbage the GC has not given back.
+    /// </summary>
+    private static async Task MemoryLadderAsync(RpcClient rpc, (string, string)[] ids, Report report)
+    {
+        var n = ids.Length;
+        var gcdump = Environment.GetEnvironmentVariable("BENCH_GCDUMP") == "1";
+        var steps = new List<(int Sessions, long RssKb, int Fds, long Threads, long LiveKb)>();
+        await rpc.CallAsync("sessions.list", "{}");
+        foreach (var count in new[] { 0, Math.Min(200, n), n }.Distinct())
+        {
+            if (count > 0)
+            {
+                await SweepAsync(rpc, ids[..count], count, report, $"memory ladder {count}");
+            }
+
+            var live = gcdump ? await LiveHeapKbAsync(rpc.Pid) : -1;
+            steps.Add((count, rpc.RssKb, ProcStatus.FdCount(rpc.Pid), ProcStatus.ReadKb(rpc.Pid, "Threads:"), live));
+        }
+
+        var rows = new List<string[]>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var (sessions, rss, fds, threads, live) = steps[i];
+            var perSession = i == 0 ? "" : $"{(rss - steps[i - 1].RssKb) / (double)(sessions - steps[i - 1].Sessions):0.0} KB";
+            var livePer = i == 0 || live < 0 ? "" : $"{(live - steps[i - 1].LiveKb) / (double)(sessions - steps[i - 1].Sessions):0.0} KB";
+            rows.Add([sessions.ToString(CultureInfo.InvariantCulture), $"{rss / 1024.0:0.0} MB", perSession,
+                live < 0 ? "" : $"{live / 1024.0:0.0} MB", livePer, fds.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        report.Section($"8a. Memory per session ({n} BMCs)",
+            "One new ipmirpc (framework-dependent); each step's sweep of `bmc.getDeviceId` opens the sessions it adds and they stay open. " +
+            "Per session: growth since the previous step ÷ sessions added. Live managed heap: `dotnet-gcdump` after a forced full collection (BENCH_GCDUMP=1).");
+        report.Table(["sessions open", "RSS", "RSS per session added", "live managed heap", "live heap per session added", "fds", "threads"], rows);
+    }
+
+    /// <summary>The live managed heap of a process in KB (dotnet-gcdump report's total), or -1 without the tool.</summary>
+    private static async Task<long> LiveHeapKbAsync(int pid)
+    {
+        var tool = Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/root", ".dotnet", "tools", "dotnet-gcdump");
+        if (!File.Exists(tool))
+        {
+            return -1;
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"bench-{pid}-{Environment.TickCount64}.gcdump");
+        try
+        {
+            var collect = await Proc.RunAsync(tool, ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file], null, TimeSpan.FromMinutes(3));
+            if (collect.ExitCode != 0 || !File.Exists(file))
+            {
+                return -1;
+            }
+
+            var top = await Proc.RunAsync(tool, ["report", file], null, TimeSpan.FromMinutes(2));
+            if (Environment.GetEnvironmentVariable("BENCH_GCDUMP_TYPES") == "1")
+            {
+                Console.Error.WriteLine(string.Join('\n', top.StdOut.Split('\n').Take(40)));
+            }
+
+            // "   12,345,678  GC Heap bytes" heads the report.
+            var line = top.StdOut.Split('\n').FirstOrDefault(l => l.Contains("GC Heap bytes", StringComparison.Ordinal));
+            var digits = line is null ? "" : new string(line.TakeWhile(c => c != 'G').Where(char.IsDigit).ToArray());
+            return long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes / 1024 : -1;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     // ---- 6 --------------------------------------------------------------------------------------------------------

@@ -47,7 +47,8 @@ public sealed class SimFleet : IAsyncDisposable
                 fleet.Launch(port, template, emu, pidFile);
             }
 
-            await Task.WhenAll(fleet.Ports.Select(p => WaitReadyAsync(p, TimeSpan.FromSeconds(15))));
+            // All start at once: a thousand on a busy machine take longer than one to answer their first request.
+            await Task.WhenAll(fleet.Ports.Select(p => WaitReadyAsync(p, TimeSpan.FromSeconds(15 + (count / 10)))));
             return fleet;
         }
         catch
@@ -156,6 +157,12 @@ public sealed class SimFleet : IAsyncDisposable
     }
 
     /// <summary>Sum of the simulators' current RSS (KiB), for context in the memory table.</summary>
+    /// <summary>User + system CPU of every simulator so far (ms).</summary>
+    public double TotalCpuMs() => _processes.Where(p => !p.HasExited).Sum(p => ProcStatus.CpuMs(p.Id));
+
+    /// <summary>Time the simulators' threads were runnable but waited for a core, so far (ms).</summary>
+    public double TotalRunQueueWaitMs() => _processes.Where(p => !p.HasExited).Sum(p => ProcStatus.RunQueueWaitMs(p.Id));
+
     public long TotalRssKb() => _processes.Where(p => !p.HasExited).Sum(p => ProcStatus.ReadKb(p.Id, "VmRSS:"));
 
     public async ValueTask DisposeAsync()
@@ -215,6 +222,35 @@ public static class ProcStatus
         {
             return 0;
         }
+    }
+
+    /// <summary>
+    /// Time every thread of a process spent runnable but waiting for a core (/proc/PID/task/*/schedstat, second field,
+    /// ns), in ms; threads that ended are not counted. 0 without schedstats.
+    /// </summary>
+    public static double RunQueueWaitMs(int pid)
+    {
+        double ns = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                    ns += fields.Length > 1 ? double.Parse(fields[1], CultureInfo.InvariantCulture) : 0;
+                }
+                catch (IOException)
+                {
+                    // The thread ended between listing and reading.
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return ns / 1e6;
     }
 
     /// <summary>A "kB" field of /proc/PID/status (VmHWM: peak RSS, VmRSS: current), or 0 if gone.</summary>
