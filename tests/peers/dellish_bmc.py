@@ -22,7 +22,8 @@ Commands on stdin, one per line (a test's hand on the chassis, outside IPMI):
     power on|off     the chassis changes state by itself (power button, OS shutdown)
     stale N          the next N Get Chassis Status answers still show the power state from before the last change
                      (IPMI lets a BMC report power late: a client's read-then-act races this)
-    mute N           the next N Chassis Control requests are carried out but never answered (a lost answer)
+    mute N [ACTION]  the next N Chassis Control requests (of that action byte only, e.g. 2 for power cycle) are
+                     carried out but never answered (a lost answer)
 Each command is acknowledged with {"event": "ok", "command": "..."}.
 Startup prints {"event": "listening", "port": N} once the socket is bound.
 """
@@ -112,6 +113,7 @@ class DellishBmc(bmc.Bmc):
         self.reported_power = power_on
         self.stale_reads = 0
         self.mute = 0
+        self.mute_action = None
         self.restore_policy = 1  # previous
         self.identify = 0
         self.unsupported_boot = set(unsupported_boot)
@@ -125,8 +127,11 @@ class DellishBmc(bmc.Bmc):
         with self.lock:
             if len(words) == 2 and words[0] == 'power' and words[1] in ('on', 'off'):
                 self._set_power(words[1] == 'on')
-            elif len(words) == 2 and words[0] in ('stale', 'mute') and words[1].isdigit():
-                setattr(self, 'stale_reads' if words[0] == 'stale' else 'mute', int(words[1]))
+            elif len(words) == 2 and words[0] == 'stale' and words[1].isdigit():
+                self.stale_reads = int(words[1])
+            elif len(words) in (2, 3) and words[0] == 'mute' and words[1].isdigit():
+                self.mute = int(words[1])
+                self.mute_action = int(words[2], 0) if len(words) == 3 else None
             else:
                 emit(event='error', command=line)
                 return
@@ -188,7 +193,7 @@ class DellishBmc(bmc.Bmc):
             code = 0
             if action in (0, 5):
                 self._set_power(False)
-        if self.mute > 0:
+        if self.mute > 0 and self.mute_action in (None, action):
             self.mute -= 1
             emit(event='answer', netFn=0, cmd=2, code=code, answered=False)
             return
