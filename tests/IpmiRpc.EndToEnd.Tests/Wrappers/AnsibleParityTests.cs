@@ -51,7 +51,7 @@ public sealed class AnsibleParityTests(ITestOutputHelper output)
             "community.general (Debian package ansible) is needed for the parity run");
         var script = Path.Combine(WrapperSupport.FixturesDir, "ansible", "parity.py");
         var r = await ProcessRunner.RunAsync(python,
-            [script, "--ipmirpc", WrapperSupport.HostExe, "--ipmi-sim", "1", "--fakebmc", "1", "--check", "--limit", "900"],
+            [script, "--ipmirpc", WrapperSupport.HostExe, "--ipmi-sim", "1", "--fakebmc", "1", "--check", "--parallel", "--limit", "900"],
             timeout: TimeSpan.FromMinutes(40));
         Assert.True(r.Succeeded, r.ToString());
         var runs = (JObject)JObject.Parse(r.StdOut)["runs"]!;
