@@ -6,7 +6,7 @@
 Starts BMCs on free loopback ports (ipmi_sim with tests/fixtures/ipmi_sim/chassis_control.sh, pyghmi's fakebmc),
 fresh ones for every side (the playbook assumes power on and no boot override), runs ansible-playbook with the json
 callback and prints one JSON document:
-  {"runs": {"<peer|ours>[-check]": {"wallSeconds": s, "hosts": {host: {task: {changed, powerstate, bootdev,
+  {"runs": {"<peer|ours>[-check]": {"wallSeconds": s, "cpuSeconds": s, "hosts": {host: {task: {changed, powerstate, bootdev,
    failed, msg, taskSeconds}}}, "actions": {host: [chassis_control actions.log lines]}}}}
 With --check every task also runs in check mode, in the same ansible-playbook run, on a second set of fresh BMCs
 (host variable parity_check, made the tasks' check_mode by the playbook): "<side>-check" is what a separate --check
@@ -21,6 +21,7 @@ import concurrent.futures
 import datetime
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -212,6 +213,7 @@ def run(args, work, side):
         forks = max(args.forks, len(names)) if args.check else args.forks
         cmd = ['ansible-playbook', '-i', inv, '-f', str(forks), book]
         started = time.monotonic()
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         # Its own process group, so a run past the limit is ended with every fork it started.
         p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         try:
@@ -221,6 +223,10 @@ def run(args, work, side):
             p.communicate()
             raise RuntimeError('ansible-playbook (%s) did not finish within %.0f s' % (side, args.limit))
         wall = time.monotonic() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # ansible-playbook and everything it waited for (module processes, ipmirpc): mixed up with the other side's
+        # when the sides run at once.
+        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
         try:
             output = json.loads(stdout.decode('utf-8', 'replace'))
         except ValueError:
@@ -235,7 +241,7 @@ def run(args, work, side):
             def plain(name):
                 return name[:-len(CHECK_SUFFIX)] if check else name
             runs[side + (CHECK_SUFFIX if check else '')] = dict(
-                wallSeconds=round(wall, 2), exitCode=p.returncode,
+                wallSeconds=round(wall, 2), cpuSeconds=round(cpu, 2), exitCode=p.returncode,
                 hosts=dict((plain(n), h) for n, h in hosts.items() if mine(n)),
                 actions=dict((plain(n), a) for n, a in logs.items() if mine(n)))
         return runs
