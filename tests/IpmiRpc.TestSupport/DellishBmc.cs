@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Newtonsoft.Json.Linq;
@@ -16,17 +15,6 @@ namespace IpmiRpc.TestSupport;
 public sealed class DellishBmc : IAsyncDisposable
 {
     private const string Python = "/usr/bin/python3";
-
-    private static readonly ConcurrentDictionary<DellishBmc, byte> Live = new();
-
-    static DellishBmc()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var bmc in Live.Keys)
-                ProcessRunner.KillQuietly(bmc._process);
-        };
-    }
 
     private readonly Process _process;
     private readonly List<JObject> _events = [];
@@ -102,7 +90,7 @@ public sealed class DellishBmc : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        Live[bmc] = 0;
+        PeerProcess.Track(process);
         try
         {
             // The socket is bound before "listening" is printed.
@@ -130,26 +118,9 @@ public sealed class DellishBmc : IAsyncDisposable
     }
 
     /// <summary>ipmitool lanplus against this BMC; the password goes through IPMI_PASSWORD (-E), never argv.</summary>
-    public Task<ToolResult> IpmiToolAsync(params string[] args) =>
-        ProcessRunner.RunAsync(Require.Tool("ipmitool"),
-            ["-I", "lanplus", "-C", "3", "-H", Host, "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", User, "-E", .. args],
-            env: new Dictionary<string, string> { ["IPMI_PASSWORD"] = Password }, timeout: TimeSpan.FromSeconds(60));
+    public Task<ToolResult> IpmiToolAsync(params string[] args) => PeerProcess.IpmiToolAsync(Host, Port, User, Password, args);
 
-    public async ValueTask DisposeAsync()
-    {
-        ProcessRunner.KillQuietly(_process);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        Live.TryRemove(this, out _);
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => PeerProcess.StopAsync(_process);
 
     public override string ToString() => $"dellish_bmc 127.0.0.1:{Port}";
 
