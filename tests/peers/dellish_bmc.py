@@ -12,7 +12,8 @@ codes coming from an independent implementation over a real RMCP+ session (ciphe
     user "root", password from $DELLISH_BMC_PASSWORD (default "calvin", Dell's factory default; test-only)
 
 Every authenticated request datagram is printed on stdout as one JSON line, before it is acted on, so a test can
-count what really arrived (a retransmission is a second line):
+count what really arrived (a retransmission is a second line; Set Session Privilege and Close Session, which
+pyghmi's session answers itself, are left out):
     {"event": "request", "netFn": 0, "cmd": 2, "data": "00", "rqSeq": 5, "sessionSeq": 9, "replay": false}
 and what was answered: {"event": "answer", "netFn": 0, "cmd": 2, "code": 213} (or "answered": false when muted).
 A datagram whose session sequence number is not above the last one seen is a replay: logged, never executed.
