@@ -295,6 +295,13 @@ internal sealed class LanSocket : IAsyncDisposable
                 return true;
             }
 
+            // A session-less answer in RMCP+ framing (pyghmi's BMC, hence VirtualBMC, answers Get Channel Cipher Suites
+            // so): dropping it cost every session open two timeouts before falling back to suite 3.
+            if (sessionId == 0 && type == PayloadType.Ipmi && (datagram[5] & 0xC0) == 0 && _sessionless.TryGetValue(remote, out var unprotected))
+            {
+                return unprotected.OnDatagram(datagram);
+            }
+
             return false;
         }
 

@@ -7,7 +7,8 @@ namespace IpmiRpc.Transports.Lan;
 /// <summary>
 /// Session-less IPMI requests to one BMC endpoint, framed as IPMI 1.5 with authentication NONE (the form every BMC
 /// accepts before a session; Get Channel Authentication Capabilities must be sent this way to reach IPMI 1.5-era
-/// code paths too). Answers are matched by rqSeq, NetFn and command.
+/// code paths too). Answers are matched by rqSeq, NetFn and command; they may come back in either framing (IPMI 1.5, or
+/// RMCP+ with session id 0 and no authentication, as pyghmi's BMC sends them).
 /// </summary>
 internal sealed class SessionlessClient
 {
@@ -97,7 +98,7 @@ internal sealed class SessionlessClient
         ReadOnlySpan<byte> message;
         try
         {
-            message = Ipmi15Packet.Decode(datagram, out _);
+            message = datagram[4] == AuthType.RmcpPlus ? UnprotectedPayload(datagram) : Ipmi15Packet.Decode(datagram, out _);
             response = IpmiLanMessage.DecodeResponse(message);
         }
         catch (IpmiDecodeException)
@@ -118,6 +119,18 @@ internal sealed class SessionlessClient
 
         pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray()));
         return true;
+    }
+
+    // An answer framed as RMCP+ with session id 0, neither authenticated nor encrypted (checked by the socket).
+    private static ReadOnlySpan<byte> UnprotectedPayload(ReadOnlySpan<byte> datagram)
+    {
+        var header = Ipmi20Packet.DecodeHeader(datagram);
+        if (header.Type != PayloadType.Ipmi || header.SessionId != 0 || header.Authenticated || header.Encrypted)
+        {
+            throw new IpmiDecodeException("not a session-less IPMI payload");
+        }
+
+        return datagram.Slice(Ipmi20Packet.HeaderLength, header.PayloadLength);
     }
 
     private byte Reserve(Pending pending)

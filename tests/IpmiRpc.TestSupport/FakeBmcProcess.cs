@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -28,17 +27,6 @@ public sealed class FakeBmcProcess : IAsyncDisposable
         sys.argv = ['fakebmc', '--port', sys.argv[1]]
         sys.exit(main())
         """;
-
-    private static readonly ConcurrentDictionary<FakeBmcProcess, byte> Live = new();
-
-    static FakeBmcProcess()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var bmc in Live.Keys)
-                ProcessRunner.KillQuietly(bmc._process);
-        };
-    }
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -94,7 +82,7 @@ public sealed class FakeBmcProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        Live[bmc] = 0;
+        PeerProcess.Track(process);
         try
         {
             await bmc.WaitUntilAnsweringAsync(ct);
@@ -108,32 +96,9 @@ public sealed class FakeBmcProcess : IAsyncDisposable
     }
 
     /// <summary>ipmitool lanplus against this BMC; the password goes through IPMI_PASSWORD (-E), never argv.</summary>
-    public Task<ToolResult> IpmiToolAsync(params string[] args)
-    {
-        var all = new List<string>
-        {
-            "-I", "lanplus", "-C", "3", "-H", Host, "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", User, "-E",
-        };
-        all.AddRange(args);
-        return ProcessRunner.RunAsync(Require.Tool("ipmitool"), all, env: new Dictionary<string, string> { ["IPMI_PASSWORD"] = Password },
-            timeout: TimeSpan.FromSeconds(60));
-    }
+    public Task<ToolResult> IpmiToolAsync(params string[] args) => PeerProcess.IpmiToolAsync(Host, Port, User, Password, args);
 
-    public async ValueTask DisposeAsync()
-    {
-        ProcessRunner.KillQuietly(_process);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        Live.TryRemove(this, out _);
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => PeerProcess.StopAsync(_process);
 
     public override string ToString() => $"fakebmc 127.0.0.1:{Port}";
 

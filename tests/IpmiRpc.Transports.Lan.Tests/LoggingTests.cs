@@ -34,7 +34,7 @@ public sealed class LoggingTests
         Assert.DoesNotContain(logger.Lines, l => l.Contains(Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(Password)), StringComparison.OrdinalIgnoreCase));
     }
 
-    private sealed class CollectingLogger : ILogger
+    internal sealed class CollectingLogger : ILogger
     {
         public List<string> Lines { get; } = [];
 

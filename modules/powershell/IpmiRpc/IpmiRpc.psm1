@@ -1,13 +1,16 @@
 # IpmiRpc PowerShell module: thin cmdlets over one long-running `ipmirpc` JSON-RPC host per session.
 # Public/*.ps1 and IpmiRpc.psd1 are generated from schema/ by modules/generator/generate_wrappers.py.
 #
-# Import-Module IpmiRpc [-ArgumentList <path to ipmirpc>[, <socket>]]
+# Import-Module IpmiRpc [-ArgumentList <path to ipmirpc>[, <socket>[, <targets file>]]]
 # Finding ipmirpc: the argument, then $env:IPMIRPC_PATH, then PATH.
 # Sharing one server (and its IPMI sessions) with other sessions and Ansible tasks of this user: the socket
 # argument, else $env:IPMIRPC_SOCKET: 'auto' or a socket path runs `ipmirpc connect --socket ...`; empty: no sharing.
+# Named targets and groups (-TargetName, and names or group names in -Targets): the third argument, else
+# $env:IPMIRPC_TARGETS, is the host's --targets file (read when the host starts: on first use after Import-Module).
 param(
     [string] $IpmiRpcPath,
-    [string] $IpmiRpcSocket
+    [string] $IpmiRpcSocket,
+    [string] $IpmiRpcTargets
 )
 
 Set-StrictMode -Version 3.0
@@ -34,6 +37,7 @@ class IpmiRpcException : System.Exception {
 
 $script:IpmiRpcPathArgument = $IpmiRpcPath
 $script:IpmiRpcSocketArgument = $IpmiRpcSocket
+$script:IpmiRpcTargetsArgument = $IpmiRpcTargets
 
 foreach ($folder in 'Private', 'Public') {
     foreach ($file in Get-ChildItem -Path (Join-Path $PSScriptRoot $folder) -Filter '*.ps1' | Sort-Object Name) {

@@ -296,6 +296,62 @@ public sealed class PowerShellModuleTests
         }
     }
 
+    [Fact]
+    public async Task Targets_takes_names_and_groups_from_the_targets_file_and_shows_the_sweep_with_WriteProgress()
+    {
+        var dir = WrapperSupport.NewTempDir("ps-targets");
+        try
+        {
+            await using var sim = await IpmiSim.StartAsync();
+            await using var sim2 = await IpmiSim.StartAsync();
+            using var dead = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            var deadPort = ((System.Net.IPEndPoint)dead.Client.LocalEndPoint!).Port;
+            var productId = WrapperSupport.ParseInt(WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut)["Product ID"]);
+            JObject Bmc(IpmiSim s) => new()
+            {
+                ["host"] = s.Host, ["port"] = s.Port, ["username"] = s.User, ["passwordEnv"] = "BMC_PASSWORD", ["cipherSuite"] = 3,
+            };
+            var targets = new JObject
+            {
+                ["bmc1"] = Bmc(sim),
+                ["bmc2"] = Bmc(sim2),
+                ["dead"] = new JObject { ["host"] = "127.0.0.1", ["port"] = deadPort, ["username"] = "nobody", ["password"] = "unused-pw", ["timeoutMs"] = 200, ["retries"] = 0 },
+                ["rack"] = new JArray("bmc1", "bmc2", "dead"),
+            };
+            var targetsFile = Path.Combine(dir, "targets.json");
+            await WrapperSupport.WritePrivateFileAsync(targetsFile, targets.ToString());
+
+            var (o, r) = await RunPwshAsync("targets-file.ps1", sim, new() { ["IPMIRPC_TARGETS"] = targetsFile });
+
+            // The group expands in the host, in order; a name given again is listed again; all in ONE call.
+            Assert.Equal(["bmc1", "bmc2", "bmc2"], o["Devices"]!.Select(d => d["Target"]!.Value<string>()));
+            Assert.All(o["Devices"]!, d => Assert.Equal(productId, d["ProductId"]!.Value<int>()));
+            Assert.Equal(1, o["Calls"]!.Value<int>());
+            var error = Assert.Single(o["Errors"]!);
+            Assert.Equal("IpmiRpc.Timeout,Get-IpmiDeviceId", error["Id"]!.Value<string>());
+            Assert.Equal("dead", error["TargetObject"]!.Value<string>());
+            Assert.Equal("bmc1", o["Named"]!.Value<string>());
+
+            // Write-Progress from the host's $/progress: the last one before the answer says 4 of 4, then Completed.
+            var progress = o["Progress"]!.ToArray();
+            Assert.True(progress.Length >= 2, r.ToString());
+            Assert.All(progress, p => Assert.Equal("Get-IpmiDeviceId (bmc.getDeviceId)", p["Activity"]!.Value<string>()));
+            Assert.Equal("4 of 4 targets done", progress[^2]["Status"]!.Value<string>());
+            Assert.Equal(100, progress[^2]["Percent"]!.Value<int>());
+            Assert.True(progress[^1]["Completed"]!.Value<bool>());
+            Assert.All(progress[..^1], p => Assert.False(p["Completed"]!.Value<bool>()));
+
+            var missing = o["MissingFile"]!;
+            Assert.Equal("IpmiRpc.HostNotFound,Get-IpmiDeviceId", missing["Id"]!.Value<string>());
+            Assert.Contains("no-such-targets.json", missing["Message"]!.Value<string>(), StringComparison.Ordinal);
+            Assert.DoesNotContain("unused-pw", r.StdOut + r.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
+    }
+
     private static async Task<(JObject Output, ToolResult Raw)> RunPwshAsync(string script, IpmiSim sim,
         Dictionary<string, string> extraEnv)
     {

@@ -106,9 +106,10 @@ function Invoke-IpmiRpcForCmdlet {
         [Parameter(Mandatory)] [string] $Method,
         [System.Collections.IDictionary] $Params = @{},
         [object] $Target,
-        [double] $TimeoutSeconds = 0
+        [double] $TimeoutSeconds = 0,
+        [string] $ProgressActivity
     )
-    $r = Invoke-IpmiRpc -Method $Method -Params $Params -Target $Target -TimeoutSeconds $TimeoutSeconds
+    $r = Invoke-IpmiRpc -Method $Method -Params $Params -Target $Target -TimeoutSeconds $TimeoutSeconds -ProgressActivity $ProgressActivity
     if ($r -is [IpmiRpcException]) {
         $Cmdlet.WriteError((New-IpmiRpcErrorRecord -Exception $r -TargetObject (Get-IpmiRpcTargetLabel $Target)))
         return $null

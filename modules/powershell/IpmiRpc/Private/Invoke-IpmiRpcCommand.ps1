@@ -218,7 +218,8 @@ function Invoke-IpmiRpcFanOut {
     # The host bounds each target's call; this only guards against a host that hangs (64 targets run at once).
     $waves = 1 + [Math]::Floor($items.Count / 64)
     $timeout = (Get-IpmiRpcCallTimeout -Target $null) * $waves + 600
-    $sweep = Invoke-IpmiRpcForCmdlet -Cmdlet $Cmdlet -Method $Call.Method -Params $Params -Target $null -TimeoutSeconds $timeout
+    $activity = "$($Cmdlet.MyInvocation.MyCommand.Name) ($($Call.Method))"
+    $sweep = Invoke-IpmiRpcForCmdlet -Cmdlet $Cmdlet -Method $Call.Method -Params $Params -Target $null -TimeoutSeconds $timeout -ProgressActivity $activity
     if ($null -eq $sweep) { return }
     foreach ($entry in @($sweep.results)) {
         $label = Get-IpmiRpcTargetLabel (ConvertFrom-IpmiRpcTargetRow $entry.target)

@@ -9,6 +9,7 @@ $script:IpmiRpcNextId = 0
 $script:IpmiRpcPendingRead = $null   # Task[string]: a read of stdout outlives a timed-out call
 $script:IpmiRpcStashed = @{}         # answers that arrived for other ids (e.g. a call abandoned by Ctrl+C)
 $script:IpmiRpcStdErr = $null        # Task[string]: drains stderr so the host never blocks on it
+$script:IpmiRpcProgressId = 1874     # Write-Progress -Id of fan-out sweeps (a fixed id: one sweep at a time per session)
 
 function Find-IpmiRpcExecutable {
     [CmdletBinding()]
@@ -38,6 +39,18 @@ function Get-IpmiRpcSocket {
     return [System.IO.Path]::GetFullPath($value)
 }
 
+function Get-IpmiRpcTargetsFile {
+    # The --targets file of the host (named targets and groups for -TargetName and -Targets): the module argument, then
+    # $env:IPMIRPC_TARGETS; '' for none. Relative to the PowerShell location, as a user typing it means.
+    $value = if (-not [string]::IsNullOrEmpty($script:IpmiRpcTargetsArgument)) { $script:IpmiRpcTargetsArgument } else { $env:IPMIRPC_TARGETS }
+    if ([string]::IsNullOrEmpty($value)) { return '' }
+    $path = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($value)
+    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+        return [IpmiRpcException]::new("the targets file '$value' (module argument or IPMIRPC_TARGETS) is not a file", -32090, $null)
+    }
+    return $path
+}
+
 function Get-IpmiRpcHost {
     # The running host, started if there is none (or the previous one died).
     [CmdletBinding()]
@@ -48,10 +61,16 @@ function Get-IpmiRpcHost {
 
     $path = Find-IpmiRpcExecutable
     if ($path -is [IpmiRpcException]) { return $path }
+    $targets = Get-IpmiRpcTargetsFile
+    if ($targets -is [IpmiRpcException]) { return $targets }
     $psi = [System.Diagnostics.ProcessStartInfo]::new($path)
     $socket = Get-IpmiRpcSocket
     if ($socket) {
         foreach ($a in 'connect', '--socket', $socket) { $psi.ArgumentList.Add($a) }
+    }
+    # A path, never a secret: the file holds the secrets (or names where they are), ipmirpc reads it.
+    if ($targets) {
+        foreach ($a in '--targets', $targets) { $psi.ArgumentList.Add($a) }
     }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardInput = $true
@@ -128,7 +147,9 @@ function Invoke-IpmiRpc {
         [Parameter(Mandatory)] [string] $Method,
         [System.Collections.IDictionary] $Params = @{},
         [object] $Target,
-        [double] $TimeoutSeconds = 0
+        [double] $TimeoutSeconds = 0,
+        # Fan-out: the host's $/progress notifications for this call become Write-Progress under this activity.
+        [string] $ProgressActivity
     )
     $secrets = @()
     $request = [ordered]@{}
@@ -161,6 +182,7 @@ function Invoke-IpmiRpc {
     }
 
     $answered = $false
+    $progressShown = $false
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     try {
         while ($true) {
@@ -192,7 +214,17 @@ function Invoke-IpmiRpc {
             catch {
                 return [IpmiRpcException]::new('ipmirpc wrote a line that is not JSON', -32093, $null)
             }
-            if ($null -eq $msg -or -not $msg.PSObject.Properties['id']) { continue }  # a notification
+            if ($null -eq $msg -or -not $msg.PSObject.Properties['id']) {
+                # A notification: $/progress {id, done, total} of this call while a fan-out runs.
+                if ($ProgressActivity -and (Test-IpmiRpcProgressFor $msg $id)) {
+                    $done = [long]$msg.params.done
+                    $total = [long]$msg.params.total
+                    $percent = if ($total -gt 0) { [int][Math]::Min(100, [Math]::Floor(100 * $done / $total)) } else { 100 }
+                    Write-Progress -Id $script:IpmiRpcProgressId -Activity $ProgressActivity -Status "$done of $total targets done" -PercentComplete $percent
+                    $progressShown = $true
+                }
+                continue
+            }
             if ($null -eq $msg.id) {
                 # Parse error / invalid request answers have id null: requests go one at a time, so it is ours.
                 if ($msg.PSObject.Properties['error']) { $response = $msg; break }
@@ -204,6 +236,7 @@ function Invoke-IpmiRpc {
         $answered = $true
     }
     finally {
+        if ($progressShown) { Write-Progress -Id $script:IpmiRpcProgressId -Activity $ProgressActivity -Completed }
         if (-not $answered -and $null -ne $script:IpmiRpcHost -and -not $script:IpmiRpcHost.HasExited) {
             # Abandoned (timeout or Ctrl+C): tell the host so it stops working on it.
             $cancel = '{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":' + $id + '}}'
@@ -226,6 +259,16 @@ function Invoke-IpmiRpc {
         return [IpmiRpcException]::new("ipmirpc answered $Method with neither result nor error", -32093, $null)
     }
     return , $response.result
+}
+
+function Test-IpmiRpcProgressFor {
+    # A $/progress notification for the request with this id (the host's params: id, done, total).
+    param([object] $Message, [long] $Id)
+    if (-not $Message.PSObject.Properties['method'] -or $Message.method -ne '$/progress') { return $false }
+    if (-not $Message.PSObject.Properties['params'] -or $null -eq $Message.params) { return $false }
+    $p = $Message.params
+    foreach ($name in 'id', 'done', 'total') { if (-not $p.PSObject.Properties[$name]) { return $false } }
+    return ($p.id -is [ValueType]) -and [long]$p.id -eq $Id
 }
 
 function Get-IpmiRpcCallTimeout {
