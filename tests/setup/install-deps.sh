@@ -24,7 +24,7 @@ _ipmirpc_install_deps() {
         packages=(ca-certificates libicu72 openipmi ipmitool freeipmi-tools python3-pyghmi libopenipmi-dev gcc make
                   libc6-dev qemu-system-x86 busybox-static cpio xz-utils ansible-core jq zip unzip
                   python3-voluptuous python3-pycodestyle pylint yamllint shellcheck ansible-lint
-                  qemu-user-static systemd wine64)
+                  qemu-user-static systemd wine64 debootstrap systemd-container)
     fi
 
     local missing=() p
@@ -70,7 +70,8 @@ _ipmirpc_install_deps() {
 
     local tools=(ipmi_sim jq gcc) t
     ((demo_only)) || tools+=(node npm ipmitool ipmi-raw qemu-system-x86_64 busybox cpio ansible-playbook pwsh
-                             ansible-test ansible-lint pylint yamllint shellcheck qemu-aarch64-static systemd-analyze /usr/lib/wine/wine64)
+                             ansible-test ansible-lint pylint yamllint shellcheck qemu-aarch64-static systemd-analyze /usr/lib/wine/wine64
+                             debootstrap systemd-nspawn)
     for t in "${tools[@]}"; do
         if ! command -v "$t" >/dev/null 2>&1; then
             echo "install-deps: '$t' still missing after install" >&2
