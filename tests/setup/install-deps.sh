@@ -8,6 +8,9 @@
 #   bash tests/setup/install-deps.sh --demo     # only what examples/demo.sh needs
 #
 # When sourced, it also leaves ~/.dotnet/tools on the caller's PATH.
+#
+# Proven once on a fresh Debian 12 made with `debootstrap bookworm` plus the .NET SDK folder and nothing else, run
+# inside it with systemd-nspawn: it installs everything and its final check passes (tens of minutes, mostly apt).
 
 _ipmirpc_install_deps() {
     local demo_only=0

@@ -55,8 +55,11 @@ checksum="$(awk -v f="$tarball" '$2 == f {print $1}' "$release/SHA256SUMS")"
 
 check="$root/srv/ipmirpc-check"
 unit="$root/etc/systemd/system/ipmirpc-check.service"
+# The check's files and what the role installed, so each run starts from the same root.
 cleanup() {
-    rm -rf "$check" "$unit" "$root/etc/systemd/system/multi-user.target.wants/ipmirpc-check.service"
+    rm -rf "$check" "$unit" "$root/etc/systemd/system/multi-user.target.wants/ipmirpc-check.service" \
+        "$root/etc/systemd/system/ipmirpc.service" "$root/etc/systemd/system/multi-user.target.wants/ipmirpc.service" \
+        "$root/usr/local/lib/ipmirpc" "$root/usr/local/bin/ipmirpc"
 }
 trap cleanup EXIT
 cleanup
