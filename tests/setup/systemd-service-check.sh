@@ -36,7 +36,12 @@ if [[ ! -x "$root/lib/systemd/systemd" || ! -x "$root/usr/bin/ipmi_sim" || ! -x 
     command -v debootstrap >/dev/null || { log "missing debootstrap (apt-get install debootstrap)"; exit 1; }
     log "building the root $root with debootstrap ($mirror)"
     rm -rf "$root.new"
-    timeout 1800 debootstrap --include=systemd-sysv,dbus,openipmi,ansible-core,python3 bookworm "$root.new" "$mirror" >&2
+    timeout 1800 debootstrap --include=systemd-sysv,dbus bookworm "$root.new" "$mirror" >&2
+    # apt inside, not debootstrap --include: debootstrap does not resolve virtual packages (python3-cryptography, which
+    # ansible-core needs, depends on python3-cffi-backend-api-min, provided by python3-cffi-backend).
+    timeout 1800 systemd-nspawn --register=no --keep-unit --quiet --directory="$root.new" \
+        --setenv=DEBIAN_FRONTEND=noninteractive /bin/sh -c \
+        'apt-get update -q && apt-get install -y -q --no-install-recommends openipmi ansible-core python3 procps' </dev/null >&2
     rm -rf "$root" && mv "$root.new" "$root"
 fi
 ((root_only == 0)) || exit 0
