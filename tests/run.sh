@@ -46,6 +46,11 @@ start=$SECONDS
 bash src/IpmiRpc.Packaging/release.sh --if-stale "${inband_binary[@]}" >/dev/null 2>&1 || echo "release artifacts: build failed (the packaging tests will say why)"
 echo "release artifacts: $((SECONDS - start)) s"
 
+# The Debian root the systemd service test boots (debootstrap: minutes when cold, then kept in ~/.cache), likewise.
+start=$SECONDS
+bash tests/setup/systemd-service-check.sh --build-root-only >/dev/null 2>&1 || echo "systemd test root: build failed (the systemd service test will say why)"
+echo "systemd test root: $((SECONDS - start)) s"
+
 start=$SECONDS
 dotnet test IpmiRpc.sln -c Release --no-build -nologo \
     --logger trx --logger "console;verbosity=normal" \

@@ -8,20 +8,26 @@
 #   bash tests/setup/install-deps.sh --demo     # only what examples/demo.sh needs
 #
 # When sourced, it also leaves ~/.dotnet/tools on the caller's PATH.
+#
+# Proven once on a fresh Debian 12 made with `debootstrap bookworm` plus the .NET SDK folder and nothing else, run
+# inside it with systemd-nspawn: it installs everything and its final check passes (tens of minutes, mostly apt).
 
 _ipmirpc_install_deps() {
     local demo_only=0
     [[ "${1:-}" == "--demo" ]] && demo_only=1
 
     export DEBIAN_FRONTEND=noninteractive
+    # ca-certificates: NuGet (PowerShell) is reached over TLS and a minimal Debian (debootstrap) has no CA bundle.
+    # libicu72: the .NET runtime's globalization library, which an SDK unpacked from Microsoft's tarball does not
+    # bring (pwsh needs it; the SDK itself too).
     local packages
     if ((demo_only)); then
         packages=(openipmi jq gcc libc6-dev libopenipmi-dev)
     else
-        packages=(openipmi ipmitool freeipmi-tools python3-pyghmi libopenipmi-dev gcc make libc6-dev
-                  qemu-system-x86 busybox-static cpio xz-utils ansible-core jq zip unzip
+        packages=(ca-certificates libicu72 openipmi ipmitool freeipmi-tools python3-pyghmi libopenipmi-dev gcc make
+                  libc6-dev qemu-system-x86 busybox-static cpio xz-utils ansible-core jq zip unzip
                   python3-voluptuous python3-pycodestyle pylint yamllint shellcheck ansible-lint
-                  qemu-user-static systemd wine64)
+                  qemu-user-static systemd wine64 debootstrap systemd-container)
     fi
 
     local missing=() p
@@ -30,6 +36,11 @@ _ipmirpc_install_deps() {
             missing+=("$p")
         fi
     done
+    # Node.js and npm (the MCP end-to-end test's client): asked for by command, not by package, because a machine may
+    # have them from another source (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
+    if ((demo_only == 0)) && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+        missing+=(nodejs npm)
+    fi
 
     local sudo=()
     if ((EUID != 0)); then
@@ -61,8 +72,9 @@ _ipmirpc_install_deps() {
     fi
 
     local tools=(ipmi_sim jq gcc) t
-    ((demo_only)) || tools+=(ipmitool ipmi-raw qemu-system-x86_64 busybox cpio ansible-playbook pwsh
-                             ansible-test ansible-lint pylint yamllint shellcheck qemu-aarch64-static systemd-analyze /usr/lib/wine/wine64)
+    ((demo_only)) || tools+=(node npm ipmitool ipmi-raw qemu-system-x86_64 busybox cpio ansible-playbook pwsh
+                             ansible-test ansible-lint pylint yamllint shellcheck qemu-aarch64-static systemd-analyze /usr/lib/wine/wine64
+                             debootstrap systemd-nspawn)
     for t in "${tools[@]}"; do
         if ! command -v "$t" >/dev/null 2>&1; then
             echo "install-deps: '$t' still missing after install" >&2

@@ -7,7 +7,9 @@ namespace IpmiRpc.EndToEnd.Tests.Packaging;
 /// <summary>
 /// The Ansible collection's quality gates, offline with Debian's packages: <c>ansible-test sanity</c>
 /// (modules/ansible/tests/sanity/run-offline.sh) and <c>ansible-lint</c> on the collection and the playbooks the
-/// suite runs (modules/ansible/tests/lint-offline.sh). Its module_utils unit tests run in AnsibleModuleUtilsTests.
+/// suite runs (modules/ansible/tests/lint-offline.sh, with the collection installed so the args rule checks options
+/// against our modules' argument specs); the execution-environment files by modules/ansible/tests/ee/check-ee.py
+/// (ansible-builder is not packaged by Debian). Its module_utils unit tests run in AnsibleModuleUtilsTests.
 /// </summary>
 public sealed partial class CollectionQualityTests
 {
@@ -63,9 +65,90 @@ public sealed partial class CollectionQualityTests
         Assert.True(passed[1] >= playbooks.Length, run.ToString());
     }
 
+    [Fact]
+    public async Task Ansible_lint_checks_a_playbooks_options_against_the_collections_modules()
+    {
+        Require.Tool("ansible-lint");
+        var dir = Directory.CreateTempSubdirectory("ipmirpc-lint-");
+        try
+        {
+            var playbook = Path.Combine(dir.FullName, "unknown_option.yml");
+            await File.WriteAllTextAsync(playbook, """
+                ---
+                - name: A task with an option the module does not take
+                  hosts: localhost
+                  gather_facts: false
+                  tasks:
+                    - name: Read the device id
+                      ipmirpc.ipmi.ipmi_bmc_info:
+                        host: 127.0.0.1
+                        no_such_option: 1
+
+                """);
+            var run = await ProcessRunner.RunAsync("/bin/bash",
+                [Path.Combine(WrapperSupport.AnsibleCollectionDir, "tests", "lint-offline.sh"), "--playbooks-only", playbook], timeout: Wait);
+            Assert.False(run.Succeeded, run.ToString());
+            // The module's own argument spec answered: its options are listed (ansible-lint found the collection).
+            Assert.Contains("args[module]: Unsupported parameters for ipmirpc.ipmi.ipmi_bmc_info module: no_such_option", run.StdOut, StringComparison.Ordinal);
+            Assert.Contains("password_file", run.StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unable to resolve FQCN", run.StdOut + run.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Execution_environment_files_follow_ansible_builders_format_and_wire_their_files_through()
+    {
+        var python = Require.Tool("/usr/bin/python3");
+        var check = Path.Combine(WrapperSupport.AnsibleCollectionDir, "tests", "ee", "check-ee.py");
+        var run = await ProcessRunner.RunAsync(python, [check, WrapperSupport.AnsibleCollectionDir], timeout: Wait);
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Contains("execution environment files valid (3 Debian package names known to apt)", run.StdOut, StringComparison.Ordinal);
+
+        // The same check on a definition that reads the build context from a RUN step, names a galaxy file no
+        // additional_build_files entry provides, and a bindep.txt with a package Debian does not have.
+        var dir = Directory.CreateTempSubdirectory("ipmirpc-ee-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "ee"));
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "meta"));
+            File.Copy(Path.Combine(WrapperSupport.AnsibleCollectionDir, "meta", "execution-environment.yml"), Path.Combine(dir.FullName, "meta", "execution-environment.yml"));
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "ee", "execution-environment.yml"), """
+                version: 3
+                images:
+                  base_image:
+                    name: quay.io/ansible/awx-ee:latest
+                dependencies:
+                  galaxy:
+                    collections:
+                      - name: _build/collection/ipmirpc-ipmi.tar.gz
+                        type: file
+                additional_build_files:
+                  - src: ipmirpc.tar.gz
+                    dest: ipmirpc
+                additional_build_steps:
+                  append_final:
+                    - RUN tar -xzf _build/ipmirpc/ipmirpc.tar.gz -C /opt
+                """);
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "bindep.txt"), "libc6 [platform:dpkg]\nno-such-package-ipmirpc [platform:dpkg]\n");
+            var broken = await ProcessRunner.RunAsync(python, [check, dir.FullName], timeout: Wait);
+            Assert.False(broken.Succeeded, broken.ToString());
+            Assert.Contains("galaxy requirement '_build/collection/ipmirpc-ipmi.tar.gz'", broken.StdOut, StringComparison.Ordinal);
+            Assert.Contains("a RUN step cannot read _build/", broken.StdOut, StringComparison.Ordinal);
+            Assert.Contains("no-such-package-ipmirpc [platform:dpkg] is no package apt knows", broken.StdOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [GeneratedRegex("^Running sanity test \"([^\"]+)\"", RegexOptions.Multiline)]
     private static partial Regex SanityTestRun();
 
-    [GeneratedRegex(@"Passed with production profile: 0 failure\(s\), \d+ warning\(s\) on (\d+) files")]
+    [GeneratedRegex(@"Passed with production profile(?:, \d/5 star rating)?: 0 failure\(s\), \d+ warning\(s\) on (\d+) files")]
     private static partial Regex LintPassed();
 }
