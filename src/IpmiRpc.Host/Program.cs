@@ -6,6 +6,7 @@ using IpmiRpc.Host.Hosting;
 using IpmiRpc.Host.Protocol;
 using IpmiRpc.Host.Schema;
 using IpmiRpc.Host.Targets;
+using IpmiRpc.Transports.Lan;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -451,7 +452,9 @@ public static class Program
 
             // Straight to the method, not through the JSON-RPC server: the same endpoint, error mapping and result
             // serializer, without StreamJsonRpc's start-up cost (see DirectCall).
-            var context = HostComposition.CreateContext(resolver, loggerFactory, sdrCacheDirectory: parse.GetValue(sdrCache));
+            // One BMC needs one receive thread; a fan-out (targets) keeps the transport's default.
+            var lan = paramsToken is JObject named && named.ContainsKey(Methods.Declarations.MethodDeclaration.TargetsParam) ? null : new LanPlusOptions { ReceiveThreads = 1 };
+            var context = HostComposition.CreateContext(resolver, loggerFactory, sdrCacheDirectory: parse.GetValue(sdrCache), lan: lan);
             DirectCall.Outcome outcome;
             try
             {

@@ -29,15 +29,17 @@ public static class HostComposition
         };
         var factory = new LoggerFactory([], new LoggerFilterOptions { MinLevel = level });
         // AddProvider (not the constructor) so disposing the factory disposes the provider, which flushes its queue.
-        factory.AddProvider(new ConsoleLoggerProvider(new FixedOptionsMonitor<ConsoleLoggerOptions>(options), [new StderrLogFormatter()]));
+        factory.AddProvider(new DeferredLoggerProvider(() =>
+            new ConsoleLoggerProvider(new FixedOptionsMonitor<ConsoleLoggerOptions>(options), [new StderrLogFormatter()])));
         return factory;
     }
 
-    public static IReadOnlyList<IIpmiTransport> CreateTransports(ILoggerFactory loggerFactory)
+    /// <param name="lan">Options of the lanplus transport (receive threads); null for the defaults.</param>
+    public static IReadOnlyList<IIpmiTransport> CreateTransports(ILoggerFactory loggerFactory, LanPlusOptions? lan = null)
     {
         return
         [
-            new LanPlusTransport(logger: loggerFactory.CreateLogger("IpmiRpc.Transports.Lan")),
+            new LanPlusTransport(lan, loggerFactory.CreateLogger("IpmiRpc.Transports.Lan")),
             new OpenIpmiTransport(),
             new CimTransport(),
         ];
@@ -45,8 +47,8 @@ public static class HostComposition
 
     /// <param name="sdrCacheDirectory"><c>--sdr-cache DIR</c>: also keep SDR repositories there (0700), across processes.</param>
     public static HostContext CreateContext(TargetResolver targets, ILoggerFactory loggerFactory, SessionPoolOptions? poolOptions = null, string? sdrCacheDirectory = null,
-        Methods.FanOut.FanOutOptions? fanOut = null) =>
-        new(CreateTransports(loggerFactory), targets, OpenRpcDocument.Generated, loggerFactory, poolOptions)
+        Methods.FanOut.FanOutOptions? fanOut = null, LanPlusOptions? lan = null) =>
+        new(CreateTransports(loggerFactory, lan), targets, OpenRpcDocument.Generated, loggerFactory, poolOptions)
         {
             SdrCache = new SdrCache(new SdrCacheOptions { Persistence = sdrCacheDirectory is null ? null : new DirectorySdrCachePersistence(sdrCacheDirectory) }),
             FanOut = fanOut ?? new(),

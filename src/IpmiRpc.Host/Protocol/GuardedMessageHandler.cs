@@ -504,7 +504,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             json = json[Utf8Bom.Length..];
         }
 
-        var token = ParseLenient(new Utf8TextReader(body, body.Length - json.Length));
+        var token = ParseLenient(new Utf8TextReader(body, body.Length - json.Length), KnownNames.Table);
         if (StrictJson.Check(json, out rawIds) is { } problem)
         {
             throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", problem));
@@ -520,7 +520,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// </summary>
     internal static JToken ParseText(string text)
     {
-        var token = ParseLenient(new StringReader(text));
+        // One message per process (`ipmirpc call`): building the shared name table would cost more than it saves.
+        var token = ParseLenient(new StringReader(text), names: null);
         if (StrictJson.Check(Encoding.UTF8.GetBytes(text), out _) is { } problem)
         {
             throw new ParseFailure(RpcError.Invalid(JsonRpcErrorCodes.ParseError, "message", problem));
@@ -530,11 +531,11 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     }
 
     /// <summary>Newtonsoft's reading (it builds the tree); <see cref="StrictJson"/> then refuses what RFC 8259 does not allow.</summary>
-    private static JToken ParseLenient(TextReader text)
+    private static JToken ParseLenient(TextReader text, JsonNameTable? names)
     {
         using var reader = new JsonTextReader(text)
         {
-            PropertyNameTable = KnownNames.Table,
+            PropertyNameTable = names,
             MaxDepth = 64,
             DateParseHandling = DateParseHandling.None,
             FloatParseHandling = FloatParseHandling.Double,

@@ -19,6 +19,10 @@ public sealed class MethodDeclaration
     private readonly MethodInfo _method;
     private readonly PropertyInfo _taskResult;
     private readonly Func<JObject?, bool>? _readOnlyWhen;
+    // Built on first use: `ipmirpc call` runs one method, and reflecting over every params record and result type
+    // of the catalog was a large part of its cold start.
+    private readonly Lazy<ParamBinder?> _binder;
+    private readonly Lazy<NullabilityInfo> _resultNullability;
 
     internal MethodDeclaration(MethodInfo method, RpcMethodAttribute attribute)
     {
@@ -33,7 +37,7 @@ public sealed class MethodDeclaration
 
         ParamsType = parameters.Length == 2 ? parameters[1].ParameterType : null;
         ResultType = method.ReturnType.GetGenericArguments()[0];
-        ResultNullability = new NullabilityInfoContext().Create(method.ReturnParameter).GenericTypeArguments[0];
+        _resultNullability = new(() => new NullabilityInfoContext().Create(method.ReturnParameter).GenericTypeArguments[0]);
         _taskResult = method.ReturnType.GetProperty(nameof(Task<object>.Result))!;
         var common = new HashSet<string>(StringComparer.Ordinal) { TimeoutParam };
         if (attribute.TakesTarget)
@@ -60,7 +64,8 @@ public sealed class MethodDeclaration
             _readOnlyWhen = check.CreateDelegate<Func<JObject?, bool>>();
         }
 
-        Binder = ParamsType is null ? null : ParamBinder.For(ParamsType);
+        var paramsType = ParamsType;
+        _binder = new(() => paramsType is null ? null : ParamBinder.For(paramsType));
     }
 
     public string Name => Attribute.Name;
@@ -73,9 +78,9 @@ public sealed class MethodDeclaration
     public Type ResultType { get; }
 
     /// <summary>The declared nullability of the result (and of its generic arguments and elements).</summary>
-    public NullabilityInfo ResultNullability { get; }
+    public NullabilityInfo ResultNullability => _resultNullability.Value;
 
-    internal ParamBinder? Binder { get; }
+    internal ParamBinder? Binder => _binder.Value;
 
     /// <summary>target (when it talks to a BMC), timeoutMs (always), dryRun (when mutating), allowFanOutWrites (mutating fan-out).</summary>
     public IReadOnlySet<string> CommonParams { get; }
