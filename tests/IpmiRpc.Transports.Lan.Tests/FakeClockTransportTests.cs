@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using IpmiRpc.Core;
 using IpmiRpc.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -54,24 +55,10 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
         Assert.Equal(0, info.PacketsRetransmitted); // the clock never moved: the handshake had no timeout to spend
 
         // Hold the answer to the first attempt; deliver it after the answer to the retransmit, as a slow network would.
-        byte[]? held = null;
-        relay.FromBmc = d =>
-        {
-            if (!HostileResponseTests.IsInSession(d))
-            {
-                return [d];
-            }
-
-            if (Interlocked.CompareExchange(ref held, d, null) is null)
-            {
-                return [];
-            }
-
-            return [d, held!];
-        };
+        var held = DeliverFirstAnswerAfterTheNext(relay);
 
         var request = session.SendAsync(GetDeviceId, CancellationToken.None);
-        await Poll.UntilAsync(() => Volatile.Read(ref held) is not null, "the BMC's answer to the first attempt");
+        await Poll.UntilAsync(() => Volatile.Read(ref held.Value) is not null, "the BMC's answer to the first attempt");
         Assert.False(request.IsCompleted);
         Assert.Equal(0, info.PacketsRetransmitted);
         _time.Advance(TimeSpan.FromMilliseconds(1000));
@@ -97,24 +84,10 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
         Assert.Equal(4, info.Window);
 
         // The answer to the first copy is late (held), not lost: it comes after the answer to the retransmit.
-        byte[]? held = null;
-        relay.FromBmc = d =>
-        {
-            if (!HostileResponseTests.IsInSession(d))
-            {
-                return [d];
-            }
-
-            if (Interlocked.CompareExchange(ref held, d, null) is null)
-            {
-                return [];
-            }
-
-            return [d, held!];
-        };
+        var held = DeliverFirstAnswerAfterTheNext(relay);
 
         var request = session.SendAsync(GetDeviceId, CancellationToken.None);
-        await Poll.UntilAsync(() => Volatile.Read(ref held) is not null, "the BMC's answer to the first copy");
+        await Poll.UntilAsync(() => Volatile.Read(ref held.Value) is not null, "the BMC's answer to the first copy");
         _time.Advance(TimeSpan.FromMilliseconds(1000));
         Assert.Equal(0, (await request.WaitAsync(Poll.DefaultLimit)).CompletionCode);
         await Poll.UntilAsync(() => info.LateAnswers == 1, "the held first answer to arrive");
@@ -237,5 +210,27 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
         {
             _time.Advance(TimeSpan.FromSeconds(1));
         }
+    }
+
+    /// <summary>Holds the BMC's first in-session answer and delivers it after the next one, as a slow network would;
+    /// the box holds it once it has been held.</summary>
+    private static StrongBox<byte[]?> DeliverFirstAnswerAfterTheNext(UdpRelay relay)
+    {
+        var held = new StrongBox<byte[]?>();
+        relay.FromBmc = d =>
+        {
+            if (!HostileResponseTests.IsInSession(d))
+            {
+                return [d];
+            }
+
+            if (Interlocked.CompareExchange(ref held.Value, d, null) is null)
+            {
+                return [];
+            }
+
+            return [d, held.Value!];
+        };
+        return held;
     }
 }
