@@ -45,7 +45,11 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
                     request.Params?.ProgressToken is { } token ? new McpProgress(request.Server, token, _logger) : null, ct),
             },
         };
-        var transport = new StdioServerTransport(options, host.LoggerFactory);
+        var stdin = new DrainingStdin(Console.OpenStandardInput(), _logger);
+        options.Filters.Message.OutgoingFilters.Add(stdin.ForgetAnswered);
+        using var stopPump = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pump = stdin.PumpAsync(DrainLimit, stopPump.Token);
+        var transport = new StreamServerTransport(stdin.Input, Console.OpenStandardOutput(), options.ServerInfo.Name, host.LoggerFactory);
         await using (transport.ConfigureAwait(false))
         {
             var server = McpServer.Create(transport, options, host.LoggerFactory);
@@ -54,7 +58,19 @@ internal sealed class McpHost(HostContext host, bool allowWrites)
                 await server.RunAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+
+        // A pump still blocked reading stdin (the server stopped for another reason) is left behind: a read of a pipe
+        // cannot be cancelled, and the process is about to exit.
+        await stopPump.CancelAsync().ConfigureAwait(false);
+        if (pump.IsCompleted)
+        {
+            await pump.ConfigureAwait(false);
+        }
     }
+
+    /// <summary>After stdin ends, how long the answers still owed may take before the server stops anyway; every call
+    /// has its own deadline well inside it.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromMinutes(10);
 
     private async ValueTask<CallToolResult> CallAsync(CallToolRequestParams? request, Methods.FanOut.IProgressSink? progress, CancellationToken cancellationToken)
     {

@@ -188,6 +188,46 @@ public sealed class McpServerTests
         AssertNoSecret(run);
     }
 
+    [Fact]
+    public async Task Requests_written_before_stdin_closes_are_all_answered_before_the_server_exits()
+    {
+        await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { ExtraUsers = [(User, Password)] });
+        // "mute" never answers: its call is still in flight (up to its 300 ms deadline) when stdin has long ended.
+        using var mute = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var dir = new TempDir();
+        var targets = new JObject
+        {
+            ["sim"] = new JObject { ["host"] = sim.Host, ["port"] = sim.Port, ["username"] = User, ["passwordEnv"] = PasswordVariable, ["cipherSuite"] = 3 },
+            ["mute"] = new JObject { ["host"] = "127.0.0.1", ["port"] = ((IPEndPoint)mute.Client.LocalEndPoint!).Port, ["username"] = User, ["passwordEnv"] = PasswordVariable, ["timeoutMs"] = 300, ["retries"] = 0 },
+        };
+        var targetsPath = Path.Combine(dir.Path, "targets.json");
+        File.WriteAllText(targetsPath, targets.ToString());
+        JObject[] requests =
+        [
+            new() { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "initialize", ["params"] = new JObject { ["protocolVersion"] = "2025-06-18", ["capabilities"] = new JObject(), ["clientInfo"] = new JObject { ["name"] = "pipe", ["version"] = "1" } } },
+            new() { ["jsonrpc"] = "2.0", ["method"] = "notifications/initialized" },
+            new() { ["jsonrpc"] = "2.0", ["id"] = 2, ["method"] = "tools/call", ["params"] = new JObject { ["name"] = "bmc_getDeviceId", ["arguments"] = new JObject { ["target"] = "sim" } } },
+            new() { ["jsonrpc"] = "2.0", ["id"] = "slow", ["method"] = "tools/call", ["params"] = new JObject { ["name"] = "bmc_getDeviceId", ["arguments"] = new JObject { ["target"] = "mute" } } },
+            new() { ["jsonrpc"] = "2.0", ["id"] = 4, ["method"] = "tools/list" },
+        ];
+
+        // The whole input is written at once and stdin closed: what a script piping ndjson does.
+        var run = await ProcessRunner.RunAsync(IpmiRpcProcess.ExecutablePath, ["mcp", "--targets", targetsPath],
+            stdin: string.Join('\n', requests.Select(r => r.ToString(Formatting.None))) + "\n",
+            env: new Dictionary<string, string> { [PasswordVariable] = Password }, timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(run.Succeeded, run.ToString());
+        var answers = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(JObject.Parse).ToDictionary(a => a["id"]!.ToString(Formatting.None));
+        Assert.Equal(["\"slow\"", "1", "2", "4"], answers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("ipmirpc", (string?)answers["1"]["result"]!["serverInfo"]!["name"]);
+        var productId = WrapperSupport.ParseInt(WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut)["Product ID"]);
+        Assert.Equal(productId, (int)answers["2"]["result"]!["structuredContent"]!["productId"]!);
+        Assert.True((bool)answers["\"slow\""]["result"]!["isError"]!, answers["\"slow\""].ToString());
+        Assert.Contains("-32004", (string?)answers["\"slow\""]["result"]!["content"]![0]!["text"], StringComparison.Ordinal);
+        Assert.NotEmpty((JArray)answers["4"]["result"]!["tools"]!);
+        Assert.DoesNotContain(Password, run.StdOut + run.StdErr, StringComparison.Ordinal);
+    }
+
     /// <summary>What the server logs when a tool call's token is cancelled (notifications/cancelled).</summary>
     private const string CancelledLine = "bmc_getDeviceId: cancelled by the client";
 
