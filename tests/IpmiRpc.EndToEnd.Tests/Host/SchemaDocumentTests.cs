@@ -1,6 +1,7 @@
 using IpmiRpc.TestSupport;
 using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Schema;
+using IpmiRpc.Host.Targets;
 using Json.Schema;
 using Newtonsoft.Json.Linq;
 
@@ -26,6 +27,39 @@ public sealed class SchemaDocumentTests
         var section = readme[readme.IndexOf("\n## Methods", StringComparison.Ordinal)..readme.IndexOf("\n## Targets", StringComparison.Ordinal)];
         var missing = MethodCatalog.All.Keys.Where(name => !section.Contains($"`{name}`", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
         Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void The_readme_target_table_names_every_field_of_every_transport_and_every_quirk()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("\n## Targets", StringComparison.Ordinal)..readme.IndexOf("\n### Fan-out", StringComparison.Ordinal)];
+        var rows = section.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToArray();
+        var missing = new List<string>();
+        foreach (var kind in TargetCatalog.All)
+        {
+            var row = Assert.Single(rows, r => r.StartsWith($"| `{kind.Transport}`", StringComparison.Ordinal));
+            foreach (var member in kind.Binder.Members)
+            {
+                // Fields every transport inherits are in the paragraph under the table; `password*` in a row stands
+                // for every field starting with password.
+                var common = member.Property.DeclaringType == typeof(IpmiRpc.Core.Targets.TargetDeclaration);
+                var mentioned = common
+                    ? section.Replace(row, "", StringComparison.Ordinal).Contains($"`{member.Name}`", StringComparison.Ordinal)
+                    : row.Contains($"`{member.Name}`", StringComparison.Ordinal)
+                        || Enumerable.Range(1, member.Name.Length).Any(n => row.Contains($"`{member.Name[..n]}*`", StringComparison.Ordinal));
+                if (!mentioned)
+                {
+                    missing.Add($"{kind.Transport}.{member.Name}");
+                }
+            }
+        }
+
+        Assert.Empty(missing);
+
+        var quirks = Enum.GetValues<IpmiRpc.Core.Targets.BmcQuirks>().Where(q => q != IpmiRpc.Core.Targets.BmcQuirks.None)
+            .Select(q => char.ToLowerInvariant(q.ToString()[0]) + q.ToString()[1..]);
+        Assert.All(quirks, q => Assert.Contains($"`{q}`", section, StringComparison.Ordinal));
     }
 
     [Fact]
