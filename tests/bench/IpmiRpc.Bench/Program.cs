@@ -52,6 +52,13 @@ try
         }
     }
 
+    if (o.Only is null || o.Only.Contains('w'))
+    {
+        var weak = await SimFleet.StartAsync(1, o.Fixtures, o.PidFile, o.WorkDir);
+        sims.Add(weak);
+        await WeakBmcScenario.RunAsync(o, env, weak.BasePort, report);
+    }
+
     if ((o.Only is null || o.Only.Contains('3') || o.Only.Contains('5')) && o.FleetSizes.Count > 0)
     {
         var fleet = await SimFleet.StartAsync(o.FleetSizes.Max(), o.Fixtures, o.PidFile, o.WorkDir);
