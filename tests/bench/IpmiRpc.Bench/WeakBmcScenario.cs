@@ -131,42 +131,41 @@ public static class WeakBmcScenario
         private static bool IsInSession(ReadOnlySpan<byte> d) =>
             d.Length > 16 && d[4] == 0x06 && (d[5] & 0x3F) == 0x00 && d[6..10].IndexOfAnyExcept((byte)0) >= 0;
 
-        private void Forward()
+        private delegate void DatagramHandler(ReadOnlySpan<byte> datagram, EndPoint from);
+
+        private void Forward() => Receive(_front, (datagram, from) =>
         {
-            var buffer = new byte[2048];
-            while (!_stopped)
+            _client = from;
+            if (IsInSession(datagram))
             {
-                EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-                int length;
-                try
+                var now = Environment.TickCount64;
+                var since = Interlocked.Read(ref _busySince);
+                if (since != 0 && now - since <= BusyLimitMs)
                 {
-                    length = _front.ReceiveFrom(buffer, ref from);
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
+                    Interlocked.Increment(ref _dropped);
                     return;
                 }
 
-                _client = from;
-                var datagram = buffer.AsSpan(0, length);
-                if (IsInSession(datagram))
-                {
-                    var now = Environment.TickCount64;
-                    var since = Interlocked.Read(ref _busySince);
-                    if (since != 0 && now - since <= BusyLimitMs)
-                    {
-                        Interlocked.Increment(ref _dropped);
-                        continue;
-                    }
-
-                    Interlocked.Exchange(ref _busySince, now);
-                }
-
-                Send(_back, datagram, _bmc);
+                Interlocked.Exchange(ref _busySince, now);
             }
-        }
 
-        private void Backward()
+            Send(_back, datagram, _bmc);
+        });
+
+        private void Backward() => Receive(_back, (datagram, _) =>
+        {
+            if (IsInSession(datagram))
+            {
+                Interlocked.Exchange(ref _busySince, 0);
+            }
+
+            if (_client is { } client)
+            {
+                Send(_front, datagram, client);
+            }
+        });
+
+        private void Receive(Socket socket, DatagramHandler handle)
         {
             var buffer = new byte[2048];
             while (!_stopped)
@@ -175,23 +174,14 @@ public static class WeakBmcScenario
                 int length;
                 try
                 {
-                    length = _back.ReceiveFrom(buffer, ref from);
+                    length = socket.ReceiveFrom(buffer, ref from);
                 }
                 catch (Exception e) when (e is SocketException or ObjectDisposedException)
                 {
                     return;
                 }
 
-                var datagram = buffer.AsSpan(0, length);
-                if (IsInSession(datagram))
-                {
-                    Interlocked.Exchange(ref _busySince, 0);
-                }
-
-                if (_client is { } client)
-                {
-                    Send(_front, datagram, client);
-                }
+                handle(buffer.AsSpan(0, length), from);
             }
         }
 
