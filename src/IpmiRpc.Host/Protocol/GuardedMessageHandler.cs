@@ -73,8 +73,6 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// <summary>Told of each request as it is read and when it is answered: its place in the BMC write order.</summary>
     internal Hosting.RequestTickets? Tickets { get; init; }
 
-    // Pooled: StreamJsonRpc awaits each read and write once, and an unpooled box was made for every one that waited.
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
     {
         while (await _inbound.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -88,7 +86,6 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         return null;
     }
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(JsonRpcMessage jsonRpcMessage, CancellationToken cancellationToken)
     {
         RequestId requestId;
