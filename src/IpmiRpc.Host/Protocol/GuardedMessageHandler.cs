@@ -220,6 +220,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             return;
         }
 
+        // A plain request is read in place, without its JSON tree (RequestScanner); anything else is read whole below,
+        // which is also where every error is made.
         var body = message.Body!;
         if (System.Text.Unicode.Utf8.IsValid(body)
             && RequestScanner.TryScan(body, body.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0, _paramsMemo, out var scanned))
