@@ -19,6 +19,9 @@ public sealed class BmcOrdering
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<BmcKey, Queue> _queues = new();
+    // One emptied queue kept for the next BMC to become busy: one request at a time to one BMC empties and refills
+    // its queue on every request. Under the lock.
+    private Queue? _spare;
 
     /// <summary>BMCs with requests queued or running (for tests: an idle ordering holds nothing).</summary>
     public int ActiveBmcs
@@ -36,8 +39,13 @@ public sealed class BmcOrdering
                 return (0, 0);
             }
 
-            var running = queue.Items.Count(t => t.IsReady);
-            return (running, queue.Items.Count - running);
+            var running = 0;
+            for (var ticket = queue.Head; ticket is not null; ticket = ticket.Next)
+            {
+                running += ticket.IsReady ? 1 : 0;
+            }
+
+            return (running, queue.Count - running);
         }
     }
 
@@ -50,13 +58,14 @@ public sealed class BmcOrdering
         {
             if (!_queues.TryGetValue(bmc, out var queue))
             {
-                queue = new Queue();
+                queue = _spare ?? new Queue();
+                _spare = null;
                 _queues[bmc] = queue;
             }
 
             // Everything queued is earlier: a write runs alone at the head, a read when no write is queued.
-            runnable = isWrite ? queue.Items.Count == 0 : queue.Writes == 0;
-            ticket.Node = queue.Items.AddLast(ticket);
+            runnable = isWrite ? queue.Count == 0 : queue.Writes == 0;
+            queue.Append(ticket);
             queue.Writes += isWrite ? 1 : 0;
         }
 
@@ -75,53 +84,101 @@ public sealed class BmcOrdering
         List<Ticket>? granted = null;
         lock (_lock)
         {
-            if (ticket.Node is not { } node || !_queues.TryGetValue(ticket.Bmc, out var queue))
+            if (!ticket.Queued || !_queues.TryGetValue(ticket.Bmc, out var queue))
             {
                 return;
             }
 
-            queue.Items.Remove(node);
+            queue.Remove(ticket);
             queue.Writes -= ticket.IsWrite ? 1 : 0;
-            ticket.Node = null;
-            if (queue.Items.Count == 0)
+            if (queue.Count == 0)
             {
                 _queues.Remove(ticket.Bmc);
+                _spare = queue;
                 return;
             }
 
             // Grant from the head: a leading write alone, or the reads up to the first write.
-            for (var next = queue.Items.First; next is not null; next = next.Next)
+            for (var next = queue.Head; next is not null; next = next.Next)
             {
-                if (next.Value.IsWrite)
+                if (next.IsWrite)
                 {
-                    if (next.Previous is null && !next.Value.IsReady)
+                    if (next.Previous is null && !next.IsReady)
                     {
-                        (granted ??= []).Add(next.Value);
+                        (granted ??= []).Add(next);
                     }
 
                     break;
                 }
 
-                if (!next.Value.IsReady)
+                if (!next.IsReady)
                 {
-                    (granted ??= []).Add(next.Value);
+                    (granted ??= []).Add(next);
                 }
             }
         }
 
         // Completed after the lock is let go (see Enter). Granting one already granted, or one released meanwhile,
-        // is harmless: TrySetResult on a finished turn does nothing, and a released ticket is never waited on again.
+        // is harmless: a finished turn stays finished, and a released ticket is never waited on again.
         foreach (var next in granted ?? [])
         {
             next.Grant();
         }
     }
 
+    /// <summary>One BMC's tickets in arrival order, linked through the tickets themselves. Under the owner's lock.</summary>
     private sealed class Queue
     {
-        public LinkedList<Ticket> Items { get; } = new();
+        public Ticket? Head { get; private set; }
+
+        private Ticket? _tail;
+
+        public int Count { get; private set; }
 
         public int Writes { get; set; }
+
+        public void Append(Ticket ticket)
+        {
+            ticket.Previous = _tail;
+            ticket.Next = null;
+            if (_tail is null)
+            {
+                Head = ticket;
+            }
+            else
+            {
+                _tail.Next = ticket;
+            }
+
+            _tail = ticket;
+            ticket.Queued = true;
+            Count++;
+        }
+
+        public void Remove(Ticket ticket)
+        {
+            if (ticket.Previous is null)
+            {
+                Head = ticket.Next;
+            }
+            else
+            {
+                ticket.Previous.Next = ticket.Next;
+            }
+
+            if (ticket.Next is null)
+            {
+                _tail = ticket.Previous;
+            }
+            else
+            {
+                ticket.Next.Previous = ticket.Previous;
+            }
+
+            ticket.Previous = ticket.Next = null;
+            ticket.Queued = false;
+            Count--;
+        }
     }
 
     /// <summary>One request's place in its BMC's order.</summary>
@@ -129,8 +186,10 @@ public sealed class BmcOrdering
     {
         private readonly BmcOrdering _owner;
 
-        // Granted outside the owner's lock; continuations run asynchronously too, so a waiter never runs on the releaser's thread.
-        private readonly TaskCompletionSource _turn = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Made only when someone waits before the turn comes (a ticket granted at once, the usual case, never needs
+        // one). Its continuations run asynchronously, so a waiter never runs on the granting thread.
+        private TaskCompletionSource? _turn;
+        private int _granted;
 
         internal Ticket(BmcOrdering owner, BmcKey bmc, bool isWrite)
         {
@@ -144,15 +203,45 @@ public sealed class BmcOrdering
         public bool IsWrite { get; }
 
         /// <summary>True once it is this request's turn.</summary>
-        public bool IsReady => _turn.Task.IsCompleted;
+        public bool IsReady => Volatile.Read(ref _granted) == 1;
 
-        // Under the owner's lock.
-        internal LinkedListNode<Ticket>? Node { get; set; }
+        // Under the owner's lock: the neighbours in its BMC's queue, and whether it is in it.
+        internal Ticket? Previous { get; set; }
 
-        internal void Grant() => _turn.TrySetResult();
+        internal Ticket? Next { get; set; }
+
+        internal bool Queued { get; set; }
+
+        internal void Grant()
+        {
+            // The exchange is a full fence: either WaitAsync published its source before this (and it is completed
+            // here), or it reads the grant after publishing (and completes it itself).
+            Interlocked.Exchange(ref _granted, 1);
+            Volatile.Read(ref _turn)?.TrySetResult();
+        }
 
         /// <summary>Completes when the request may run; throws <see cref="OperationCanceledException"/> when cancelled first.</summary>
-        public Task WaitAsync(CancellationToken cancellationToken) => _turn.Task.WaitAsync(cancellationToken);
+        public Task WaitAsync(CancellationToken cancellationToken)
+        {
+            if (IsReady)
+            {
+                return Task.CompletedTask;
+            }
+
+            var turn = Volatile.Read(ref _turn);
+            if (turn is null)
+            {
+                var made = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                turn = Interlocked.CompareExchange(ref _turn, made, null) ?? made;
+            }
+
+            if (IsReady)
+            {
+                turn.TrySetResult();
+            }
+
+            return turn.Task.WaitAsync(cancellationToken);
+        }
 
         /// <summary>Ends the request's turn, or gives up its place if it never got one. Idempotent.</summary>
         public void Dispose() => _owner.Release(this);

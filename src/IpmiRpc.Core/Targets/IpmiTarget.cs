@@ -52,7 +52,29 @@ public sealed record IpmiTarget
     public string? Protocol { get; init; }
 
     /// <summary>The pool key: everything that makes two sessions interchangeable.</summary>
-    public TargetIdentity Identity => new(
+    /// <remarks>
+    /// Made once per target: the pool asks on every request, and a resolved target is reused for request after
+    /// request. A copy made with <c>with</c> carries the memo of the target it was copied from, so the memo names the
+    /// instance that made it and a copy makes its own.
+    /// </remarks>
+    public TargetIdentity Identity
+    {
+        get
+        {
+            if (_identity.Of(this) is { } known)
+            {
+                return known;
+            }
+
+            var identity = MakeIdentity();
+            _identity = new IdentityMemo(this, identity);
+            return identity;
+        }
+    }
+
+    private IdentityMemo _identity;
+
+    private TargetIdentity MakeIdentity() => new(
         Transport,
         Transport switch
         {
@@ -71,6 +93,27 @@ public sealed record IpmiTarget
         (Password?.Fingerprint ?? "-") + "/" + (Kg?.Fingerprint ?? "-");
 
     public override string ToString() => Identity.ToString();
+
+    /// <summary>
+    /// The identity a target made of itself. Equal to every other memo: it is derived from the target's members, so
+    /// record equality (which compares every field) must not depend on whether the identity was asked for yet.
+    /// </summary>
+    private readonly struct IdentityMemo(IpmiTarget owner, TargetIdentity identity) : IEquatable<IdentityMemo>
+    {
+        // One reference: read and written whole, whichever thread asked first.
+        private readonly Made? _made = new(owner, identity);
+
+        public TargetIdentity? Of(IpmiTarget target) =>
+            _made is { } made && ReferenceEquals(made.Owner, target) ? made.Identity : null;
+
+        public bool Equals(IdentityMemo other) => true;
+
+        public override bool Equals(object? obj) => obj is IdentityMemo;
+
+        public override int GetHashCode() => 0;
+
+        private sealed record Made(IpmiTarget Owner, TargetIdentity Identity);
+    }
 }
 
 /// <summary>Pool key. <see cref="CredentialFingerprint"/> keeps a session opened with one password from serving another.</summary>

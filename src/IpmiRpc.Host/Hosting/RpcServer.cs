@@ -62,10 +62,10 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         rpc.TraceSource.Listeners.Clear();
         rpc.TraceSource.Listeners.Add(new LoggerTraceListener(_logger));
 
-        var invoke = typeof(MethodEndpoint).GetMethod(nameof(MethodEndpoint.InvokeAsync))!;
+        var dispatch = typeof(MethodEndpoint).GetMethod(nameof(MethodEndpoint.DispatchAsync))!;
         foreach (var declaration in MethodCatalog.All.Values)
         {
-            rpc.AddLocalRpcMethod(invoke, new MethodEndpoint(declaration, host, tickets, () => ProgressOf(handler)), new JsonRpcMethodAttribute(declaration.Name) { UseSingleObjectParameterDeserialization = true });
+            rpc.AddLocalRpcMethod(dispatch, new MethodEndpoint(declaration, host, id => new NotificationProgress(handler, id)), new JsonRpcMethodAttribute(declaration.Name) { UseSingleObjectParameterDeserialization = true });
         }
 
         rpc.StartListening();
@@ -108,10 +108,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         }
     }
 
-    /// <summary>The request being dispatched on this flow tells its progress as <c>$/progress</c> notifications.</summary>
-    private static Methods.FanOut.IProgressSink? ProgressOf(GuardedMessageHandler handler) =>
-        RequestTickets.CurrentRequestId is { } id ? new NotificationProgress(handler, id) : null;
-
+    /// <summary>A request's progress told as <c>$/progress</c> notifications.</summary>
     private sealed class NotificationProgress(GuardedMessageHandler handler, long requestId) : Methods.FanOut.IProgressSink
     {
         public ValueTask ReportAsync(int done, int total, CancellationToken cancellationToken) =>

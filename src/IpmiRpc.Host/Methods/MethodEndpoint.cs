@@ -19,17 +19,26 @@ namespace IpmiRpc.Host.Methods;
 /// within the same deadline. On a method declared <see cref="RpcMethodAttribute.FanOut"/>, <c>targets</c> runs the
 /// same call on many targets (<see cref="FanOutSweep"/>): the one place fan-out is done, for every such method.
 /// </summary>
-/// <param name="progress">Gives the sink for the request being dispatched (read on its flow), if it can be told progress.</param>
-internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host, RequestTickets? tickets = null, Func<IProgressSink?>? progress = null)
+/// <param name="progressOf">The sink for a forwarded request's progress, by its internal id.</param>
+/// <param name="progress">The sink for a direct call's progress (<see cref="InvokeAsync"/>), if it can be told progress.</param>
+internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host, Func<long, IProgressSink?>? progressOf = null, Func<IProgressSink?>? progress = null)
 {
     public const int MaxTimeoutMs = 3_600_000;
 
     public string Name => declaration.Name;
 
-    public async Task<object?> InvokeAsync(JToken? @params = null, CancellationToken cancellationToken = default)
+    /// <summary>StreamJsonRpc's entry: a request as the guard forwarded it, with its place in its BMC's order.</summary>
+    public Task<object?> DispatchAsync(ForwardedRequest request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(request.Params, request.TakeTurn(), request.InternalId, cancellationToken);
+
+    /// <summary>A call made in the process (<c>ipmirpc call</c>, MCP): no place in a BMC's order to wait for.</summary>
+    public Task<object?> InvokeAsync(JToken? @params = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(@params, taken: null, requestId: null, cancellationToken);
+
+    private async Task<object?> InvokeAsync(JToken? @params, BmcOrdering.Ticket? taken, long? requestId, CancellationToken cancellationToken)
     {
-        // Taken before anything can throw, so the place is released however the request ends.
-        using var turn = tickets?.TakeCurrent();
+        // First, before anything can throw, so the place is released however the request ends.
+        using var turn = taken;
         var values = @params switch
         {
             null or { Type: JTokenType.Null } => [],
@@ -47,7 +56,8 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
 
         if (declaration.Attribute.FanOut && values.ContainsKey(MethodDeclaration.TargetsParam))
         {
-            return await FanOutAsync(values, reader, timeoutMs, dryRun, progress?.Invoke(), cancellationToken).ConfigureAwait(false);
+            var sink = requestId is { } id ? progressOf?.Invoke(id) : progress?.Invoke();
+            return await FanOutAsync(values, reader, timeoutMs, dryRun, sink, cancellationToken).ConfigureAwait(false);
         }
 
         return await RunOneAsync(values, reader, timeoutMs, dryRun, turn, resolveTarget: null, cancellationToken).ConfigureAwait(false);

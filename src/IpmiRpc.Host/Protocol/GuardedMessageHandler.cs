@@ -43,6 +43,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ParamsMemo _paramsMemo = new();
     private long _nextId;
     private int _inFlight;
     private volatile bool _inputDone;
@@ -107,7 +108,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             return;
         }
 
-        Tickets?.Answered(internalId);
+        // A place the method never took (refused, or cancelled before it started) is given up with the answer.
+        pending.Request?.TakeTurn()?.Dispose();
 
         try
         {
@@ -218,11 +220,32 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             return;
         }
 
+        // A plain request is read in place, without its JSON tree (RequestScanner); anything else is read whole below,
+        // which is also where every error is made.
+        var body = message.Body!;
+        if (System.Text.Unicode.Utf8.IsValid(body)
+            && RequestScanner.TryScan(body, body.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0, _paramsMemo, out var scanned))
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var answer = Forward(scanned.Method, scanned.Id, scanned.Echo, scanned.Params, request: null, batch: null, scanned.IsNotification, out var sent);
+            if (!sent)
+            {
+                _slots.Release();
+            }
+
+            if (answer is not null)
+            {
+                await _writer.WriteAsync(answer).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         JToken token;
         List<string?> rawIds;
         try
         {
-            token = Parse(message.Body!, out rawIds);
+            token = Parse(body, out rawIds);
         }
         catch (ParseFailure failure)
         {
@@ -339,6 +362,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         if (parameters is { Type: JTokenType.Null })
         {
             request.Remove("params");
+            parameters = null;
         }
         else if (parameters is JArray && _isKnownMethod(method))
         {
@@ -346,15 +370,26 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
                 JsonRpcErrorCodes.InvalidParams, "params", "must be an object of named parameters")));
         }
 
+        return Forward(method, id, echo, parameters, request, batch, isNotification, out forwarded);
+    }
+
+    /// <summary>
+    /// Hands a valid request to StreamJsonRpc under a new internal id; null, or the error answered when StreamJsonRpc
+    /// refuses it. <paramref name="request"/>: the whole request, needed only for params that are not an object.
+    /// </summary>
+    private JObject? Forward(string method, JToken? id, JToken? echo, JToken? parameters, JObject? request, Batch? batch, bool isNotification, out bool forwarded)
+    {
+        forwarded = false;
         var internalId = Interlocked.Increment(ref _nextId);
-        _pending[internalId] = new Pending(id, echo, method, batch, isNotification);
+        var forwardedRequest = parameters is null or JObject ? new ForwardedRequest(internalId, method, parameters as JObject) : null;
+        _pending[internalId] = new Pending(id, echo, method, batch, isNotification, forwardedRequest);
         batch?.Expect(isNotification);
         Interlocked.Increment(ref _inFlight);
 
         JsonRpcMessage message;
         try
         {
-            message = ToDispatcherRequest(request, method, internalId);
+            message = forwardedRequest ?? ToFormatterRequest(request!, internalId);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
         {
@@ -366,12 +401,12 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         }
 
         // The place in its BMC's write order is taken here, in input order, before the dispatcher can start it.
-        Tickets?.Arrived(internalId, method, request["params"]);
+        forwardedRequest?.HoldTurn(Tickets?.Enter(method, parameters));
         forwarded = _inbound.Writer.TryWrite(message);
         if (!forwarded)
         {
             // Input after the dispatcher stopped: nobody will answer it.
-            Tickets?.Answered(internalId);
+            forwardedRequest?.TakeTurn()?.Dispose();
             _pending.TryRemove(internalId, out _);
             batch?.Unexpect(isNotification);
             Interlocked.Decrement(ref _inFlight);
@@ -381,23 +416,13 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     }
 
     /// <summary>
-    /// The request as StreamJsonRpc takes it, under its internal id. An object of params (every request a method of
-    /// the host takes) is handed over as the one positional argument, as it is: the formatter would copy it into a
-    /// dictionary and then into a new object for the method, node by node, on every request. Anything else goes
-    /// through the formatter.
+    /// A request whose params are neither an object nor absent (an array, for a method the host does not declare), as
+    /// the formatter reads it, under its internal id. Every other request is a <see cref="ForwardedRequest"/>.
     /// </summary>
-    private JsonRpcMessage ToDispatcherRequest(JObject request, string method, long internalId)
+    private JsonRpcMessage ToFormatterRequest(JObject request, long internalId)
     {
-        switch (request["params"])
-        {
-            case null:
-                return new JsonRpcRequest { RequestId = new RequestId(internalId), Method = method };
-            case JObject parameters:
-                return new JsonRpcRequest { RequestId = new RequestId(internalId), Method = method, ArgumentsList = [parameters] };
-            default:
-                request["id"] = internalId;
-                return _formatter.Deserialize(request);
-        }
+        request["id"] = internalId;
+        return _formatter.Deserialize(request);
     }
 
     private JObject? Answer(Batch? batch, JObject? response)
@@ -531,7 +556,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     }
 
     /// <summary>Newtonsoft's reading (it builds the tree); <see cref="StrictJson"/> then refuses what RFC 8259 does not allow.</summary>
-    private static JToken ParseLenient(TextReader text, JsonNameTable? names)
+    internal static JToken ParseLenient(TextReader text, JsonNameTable? names)
     {
         using var reader = new JsonTextReader(text)
         {
@@ -630,7 +655,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
     /// <param name="ClientId">The id as parsed: what <c>$/cancelRequest</c> is matched against.</param>
     /// <param name="Echo">The id as sent (raw text): what the answer carries.</param>
-    private sealed record Pending(JToken? ClientId, JToken? Echo, string Method, Batch? Batch, bool IsNotification);
+    /// <param name="Request">What StreamJsonRpc was given (null when it went through the formatter).</param>
+    private sealed record Pending(JToken? ClientId, JToken? Echo, string Method, Batch? Batch, bool IsNotification, ForwardedRequest? Request);
 
     internal sealed class ParseFailure(RpcError error) : Exception(error.Message)
     {

@@ -6,13 +6,6 @@ namespace IpmiRpc.Host.Protocol;
 /// <summary>StreamJsonRpc with every method exception shaped by <see cref="ErrorMapper"/> (no stack traces in data).</summary>
 internal sealed class IpmiJsonRpc(IJsonRpcMessageHandler handler, ErrorMapper errors) : JsonRpc(handler)
 {
-    // Lets the method find the place its request took in the BMC write order when the guard read it.
-    protected override async ValueTask<JsonRpcMessage> DispatchRequestAsync(JsonRpcRequest request, TargetMethod targetMethod, CancellationToken cancellationToken)
-    {
-        Hosting.RequestTickets.CurrentRequestId = request.RequestId.Number;
-        return await base.DispatchRequestAsync(request, targetMethod, cancellationToken).ConfigureAwait(false);
-    }
-
     protected override JsonRpcError.ErrorDetail CreateErrorDetails(JsonRpcRequest request, Exception exception)
     {
         var error = errors.Map(exception, request.Method ?? "");

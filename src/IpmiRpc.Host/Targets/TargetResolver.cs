@@ -199,9 +199,7 @@ public sealed partial class TargetResolver
             return null;
         }
 
-        var transport = obj[TargetCatalog.TransportField] is JValue { Type: JTokenType.String } t ? (string)t!
-            : TargetCatalog.All.FirstOrDefault(k => k.InferredFrom is { } by && obj[by] is not null)?.Transport
-            ?? DefaultTransport;
+        var transport = obj[TargetCatalog.TransportField] is JValue { Type: JTokenType.String } t ? (string)t! : InferredTransport(obj);
         string? Text(string name) => obj[name] is JValue { Type: JTokenType.String } v ? (string)v! : null;
         return transport switch
         {
@@ -211,6 +209,22 @@ public sealed partial class TargetResolver
             IpmiTarget.Cim => new BmcKey(transport, (Text("computerName") ?? "localhost").ToLowerInvariant(), 0),
             _ => null,
         };
+    }
+
+    /// <summary>The transport a target object without <c>transport</c> implies by its fields, else the default.</summary>
+    private string InferredTransport(JObject obj)
+    {
+        // Indexed, not LINQ or foreach: this runs on the read loop for every request (a closure and an enumerator each time).
+        var kinds = TargetCatalog.All;
+        for (var i = 0; i < kinds.Count; i++)
+        {
+            if (kinds[i].InferredFrom is { } by && obj[by] is not null)
+            {
+                return kinds[i].Transport;
+            }
+        }
+
+        return DefaultTransport;
     }
 
     /// <summary>

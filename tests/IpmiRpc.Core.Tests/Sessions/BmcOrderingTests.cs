@@ -126,4 +126,23 @@ public sealed class BmcOrderingTests
         Assert.Equal(order.Order(), order);
         Assert.Equal(0, ordering.ActiveBmcs);
     }
+
+    /// <summary>A waiter's completion source is made only when someone waits: a grant racing that must never be lost.</summary>
+    [Fact]
+    public async Task A_grant_racing_the_start_of_a_wait_is_never_lost()
+    {
+        var ordering = new BmcOrdering();
+        for (var i = 0; i < 2000; i++)
+        {
+            var write = ordering.Enter(Bmc, isWrite: true);
+            var next = ordering.Enter(Bmc, isWrite: false);
+            Assert.False(next.IsReady);
+            var release = Task.Run(write.Dispose);
+            await next.WaitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            await release;
+            next.Dispose();
+        }
+
+        Assert.Equal(0, ordering.ActiveBmcs);
+    }
 }

@@ -111,7 +111,8 @@ public sealed class MethodDeclaration
         object?[] arguments;
         if (Binder is null)
         {
-            foreach (var property in values.Properties())
+            // Linked, not Properties(): this runs for every request of a method without a params record.
+            for (var property = (JProperty?)values.First; property is not null; property = (JProperty?)property.Next)
             {
                 if (!CommonParams.Contains(property.Name))
                 {
