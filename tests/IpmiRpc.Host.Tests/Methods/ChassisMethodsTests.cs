@@ -220,11 +220,22 @@ public sealed class ChassisMethodsTests
     [Fact]
     public async Task SetPower_wait_deadline_reaches_the_client_as_32004_with_data()
     {
+        // The wait's deadline runs on a fake clock, moved a second at a time until the answer is out: a busy machine
+        // cannot make the deadline pass before the first status read or the control (a real 300 ms deadline could).
+        var time = new FakeTimeProvider();
+        var transport = new FakeTransport();
         var chassis = new FakeChassis { PowerOn = true, StatusReadsBeforeChange = int.MaxValue };
-        await using var host = Start(chassis.Attach(new FakeTransport()));
+        chassis.Attach(transport);
+        await using var host = StartWith(_ => Context(transport, time));
 
-        var response = await host.CallAsync("chassis.setPower", new JObject { ["action"] = "off", ["wait"] = true, ["timeoutMs"] = 300 });
+        var call = host.CallAsync("chassis.setPower", new JObject { ["action"] = "off", ["wait"] = true, ["timeoutMs"] = 20_000 });
+        for (var step = 0; step < 100 && !call.IsCompleted; step++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
 
+        var response = await call.WaitAsync(DefaultWait);
         AssertError(response, -32004);
         var data = response["error"]!["data"]!;
         Assert.True((bool)data["lastSeen"]!["powerOn"]!);
