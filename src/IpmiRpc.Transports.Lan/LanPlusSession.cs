@@ -39,6 +39,13 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly Pending?[] _slots;
     private readonly SendWindow _window;
     private readonly RttEstimator _rtt;
+
+    // One timer for every attempt in flight, armed for the earliest deadline (under _lock; _timerDue long.MaxValue:
+    // not armed); one datagram buffer for every send (under _sendLock).
+    private readonly ITimer _retransmitTimer;
+    private readonly byte[] _sendBuffer = new byte[SessionSecurity.MaxSealedLength(MaxMessageLength)];
+    private long _timerDue = long.MaxValue;
+    private bool _closed;
     private HandshakeWait? _handshakeWait;
     private volatile SessionSecurity? _security;
     private volatile bool _usable;
@@ -79,6 +86,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         _slots = new Pending?[_window.Ceiling];
         _rtt = new RttEstimator(options.MinRetransmitTimeout);
         _lastSendTimestamp = options.TimeProvider.GetTimestamp();
+        _retransmitTimer = options.TimeProvider.CreateTimer(
+            static session => ((LanPlusSession)session!).OnRetransmitTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public CipherSuite Suite { get; }
@@ -304,9 +313,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         // Several receive threads open this session's answers at once, so an answer can complete after later ones
         // although it arrived first: a loss suspected meanwhile is acted on only once none is left in hand.
         Interlocked.Increment(ref _datagramsInHand);
+        Pending? finished;
         try
         {
-            OnSessionDatagram(security, datagram);
+            finished = OnSessionDatagram(security, datagram);
         }
         finally
         {
@@ -315,9 +325,35 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 RetransmitSuspectedLosses();
             }
         }
+
+        // Last, with no lock held and nothing left in hand: the requester's code may run right here (see Deliver).
+        if (finished is not null)
+        {
+            Deliver(finished);
+        }
     }
 
-    private void OnSessionDatagram(SessionSecurity security, ReadOnlySpan<byte> datagram)
+    /// <summary>
+    /// Hands an answered request to its requester. With several receive threads the requester's continuation runs on
+    /// this one (the rest of the request, the host's response, often the next request's send): a hop to the thread
+    /// pool would cost a wake-up and a context switch per request, the largest part of the CPU a request took (the
+    /// profile is in tests/bench/README.md, "Hot path"), while the other receive threads keep taking datagrams. A lone
+    /// receive thread hands it to the pool instead: a long continuation there would hold up every other answer.
+    /// </summary>
+    private void Deliver(Pending finished)
+    {
+        if (_socket.ReceiveThreadCount > 1)
+        {
+            finished.Complete();
+        }
+        else
+        {
+            finished.CompleteOnThreadPool();
+        }
+    }
+
+    /// <summary>Opens, checks and matches one datagram. Returns the request it answered, to be delivered by the caller.</summary>
+    private Pending? OnSessionDatagram(SessionSecurity security, ReadOnlySpan<byte> datagram)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
         try
@@ -327,13 +363,13 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             {
                 // A copy of a handshake answer whose step already completed (its request was retransmitted).
                 DiscardLate("handshake answer after the handshake");
-                return;
+                return null;
             }
 
             if (result != OpenResult.Ok || type != PayloadType.Ipmi)
             {
                 Reject(result == OpenResult.Ok ? "unexpected payload type " + type : result.ToString());
-                return;
+                return null;
             }
 
             var message = buffer.AsSpan(0, length);
@@ -345,7 +381,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             catch (IpmiDecodeException ex)
             {
                 Reject(ex.Message);
-                return;
+                return null;
             }
 
             Pending? pending;
@@ -356,8 +392,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
             if (pending is not null && pending.Bridged && response.NetFn == (SendMessage.Info.NetFn | 1) && response.Command == SendMessage.Info.Command)
             {
-                OnSendMessageResponse(pending, message, response);
-                return;
+                return OnSendMessageResponse(pending, message, response);
             }
 
             if (pending is null || response.NetFn != (pending.NetFn | 1) || response.Command != pending.Command)
@@ -369,25 +404,25 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 }
 
                 DiscardLate("no request waiting for rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture));
-                return;
+                return null;
             }
 
-            pending.AnsweredAt = _options.TimeProvider.GetTimestamp();
-            if (pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
+            if (pending.TryFinish(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
             {
+                pending.AnsweredAt = _options.TimeProvider.GetTimestamp();
                 CountAnswerPast(pending);
+                return pending;
             }
-            else
-            {
-                // Answered already, its requester not yet resumed (continuations run on the pool): a second answer to
-                // a retransmitted request, as late as one that finds the slot empty.
-                if (Volatile.Read(ref pending.Copies) == 2)
-                {
-                    _window.OnSpuriousLoss(pending.Admission);
-                }
 
-                DiscardLate("request on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+            // Answered already, its requester not yet resumed: a second answer to a retransmitted request, as late as
+            // one that finds the slot empty.
+            if (Volatile.Read(ref pending.Copies) == 2)
+            {
+                _window.OnSpuriousLoss(pending.Admission);
             }
+
+            DiscardLate("request on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+            return null;
         }
         finally
         {
@@ -401,22 +436,23 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     /// reports it. Otherwise the target's answer is either embedded after the completion code, or follows as a
     /// message of its own with the same rqSeq (ipmi_sim), which the normal match in <see cref="OnDatagram"/> takes.
     /// </summary>
-    private void OnSendMessageResponse(Pending pending, ReadOnlySpan<byte> message, LanResponse response)
+    private Pending? OnSendMessageResponse(Pending pending, ReadOnlySpan<byte> message, LanResponse response)
     {
         if (response.CompletionCode != 0)
         {
-            if (!pending.Completion.TrySetResult(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
+            if (pending.TryFinish(new IpmiResponse(response.CompletionCode, message.Slice(response.DataOffset, response.DataLength).ToArray())))
             {
-                DiscardLate("Send Message on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+                return pending;
             }
 
-            return;
+            DiscardLate("Send Message on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+            return null;
         }
 
         if (response.DataLength == 0)
         {
             pending.Forwarded = true;
-            return;
+            return null;
         }
 
         // The integrity check passed, so a bad embedded message is the BMC's own doing: report it, do not wait for more.
@@ -430,14 +466,17 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     $"Send Message response embeds NetFn 0x{inner.NetFn:X2} command 0x{inner.Command:X2}, not the answer to NetFn 0x{pending.NetFn:X2} command 0x{pending.Command:X2}");
             }
 
-            if (!pending.Completion.TrySetResult(new IpmiResponse(inner.CompletionCode, embedded.Slice(inner.DataOffset, inner.DataLength).ToArray())))
+            if (pending.TryFinish(new IpmiResponse(inner.CompletionCode, embedded.Slice(inner.DataOffset, inner.DataLength).ToArray())))
             {
-                DiscardLate("Send Message on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+                return pending;
             }
+
+            DiscardLate("Send Message on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
+            return null;
         }
         catch (IpmiDecodeException ex)
         {
-            pending.Completion.TrySetException(ex);
+            return pending.TryFinish(ex) ? pending : null;
         }
     }
 
@@ -473,16 +512,26 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         Pending?[] waiting;
         lock (_lock)
         {
+            // Every request either is in this snapshot (failed below) or finds the session closed when it would send.
+            _closed = true;
             waiting = [.. _slots];
+            _retransmitTimer.Dispose();
         }
 
         // Failed after the lock is let go: no waiter's completion runs (or is even scheduled) while the lock is held.
         foreach (var pending in waiting)
         {
-            pending?.Completion.TrySetException(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session"));
+            if (pending is not null && pending.TryFinish(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session")))
+            {
+                pending.CompleteOnThreadPool();
+            }
         }
 
-        _security?.Dispose();
+        lock (_sendLock)
+        {
+            // A retransmit the timer started just before may still be sealing.
+            _security?.Dispose();
+        }
     }
 
     private void OnHandshakeDatagram(ReadOnlySpan<byte> datagram)
@@ -565,7 +614,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private async Task<IpmiResponse> SendCoreAsync(
         IpmiRequest request, int timeoutMs, int retries, CancellationToken cancellationToken, byte? bridgeChannel = null, bool failIfDied = false)
     {
-        var security = _security ?? throw new TransportUnavailableException(TransportName, "The RMCP+ session is not established", "Open a new session");
+        _ = _security ?? throw new TransportUnavailableException(TransportName, "The RMCP+ session is not established", "Open a new session");
 
         // A request that changes the BMC keeps the full timeoutMs per attempt and no early retransmit: a BMC need not
         // take a repeat (same rqSeq, new session sequence number) for a duplicate, and a Chassis Control or a reset run
@@ -583,74 +632,40 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 $"The RMCP+ session to {Remote} stopped answering while this request waited its turn; not sent on it", timeoutMs, retries);
         }
 
-        var pending = new Pending(request.NetFn, request.Command, bridgeChannel is not null) { Admission = admission };
+        var pending = new Pending(request, bridgeChannel, timeoutMs, retries, quickRetransmit) { Admission = admission };
         var (slot, rqSeq) = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
-        var datagram = ArrayPool<byte>.Shared.Rent(SessionSecurity.MaxSealedLength(MaxMessageLength));
+        var registration = default(CancellationTokenRegistration);
         try
         {
             Interlocked.Increment(ref _requests);
-            var messageLength = bridgeChannel is { } channelByte
+            pending.MessageLength = bridgeChannel is { } channelByte
                 ? IpmiLanMessage.EncodeBridgedRequest(message, channelByte, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span)
                 : IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
-            var response = await Retransmit.RunAsync(
-                attempt =>
-                {
-                    // Every attempt gets a new session sequence number (a BMC drops repeats as replays); the rqSeq stays,
-                    // so a late answer to an earlier attempt still completes this request. Numbering and sending happen
-                    // under one lock so datagrams leave in sequence order: with many requests in flight, a packet
-                    // overtaken by later ones can fall below the BMC's acceptance window and be dropped (ipmi_sim did,
-                    // costing a 1 s retransmit; see tests/bench).
-                    lock (_sendLock)
+            pending.Message = message;
+            if (cancellationToken.CanBeCanceled)
+            {
+                registration = cancellationToken.UnsafeRegister(
+                    static (state, token) =>
                     {
-                        var sequence = NextSequence(out var sendOrder);
-                        var length = security.Seal(datagram, PayloadType.Ipmi, sequence, message.AsSpan(0, messageLength));
-                        var now = _options.TimeProvider.GetTimestamp();
-                        Interlocked.Exchange(ref _lastSendTimestamp, now);
-                        if (attempt == 0)
+                        var cancelled = (Pending)state!;
+                        if (cancelled.TryFinish(new OperationCanceledException(token)))
                         {
-                            pending.SentAt = now;
-                            pending.FirstSentSequence = sendOrder;
+                            cancelled.CompleteOnThreadPool();
                         }
+                    },
+                    pending);
+            }
 
-                        Volatile.Write(ref pending.LastSentSequence, sendOrder);
-                        Volatile.Write(ref pending.Copies, attempt + 1);
+            if (_socket.Pacer is { } pacer)
+            {
+                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-                        _socket.Send(_address, datagram.AsSpan(0, length));
-                    }
-                },
-                pending.Completion.Task,
-                attempt => quickRetransmit ? _rtt.AttemptTimeout(attempt, timeoutMs, last: attempt == retries) : TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs)),
-                _ =>
-                {
-                    // Bridged requests wait on a second hop whose answers come in their own time: timeout only.
-                    if (pending.Bridged || !quickRetransmit)
-                    {
-                        return CancellationToken.None;
-                    }
-
-                    lock (_lock)
-                    {
-                        pending.LaterAnswers = 0;
-                        pending.LossSuspected = false;
-                        pending.EarlyRetransmit = new CancellationTokenSource();
-                        return pending.EarlyRetransmit.Token;
-                    }
-                },
-                timeoutMs,
-                retries,
-                () =>
-                {
-                    pending.Retransmitted = true;
-                    Interlocked.Increment(ref _retransmits);
-                    _window.OnLoss(admission);
-                },
-                bridgeChannel is null
-                    ? $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}"
-                    : $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2} bridged to channel {bridgeChannel & SendMessage.MaxChannel} address 0x{request.ResponderAddress:X2}",
-                _socket.Pacer,
-                _options.TimeProvider,
-                cancellationToken).ConfigureAwait(false);
+            // Later attempts are sent by the retransmit timer or by later answers (OnRetransmitTimer, CountAnswerPast):
+            // this method only waits for the outcome, so a request costs no timer, token source or task per attempt.
+            SendAttempt(pending);
+            var response = await pending.Completion.Task.ConfigureAwait(false);
             if (!pending.Retransmitted && !pending.Bridged)
             {
                 // Karn: only an answer to a request sent once times the round trip unambiguously. A bridged answer
@@ -677,6 +692,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
         finally
         {
+            // A request that failed before its outcome (the pacer's wait cancelled) ends here all the same.
+            pending.GiveUp();
+            registration.Dispose();
             lock (_lock)
             {
                 if (ReferenceEquals(_slots[slot], pending))
@@ -684,17 +702,202 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     _slots[slot] = null;
                 }
 
-                if (Volatile.Read(ref pending.Copies) == 2 && pending.Completion.Task.IsCompletedSuccessfully)
+                if (Volatile.Read(ref pending.Copies) == 2 && pending.Answered)
                 {
                     _leftRetransmittedRqSeq = rqSeq;
                     _leftRetransmittedAdmission = pending.Admission;
                 }
             }
 
+            lock (_sendLock)
+            {
+                // No retransmit seals from the buffer once it is back in the pool.
+                pending.Message = null;
+            }
+
             _window.Exit();
             ArrayPool<byte>.Shared.Return(message);
-            ArrayPool<byte>.Shared.Return(datagram);
         }
+    }
+
+    /// <summary>Sends the request's current attempt now, or once the transport's packet-rate cap lets it.</summary>
+    private void SendAttempt(Pending pending)
+    {
+        if (_socket.Pacer is { } pacer && pending.Attempt > 0)
+        {
+            _ = SendPacedAsync(pacer, pending);
+        }
+        else
+        {
+            SendNow(pending);
+        }
+    }
+
+    private async Task SendPacedAsync(PacketPacer pacer, Pending pending)
+    {
+        try
+        {
+            await pacer.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            SendNow(pending);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+        {
+            // The session closed while the copy waited for its slot: its request has failed already.
+        }
+    }
+
+    /// <summary>
+    /// Seals and sends the request's current attempt with a new session sequence number (a BMC drops repeats as
+    /// replays); the rqSeq stays, so a late answer to an earlier attempt still completes the request. Numbering and
+    /// sending happen under one lock so datagrams leave in sequence order: with many requests in flight, a packet
+    /// overtaken by later ones can fall below the BMC's acceptance window and be dropped (ipmi_sim did, costing a 1 s
+    /// retransmit; see tests/bench). The attempt's deadline is set before its datagram leaves: whoever sees the
+    /// datagram (a test counting them on a fake clock) knows the timer that will retransmit it already runs.
+    /// </summary>
+    private void SendNow(Pending pending)
+    {
+        lock (_sendLock)
+        {
+            if (pending.Message is not { } message || pending.IsFinished || _security is not { } security)
+            {
+                return;
+            }
+
+            var attempt = pending.Attempt;
+            var now = _options.TimeProvider.GetTimestamp();
+            var timeout = pending.QuickRetransmit
+                ? _rtt.AttemptTimeout(attempt, pending.TimeoutMs, last: attempt == pending.Retries)
+                : TimeSpan.FromMilliseconds(Math.Max(1, pending.TimeoutMs));
+            bool closed;
+            lock (_lock)
+            {
+                closed = _closed;
+                if (!closed)
+                {
+                    pending.Deadline = now + (long)(timeout.TotalSeconds * _options.TimeProvider.TimestampFrequency);
+                    ArmTimerLocked(pending.Deadline, now);
+                }
+            }
+
+            if (closed)
+            {
+                // Reserved after disposal failed the requests in flight: no timer would ever end this one.
+                if (pending.TryFinish(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session")))
+                {
+                    pending.CompleteOnThreadPool();
+                }
+
+                return;
+            }
+
+            var sequence = NextSequence(out var sendOrder);
+            var length = security.Seal(_sendBuffer, PayloadType.Ipmi, sequence, message.AsSpan(0, pending.MessageLength));
+            Interlocked.Exchange(ref _lastSendTimestamp, now);
+            if (attempt == 0)
+            {
+                pending.SentAt = now;
+                pending.FirstSentSequence = sendOrder;
+            }
+
+            Volatile.Write(ref pending.LastSentSequence, sendOrder);
+            Volatile.Write(ref pending.Copies, attempt + 1);
+            _socket.Send(_address, _sendBuffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Makes the session's one retransmit timer fire by <paramref name="deadline"/> (under <see cref="_lock"/>).</summary>
+    private void ArmTimerLocked(long deadline, long now)
+    {
+        if (deadline >= _timerDue || _closed)
+        {
+            return;
+        }
+
+        _timerDue = deadline;
+
+        // Rounded up, so the timer does not fire before the deadline (the attempt would be found not yet due and the
+        // timer armed again), and at least a millisecond, so it never fires on the arming thread.
+        var ticks = Math.Ceiling((deadline - now) * (double)TimeSpan.TicksPerSecond / _options.TimeProvider.TimestampFrequency);
+        _retransmitTimer.Change(TimeSpan.FromTicks((long)Math.Max(TimeSpan.TicksPerMillisecond, ticks)), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The retransmit timer: every request whose attempt ran out of time is retransmitted, or fails after its last
+    /// one; the timer is armed again for the earliest deadline left. One timer per session, armed only while requests
+    /// are in flight, instead of a timer, two token sources and a task per attempt.
+    /// </summary>
+    private void OnRetransmitTimer()
+    {
+        var now = _options.TimeProvider.GetTimestamp();
+        List<(Pending Request, int Attempt)>? due = null;
+        lock (_lock)
+        {
+            _timerDue = long.MaxValue;
+            var next = long.MaxValue;
+            foreach (var pending in _slots)
+            {
+                if (pending is null || pending.IsFinished || pending.Deadline == long.MaxValue)
+                {
+                    continue;
+                }
+
+                if (pending.Deadline <= now)
+                {
+                    pending.Deadline = long.MaxValue;
+                    (due ??= []).Add((pending, pending.Attempt));
+                }
+                else
+                {
+                    next = Math.Min(next, pending.Deadline);
+                }
+            }
+
+            if (next != long.MaxValue)
+            {
+                ArmTimerLocked(next, now);
+            }
+        }
+
+        foreach (var (pending, attempt) in due ?? [])
+        {
+            if (attempt >= pending.Retries)
+            {
+                if (pending.TryFinish(new IpmiTimeoutException(
+                    $"No answer to {pending.Describe()} after {pending.Retries + 1} attempt(s), the last of {pending.TimeoutMs} ms", pending.TimeoutMs, pending.Retries)))
+                {
+                    pending.CompleteOnThreadPool();
+                }
+            }
+            else
+            {
+                RetransmitAttempt(pending, attempt);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends attempt <paramref name="attempt"/> + 1 of <paramref name="pending"/> unless that attempt ended otherwise
+    /// meanwhile (answered, failed, or already retransmitted by the timer or by later answers).
+    /// </summary>
+    private void RetransmitAttempt(Pending pending, int attempt)
+    {
+        lock (_lock)
+        {
+            if (pending.IsFinished || pending.Attempt != attempt || attempt >= pending.Retries)
+            {
+                return;
+            }
+
+            pending.Attempt = attempt + 1;
+            pending.Deadline = long.MaxValue;
+            pending.LaterAnswers = 0;
+            pending.LossSuspected = false;
+        }
+
+        pending.Retransmitted = true;
+        Interlocked.Increment(ref _retransmits);
+        _window.OnLoss(pending.Admission);
+        SendAttempt(pending);
     }
 
     /// <summary>
@@ -704,25 +907,25 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     /// </summary>
     private void CountAnswerPast(Pending answered)
     {
-        List<CancellationTokenSource>? lost = null;
+        List<(Pending Request, int Attempt)>? lost = null;
         lock (_lock)
         {
             foreach (var other in _slots)
             {
-                if (other is null || ReferenceEquals(other, answered) || other.Completion.Task.IsCompleted || other.Bridged
+                if (other is null || ReferenceEquals(other, answered) || other.IsFinished || !other.EarlyRetransmit
                     || other.LastSentSequence == 0 || other.LastSentSequence >= answered.FirstSentSequence)
                 {
                     continue;
                 }
 
-                if (++other.LaterAnswers < LaterAnswersMeaningLoss || other.EarlyRetransmit is not { } early)
+                if (++other.LaterAnswers < LaterAnswersMeaningLoss)
                 {
                     continue;
                 }
 
                 if (Volatile.Read(ref _datagramsInHand) <= 1)
                 {
-                    (lost ??= []).Add(early);
+                    (lost ??= []).Add((other, other.Attempt));
                 }
                 else
                 {
@@ -737,10 +940,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             }
         }
 
-        // Outside the lock: cancelling runs the waiting attempt's continuation, which sends the copy.
-        foreach (var early in lost ?? [])
+        // Outside the lock: the copy is sealed and sent under the send lock.
+        foreach (var (pending, attempt) in lost ?? [])
         {
-            early.Cancel();
+            RetransmitAttempt(pending, attempt);
         }
     }
 
@@ -773,7 +976,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             return;
         }
 
-        List<CancellationTokenSource>? lost = null;
+        List<(Pending Request, int Attempt)>? lost = null;
         lock (_lock)
         {
             _lossesSuspected = false;
@@ -782,17 +985,17 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 if (pending is { LossSuspected: true })
                 {
                     pending.LossSuspected = false;
-                    if (!pending.Completion.Task.IsCompleted && pending.EarlyRetransmit is { } early)
+                    if (!pending.IsFinished)
                     {
-                        (lost ??= []).Add(early);
+                        (lost ??= []).Add((pending, pending.Attempt));
                     }
                 }
             }
         }
 
-        foreach (var early in lost ?? [])
+        foreach (var (pending, attempt) in lost ?? [])
         {
-            early.Cancel();
+            RetransmitAttempt(pending, attempt);
         }
     }
 
@@ -879,13 +1082,28 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         };
     }
 
-    private sealed class Pending(byte netFn, byte command, bool bridged)
+    private sealed class Pending(IpmiRequest request, byte? bridgeChannel, int timeoutMs, int retries, bool quickRetransmit)
     {
-        public byte NetFn { get; } = netFn;
-        public byte Command { get; } = command;
+        // 0 while waiting; 1 once its outcome is decided (an answer, a failure, or given up): the first to decide wins.
+        private int _finished;
+        private IpmiResponse? _response;
+        private Exception? _error;
+
+        public byte NetFn => request.NetFn;
+        public byte Command => request.Command;
 
         /// <summary>Sent inside Send Message: the BMC's answer to that comes first.</summary>
-        public bool Bridged { get; } = bridged;
+        public bool Bridged => bridgeChannel is not null;
+
+        /// <summary>The target's time per attempt and retransmits after the first (see <see cref="QuickRetransmit"/>).</summary>
+        public int TimeoutMs => timeoutMs;
+        public int Retries => retries;
+
+        /// <summary>A read-only command: attempts time out from the measured round trip instead of the full timeout.</summary>
+        public bool QuickRetransmit => quickRetransmit;
+
+        /// <summary>Retransmitted as soon as later answers show it lost (bridged answers come in their own time).</summary>
+        public bool EarlyRetransmit => quickRetransmit && bridgeChannel is null;
 
         /// <summary>The BMC said it forwarded the bridged request; its target's answer is still to come.</summary>
         public volatile bool Forwarded;
@@ -898,6 +1116,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         /// <summary>Its admission into the session's window (which loss event it belongs to).</summary>
         public long Admission;
+
+        /// <summary>The encoded IPMI message every attempt seals anew (under the send lock; null once it is back in the pool).</summary>
+        public byte[]? Message;
+        public int MessageLength;
+
+        /// <summary>The attempt being sent or waited for, 0 first (under the session lock).</summary>
+        public int Attempt;
+
+        /// <summary>When the current attempt runs out (a timestamp; long.MaxValue: no timer running for it; under the session lock).</summary>
+        public long Deadline = long.MaxValue;
 
         /// <summary>Copies sent so far.</summary>
         public int Copies;
@@ -916,13 +1144,65 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         /// <summary>Enough later answers came while other answers were still being opened (under the session lock).</summary>
         public bool LossSuspected;
 
-        /// <summary>Cancelled to end the current attempt early (under the session lock; never disposed: no timer).</summary>
-        public CancellationTokenSource? EarlyRetransmit;
+        // Continuations run where the outcome is delivered: on the receive thread for an answer (see Deliver), on the
+        // thread pool for a failure, so a timer, a fake clock's Advance or a token's Cancel never runs the requester.
+        public TaskCompletionSource<IpmiResponse> Completion { get; } = new();
 
-        // Never run the caller's continuation on the receive thread: whatever follows an answer (the host writing JSON,
-        // a test advancing a fake clock and disposing the transport) would hold up every other session's datagrams,
-        // and could end up waiting for the very thread it runs on.
-        public TaskCompletionSource<IpmiResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool IsFinished => Volatile.Read(ref _finished) != 0;
+
+        /// <summary>Finished with an answer from the BMC.</summary>
+        public bool Answered => IsFinished && Volatile.Read(ref _response) is not null;
+
+        /// <summary>Decides the outcome: an answer. False if another was decided first.</summary>
+        public bool TryFinish(IpmiResponse response)
+        {
+            if (Interlocked.CompareExchange(ref _finished, 1, 0) != 0)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _response, response);
+            return true;
+        }
+
+        /// <summary>Decides the outcome: a failure. False if another was decided first.</summary>
+        public bool TryFinish(Exception error)
+        {
+            if (Interlocked.CompareExchange(ref _finished, 1, 0) != 0)
+            {
+                return false;
+            }
+
+            _error = error;
+            return true;
+        }
+
+        /// <summary>The requester left without an outcome (it failed before waiting): nothing may act on it any more.</summary>
+        public void GiveUp() => Interlocked.CompareExchange(ref _finished, 1, 0);
+
+        /// <summary>Runs the requester's continuation on this thread (called once, by whoever decided the outcome).</summary>
+        public void Complete()
+        {
+            if (Volatile.Read(ref _response) is { } response)
+            {
+                Completion.TrySetResult(response);
+            }
+            else if (_error is OperationCanceledException cancelled)
+            {
+                Completion.TrySetCanceled(cancelled.CancellationToken);
+            }
+            else
+            {
+                Completion.TrySetException(_error!);
+            }
+        }
+
+        public void CompleteOnThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(static pending => pending.Complete(), this, preferLocal: false);
+
+        /// <summary>What the request is, for a timeout's message (built only then).</summary>
+        public string Describe() => bridgeChannel is { } channel
+            ? $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2} bridged to channel {channel & SendMessage.MaxChannel} address 0x{request.ResponderAddress:X2}"
+            : $"NetFn 0x{request.NetFn:X2} command 0x{request.Command:X2}";
     }
 
     private sealed class HandshakeWait(PayloadType type, byte tag)

@@ -65,6 +65,9 @@ internal sealed class LanSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>Threads blocked in receive on the socket (see <see cref="LanPlusOptions.ReceiveThreads"/>).</summary>
+    public int ReceiveThreadCount => _receiveThreads.Length;
+
     /// <summary>True when the socket is IPv6 dual-mode (IPv4 peers are addressed as IPv4-mapped).</summary>
     public bool DualMode { get; }
 
@@ -92,6 +95,12 @@ internal sealed class LanSocket : IAsyncDisposable
         catch (SocketException ex)
         {
             _logger.LogDebug("UDP send failed: {Error}", ex.SocketErrorCode);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The transport is closing: a retransmit its session's timer started just before must not throw on the
+            // timer's thread. The session's disposal fails the request.
+            _logger.LogDebug("UDP send after the socket was closed");
         }
     }
 

@@ -3,31 +3,21 @@ using IpmiRpc.Core;
 namespace IpmiRpc.Transports.Lan;
 
 /// <summary>
-/// The retransmit loop every exchange uses: send, wait one timeout, send again, up to the retry count. The timeouts run
-/// on the given clock, so tests can drive the schedule with a fake one.
+/// The retransmit loop of the handshake and of session-less requests: send, wait one timeout, send again, up to the
+/// retry count. The timeouts run on the given clock, so tests can drive the schedule with a fake one. In-session
+/// requests, many at once, are retransmitted by their session's one timer instead (LanPlusSession.OnRetransmitTimer).
 /// </summary>
 internal static class Retransmit
 {
-    /// <summary>Every attempt waits the same <paramref name="timeoutMs"/> (the handshake, sessionless requests).</summary>
-    public static Task<T> RunAsync<T>(
+    /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
+    /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
+    /// <param name="timeoutMs">How long every attempt waits for the answer.</param>
+    /// <param name="pacer">The transport's packet-rate cap, if any: every attempt waits for its slot first.</param>
+    public static async Task<T> RunAsync<T>(
         Action<int> send, Task<T> completion, int timeoutMs, int retries, Action? onRetransmit,
         string what, PacketPacer? pacer, TimeProvider time, CancellationToken cancellationToken)
     {
         var perAttempt = TimeSpan.FromMilliseconds(Math.Max(1, timeoutMs));
-        return RunAsync(send, completion, _ => perAttempt, null, timeoutMs, retries, onRetransmit, what, pacer, time, cancellationToken);
-    }
-
-    /// <param name="send">Sends attempt N (0 = first) at once. May re-encode (new session sequence number) each time.</param>
-    /// <param name="completion">Completes when the matching answer arrives (or faults for a fatal answer).</param>
-    /// <param name="attemptTimeout">How long attempt N waits for the answer.</param>
-    /// <param name="earlyRetransmit">For attempt N, a token cancelled when the answer is known lost before the timeout.</param>
-    /// <param name="timeoutMs">The target's timeout, for the error: no attempt waits longer.</param>
-    /// <param name="pacer">The transport's packet-rate cap, if any: every attempt waits for its slot first.</param>
-    public static async Task<T> RunAsync<T>(
-        Action<int> send, Task<T> completion, Func<int, TimeSpan> attemptTimeout, Func<int, CancellationToken>? earlyRetransmit,
-        int timeoutMs, int retries, Action? onRetransmit,
-        string what, PacketPacer? pacer, TimeProvider time, CancellationToken cancellationToken)
-    {
         for (var attempt = 0; attempt <= retries; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -50,9 +40,7 @@ internal static class Retransmit
                 await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var early = earlyRetransmit?.Invoke(attempt) ?? CancellationToken.None;
-            using var attemptCancel = early.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, early) : null;
-            var answered = completion.WaitAsync(attemptTimeout(attempt), time, attemptCancel?.Token ?? cancellationToken);
+            var answered = completion.WaitAsync(perAttempt, time, cancellationToken);
             send(attempt);
             try
             {
@@ -61,10 +49,6 @@ internal static class Retransmit
             catch (TimeoutException)
             {
                 // No answer in time: retransmit, or give up below.
-            }
-            catch (OperationCanceledException) when (early.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                // Known lost before its timeout (later requests were answered past it): retransmit now.
             }
         }
 

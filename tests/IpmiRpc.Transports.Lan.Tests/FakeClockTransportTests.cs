@@ -162,6 +162,94 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_in_flight_together_each_retransmit_and_give_up_at_their_own_deadlines()
+    {
+        await using var relay = new UdpRelay(_sim.Port);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
+        await using var session = await transport.OpenAsync(
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 1, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        relay.ToBmc = d => !HostileResponseTests.IsInSession(d); // every in-session copy is lost
+        var sent = transport.DatagramsSent;
+
+        // The session's one retransmit timer serves both: A's first attempt ends at 200 ms (the floor: the handshake
+        // measured a round trip of 0 on the fake clock), B's at 300 ms; each last attempt waits the full 1000 ms.
+        var a = session.SendAsync(GetDeviceId, CancellationToken.None);
+        await Poll.UntilAsync(() => transport.DatagramsSent == sent + 1, "A on the wire");
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        var b = session.SendAsync(GetDeviceId, CancellationToken.None);
+        await Poll.UntilAsync(() => transport.DatagramsSent == sent + 2, "B on the wire");
+
+        _time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.Equal(sent + 2, transport.DatagramsSent);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await Poll.UntilAsync(() => transport.DatagramsSent == sent + 3, "A's retransmit at 200 ms");
+        _time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.Equal(sent + 3, transport.DatagramsSent);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await Poll.UntilAsync(() => transport.DatagramsSent == sent + 4, "B's retransmit at 300 ms");
+
+        _time.Advance(TimeSpan.FromMilliseconds(899));
+        Assert.False(a.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await Assert.ThrowsAsync<IpmiTimeoutException>(() => a.WaitAsync(Poll.DefaultLimit));
+        Assert.False(b.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        var ex = await Assert.ThrowsAsync<IpmiTimeoutException>(() => b.WaitAsync(Poll.DefaultLimit));
+        Assert.Contains("NetFn 0x06 command 0x01 after 2 attempt(s), the last of 1000 ms", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(sent + 4, transport.DatagramsSent);
+        Assert.Equal(2, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
+        relay.ToBmc = _ => true;
+    }
+
+    [Fact]
+    public async Task A_request_cancelled_in_flight_ends_cancelled_and_is_never_retransmitted()
+    {
+        await using var relay = new UdpRelay(_sim.Port);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time });
+        await using var session = await transport.OpenAsync(
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 4, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        relay.ToBmc = d => !HostileResponseTests.IsInSession(d);
+        var sent = transport.DatagramsSent;
+
+        using var cancel = new CancellationTokenSource();
+        var request = session.SendAsync(GetDeviceId, cancel.Token);
+        await Poll.UntilAsync(() => transport.DatagramsSent == sent + 1, "the request on the wire");
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.WaitAsync(Poll.DefaultLimit));
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(sent + 1, transport.DatagramsSent);
+        Assert.Equal(0, ((ILanPlusSessionInfo)session).PacketsRetransmitted);
+
+        // The session goes on: the next request is sent and answered.
+        relay.ToBmc = _ => true;
+        Assert.Equal(0, (await session.SendAsync(GetDeviceId, CancellationToken.None).WaitAsync(Poll.DefaultLimit)).CompletionCode);
+    }
+
+    [Theory]
+    [InlineData(4, true)]
+    [InlineData(1, false)]
+    public async Task An_answer_resumes_its_requester_on_the_receive_thread_unless_that_thread_is_the_only_one(int receiveThreads, bool onReceiveThread)
+    {
+        await using var relay = new UdpRelay(_sim.Port);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, ReceiveThreads = receiveThreads });
+        await using var session = await transport.OpenAsync(
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 200, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+
+        // The first answer is lost, so the continuation is in place before the retransmit's answer can come.
+        var dropped = 0;
+        relay.FromBmc = d => HostileResponseTests.IsInSession(d) && Interlocked.Increment(ref dropped) == 1 ? [] : [d];
+        var request = session.SendAsync(GetDeviceId, CancellationToken.None);
+        var resumedOn = request.ContinueWith(_ => Thread.CurrentThread.Name, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Poll.UntilAsync(() => Volatile.Read(ref dropped) == 1, "the first answer to be dropped");
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(0, (await request.WaitAsync(Poll.DefaultLimit)).CompletionCode);
+        Assert.Equal(onReceiveThread, await resumedOn.WaitAsync(Poll.DefaultLimit) == "IpmiRpc UDP receive");
+        relay.FromBmc = d => [d];
+    }
+
+    [Fact]
     public async Task Keepalive_goes_out_once_the_session_has_been_idle_for_the_interval_and_not_before()
     {
         var interval = TimeSpan.FromSeconds(15);
