@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Newtonsoft.Json.Linq;
@@ -42,15 +43,22 @@ internal sealed class MessageWriter(Stream output) : IDisposable
                 return;
             }
 
-            if (header is not null)
+            // One write per message: on stdout or a socket every write is a system call, and a reader may wake
+            // for each piece.
+            var prefix = header ?? [];
+            var suffix = header is null ? Newline : [];
+            var length = prefix.Length + body.Length + suffix.Length;
+            var framed = ArrayPool<byte>.Shared.Rent(length);
+            try
             {
-                await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-                await output.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+                prefix.CopyTo(framed, 0);
+                body.CopyTo(framed, prefix.Length);
+                suffix.CopyTo(framed, prefix.Length + body.Length);
+                await output.WriteAsync(framed.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             }
-            else
+            finally
             {
-                await output.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-                await output.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
+                ArrayPool<byte>.Shared.Return(framed);
             }
 
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
