@@ -22,6 +22,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
+import fcntl
 import json
 import os
 import re
@@ -171,6 +173,9 @@ _UNIX_EPOCH_TICKS = 621355968000000000
 _UNRESPONSIVE_MEMORY = 300.0
 # How long a server that accepted the connection has to answer the hello (connect's --connect-timeout default).
 HELLO_TIMEOUT = 10.0
+# How long to wait for another client that is starting the server (connect's --start-timeout default).
+START_TIMEOUT = 30.0
+_START_POLL = 0.02
 _UCRED = struct.Struct('3i')
 
 
@@ -225,6 +230,37 @@ def _noted_unresponsive(path, pid):
             return f.read(32).strip() == str(pid).encode('ascii')
     except (IOError, OSError):
         return False
+
+
+def wait_for_starter(path, timeout=START_TIMEOUT):
+    """Waits (boundedly) while another client holds PATH.start.lock, i.e. is starting the server; True if it did.
+
+    The forks of a playbook's first task all find no server: the first ``connect`` starts one under this lock, and a
+    fork that waits here for it then uses the server directly instead of running a ``connect`` of its own to wait.
+    """
+    try:
+        fd = os.open(path + '.start.lock', os.O_RDONLY | os.O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0))
+    except OSError:
+        return False  # never started here, or not a file we may use: connect decides
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+            return False
+        deadline = time.time() + timeout
+        waited = False
+        while True:
+            try:
+                # A shared lock is refused only while a starter holds the exclusive one; it is dropped at once.
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                return waited
+            except (IOError, OSError) as e:
+                if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN) or time.time() >= deadline:
+                    return waited
+            waited = True
+            time.sleep(_START_POLL)
+    finally:
+        os.close(fd)
 
 
 def connect_shared_server(path, executable, timeout=HELLO_TIMEOUT):
@@ -305,6 +341,8 @@ class IpmiRpcClient(object):
         if self.socket_path and not self._extra_args:
             existing = shared_socket_file(self.socket_path)
             connected = connect_shared_server(existing, self.path) if existing else None
+            if connected is None and existing and wait_for_starter(existing):
+                connected = connect_shared_server(existing, self.path)
             if connected is not None:
                 self._sock, self._buffer = connected
                 self.socket_path = existing

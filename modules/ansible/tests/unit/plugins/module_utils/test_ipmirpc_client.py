@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import atexit
+import fcntl
 import json
 import os
 import shutil
@@ -221,6 +222,51 @@ class SharedServerTest(unittest.TestCase):
         other = client._UCRED.pack(os.getpid(), os.geteuid() + 1, os.getegid())
         with mock.patch.object(socket.socket, 'getsockopt', return_value=other):
             self.assertIsNone(client.connect_shared_server(self.path, self.exe))
+
+    # -- waiting for another client that starts the server ---------------------------------------------------
+    def hold_start_lock(self):
+        fd = os.open(self.path + '.start.lock', os.O_RDWR | os.O_CREAT, 0o600)
+        self.addCleanup(os.close, fd)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
+
+    def test_nobody_starting_means_no_wait(self):
+        self.assertFalse(client.wait_for_starter(self.path))
+        with open(self.path + '.start.lock', 'w'):
+            pass
+        with mock.patch('time.sleep', side_effect=AssertionError('nobody holds the lock')):
+            self.assertFalse(client.wait_for_starter(self.path))
+
+    def test_waits_while_a_starter_holds_the_lock(self):
+        fd = self.hold_start_lock()
+        sleeps = []
+
+        def starter_done(seconds):
+            sleeps.append(seconds)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+        with mock.patch('time.sleep', side_effect=starter_done):
+            self.assertTrue(client.wait_for_starter(self.path))
+        self.assertEqual(1, len(sleeps))
+
+    def test_a_starter_that_never_finishes_is_waited_for_boundedly(self):
+        self.hold_start_lock()
+        self.assertTrue(client.wait_for_starter(self.path, timeout=0.1))
+
+    def test_a_fork_that_waited_for_the_starter_uses_the_new_server_directly(self):
+        fd = self.hold_start_lock()
+
+        def server_up(_):
+            if not os.path.exists(self.path):
+                self.serve()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+        rpc = client.IpmiRpcClient(self.exe, socket_path=self.path)
+        with mock.patch('time.sleep', side_effect=server_up), \
+                mock.patch('subprocess.Popen', side_effect=AssertionError('no connect: the server came up')):
+            self.assertEqual(dict(echo={}), rpc.call('sessions.list', {}, timeout=_BOUND))
+        self.assertEqual('socket', rpc.transport)
+        rpc.close()
 
     # -- the client ---------------------------------------------------------------------------------------------
     def test_calls_go_over_the_socket_without_a_process(self):
