@@ -74,21 +74,24 @@ for i in $(seq 0 $((n - 1))); do
     done
 done
 
-ansible-galaxy collection build "$root/modules/ansible" --output-path "$work" >/dev/null
-ansible-galaxy collection install -p "$work/collections" "$work"/ipmirpc-ipmi-*.tar.gz >/dev/null 2>&1
+# Never a collections/ folder beside the playbooks ($work/pb): Ansible prefers it to ANSIBLE_COLLECTIONS_PATH, which
+# would run the same collection for socket and base.
+mkdir -p "$work/pb" "$work/new"
+ansible-galaxy collection build "$root/modules/ansible" --output-path "$work/new" >/dev/null
+ansible-galaxy collection install -p "$work/new/collections" "$work"/new/ipmirpc-ipmi-*.tar.gz >/dev/null 2>&1
 if [[ -n "$baseline" ]]; then
     mkdir -p "$work/base"
     git -C "$root" archive "$baseline" modules/ansible | tar -x -C "$work/base"
     ansible-galaxy collection build "$work/base/modules/ansible" --output-path "$work/base" >/dev/null
     ansible-galaxy collection install -p "$work/base/collections" "$work"/base/ipmirpc-ipmi-*.tar.gz >/dev/null 2>&1
 fi
-export ANSIBLE_COLLECTIONS_PATH=$work/collections IPMIRPC_PATH=$host ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 \
+export ANSIBLE_COLLECTIONS_PATH=$work/new/collections IPMIRPC_PATH=$host ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 \
     ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_FORKS=$n ANSIBLE_NOCOLOR=1 \
     ANSIBLE_STDOUT_CALLBACK=default IPMI_PASSWORD=test
 
 { echo "[bmcs]"; for i in $(seq 0 $((n - 1))); do echo "bmc$i bmc_port=$((base + i)) ansible_connection=local"; done; } > "$work/inventory"
 play() { # name, task body (indented 6)
-    printf -- '- hosts: bmcs\n  gather_facts: false\n  tasks:\n    - name: %s\n%s\n' "$1" "$2" > "$work/$1.yml"
+    printf -- '- hosts: bmcs\n  gather_facts: false\n  tasks:\n    - name: %s\n%s\n' "$1" "$2" > "$work/pb/$1.yml"
 }
 info='      ipmirpc.ipmi.ipmi_bmc_info:
         gather: [device]
@@ -103,7 +106,7 @@ play ipmitool '      ansible.builtin.command: ipmitool -I lanplus -C 3 -H 127.0.
 play own "$info"
 play socket "$info
         ipmirpc_socket: $sock"
-cp "$work/socket.yml" "$work/base.yml"
+cp "$work/pb/socket.yml" "$work/pb/base.yml"
 
 cpu_ticks() { [[ -r /proc/$1/stat ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 hz=$(getconf CLK_TCK)
@@ -111,14 +114,19 @@ hz=$(getconf CLK_TCK)
 # One bounded playbook run; prints a JSON object.
 run() {
     local v=$1 s e rc=0 spid= before=0 after=0
-    local collections=$work/collections
+    local collections=$work/new/collections
     [[ $v == base ]] && collections=$work/base/collections
     if [[ $v == socket || $v == base ]]; then spid=$(server_pid || true); [[ -n "$spid" ]] && before=$(cpu_ticks "$spid"); fi
     s=$(date +%s%N)
     ANSIBLE_COLLECTIONS_PATH=$collections timeout -k 10 "$run_timeout" /usr/bin/time -f '%e %U %S' -o "$work/$v.time" \
-        ansible-playbook -i "$work/inventory" "$work/$v.yml" > "$work/$v.log" 2>&1 || rc=$?
+        ansible-playbook -i "$work/inventory" "$work/pb/$v.yml" > "$work/$v.log" 2>&1 || rc=$?
     e=$(date +%s%N)
-    if [[ -n "$spid" ]]; then after=$(cpu_ticks "$spid"); fi
+    if [[ -n "$spid" ]]; then
+        after=$(cpu_ticks "$spid")
+    elif [[ $v == socket || $v == base ]]; then
+        # Started by this run (cold start): all of its CPU so far belongs to it.
+        spid=$(server_pid || true); [[ -n "$spid" ]] && after=$(cpu_ticks "$spid")
+    fi
     local user=0 sys=0
     [[ -s "$work/$v.time" ]] && read -r _ user sys < <(tail -1 "$work/$v.time")
     local ok
@@ -129,9 +137,13 @@ run() {
 }
 
 echo "ipmirpc: $host ($(file -b "$host" | cut -d, -f1-2)); $n hosts, forks $n, $rounds rounds, $(nproc) cores" >&2
-# Warm-up, not counted: Ansible's own caches, and the shared server started with its sessions open (the socket rows
-# measure a warm server, as every task after a playbook's first one sees it).
-for v in $variants; do run "$v" > /dev/null; done
+# Round 0 warms up (Ansible's own caches) and is printed but not a sample: its socket row is the cold start (20 forks
+# find no server; one starts it, the others wait for it, every session is opened). Rounds 1.. see a warm server and
+# pooled sessions, as every task after a playbook's first one does.
+for v in $variants; do
+    line=$(run "$v")
+    echo "{\"round\":0,${line:1}"
+done
 for r in $(seq 1 "$rounds"); do
     for v in $variants; do
         line=$(run "$v")

@@ -232,6 +232,23 @@ def _noted_unresponsive(path, pid):
         return False
 
 
+_BUILD_SUFFIX = re.compile(r'^[0-9a-f]{8}$')
+_MAX_BUILD_SOCKETS = 8
+
+
+def build_sockets(path):
+    """PATH.<hash> sockets: where ``connect`` runs a server of its own build when another build holds PATH (an upgrade
+    while the old server still runs). Whichever answers the hello as this build is the one ``connect`` would pick."""
+    directory, name = os.path.split(path)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    prefix = name + '.'
+    return sorted(os.path.join(directory, n) for n in names
+                  if n.startswith(prefix) and _BUILD_SUFFIX.match(n[len(prefix):]))[:_MAX_BUILD_SOCKETS]
+
+
 def wait_for_starter(path, timeout=START_TIMEOUT):
     """Waits (boundedly) while another client holds PATH.start.lock, i.e. is starting the server; True if it did.
 
@@ -343,6 +360,11 @@ class IpmiRpcClient(object):
             connected = connect_shared_server(existing, self.path) if existing else None
             if connected is None and existing and wait_for_starter(existing):
                 connected = connect_shared_server(existing, self.path)
+            for candidate in build_sockets(existing) if connected is None and existing else ():
+                connected = connect_shared_server(candidate, self.path)
+                if connected is not None:
+                    existing = candidate
+                    break
             if connected is not None:
                 self._sock, self._buffer = connected
                 self.socket_path = existing

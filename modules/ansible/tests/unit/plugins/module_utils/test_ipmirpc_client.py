@@ -268,6 +268,21 @@ class SharedServerTest(unittest.TestCase):
         self.assertEqual('socket', rpc.transport)
         rpc.close()
 
+    def test_with_another_build_on_the_socket_its_own_build_socket_is_used(self):
+        self.serve(hello=self.hello(build='/opt/old/ipmirpc@1:2'))
+        own = _FakeServer(self.path + '.0a1b2c3d', self.hello())
+        self.addCleanup(own.stop)
+        stranger = _FakeServer(self.path + '.ffffffff', self.hello(build='/opt/other/ipmirpc@3:4'))
+        self.addCleanup(stranger.stop)
+        with open(self.path + '.log', 'w'):
+            pass
+        rpc = client.IpmiRpcClient(self.exe, socket_path=self.path)
+        with mock.patch('subprocess.Popen', side_effect=AssertionError('no connect: a server of this build is up')):
+            rpc.call('sessions.list', {}, timeout=_BOUND)
+        self.assertEqual((self.path + '.0a1b2c3d', 'socket'), (rpc.socket_path, rpc.transport))
+        rpc.close()
+        self.assertEqual([self.path + '.0a1b2c3d', self.path + '.ffffffff'], client.build_sockets(self.path))
+
     # -- the client ---------------------------------------------------------------------------------------------
     def test_calls_go_over_the_socket_without_a_process(self):
         server = self.serve()
