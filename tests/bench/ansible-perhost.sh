@@ -37,10 +37,9 @@ done
 work=$(mktemp -d)
 sock=$work/ipmirpc.sock
 sim_pids=()
-# The shared server's pid from SO_PEERCRED of a connection to it (no pkill by name: other ipmirpc may run).
-server_pid() { [[ -S "$sock" ]] && timeout 10 python3 -c 'import socket,struct,sys
-s=socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
-print(struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0])' "$sock" 2>/dev/null; }
+# The shared server's pid: the one process serving this run's own socket path (a temp directory of this run, so no
+# other ipmirpc matches). Not a Python probe: under load its start-up alone took over 10 s.
+server_pid() { [[ -S "$sock" ]] && pgrep -f -- "serve --socket $sock " | head -1; }
 stop_server() { local pid; pid=$(server_pid) || return 0; kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do [[ -e "$sock" ]] || return 0; sleep 0.1; done; }
 cleanup() {
