@@ -301,7 +301,7 @@ def connect_shared_server(path, executable, timeout=HELLO_TIMEOUT):
         sock.settimeout(timeout)
         sock.connect(path)
         # Requests carry passwords: only to a server running as this user (SO_PEERCRED, as connect checks).
-        pid, peer_uid, _ = _UCRED.unpack(sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _UCRED.size))
+        pid, peer_uid, dummy_gid = _UCRED.unpack(sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _UCRED.size))
         if peer_uid != uid or _noted_unresponsive(path, pid):
             sock.close()
             return None

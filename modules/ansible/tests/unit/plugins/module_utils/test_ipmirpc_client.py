@@ -64,7 +64,7 @@ class _FakeServer(object):
     def _serve(self):
         while not self._stop.is_set():
             try:
-                conn, _ = self._listener.accept()
+                conn = self._listener.accept()[0]
             except (socket.timeout, OSError):
                 return
             self.connections += 1
@@ -256,7 +256,7 @@ class SharedServerTest(unittest.TestCase):
     def test_a_fork_that_waited_for_the_starter_uses_the_new_server_directly(self):
         fd = self.hold_start_lock()
 
-        def server_up(_):
+        def server_up(dummy_seconds):
             if not os.path.exists(self.path):
                 self.serve()
             fcntl.flock(fd, fcntl.LOCK_UN)
