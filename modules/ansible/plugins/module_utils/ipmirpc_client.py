@@ -222,14 +222,20 @@ def shared_socket_file(value, environ=None):
 
 def _noted_unresponsive(path, pid):
     """``connect`` noted this very server (by pid) as hung a moment ago: leave it to ``connect``, which knows."""
-    note = path + '.unresponsive'
     try:
-        if time.time() - os.stat(note).st_mtime >= _UNRESPONSIVE_MEMORY:
-            return False
-        with open(note, 'rb') as f:
-            return f.read(32).strip() == str(pid).encode('ascii')
-    except (IOError, OSError):
+        # Like connect reads it: no symlink followed, a regular file only (a FIFO must not block the task).
+        fd = os.open(path + '.unresponsive', os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_CLOEXEC', 0))
+    except OSError:
         return False
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or time.time() - st.st_mtime >= _UNRESPONSIVE_MEMORY:
+            return False
+        return os.read(fd, 32).strip() == str(pid).encode('ascii')
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 _BUILD_SUFFIX = re.compile(r'^[0-9a-f]{8}$')
@@ -512,7 +518,10 @@ class IpmiRpcClient(object):
             ready = select.select([fd], [], [], min(remaining, 1.0))[0]
             if not ready:
                 continue
-            chunk = os.read(fd, 65536)
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                chunk = b''  # a reset connection (the shared server died) ends the task like a closed one
             if not chunk:
                 raise self._exited_error('ipmirpc exited without answering %s' % method, method)
             self._buffer += chunk

@@ -217,6 +217,23 @@ class SharedServerTest(unittest.TestCase):
         connected[0].close()
         self.assertEqual(2, server.connections)
 
+    def test_a_fifo_as_the_hung_note_does_not_block(self):
+        self.serve()
+        os.mkfifo(self.path + '.unresponsive')
+        connected = client.connect_shared_server(self.path, self.exe)
+        self.assertIsNotNone(connected)
+        connected[0].close()
+
+    def test_a_reset_connection_is_a_clear_error(self):
+        self.serve()
+        rpc = client.IpmiRpcClient(self.exe, socket_path=self.path)
+        rpc.start()
+        with mock.patch('os.read', side_effect=ConnectionResetError(104, 'Connection reset by peer')):
+            with self.assertRaises(client.IpmiRpcError) as raised:
+                rpc.call('bmc.getDeviceId', {}, timeout=_BOUND)
+        rpc.close()
+        self.assertEqual(client.CODE_HOST_EXITED, raised.exception.code)
+
     def test_a_server_of_another_user_is_not_used(self):
         self.serve()
         other = client._UCRED.pack(os.getpid(), os.geteuid() + 1, os.getegid())
