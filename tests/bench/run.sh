@@ -11,7 +11,9 @@
 # Get Device ID from that many ipmi_sim BMCs; off by default, ~3.6 MB of RAM per simulator), BENCH_ANSIBLE=1 (scenario 8
 # also runs ipmi_fanout over all of them in one Ansible task, and the per-host playbook on 20), BENCH_SCALE_PEERS=0
 # (scenario 8 without the peers' rows), BENCH_GCDUMP=1 (scenario 8's memory table also gives the live managed heap,
-# with ~/.dotnet/tools/dotnet-gcdump). Driver options
+# with ~/.dotnet/tools/dotnet-gcdump), BENCH_PERHOST=1 (after the driver: ansible-perhost.sh, one task per host on 20
+# hosts for ping, command ipmitool and ipmi_bmc_info via the shared socket, NativeAOT build; JSON lines to
+# results/ansible-perhost-latest.jsonl). Driver options
 # (--sequential N, --process-samples N, --cold-samples N, --rounds N, --only 1246, --fleet 20) pass through.
 set -euo pipefail
 
@@ -130,6 +132,12 @@ wait $DRIVER_PID
 rc=$?
 DRIVER_PID=""
 set -e
+
+if [ "${BENCH_PERHOST:-0}" = 1 ]; then
+    log "running the per-host Ansible playbooks (ansible-perhost.sh, every run bounded)"
+    IPMIRPC_PATH="${AOT:-$FDD}" timeout 3600 "$HERE/ansible-perhost.sh" > "$HERE/results/ansible-perhost-latest.jsonl" \
+        || log "ansible-perhost.sh failed (exit $?)"
+fi
 
 if [ "${BENCH_MICRO:-0}" = 1 ] && [ -d "$SRC/tests/bench/IpmiRpc.MicroBench" ]; then
     log "running BenchmarkDotNet micro-benchmarks"

@@ -299,7 +299,8 @@ public sealed class AnsibleCollectionTests : IClassFixture<AnsibleCollectionTest
     {
         private readonly string _dir = WrapperSupport.NewTempDir("ansible");
 
-        private string CollectionsPath => Path.Combine(_dir, "collections");
+        /// <summary>Holds ansible_collections/: PYTHONPATH for importing the installed module_utils.</summary>
+        public string CollectionsPath => Path.Combine(_dir, "collections");
 
         public async Task InitializeAsync()
         {

@@ -57,6 +57,15 @@ public sealed class AnsibleSocketTests(AnsibleCollectionTests.InstalledCollectio
             var later = Assert.Single((JArray)(await client.CallAsync("sessions.list", new JObject(), Wait))["result"]!);
             Assert.Equal((string)session["id"]!, (string)later["id"]!);
             Assert.True((long)later["requestCount"]! >= (long)session["requestCount"]! + 3, later.ToString());
+
+            // A module reaches a running server over its socket itself, without an `ipmirpc connect` per task, only
+            // when its idea of the server's identity (ipmirpc_client.py: this build, the default settings) is exactly
+            // what the server answers the hello with; otherwise every task silently pays for a process again. (After
+            // the second run: between the runs, the pooled session's idle time must stay short.)
+            var probeEnv = new Dictionary<string, string>(env) { ["PYTHONPATH"] = collection.CollectionsPath };
+            var probe = await collection.RunAsync("/usr/bin/python3", ["-c", DirectProbe], probeEnv);
+            Assert.True(probe.Succeeded, probe.ToString());
+            Assert.Equal("socket", probe.StdOut.Trim());
         }
         finally
         {
@@ -80,6 +89,16 @@ public sealed class AnsibleSocketTests(AnsibleCollectionTests.InstalledCollectio
         var warning = Assert.Single(task["warnings"]!.Values<string>(), w => w!.Contains("Serving in-process", StringComparison.Ordinal));
         Assert.Contains("/proc/ipmirpc-unusable/ipmirpc.sock.log", warning, StringComparison.Ordinal);
     }
+
+    /// <summary>One call through the collection's client with ipmirpc_socket=auto: prints how it reached the server.</summary>
+    private const string DirectProbe = """
+        import os
+        from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_client import IpmiRpcClient
+        client = IpmiRpcClient(os.environ['IPMIRPC_PATH'], socket_path='auto')
+        client.call('sessions.list', {}, 30)
+        print(client.transport)
+        client.close()
+        """;
 
     /// <summary>SIGTERM to the server behind the socket (its pid from SO_PEERCRED); waits until it is gone.</summary>
     private async Task StopSharedHostAsync(string socketPath)

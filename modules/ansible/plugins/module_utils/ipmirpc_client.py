@@ -8,10 +8,12 @@ stdin/stdout (ids matched, responses may come back out of order), bounds every w
 errors into ``fail_json(msg=..., code=..., data=...)``. Secrets travel only inside the JSON
 params written to the child's stdin: never on its command line, never in the environment.
 
-With ``ipmirpc_socket`` it runs ``ipmirpc connect --socket PATH`` instead, which relays the same
-stdin/stdout to a long-lived shared server (starting it on first use, one starter at a time, and only
-one of its own build and settings), so IPMI sessions survive from one task to the next; when that
-server cannot be used, ``connect`` says why on its stderr and serves the task in-process.
+With ``ipmirpc_socket`` the requests go to a long-lived shared server instead, so IPMI sessions survive from
+one task to the next. When that server is up, answers the hello as the build of this ``ipmirpc`` with the
+default settings, and runs as this user (SO_PEERCRED), the module talks to its socket itself: no process per
+task. Otherwise it runs ``ipmirpc connect --socket PATH``, which relays the same stdin/stdout to the server
+(starting it, one starter at a time; a server of another build or settings is not used); when no server can be
+used, ``connect`` says why on its stderr and serves the task in-process.
 
 Standard library only: managed nodes have no PyPI.
 """
@@ -20,12 +22,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
+import fcntl
 import json
 import os
 import re
 import select
-import subprocess
-import threading
+import socket
+import stat
+import struct
 import time
 
 from ansible_collections.ipmirpc.ipmi.plugins.module_utils.ipmirpc_target import (
@@ -153,11 +158,189 @@ def default_call_timeout(params):
     return 15.0 + per_attempt * (retries + 1) * 6
 
 
+# -- the shared server, reached without a process (src/IpmiRpc.Host/Hosting/ServerIdentity.cs, ConnectClient.cs) ------
+# Each side sends one line before JSON-RPC starts: this request, then the server's identity as a JSON line.
+HELLO_REQUEST = b'#ipmirpc-hello 1\n'
+MAX_HELLO_BYTES = 4096
+# The settings a server started by a plain ``ipmirpc connect --socket PATH`` (what the modules run) reports: no
+# --targets, --max-session-age at its default (SessionPoolOptions.MaxSessionAge, 600 s). A server started with other
+# settings is left to ``connect``, which does not use it. tests/IpmiRpc.EndToEnd.Tests/Wrappers/AnsibleSocketTests.cs
+# checks this and the build below against a real server.
+DEFAULT_SERVER_SETTINGS = 'targets=;maxSessionAge=600'
+# .NET's DateTime ticks (100 ns since 0001-01-01) at the Unix epoch: the build names files by their mtime in ticks.
+_UNIX_EPOCH_TICKS = 621355968000000000
+# ConnectClient.UnresponsiveMemory: a server noted as hung is not waited for again within this.
+_UNRESPONSIVE_MEMORY = 300.0
+# How long a server that accepted the connection has to answer the hello (connect's --connect-timeout default).
+HELLO_TIMEOUT = 10.0
+# How long to wait for another client that is starting the server (connect's --start-timeout default).
+START_TIMEOUT = 30.0
+_START_POLL = 0.02
+_UCRED = struct.Struct('3i')
+
+
+def describe_build(path):
+    """The ``build`` a server running the executable at ``path`` answers the hello with (ServerIdentity.DescribeBuild).
+
+    The executable as the kernel names it (symlinks resolved), and ipmirpc.dll beside it when the build has one, each
+    with its size and modification time: an upgrade in place changes it.
+    """
+    executable = os.path.realpath(path)
+    parts = []
+    for index, name in enumerate((executable, os.path.join(os.path.dirname(executable), 'ipmirpc.dll'))):
+        try:
+            st = os.stat(name)
+        except OSError:
+            if index == 0:
+                parts.append(name)
+            continue
+        parts.append('%s@%d:%d' % (name, st.st_size, _UNIX_EPOCH_TICKS + st.st_mtime_ns // 100))
+    return ';'.join(parts)
+
+
+def _private_directory(path, uid):
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == uid and st.st_mode & 0o077 == 0
+
+
+def shared_socket_file(value, environ=None):
+    """The socket ``ipmirpc connect --socket VALUE`` would use when it is already there; None when only ``connect``
+    can tell (``auto`` with no private directory yet: it creates one)."""
+    if value != 'auto':
+        return value
+    environ = os.environ if environ is None else environ
+    uid = os.geteuid()
+    runtime = environ.get('XDG_RUNTIME_DIR')
+    if runtime and os.path.isabs(runtime) and _private_directory(runtime, uid):
+        return os.path.join(runtime, 'ipmirpc.sock')
+    own = '/tmp/ipmirpc-%d' % uid
+    return os.path.join(own, 'ipmirpc.sock') if _private_directory(own, uid) else None
+
+
+def _noted_unresponsive(path, pid):
+    """``connect`` noted this very server (by pid) as hung a moment ago: leave it to ``connect``, which knows."""
+    try:
+        # Like connect reads it: no symlink followed, a regular file only (a FIFO must not block the task).
+        fd = os.open(path + '.unresponsive', os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, 'O_CLOEXEC', 0))
+    except OSError:
+        return False
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or time.time() - st.st_mtime >= _UNRESPONSIVE_MEMORY:
+            return False
+        return os.read(fd, 32).strip() == str(pid).encode('ascii')
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+_BUILD_SUFFIX = re.compile(r'^[0-9a-f]{8}$')
+_MAX_BUILD_SOCKETS = 8
+
+
+def build_sockets(path):
+    """PATH.<hash> sockets: where ``connect`` runs a server of its own build when another build holds PATH (an upgrade
+    while the old server still runs). Whichever answers the hello as this build is the one ``connect`` would pick."""
+    directory, name = os.path.split(path)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    prefix = name + '.'
+    return sorted(os.path.join(directory, n) for n in names
+                  if n.startswith(prefix) and _BUILD_SUFFIX.match(n[len(prefix):]))[:_MAX_BUILD_SOCKETS]
+
+
+def wait_for_starter(path, timeout=START_TIMEOUT):
+    """Waits (boundedly) while another client holds PATH.start.lock, i.e. is starting the server; True if it did.
+
+    The forks of a playbook's first task all find no server: the first ``connect`` starts one under this lock, and a
+    fork that waits here for it then uses the server directly instead of running a ``connect`` of its own to wait.
+    """
+    try:
+        fd = os.open(path + '.start.lock', os.O_RDONLY | os.O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0))
+    except OSError:
+        return False  # never started here, or not a file we may use: connect decides
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+            return False
+        deadline = time.time() + timeout
+        waited = False
+        while True:
+            try:
+                # A shared lock is refused only while a starter holds the exclusive one; it is dropped at once.
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                return waited
+            except (IOError, OSError) as e:
+                if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN) or time.time() >= deadline:
+                    return waited
+            waited = True
+            time.sleep(_START_POLL)
+    finally:
+        os.close(fd)
+
+
+def connect_shared_server(path, executable, timeout=HELLO_TIMEOUT):
+    """A socket connected to the shared server at ``path`` that answered the hello as a server of ``executable`` with
+    the default settings, run by this user; None (nothing raised) whenever ``ipmirpc connect`` must decide instead:
+    no socket yet, a stale one, another owner, another build or settings, a server noted as hung, no hello in time.
+
+    Returns (socket, bytes read after the hello line).
+    """
+    if not hasattr(socket, 'SO_PEERCRED'):
+        return None  # not Linux: connect says why it serves in-process
+    uid = os.geteuid()
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISSOCK(st.st_mode) or st.st_uid != uid:
+        return None
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(path)
+        # Requests carry passwords: only to a server running as this user (SO_PEERCRED, as connect checks).
+        pid, peer_uid, dummy_gid = _UCRED.unpack(sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _UCRED.size))
+        if peer_uid != uid or _noted_unresponsive(path, pid):
+            sock.close()
+            return None
+        sock.sendall(HELLO_REQUEST)
+        received = b''
+        deadline = time.time() + timeout
+        while b'\n' not in received and len(received) < MAX_HELLO_BYTES:
+            sock.settimeout(max(0.001, deadline - time.time()))
+            chunk = sock.recv(MAX_HELLO_BYTES)
+            if not chunk:
+                sock.close()
+                return None
+            received += chunk
+        line, rest = received.split(b'\n', 1) if b'\n' in received else (received, b'')
+        hello = json.loads(line.decode('utf-8'))
+        if (not isinstance(hello, dict) or hello.get('ipmirpc') != 'hello'
+                or hello.get('build') != describe_build(executable) or hello.get('settings') != DEFAULT_SERVER_SETTINGS):
+            sock.close()
+            return None
+        sock.settimeout(None)
+        return sock, rest
+    except (socket.error, OSError, ValueError, UnicodeDecodeError):
+        # socket.timeout too: connect then waits for that server itself and notes it as hung for the next tasks.
+        sock.close()
+        return None
+
+
 class IpmiRpcClient(object):
     """One ipmirpc child process, many calls; close() ends it (stdin EOF lets it close its sessions).
 
-    With ``socket_path`` the child is ``ipmirpc connect --socket PATH``: close() then only disconnects and the
-    sessions stay open in the shared server for the next task.
+    With ``socket_path`` the calls go to the shared server: over its socket directly when it is up and may serve
+    this client (``transport`` 'socket'), else through a child ``ipmirpc connect --socket PATH`` ('connect'). close()
+    then only disconnects and the sessions stay open in the shared server for the next task.
     """
 
     def __init__(self, path, secrets=(), extra_args=(), socket_path=None):
@@ -165,7 +348,9 @@ class IpmiRpcClient(object):
         self._secrets = [s for s in secrets if s]
         self._extra_args = list(extra_args)
         self.socket_path = socket_path
+        self.transport = None
         self._proc = None
+        self._sock = None
         self._next_id = 0
         self._buffer = b''
         self._stashed = {}
@@ -174,8 +359,26 @@ class IpmiRpcClient(object):
 
     # -- process ------------------------------------------------------------------------------
     def start(self):
-        if self._proc is not None:
+        if self._proc is not None or self._sock is not None:
             return
+        if self.socket_path and not self._extra_args:
+            existing = shared_socket_file(self.socket_path)
+            connected = connect_shared_server(existing, self.path) if existing else None
+            if connected is None and existing and wait_for_starter(existing):
+                connected = connect_shared_server(existing, self.path)
+            for candidate in build_sockets(existing) if connected is None and existing else ():
+                connected = connect_shared_server(candidate, self.path)
+                if connected is not None:
+                    existing = candidate
+                    break
+            if connected is not None:
+                self._sock, self._buffer = connected
+                self.socket_path = existing
+                self.transport = 'socket'
+                return
+        # Only this path needs them: a task through a running shared server never starts a process.
+        import subprocess  # pylint: disable=import-outside-toplevel
+        import threading  # pylint: disable=import-outside-toplevel
         args = [self.path]
         if self.socket_path:
             args += ['connect', '--socket', self.socket_path]
@@ -185,6 +388,7 @@ class IpmiRpcClient(object):
         except OSError as e:
             raise IpmiRpcError(CODE_NOT_FOUND, 'cannot start ipmirpc at %s: %s' % (self.path, e.strerror),
                                dict(path=self.path))
+        self.transport = 'connect' if self.socket_path else 'process'
         self._stderr_thread = threading.Thread(target=self._drain_stderr)
         self._stderr_thread.daemon = True
         self._stderr_thread.start()
@@ -208,8 +412,14 @@ class IpmiRpcClient(object):
     def close(self, wait=10.0):
         """EOF on stdin: the host finishes, closes its IPMI sessions and exits; kill it if it does not.
 
-        Through ``ipmirpc connect``: it just disconnects (the shared server keeps its sessions and idle-exits).
+        Through the shared server (directly or via ``ipmirpc connect``): it just disconnects (the server keeps its
+        sessions and idle-exits).
         """
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            # Every call was answered: nothing is in flight that closing could cancel.
+            sock.close()
+            return 0
         proc, self._proc = self._proc, None
         if proc is None:
             return None
@@ -263,10 +473,13 @@ class IpmiRpcClient(object):
             message['params'] = params
         line = json.dumps(message, separators=(',', ':')).encode('utf-8') + b'\n'
         try:
-            self._proc.stdin.write(line)
-            self._proc.stdin.flush()
+            if self._sock is not None:
+                self._sock.sendall(line)
+            else:
+                self._proc.stdin.write(line)
+                self._proc.stdin.flush()
         except (IOError, OSError):
-            raise self._exited_error('ipmirpc exited before it read the request')
+            raise self._exited_error('ipmirpc exited before it read the request', method)
         response = self._wait_for(request_id, time.time() + timeout, method, timeout)
         if 'error' in response and response['error'] is not None:
             err = response['error']
@@ -281,7 +494,7 @@ class IpmiRpcClient(object):
     def _wait_for(self, request_id, deadline, method, timeout):
         if request_id in self._stashed:
             return self._stashed.pop(request_id)
-        fd = self._proc.stdout.fileno()
+        fd = self._sock.fileno() if self._sock is not None else self._proc.stdout.fileno()
         while True:
             while b'\n' in self._buffer:
                 raw, self._buffer = self._buffer.split(b'\n', 1)
@@ -305,12 +518,20 @@ class IpmiRpcClient(object):
             ready = select.select([fd], [], [], min(remaining, 1.0))[0]
             if not ready:
                 continue
-            chunk = os.read(fd, 65536)
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                chunk = b''  # a reset connection (the shared server died) ends the task like a closed one
             if not chunk:
-                raise self._exited_error('ipmirpc exited without answering %s' % method)
+                raise self._exited_error('ipmirpc exited without answering %s' % method, method)
             self._buffer += chunk
 
-    def _exited_error(self, what):
+    def _exited_error(self, what, method):
+        if self._sock is not None:
+            # Worded as connect words it when the server goes away mid-task (ConnectClient.RelayAsync).
+            return IpmiRpcError(CODE_HOST_EXITED, 'the shared server at %s closed the connection without answering %s; '
+                                'see its log %s.log' % (self.socket_path, method, self.socket_path),
+                                dict(exitCode=None, socket=self.socket_path))
         code = None
         if self._proc is not None:
             try:
