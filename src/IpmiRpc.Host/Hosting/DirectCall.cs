@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using IpmiRpc.Host.Methods;
 using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Protocol;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Newtonsoft.Json.Serialization;
 
 namespace IpmiRpc.Host.Hosting;
 
@@ -17,6 +19,8 @@ internal static class DirectCall
 {
     /// <summary>The <c>result</c> (Error null) or the <c>error</c> of the response the server would send.</summary>
     public readonly record struct Outcome(JToken? Result, RpcError? Error);
+
+    private static readonly ConcurrentDictionary<Type, bool> Prepared = new();
 
     /// <summary>Runs <paramref name="method"/> once; leaves <paramref name="host"/> (and its sessions) to the caller.</summary>
     /// <param name="progress">Told the progress of a fan-out (<c>targets</c>), if anyone listens.</param>
@@ -40,6 +44,12 @@ internal static class DirectCall
 
         var logger = host.LoggerFactory.CreateLogger("IpmiRpc.Host.Call");
         var serializer = RpcSerializer.Create();
+        // The first serialization of a type makes Newtonsoft build its contract by reflection over every member and
+        // attribute: in a one-shot `ipmirpc call` that was most of the time between the BMC's answer and the exit. Built
+        // on another core while the request goes out and back (once per type; the resolver caches contracts).
+        var contracts = Prepared.TryAdd(declaration.ResultType, true)
+            ? Task.Run(() => PrepareContracts(serializer.ContractResolver, declaration.ResultType), CancellationToken.None)
+            : Task.CompletedTask;
         object? result;
         try
         {
@@ -52,6 +62,7 @@ internal static class DirectCall
 
         try
         {
+            await contracts.ConfigureAwait(false);
             return new Outcome(result is null ? JValue.CreateNull() : JToken.FromObject(result, serializer), null);
         }
         catch (JsonException ex)
@@ -62,4 +73,49 @@ internal static class DirectCall
     }
 
     private static Outcome Fail(RpcError error) => new(null, error);
+
+    /// <summary>
+    /// Resolves the contract of <paramref name="type"/> and of the declared types it reaches (properties, items, values).
+    /// Only a warm-up: whatever fails here fails again, and is reported, when the result is serialized.
+    /// </summary>
+    internal static void PrepareContracts(IContractResolver resolver, Type type)
+    {
+        var pending = new Stack<Type>();
+        var seen = new HashSet<Type>();
+        pending.Push(type);
+        try
+        {
+            while (pending.TryPop(out var next))
+            {
+                if (!seen.Add(next) || next == typeof(object))
+                {
+                    continue;
+                }
+
+                switch (resolver.ResolveContract(next))
+                {
+                    case JsonObjectContract obj:
+                        foreach (var property in obj.Properties)
+                        {
+                            if (!property.Ignored && property.PropertyType is { } propertyType)
+                            {
+                                pending.Push(propertyType);
+                            }
+                        }
+
+                        break;
+                    case JsonArrayContract { CollectionItemType: { } item }:
+                        pending.Push(item);
+                        break;
+                    case JsonDictionaryContract { DictionaryValueType: { } value }:
+                        pending.Push(value);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            // Left for the serialization itself to report.
+        }
+    }
 }

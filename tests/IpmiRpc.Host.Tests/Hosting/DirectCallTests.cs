@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using IpmiRpc.Core;
 using IpmiRpc.Host.Hosting;
 using IpmiRpc.Host.Schema;
@@ -5,6 +6,7 @@ using IpmiRpc.Host.Targets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using Newtonsoft.Json.Serialization;
 using static IpmiRpc.Host.Tests.HostHarness;
 
 namespace IpmiRpc.Host.Tests.Hosting;
@@ -95,6 +97,53 @@ public sealed class DirectCallTests
         await context.DisposeAsync();
         Assert.Empty(context.Pool.List());
         Assert.True(transport.Disposed);
+    }
+
+    [Fact]
+    public void Preparing_a_result_type_builds_the_contracts_of_every_type_it_reaches()
+    {
+        var resolver = new CountingResolver();
+        DirectCall.PrepareContracts(resolver, typeof(Outer));
+        foreach (var reached in new[] { typeof(Outer), typeof(Inner), typeof(Leaf), typeof(List<Inner>), typeof(Dictionary<string, Leaf>) })
+        {
+            Assert.Contains(reached, resolver.Created);
+        }
+
+        Assert.DoesNotContain(typeof(Hidden), resolver.Created);
+    }
+
+    [Fact]
+    public void Preparing_a_type_Newtonsoft_refuses_leaves_the_error_to_the_serialization()
+    {
+        var resolver = new CountingResolver { Refuse = typeof(Inner) };
+        DirectCall.PrepareContracts(resolver, typeof(Outer));
+        Assert.Contains(typeof(Outer), resolver.Created);
+    }
+
+    private sealed record Leaf(int Value);
+
+    private sealed record Hidden(int Value);
+
+    private sealed record Inner(Leaf Leaf, int[] Bytes);
+
+    private sealed record Outer(Inner First, List<Inner> Many, Dictionary<string, Leaf> ByName, [property: JsonIgnore] Hidden? Skipped, Outer? Self);
+
+    private sealed class CountingResolver : DefaultContractResolver
+    {
+        public ConcurrentBag<Type> Created { get; } = [];
+
+        public Type? Refuse { get; init; }
+
+        protected override JsonContract CreateContract(Type objectType)
+        {
+            if (objectType == Refuse)
+            {
+                throw new JsonSerializationException("refused");
+            }
+
+            Created.Add(objectType);
+            return base.CreateContract(objectType);
+        }
     }
 
     private static void AssertSame(JToken expected, JToken actual) =>
