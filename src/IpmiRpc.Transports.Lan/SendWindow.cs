@@ -114,11 +114,22 @@ internal sealed class SendWindow
         }
     }
 
-    /// <summary>An answer to a request sent once: the BMC kept up with the window.</summary>
+    /// <summary>
+    /// An answer to a request sent once, called while that request still counts in flight: the BMC kept up with the
+    /// window. It counts toward growth only while the window is in use (full, or requests waiting for room), as TCP
+    /// validates its window (RFC 7661): answers to a session used one request at a time prove nothing about two at
+    /// once, and growing on them would bring the window back to its ceiling between bursts, so that every burst met a
+    /// one-request BMC at full window and paid a retransmit per request it dropped.
+    /// </summary>
     public void OnCleanAnswer()
     {
         lock (_lock)
         {
+            if (_inFlight < _size && _waiters.Count == 0)
+            {
+                return;
+            }
+
             if (++_cleanAnswers < _size * _probeBackoff)
             {
                 return;

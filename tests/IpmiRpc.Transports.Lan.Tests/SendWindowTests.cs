@@ -10,12 +10,33 @@ public sealed class SendWindowTests
         var sizes = new List<int>();
         for (var i = 0; i < 12; i++)
         {
-            window.OnCleanAnswer();
+            BusyAnswer(window);
             sizes.Add(window.Size);
         }
 
         // 1 answer at size 1, 2 at size 2, 3 at size 3, then the ceiling.
         Assert.Equal([2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4], sizes);
+    }
+
+    [Fact]
+    public async Task Answers_while_the_window_has_room_and_nobody_waits_do_not_grow_it()
+    {
+        // A session used one request at a time: at size 1 that fills the window, so it may grow to 2; at 2 it never
+        // has two in flight, so 100 answers leave it at 2 (a burst that follows meets a window its BMC has shown it
+        // takes, not the ceiling).
+        var window = new SendWindow(initial: 1, ceiling: 4);
+        for (var i = 0; i < 100; i++)
+        {
+            _ = await window.EnterAsync(CancellationToken.None);
+            window.OnCleanAnswer();
+            window.Exit();
+        }
+
+        Assert.Equal(2, window.Size);
+
+        // In use again (a burst keeps it full): it grows.
+        AnswerTimes(window, 2);
+        Assert.Equal(3, window.Size);
     }
 
     [Fact]
@@ -63,25 +84,25 @@ public sealed class SendWindowTests
         Assert.Equal(1, window.Size);
 
         // Back-off 2: two clean answers at size 1 before trying 2 again.
-        window.OnCleanAnswer();
+        BusyAnswer(window);
         Assert.Equal(1, window.Size);
-        window.OnCleanAnswer();
+        BusyAnswer(window);
         Assert.Equal(2, window.Size);
 
         window.OnLoss(2);
         Assert.Equal(1, window.Size);
         for (var i = 0; i < 3; i++)
         {
-            window.OnCleanAnswer();
+            BusyAnswer(window);
         }
 
         Assert.Equal(1, window.Size);
-        window.OnCleanAnswer();
+        BusyAnswer(window);
         Assert.Equal(2, window.Size);
     }
 
     [Fact]
-    public void A_round_of_clean_answers_at_the_size_that_lost_ends_the_back_off()
+    public async Task A_round_of_clean_answers_at_the_size_that_lost_ends_the_back_off()
     {
         var window = GrownTo(4, ceiling: 4);
         window.OnLoss(1);
@@ -95,7 +116,7 @@ public sealed class SendWindowTests
         AnswerTimes(window, 8);
 
         // The next loss starts from back-off 1 again (doubled to 2), not from 4: 4 answers grow 2 to 3.
-        window.OnLoss(2);
+        window.OnLoss(await window.EnterAsync(CancellationToken.None));
         Assert.Equal(2, window.Size);
         AnswerTimes(window, 3);
         Assert.Equal(2, window.Size);
@@ -218,8 +239,21 @@ public sealed class SendWindowTests
     {
         for (var i = 0; i < answers; i++)
         {
-            window.OnCleanAnswer();
+            BusyAnswer(window);
         }
+    }
+
+    /// <summary>One clean answer while the window is in use: filled to its size first (as a burst keeps it), then the
+    /// answered request leaves.</summary>
+    private static void BusyAnswer(SendWindow window)
+    {
+        while (window.InFlight < window.Size)
+        {
+            Assert.True(window.EnterAsync(CancellationToken.None).IsCompletedSuccessfully);
+        }
+
+        window.OnCleanAnswer();
+        window.Exit();
     }
 
     private static SendWindow GrownTo(int size, int ceiling)
@@ -227,7 +261,12 @@ public sealed class SendWindowTests
         var window = new SendWindow(initial: 1, ceiling: ceiling);
         while (window.Size < size)
         {
-            window.OnCleanAnswer();
+            BusyAnswer(window);
+        }
+
+        while (window.InFlight > 0)
+        {
+            window.Exit();
         }
 
         return window;
