@@ -229,11 +229,7 @@ public sealed class ChassisMethodsTests
         await using var host = StartWith(_ => Context(transport, time));
 
         var call = host.CallAsync("chassis.setPower", new JObject { ["action"] = "off", ["wait"] = true, ["timeoutMs"] = 20_000 });
-        for (var step = 0; step < 100 && !call.IsCompleted; step++)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(10);
-        }
+        await AdvanceUntil(time, () => call.IsCompleted, TimeSpan.FromSeconds(1));
 
         var response = await call.WaitAsync(DefaultWait);
         AssertError(response, -32004);
@@ -458,13 +454,13 @@ public sealed class ChassisMethodsTests
         NullLoggerFactory.Instance,
         time: time);
 
-    /// <summary>Moves the fake clock on in 50 ms steps until <paramref name="condition"/> holds (bounded: 3000 steps),
-    /// giving the method's continuations a moment between steps.</summary>
-    private static async Task AdvanceUntil(FakeTimeProvider time, Func<bool> condition)
+    /// <summary>Moves the fake clock on in steps (default 50 ms) until <paramref name="condition"/> holds (bounded: 3000
+    /// steps), giving the method's continuations a moment between steps.</summary>
+    private static async Task AdvanceUntil(FakeTimeProvider time, Func<bool> condition, TimeSpan? step = null)
     {
         for (var i = 0; i < 3000 && !condition(); i++)
         {
-            time.Advance(TimeSpan.FromMilliseconds(50));
+            time.Advance(step ?? TimeSpan.FromMilliseconds(50));
             await Task.Delay(10);
         }
 
