@@ -21,6 +21,47 @@ public static class Scenarios
         r.Reference ? "(reference)" : Fmt.Ratio(r.S.Median / reference.Median),
     });
 
+    /// <summary>
+    /// Scenarios 1–2's server: framework-dependent, or NativeAOT with BENCH_BURST_SERVER=aot (no JIT tiering at all).
+    /// With BENCH_BURST_DIAG the framework-dependent one loads this assembly as a startup hook (runtime counters per round).
+    /// </summary>
+    private static (string Label, string Exe, Dictionary<string, string> Env, string? DiagSocket) BurstServer(BenchOptions o, Dictionary<string, string> env, bool diag)
+    {
+        var aot = Environment.GetEnvironmentVariable("BENCH_BURST_SERVER") == "aot";
+        if (aot && o.Aot is null)
+        {
+            throw new ArgumentException("BENCH_BURST_SERVER=aot needs the NativeAOT build (run.sh without BENCH_AOT=0)");
+        }
+
+        var serverEnv = new Dictionary<string, string>(env);
+        string? socket = null;
+        if (diag && !aot)
+        {
+            socket = Path.Combine(o.WorkDir, $"diag-{Environment.ProcessId}.sock");
+            File.Delete(socket);
+            serverEnv["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location;
+            serverEnv["BENCH_DIAG_SOCKET"] = socket;
+            if (Environment.GetEnvironmentVariable("BENCH_BURST_JIT_FILE") is { Length: > 0 } jitFile)
+            {
+                serverEnv["BENCH_DIAG_JIT_FILE"] = jitFile;
+            }
+        }
+
+        // Runtime knobs for the server alone (not the driver): BENCH_BURST_SERVER_ENV="DOTNET_X=1,DOTNET_Y=2".
+        foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_BURST_SERVER_ENV") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            serverEnv[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        if (diag && Environment.GetEnvironmentVariable("BENCH_BURST_PERF") == "1")
+        {
+            serverEnv["DOTNET_PerfMapEnabled"] = "1";
+        }
+
+        return aot ? ("NativeAOT", o.Aot!, serverEnv, null) : ("framework-dependent", o.Fdd, serverEnv, socket);
+    }
+
     private static string[] IpmiToolArgs(int port, params string[] command) =>
         ["-I", "lanplus", "-C", "3", "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-U", "ipmiusr", "-E", .. command];
 
@@ -40,7 +81,9 @@ public static class Scenarios
 
         // ipmirpc: one process, one pooled session, one request at a time (client-observed: JSON over pipes included).
         Stats rpcSeq;
-        await using (var rpc = RpcClient.Start(o.Fdd, o.PidFile, env))
+        var burstDiag = Environment.GetEnvironmentVariable("BENCH_BURST_DIAG") == "1";
+        var (serverLabel, serverExe, serverEnv, diagSocket) = BurstServer(o, env, burstDiag);
+        await using (var rpc = RpcClient.Start(serverExe, o.PidFile, serverEnv))
         {
             await WarmAsync(rpc, "bmc.getDeviceId", p, Warmup);
             var cpu0 = rpc.CpuMs;
@@ -54,28 +97,59 @@ public static class Scenarios
             // 2: everything written at once.
             var pipelined = new List<double>();
             var calls = Enumerable.Repeat(("bmc.getDeviceId", p), n).ToArray();
-            // One untimed burst first: the sequential warm-up never has more than one request in flight, so the code
-            // of a full window (queued waiters, answers past unanswered ones) is still at tier 0 until the burst itself
-            // has run it; the first timed round then measured the JIT, not the burst (README, "Burst").
-            var coldSw = Stopwatch.StartNew();
-            var coldAnswers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
-            var coldRound = coldSw.Elapsed.TotalMilliseconds;
-            var coldBad = coldAnswers.Count(a => !Json.IsResult(a)) + (n - coldAnswers.Length);
+            // Untimed bursts first (BENCH_BURST_WARMUP, default 3). The sequential warm-up never has more than one request
+            // in flight, so the code of a full window (queued waiters, answers past unanswered ones) is still at tier 0
+            // until a burst has run it; and the framework-dependent server's tiering holds call counting and tier-1
+            // compilation back while any new method is still being compiled at tier 0, so after one burst the burst's
+            // code reached tier 1 only during the next two timed rounds: 100–400 methods and 100–230 ms of JIT per round,
+            // half the slow rounds' CPU samples, against ~0 in the fast ones (README, "Fourth pass: burst evenness").
+            var warmupBursts = int.TryParse(Environment.GetEnvironmentVariable("BENCH_BURST_WARMUP"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? Math.Max(1, w) : 3;
+            var coldRounds = new List<double>();
+            var coldBad = 0;
+            var warmRuntime = diagSocket is null ? null : RuntimeSnapshot.Read(diagSocket);
+            for (var i = 0; i < warmupBursts; i++)
+            {
+                var coldSw = Stopwatch.StartNew();
+                var coldAnswers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
+                coldRounds.Add(coldSw.Elapsed.TotalMilliseconds);
+                if (diagSocket is not null && RuntimeSnapshot.Read(diagSocket) is { } now && warmRuntime is not null)
+                {
+                    Console.Error.WriteLine($"untimed burst {i}: {Fmt.Ms(coldRounds[^1])}; runtime: {now.Since(warmRuntime)}");
+                    warmRuntime = now;
+                }
+                coldBad += coldAnswers.Count(a => !Json.IsResult(a)) + (n - coldAnswers.Length);
+            }
+
+            var coldRound = string.Join(", ", coldRounds.Select(Fmt.Ms));
             cpu0 = rpc.CpuMs;
             var burstDrops0 = ProcStatus.UdpRcvbufErrors();
             var burstLost = coldBad;
-            var burstDiag = Environment.GetEnvironmentVariable("BENCH_BURST_DIAG") == "1";
             var counters = burstDiag ? await BurstCounters.ReadAsync(rpc, simulatorCpuMs, simulatorWaitMs) : null;
+            var runtime = diagSocket is null ? null : RuntimeSnapshot.Read(diagSocket);
+            var threads = burstDiag ? ThreadTally.Read(rpc.Pid) : null;
+            using var perf = burstDiag ? BurstPerf.Start(rpc.Pid, o.WorkDir) : null;
             for (var round = 0; round < o.Rounds; round++)
             {
+                var start = Stopwatch.GetTimestamp();
                 var sw = Stopwatch.StartNew();
                 var answers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
                 var elapsed = sw.Elapsed.TotalMilliseconds;
                 if (counters is not null)
                 {
+                    var end = Stopwatch.GetTimestamp();
                     var after = await BurstCounters.ReadAsync(rpc, simulatorCpuMs, simulatorWaitMs);
                     Console.Error.WriteLine($"burst round {round}: {Fmt.Ms(elapsed)}; {after.Since(counters)}");
                     counters = after;
+                    var runtimeAfter = diagSocket is null ? null : RuntimeSnapshot.Read(diagSocket);
+                    Console.Error.WriteLine($"  runtime: {(runtimeAfter is not null && runtime is not null ? runtimeAfter.Since(runtime) : "n/a (no startup hook)")}");
+                    runtime = runtimeAfter;
+                    var threadsAfter = ThreadTally.Read(rpc.Pid);
+                    Console.Error.WriteLine($"  threads (CPU, switches voluntary/involuntary): {threadsAfter.Since(threads!)}");
+                    threads = threadsAfter;
+                    if (perf is not null)
+                    {
+                        Console.Error.WriteLine($"  perf window: --time {BurstPerf.Seconds(start)},{BurstPerf.Seconds(end)}");
+                    }
                 }
 
                 var bad = answers.Count(a => !Json.IsResult(a));
@@ -97,12 +171,12 @@ public static class Scenarios
 
             var ps = Stats.Of(pipelined);
             var burstDrops = ProcStatus.UdpRcvbufErrors() - burstDrops0;
-            report.Target($"Burst: {n} requests at once, {o.Rounds} rounds: slowest round ≤ 1.5× the fastest, 0 lost",
+            report.Target($"Burst: {n} requests at once, {o.Rounds} rounds ({serverLabel} server): slowest round ≤ 1.5× the fastest, 0 lost",
                 $"fastest {Fmt.Ms(ps.Min)}, slowest {Fmt.Ms(ps.Max)} ({Fmt.Ratio(ps.Max / ps.Min)}); {burstLost} lost or failed; UDP RcvbufErrors +{burstDrops}; {Fmt.Ratio(n * 1000 / ps.Median / (1000 / rpcSeq.Mean))} the sequential rate",
                 ps.Max <= 1.5 * ps.Min && burstLost == 0);
-            throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session ({o.Rounds} rounds after an untimed one of {Fmt.Ms(coldRound)}; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
+            throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session, {serverLabel} server ({o.Rounds} rounds after {warmupBursts} untimed: {coldRound}; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
             CheckErrors(rpc, report, "ipmirpc sequential/pipelined");
-            report.Note($"ipmirpc (framework-dependent) peak RSS after scenarios 1–2 (one session): {rpc.PeakRssKb / 1024} MB.");
+            report.Note($"ipmirpc ({serverLabel}) peak RSS after scenarios 1–2 (one session): {rpc.PeakRssKb / 1024} MB.");
         }
 
         if (o.Only is not null && !o.Only.Contains('1'))
