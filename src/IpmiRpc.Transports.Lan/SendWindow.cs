@@ -16,6 +16,11 @@ internal sealed class SendWindow
     /// <summary>Most a loss can stretch the answers needed per growth step: one probe per 256 window's worth.</summary>
     internal const int MaxProbeBackoff = 256;
 
+    // Set while this thread resumes admitted waiters: a waiter resumed inline that leaves the window at once (its
+    // session died while it waited) must not resume the next one inline too, or 1,000 waiters would nest 1,000 deep.
+    [ThreadStatic]
+    private static bool t_resuming;
+
     private readonly Lock _lock = new();
     private readonly LinkedList<TaskCompletionSource<long>> _waiters = new();
     private readonly int _ceiling;
@@ -77,8 +82,10 @@ internal sealed class SendWindow
                 return Task.FromResult(++_admitted);
             }
 
-            // Continuations off this lock's holder: an exit admitting the next waiter must not run its whole send.
-            waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Resumed synchronously, by whoever makes room, once it has released the lock (see Admitted): the rest of
+            // the request up to its wait for the answer (seal and send) is short, and a hop to the thread pool per
+            // admitted request cost a queued work item and often a worker's wake-up for every request of a burst.
+            waiter = new TaskCompletionSource<long>();
             node = _waiters.AddLast(waiter);
         }
 
@@ -107,11 +114,14 @@ internal sealed class SendWindow
     /// <summary>The request left the window (answered, failed or cancelled).</summary>
     public void Exit()
     {
+        Admitted admitted;
         lock (_lock)
         {
             _inFlight--;
-            AdmitLocked();
+            admitted = AdmitLocked();
         }
+
+        admitted.Resume();
     }
 
     /// <summary>
@@ -123,6 +133,7 @@ internal sealed class SendWindow
     /// </summary>
     public void OnCleanAnswer()
     {
+        var admitted = default(Admitted);
         lock (_lock)
         {
             if (_inFlight < _size && _waiters.Count == 0)
@@ -146,9 +157,11 @@ internal sealed class SendWindow
             if (_size < _ceiling)
             {
                 _size++;
-                AdmitLocked();
+                admitted = AdmitLocked();
             }
         }
+
+        admitted.Resume();
     }
 
     /// <summary>Request <paramref name="admission"/> went unanswered for its timeout and is about to be retransmitted.</summary>
@@ -182,6 +195,7 @@ internal sealed class SendWindow
     /// </summary>
     public void OnSpuriousLoss(long admission)
     {
+        Admitted admitted;
         lock (_lock)
         {
             if (admission == 0 || admission != _undoAdmission)
@@ -194,20 +208,89 @@ internal sealed class SendWindow
             _lossSize = _undoLossSize;
             _probeBackoff = _undoProbeBackoff;
             _undone++;
-            AdmitLocked();
+            admitted = AdmitLocked();
         }
+
+        admitted.Resume();
     }
 
-    private void AdmitLocked()
+    /// <summary>
+    /// Takes waiters into the room there is, in arrival order. A waiter out of the list is admitted for good: its
+    /// cancellation, which looks for it in the list under this lock, no longer touches it. Resumed by the caller after
+    /// the lock is released.
+    /// </summary>
+    private Admitted AdmitLocked()
     {
+        var admitted = default(Admitted);
         while (_inFlight < _size && _waiters.First is { } first)
         {
             _waiters.RemoveFirst();
-            if (first.Value.TrySetResult(_admitted + 1))
+            _admitted++;
+            _inFlight++;
+            admitted.Add(first.Value, _admitted);
+        }
+
+        return admitted;
+    }
+
+    /// <summary>Waiters admitted under the lock, resumed after it (usually one: a request left, the next goes in).</summary>
+    private struct Admitted
+    {
+        private TaskCompletionSource<long>? _first;
+        private long _firstAdmission;
+        private List<(TaskCompletionSource<long> Waiter, long Admission)>? _more;
+
+        public void Add(TaskCompletionSource<long> waiter, long admission)
+        {
+            if (_first is null)
             {
-                _admitted++;
-                _inFlight++;
+                _first = waiter;
+                _firstAdmission = admission;
+            }
+            else
+            {
+                (_more ??= []).Add((waiter, admission));
             }
         }
+
+        /// <summary>
+        /// Resumes each waiter on this thread, or through the thread pool when this thread is already resuming one
+        /// (a waiter that leaves the window straight away, admitting the next, must not nest).
+        /// </summary>
+        public readonly void Resume()
+        {
+            if (_first is null)
+            {
+                return;
+            }
+
+            if (t_resuming)
+            {
+                Queue(_first, _firstAdmission);
+                foreach (var (waiter, admission) in _more ?? [])
+                {
+                    Queue(waiter, admission);
+                }
+
+                return;
+            }
+
+            t_resuming = true;
+            try
+            {
+                _first.TrySetResult(_firstAdmission);
+                foreach (var (waiter, admission) in _more ?? [])
+                {
+                    waiter.TrySetResult(admission);
+                }
+            }
+            finally
+            {
+                t_resuming = false;
+            }
+        }
+
+        private static void Queue(TaskCompletionSource<long> waiter, long admission) =>
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Waiter.TrySetResult(state.Admission), (Waiter: waiter, Admission: admission), preferLocal: false);
     }
 }

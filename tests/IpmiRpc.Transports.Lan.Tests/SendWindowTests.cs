@@ -235,6 +235,77 @@ public sealed class SendWindowTests
         Assert.Equal(1, window.InFlight);
     }
 
+    [Fact]
+    public async Task An_admitted_waiter_resumes_on_the_thread_that_made_room_before_it_returns()
+    {
+        var window = new SendWindow(initial: 1, ceiling: 1);
+        Assert.True(window.EnterAsync(CancellationToken.None).IsCompletedSuccessfully);
+        var waiting = window.EnterAsync(CancellationToken.None);
+        int? resumedOn = null;
+        _ = waiting.ContinueWith(_ => resumedOn = Environment.CurrentManagedThreadId, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        window.Exit();
+
+        // No hop to the thread pool per admitted request (a queued work item and a worker's wake-up each, in a burst).
+        Assert.Equal(Environment.CurrentManagedThreadId, resumedOn);
+        Assert.Equal(2, await waiting);
+        Assert.Equal(1, window.InFlight);
+    }
+
+    [Fact]
+    public async Task Waiters_that_leave_at_once_do_not_resume_each_other_on_one_stack()
+    {
+        // A session that died while requests waited: each admitted waiter leaves at once, admitting the next.
+        const int Waiters = 2000;
+        var window = new SendWindow(initial: 1, ceiling: 1);
+        Assert.True(window.EnterAsync(CancellationToken.None).IsCompletedSuccessfully);
+        var testThread = Environment.CurrentManagedThreadId;
+        var onTestThread = 0;
+        var left = 0;
+        for (var i = 0; i < Waiters; i++)
+        {
+            _ = window.EnterAsync(CancellationToken.None).ContinueWith(
+                _ =>
+                {
+                    if (Environment.CurrentManagedThreadId == testThread)
+                    {
+                        Interlocked.Increment(ref onTestThread);
+                    }
+
+                    Interlocked.Increment(ref left);
+                    window.Exit();
+                },
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        window.Exit();
+
+        for (var poll = 0; poll < 3000 && Volatile.Read(ref left) < Waiters; poll++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(Waiters, Volatile.Read(ref left));
+        Assert.Equal(1, Volatile.Read(ref onTestThread)); // the first inline; the one it admitted through the pool, and so on
+        Assert.Equal(0, window.InFlight);
+    }
+
+    [Fact]
+    public async Task A_waiter_cancelled_after_its_admission_keeps_its_room()
+    {
+        var window = new SendWindow(initial: 1, ceiling: 1);
+        Assert.True(window.EnterAsync(CancellationToken.None).IsCompletedSuccessfully);
+        using var cancel = new CancellationTokenSource();
+        var waiting = window.EnterAsync(cancel.Token);
+        // Cancelled from the continuation of its own admission: admitted already, so it stays admitted and counted.
+        _ = waiting.ContinueWith(_ => cancel.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        window.Exit();
+
+        Assert.Equal(2, await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, window.InFlight);
+    }
+
     private static void AnswerTimes(SendWindow window, int answers)
     {
         for (var i = 0; i < answers; i++)
