@@ -12,12 +12,13 @@ public sealed class SessionSecurityTests
 
     public static TheoryData<int> Suites() => [1, 2, 3, 17];
 
-    private static (SessionSecurity Console, SessionSecurity Bmc) Pair(int suite)
+    private static (SessionSecurity Console, SessionSecurity Bmc) Pair(int suite, int? replayWindow = null)
     {
         var s = CipherSuite.Find(suite)!;
         var k1 = RandomNumberGenerator.GetBytes(s.Authentication.HmacLength);
         var k2 = RandomNumberGenerator.GetBytes(s.Authentication.HmacLength);
-        return (new SessionSecurity(s, k1, k2, BmcSid, ConsoleSid), new SessionSecurity(s, k1, k2, ConsoleSid, BmcSid));
+        var console = replayWindow is { } size ? new SessionSecurity(s, k1, k2, BmcSid, ConsoleSid, size) : new SessionSecurity(s, k1, k2, BmcSid, ConsoleSid);
+        return (console, new SessionSecurity(s, k1, k2, ConsoleSid, BmcSid));
     }
 
     private static byte[] SealFromBmc(SessionSecurity bmc, uint sequence, byte[] payload)
@@ -78,6 +79,22 @@ public sealed class SessionSecurityTests
         Assert.Equal(OpenResult.Replay, console.Open(one, buffer, out _, out _));
         Assert.Equal(OpenResult.Ok, console.Open(forty, buffer, out _, out _));
         Assert.Equal(OpenResult.Replay, console.Open(two, buffer, out _, out _)); // 38 behind: outside the window
+    }
+
+    [Fact]
+    public void A_session_accepts_an_answer_opened_after_40_later_ones_once()
+    {
+        // A receive thread preempted while holding an answer, as the other threads open 40 later ones.
+        var (console, bmc) = Pair(3, new LanPlusOptions().ReplayWindow);
+        var held = SealFromBmc(bmc, 1, [1, 2, 3]);
+        var buffer = new byte[128];
+        for (uint sequence = 2; sequence <= 41; sequence++)
+        {
+            Assert.Equal(OpenResult.Ok, console.Open(SealFromBmc(bmc, sequence, [1, 2, 3]), buffer, out _, out _));
+        }
+
+        Assert.Equal(OpenResult.Ok, console.Open(held, buffer, out _, out _));
+        Assert.Equal(OpenResult.Replay, console.Open(held, buffer, out _, out _));
     }
 
     [Fact]

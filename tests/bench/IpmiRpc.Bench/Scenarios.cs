@@ -88,7 +88,7 @@ public static class Scenarios
             await WarmAsync(rpc, "bmc.getDeviceId", p, Warmup);
             var cpu0 = rpc.CpuMs;
             rpcSeq = Stats.Of(await SequentialAsync(rpc, "bmc.getDeviceId", p, n));
-            rows.Add(new Row("ipmirpc", "`bmc.getDeviceId`, one process, pooled session", rpcSeq, (rpc.CpuMs - cpu0) / n, Reference: true));
+            rows.Add(new Row("ipmirpc", $"`bmc.getDeviceId`, one process, pooled session{(serverExe == o.Fdd ? "" : $" ({serverLabel})")}", rpcSeq, (rpc.CpuMs - cpu0) / n, Reference: true));
             throughput.Add(("ipmirpc", "sequential (1/mean)", 1000 / rpcSeq.Mean));
             cpu0 = rpc.CpuMs;
             var raw = Stats.Of(await SequentialAsync(rpc, "ipmi.requestResponse", rawParams, n));
@@ -100,9 +100,10 @@ public static class Scenarios
             // Untimed bursts first (BENCH_BURST_WARMUP, default 3). The sequential warm-up never has more than one request
             // in flight, so the code of a full window (queued waiters, answers past unanswered ones) is still at tier 0
             // until a burst has run it; and the framework-dependent server's tiering holds call counting and tier-1
-            // compilation back while any new method is still being compiled at tier 0, so after one burst the burst's
-            // code reached tier 1 only during the next two timed rounds: 100–400 methods and 100–230 ms of JIT per round,
-            // half the slow rounds' CPU samples, against ~0 in the fast ones (README, "Fourth pass: burst evenness").
+            // compilation back while any new method is still being compiled at tier 0, so after one untimed burst
+            // 300–1,400 methods still reached tier 1 during the timed rounds, 100–230 ms of JIT in a slow round against
+            // ~0 in a fast one (README, "Fourth pass: burst evenness"). More untimed bursts absorb part of it; NativeAOT
+            // (BENCH_BURST_SERVER=aot) has none.
             var warmupBursts = int.TryParse(Environment.GetEnvironmentVariable("BENCH_BURST_WARMUP"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? Math.Max(1, w) : 3;
             var coldRounds = new List<double>();
             var coldBad = 0;
