@@ -61,6 +61,14 @@ public sealed class RpcClient : IAsyncDisposable
         };
         psi.ArgumentList.Add("--framing");
         psi.ArgumentList.Add("ndjson");
+        // Diagnostics: BENCH_SERVER_ARGS="--log-level debug" adds server options; BENCH_STDERR_GREP=TEXT echoes the
+        // server's stderr lines containing TEXT to the driver's stderr (the kept copy is capped).
+        foreach (var arg in (Environment.GetEnvironmentVariable("BENCH_SERVER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        var echo = Environment.GetEnvironmentVariable("BENCH_STDERR_GREP");
         foreach (var (k, v) in env ?? new Dictionary<string, string>())
         {
             psi.Environment[k] = v;
@@ -73,6 +81,11 @@ public sealed class RpcClient : IAsyncDisposable
         {
             if (e.Data is { } line)
             {
+                if (!string.IsNullOrEmpty(echo) && line.Contains(echo, StringComparison.Ordinal))
+                {
+                    Console.Error.WriteLine("server: " + line);
+                }
+
                 lock (client._stderr)
                 {
                     if (client._stderr.Length < 20_000)
