@@ -41,8 +41,8 @@ public sealed record LanPlusOptions
     /// Inbound sequence numbers accepted below the newest one seen (1–64). Several receive threads open one session's
     /// answers at once: a thread preempted between taking an answer off the socket and checking it (or waiting for the
     /// integrity lock) can find 32 later answers accepted meanwhile on a busy 2-core machine, and the genuine answer was
-    /// then rejected as stale, its request retransmitted and the window halved for good (bench scenario 2: 3–14 per
-    /// 10,000 requests). Each sequence number is still accepted once.
+    /// then rejected as stale, its request retransmitted and the window halved with nothing to undo it (tests/bench
+    /// README, "Fourth pass: burst evenness"). Each sequence number is still accepted once.
     /// </summary>
     public int ReplayWindow { get; init; } = 64;
 

@@ -101,8 +101,8 @@ public static class Scenarios
             // in flight, so the code of a full window (queued waiters, answers past unanswered ones) is still at tier 0
             // until a burst has run it; and the framework-dependent server's tiering holds call counting and tier-1
             // compilation back while any new method is still being compiled at tier 0, so after one untimed burst
-            // 300–1,400 methods still reached tier 1 during the timed rounds, 100–230 ms of JIT in a slow round against
-            // ~0 in a fast one (README, "Fourth pass: burst evenness"). More untimed bursts absorb part of it; NativeAOT
+            // hundreds of methods still reached tier 1 during the timed rounds, and those rounds were the slow ones
+            // (README, "Fourth pass: burst evenness"). More untimed bursts absorb part of it; NativeAOT
             // (BENCH_BURST_SERVER=aot) has none.
             var warmupBursts = int.TryParse(Environment.GetEnvironmentVariable("BENCH_BURST_WARMUP"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? Math.Max(1, w) : 3;
             var coldRounds = new List<double>();
