@@ -17,8 +17,9 @@ namespace IpmiRpc.Host.Protocol;
 /// request, or it was cancelled before it started), the guard releases it. No lookup by id, no async-local state.
 /// </summary>
 /// <remarks>
-/// It also runs itself (<see cref="RunAsync"/>): queued to the thread pool as its own work item, off JsonRpc's read
-/// loop as JsonRpc's own dispatch would be, and awaited by JsonRpc as its own one-shot <see cref="IValueTaskSource{T}"/>.
+/// It also runs itself (<see cref="RunAsync"/>): started where JsonRpc's own dispatch would start it (its
+/// synchronization context, else the thread pool, as its own work item) and awaited by JsonRpc as its own one-shot
+/// <see cref="IValueTaskSource{T}"/>.
 /// </remarks>
 internal sealed class ForwardedRequest : JsonRpcRequest, IThreadPoolWorkItem, IValueTaskSource<JsonRpcMessage>
 {
@@ -54,13 +55,24 @@ internal sealed class ForwardedRequest : JsonRpcRequest, IThreadPoolWorkItem, IV
     /// <summary>The place, to whoever asks first (the method, or the guard once answered); null after that.</summary>
     public BmcOrdering.Ticket? TakeTurn() => Interlocked.Exchange(ref _turn, null);
 
-    /// <summary>Runs <paramref name="endpoint"/> on the thread pool; completes with the answer JsonRpc would make. Called once.</summary>
-    internal ValueTask<JsonRpcMessage> RunAsync(MethodEndpoint endpoint, IpmiJsonRpc rpc, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <paramref name="endpoint"/> where JsonRpc would: posted to its <paramref name="context"/> when it has one,
+    /// else on the thread pool. Completes with the answer JsonRpc would make. Called once.
+    /// </summary>
+    internal ValueTask<JsonRpcMessage> RunAsync(MethodEndpoint endpoint, IpmiJsonRpc rpc, SynchronizationContext? context, CancellationToken cancellationToken)
     {
         _endpoint = endpoint;
         _rpc = rpc;
         _cancellation = cancellationToken;
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        if (context is null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+        else
+        {
+            context.Post(static request => ((IThreadPoolWorkItem)request!).Execute(), this);
+        }
+
         return new ValueTask<JsonRpcMessage>(this, _answer.Version);
     }
 

@@ -26,16 +26,17 @@ internal sealed class IpmiJsonRpc(IJsonRpcMessageHandler handler, ErrorMapper er
     /// <summary>
     /// JsonRpc's own last step invokes the method by reflection after a post to its synchronization context: an
     /// argument array, a boxed token, a synchronization-context awaiter and two state machines per request. A
-    /// request the guard forwarded to one of our endpoints instead goes to the thread pool as itself and completes
-    /// as itself (<see cref="ForwardedRequest"/>), with the same answers: the result, JsonRpc's cancellation answer,
-    /// or the error <see cref="CreateErrorDetails"/> makes. Anything else takes JsonRpc's path.
+    /// request the guard forwarded to one of our endpoints is instead started where JsonRpc would start it (posted to
+    /// <see cref="JsonRpc.SynchronizationContext"/> if set, else queued to the thread pool as itself) and completes as
+    /// itself (<see cref="ForwardedRequest"/>), with the same answers: the result, JsonRpc's cancellation answer, or
+    /// the error <see cref="CreateErrorDetails"/> makes. Anything else takes JsonRpc's path.
     /// </summary>
     protected override ValueTask<JsonRpcMessage> DispatchRequestAsync(JsonRpcRequest request, TargetMethod targetMethod, CancellationToken cancellationToken)
     {
         if (request is ForwardedRequest forwarded && targetMethod.TargetMethodInfo == EndpointEntry
             && _endpoints.TryGetValue(forwarded.Method!, out var endpoint))
         {
-            return forwarded.RunAsync(endpoint, this, cancellationToken);
+            return forwarded.RunAsync(endpoint, this, SynchronizationContext, cancellationToken);
         }
 
         return base.DispatchRequestAsync(request, targetMethod, cancellationToken);
