@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
@@ -135,13 +136,15 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// </summary>
     private async Task DeliverAsync(JsonRpcMessage message, Pending pending)
     {
-        byte[] body;
+        ArraySegment<byte> body;
+        var rented = false;
         try
         {
-            var response = BuildResponse(message, pending);
+            // An answer of its own is written from a pooled array; a batch keeps each answer until the array is complete.
+            var response = BuildResponse(message, pending, rent: pending.Batch is null, out rented);
             if (pending.Batch is { } batch)
             {
-                if (batch.Add(response, pending.Echo) is not { } array)
+                if (batch.Add(response.Array!, pending.Echo) is not { } array)
                 {
                     return;
                 }
@@ -172,7 +175,17 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             }
         }
 
-        await _writer.WriteBodyAsync(body, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await _writer.WriteBodyAsync(body, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (rented)
+            {
+                ArrayPool<byte>.Shared.Return(body.Array!);
+            }
+        }
     }
 
     /// <summary>
@@ -599,7 +612,16 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// building the response object with <c>JToken.FromObject</c> and writing it, without the tree in between.
     /// </summary>
     internal static byte[] ResultResponse(JToken? echo, object? result, JsonSerializer serializer) =>
-        JsonBytes.Write((Echo: echo, Result: result, Serializer: serializer), static (writer, r) =>
+        ResultResponse(echo, result, serializer, rent: false).Array!;
+
+    /// <summary>As <see cref="ResultResponse(JToken?, object?, JsonSerializer)"/>; <paramref name="rent"/>: in an array from the shared pool.</summary>
+    private static ArraySegment<byte> ResultResponse(JToken? echo, object? result, JsonSerializer serializer, bool rent)
+    {
+        var state = (Echo: echo, Result: result, Serializer: serializer);
+        return rent ? JsonBytes.WriteRented(state, WriteResultResponse) : JsonBytes.Write(state, WriteResultResponse);
+    }
+
+    private static readonly Action<JsonWriter, (JToken? Echo, object? Result, JsonSerializer Serializer)> WriteResultResponse = static (writer, r) =>
         {
             writer.WriteStartObject();
             writer.WritePropertyName("jsonrpc");
@@ -617,16 +639,22 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             writer.WritePropertyName("result");
             r.Serializer.Serialize(writer, r.Result);
             writer.WriteEndObject();
-        });
+        };
 
-    /// <summary>The answer's bytes: a result is serialized straight from the method's return value (no JSON tree).</summary>
-    private byte[] BuildResponse(JsonRpcMessage message, Pending pending)
+    /// <summary>
+    /// The answer's bytes: a result is serialized straight from the method's return value (no JSON tree), into a pooled
+    /// array when <paramref name="rent"/> (then <paramref name="rented"/>: the caller returns it).
+    /// </summary>
+    private ArraySegment<byte> BuildResponse(JsonRpcMessage message, Pending pending, bool rent, out bool rented)
     {
+        rented = false;
         if (message is JsonRpcResult result)
         {
             try
             {
-                return ResultResponse(pending.Echo, result.Result, _resultSerializer);
+                var bytes = ResultResponse(pending.Echo, result.Result, _resultSerializer, rent);
+                rented = rent;
+                return bytes;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

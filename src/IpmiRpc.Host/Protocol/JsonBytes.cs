@@ -21,7 +21,15 @@ internal static class JsonBytes
     public static byte[] Write(JToken token) => Write(token, static (writer, t) => t.WriteTo(writer));
 
     /// <summary>Runs <paramref name="write"/> on a writer at the start of a message; what it wrote, as UTF-8. Nothing is kept if it throws.</summary>
-    public static byte[] Write<TState>(TState state, Action<JsonWriter, TState> write)
+    public static byte[] Write<TState>(TState state, Action<JsonWriter, TState> write) => Write(state, write, rent: false).Array!;
+
+    /// <summary>
+    /// As <see cref="Write{TState}(TState, Action{JsonWriter, TState})"/>, into an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/>: the caller returns it once the bytes are written.
+    /// </summary>
+    public static ArraySegment<byte> WriteRented<TState>(TState state, Action<JsonWriter, TState> write) => Write(state, write, rent: true);
+
+    private static ArraySegment<byte> Write<TState>(TState state, Action<JsonWriter, TState> write, bool rent)
     {
         // Taken off the thread while in use: a nested call (a converter that serializes a message) gets its own.
         var scratch = t_scratch ?? new Scratch();
@@ -31,12 +39,13 @@ internal static class JsonBytes
         {
             write(scratch.Writer, state);
             scratch.Writer.Flush();
-            var bytes = new byte[Utf8.GetByteCount(scratch.Buffer.Written)];
+            var length = Utf8.GetByteCount(scratch.Buffer.Written);
+            var bytes = rent ? ArrayPool<byte>.Shared.Rent(length) : new byte[length];
             Utf8.GetBytes(scratch.Buffer.Written, bytes);
             // A writer back at the start (one whole value written) writes the next message as a new one would; a
             // writer left anywhere else, or by an exception, is dropped.
             complete = scratch.Writer.WriteState == WriteState.Start;
-            return bytes;
+            return new ArraySegment<byte>(bytes, 0, length);
         }
         finally
         {

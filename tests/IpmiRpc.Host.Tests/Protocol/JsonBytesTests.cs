@@ -117,4 +117,23 @@ public sealed class JsonBytesTests
         Assert.Equal("""{"in":true}""", Text(inner));
         Assert.Equal("""{"a":1}""", Text(JsonBytes.Write(new JObject { ["a"] = 1 })));
     }
+
+    [Fact]
+    public void A_message_written_into_a_pooled_array_is_the_same_bytes_and_only_those()
+    {
+        var json = Tree(3);
+        json.Sample(token =>
+        {
+            var rented = JsonBytes.WriteRented(token, static (writer, t) => t.WriteTo(writer));
+            try
+            {
+                Assert.Equal(JsonBytes.Write(token), rented.AsSpan().ToArray());
+                Assert.Equal(0, rented.Offset);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented.Array!);
+            }
+        }, iter: 200);
+    }
 }
