@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 using IpmiRpc.Host.Hosting;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
@@ -41,6 +43,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     private readonly ServerOptions _options;
     // Unbounded, yet bounded in practice: a request enters only with one of the _slots, a cancel only for a pending request.
     private readonly Channel<JsonRpcMessage> _inbound = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly InboundReader _reader;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,6 +56,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     {
         _options = options ?? new ServerOptions();
         _slots = new SemaphoreSlim(_options.MaxRequestsInFlight, _options.MaxRequestsInFlight);
+        _reader = new InboundReader(_inbound.Reader);
         _writer = writer;
         _formatter = formatter;
         _resultSerializer = resultSerializer;
@@ -74,18 +78,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// <summary>Told of each request as it is read and when it is answered: its place in the BMC write order.</summary>
     internal Hosting.RequestTickets? Tickets { get; init; }
 
-    public async ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
-    {
-        while (await _inbound.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (_inbound.Reader.TryRead(out var message))
-            {
-                return message;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The next message for StreamJsonRpc (its one read loop calls this, one read at a time); null once outbound is complete.</summary>
+    public ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken) => _reader.ReadAsync(cancellationToken);
 
     public async ValueTask WriteAsync(JsonRpcMessage jsonRpcMessage, CancellationToken cancellationToken)
     {
@@ -679,6 +673,133 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             },
         };
         return MessageWriter.Serialize(RpcError.Response(pending.Echo, error));
+    }
+
+    /// <summary>
+    /// Reads <see cref="_inbound"/> for StreamJsonRpc's read loop without an allocation per read: an async method that
+    /// waits cost a state machine box, and a wait given StreamJsonRpc's (cancellable) token a new channel waiter, per
+    /// request read one at a time. Here a read that has to wait waits on the channel without a token (its reused
+    /// waiter) and completes this one reused source; the token is registered once and fails a waiting read with
+    /// <see cref="OperationCanceledException"/>, as the channel's wait did.
+    /// </summary>
+    private sealed class InboundReader(ChannelReader<JsonRpcMessage> channel) : IValueTaskSource<JsonRpcMessage?>
+    {
+        private ManualResetValueTaskSourceCore<JsonRpcMessage?> _read;
+        private ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter _wait;
+        private CancellationToken _token;
+        private CancellationTokenRegistration _onCancel;
+        private Action? _onReadable;
+        private int _waiting;
+
+        public ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
+        {
+            if (cancellationToken != _token)
+            {
+                _onCancel.Dispose();
+                _token = cancellationToken;
+                _onCancel = cancellationToken.UnsafeRegister(static reader => ((InboundReader)reader!).Cancel(), this);
+            }
+
+            while (true)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return ValueTask.FromCanceled<JsonRpcMessage?>(cancellationToken);
+                }
+
+                if (channel.TryRead(out var message))
+                {
+                    return new ValueTask<JsonRpcMessage?>(message);
+                }
+
+                var wait = channel.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false).GetAwaiter();
+                if (wait.IsCompleted)
+                {
+                    // Completed: false once outbound is complete (throws if it completed with an error, as before).
+                    if (!wait.GetResult())
+                    {
+                        return new ValueTask<JsonRpcMessage?>((JsonRpcMessage?)null);
+                    }
+
+                    continue;
+                }
+
+                _read.Reset();
+                _wait = wait;
+                Volatile.Write(ref _waiting, 1);
+                wait.UnsafeOnCompleted(_onReadable ??= OnReadable);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Cancelled before the read was waiting: the registration found nothing to fail.
+                    Cancel();
+                }
+
+                return new ValueTask<JsonRpcMessage?>(this, _read.Version);
+            }
+        }
+
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "The channel's failure is the read's, as awaiting it was.")]
+        private void OnReadable()
+        {
+            while (Volatile.Read(ref _waiting) == 1)
+            {
+                bool readable;
+                try
+                {
+                    readable = _wait.GetResult();
+                }
+                catch (Exception ex)
+                {
+                    Finish(null, ex);
+                    return;
+                }
+
+                if (!readable)
+                {
+                    Finish(null, null);
+                    return;
+                }
+
+                if (channel.TryRead(out var message))
+                {
+                    Finish(message, null);
+                    return;
+                }
+
+                _wait = channel.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false).GetAwaiter();
+                if (!_wait.IsCompleted)
+                {
+                    _wait.UnsafeOnCompleted(_onReadable!);
+                    return;
+                }
+            }
+        }
+
+        private void Cancel() => Finish(null, new OperationCanceledException(_token));
+
+        private void Finish(JsonRpcMessage? message, Exception? error)
+        {
+            if (Interlocked.Exchange(ref _waiting, 0) != 1)
+            {
+                return;
+            }
+
+            if (error is null)
+            {
+                _read.SetResult(message);
+            }
+            else
+            {
+                _read.SetException(error);
+            }
+        }
+
+        public JsonRpcMessage? GetResult(short token) => _read.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _read.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _read.OnCompleted(continuation, state, token, flags);
     }
 
     /// <param name="ClientId">The id as parsed: what <c>$/cancelRequest</c> is matched against.</param>
