@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
@@ -45,7 +44,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     private readonly Channel<JsonRpcMessage> _inbound = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly InboundReader _reader;
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentDictionary<long, Pending> _pending = new();
+    private readonly PendingTable _pending = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ParamsMemo _paramsMemo = new();
     private long _nextId;
@@ -310,7 +309,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// </summary>
     public void CancelInFlight()
     {
-        foreach (var internalId in _pending.Keys)
+        foreach (var (internalId, _) in _pending.Snapshot())
         {
             SendCancel(internalId);
         }
@@ -389,7 +388,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         forwarded = false;
         var internalId = Interlocked.Increment(ref _nextId);
         var forwardedRequest = parameters is null or JObject ? new ForwardedRequest(internalId, method, parameters as JObject) : null;
-        _pending[internalId] = new Pending(id, echo, method, batch, isNotification, forwardedRequest);
+        _pending.Add(internalId, new Pending(id, echo, method, batch, isNotification, forwardedRequest));
         batch?.Expect(isNotification);
         Interlocked.Increment(ref _inFlight);
 
@@ -457,7 +456,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
         // Ids are the client's, per connection, and may repeat (across batches, even within one): every request
         // in flight on this connection with that id is cancelled.
-        foreach (var (internalId, pending) in _pending)
+        foreach (var (internalId, pending) in _pending.Snapshot())
         {
             if (!pending.IsNotification && JToken.DeepEquals(pending.ClientId, clientId))
             {
@@ -800,6 +799,48 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
         public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
             _read.OnCompleted(continuation, state, token, flags);
+    }
+
+    /// <summary>
+    /// The requests in flight by internal id, under a lock: a concurrent dictionary made a node per request, and the
+    /// table is touched twice per request (forwarded, answered), briefly, and walked only to cancel.
+    /// </summary>
+    private sealed class PendingTable
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<long, Pending> _byId = [];
+
+        public void Add(long internalId, Pending pending)
+        {
+            lock (_lock)
+            {
+                _byId[internalId] = pending;
+            }
+        }
+
+        public bool TryGetValue(long internalId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Pending? pending)
+        {
+            lock (_lock)
+            {
+                return _byId.TryGetValue(internalId, out pending);
+            }
+        }
+
+        public bool TryRemove(long internalId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Pending? pending)
+        {
+            lock (_lock)
+            {
+                return _byId.Remove(internalId, out pending);
+            }
+        }
+
+        public List<KeyValuePair<long, Pending>> Snapshot()
+        {
+            lock (_lock)
+            {
+                return [.. _byId];
+            }
+        }
     }
 
     /// <param name="ClientId">The id as parsed: what <c>$/cancelRequest</c> is matched against.</param>
