@@ -73,7 +73,11 @@ internal sealed class ForwardedRequest : JsonRpcRequest, IThreadPoolWorkItem, IV
             context.Post(static request => ((IThreadPoolWorkItem)request!).Execute(), this);
         }
 
-        return new ValueTask<JsonRpcMessage>(this, _answer.Version);
+        // A context that runs the post at once may have the answer already: handed back as a value, JsonRpc has
+        // nothing to wait for.
+        return _answer.GetStatus(_answer.Version) == ValueTaskSourceStatus.Succeeded
+            ? new ValueTask<JsonRpcMessage>(_answer.GetResult(_answer.Version))
+            : new ValueTask<JsonRpcMessage>(this, _answer.Version);
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "Every failure becomes the request's error answer, as in JsonRpc.")]

@@ -36,6 +36,13 @@ public sealed class IpmiJsonRpcTests
         Assert.Equal(1, (int)answer["id"]!);
         Assert.Equal(0x1291, (int)answer["result"]!["manufacturerId"]!);
         Assert.Equal(1, context.Posts);
+
+        // The session is open now: the whole request may run within the post, its answer handed back as a value.
+        await server.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"bmc.getDeviceId\",\"params\":{" + Target + "}}");
+        var again = await server.ReadAsync();
+        Assert.Equal(2, (int)again["id"]!);
+        Assert.Equal(0x1291, (int)again["result"]!["manufacturerId"]!);
+        Assert.Equal(2, context.Posts);
     }
 
     [Fact]
