@@ -62,10 +62,9 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         rpc.TraceSource.Listeners.Clear();
         rpc.TraceSource.Listeners.Add(new LoggerTraceListener(_logger));
 
-        var dispatch = typeof(MethodEndpoint).GetMethod(nameof(MethodEndpoint.DispatchAsync))!;
         foreach (var declaration in MethodCatalog.All.Values)
         {
-            rpc.AddLocalRpcMethod(dispatch, new MethodEndpoint(declaration, host, id => new NotificationProgress(handler, id)), new JsonRpcMethodAttribute(declaration.Name) { UseSingleObjectParameterDeserialization = true });
+            rpc.AddEndpoint(new MethodEndpoint(declaration, host, id => new NotificationProgress(handler, id)));
         }
 
         rpc.StartListening();

@@ -27,15 +27,22 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
 
     public string Name => declaration.Name;
 
-    /// <summary>StreamJsonRpc's entry: a request as the guard forwarded it, with its place in its BMC's order.</summary>
+    /// <summary>
+    /// StreamJsonRpc's entry as registered: a request as the guard forwarded it, with its place in its BMC's order.
+    /// <see cref="IpmiJsonRpc"/> calls <see cref="RunAsync"/> instead (no task when the answer is there at once).
+    /// </summary>
     public Task<object?> DispatchAsync(ForwardedRequest request, CancellationToken cancellationToken = default) =>
+        RunAsync(request, cancellationToken).AsTask();
+
+    /// <summary>A forwarded request, run.</summary>
+    internal ValueTask<object?> RunAsync(ForwardedRequest request, CancellationToken cancellationToken) =>
         InvokeAsync(request.Params, request.TakeTurn(), request.InternalId, cancellationToken);
 
     /// <summary>A call made in the process (<c>ipmirpc call</c>, MCP): no place in a BMC's order to wait for.</summary>
     public Task<object?> InvokeAsync(JToken? @params = null, CancellationToken cancellationToken = default) =>
-        InvokeAsync(@params, taken: null, requestId: null, cancellationToken);
+        InvokeAsync(@params, taken: null, requestId: null, cancellationToken).AsTask();
 
-    private async Task<object?> InvokeAsync(JToken? @params, BmcOrdering.Ticket? taken, long? requestId, CancellationToken cancellationToken)
+    private async ValueTask<object?> InvokeAsync(JToken? @params, BmcOrdering.Ticket? taken, long? requestId, CancellationToken cancellationToken)
     {
         // First, before anything can throw, so the place is released however the request ends.
         using var turn = taken;
@@ -64,7 +71,7 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
     }
 
     /// <summary>One call to one target, within <paramref name="timeoutMs"/> (answered -32004 when it runs out).</summary>
-    private async Task<object?> RunOneAsync(JObject values, ParamReader reader, int? timeoutMs, bool dryRun, BmcOrdering.Ticket? turn,
+    private async ValueTask<object?> RunOneAsync(JObject values, ParamReader reader, int? timeoutMs, bool dryRun, BmcOrdering.Ticket? turn,
         Func<IpmiTarget>? resolveTarget, CancellationToken cancellationToken)
     {
         // Without timeoutMs the request's own token is the deadline: no linked source to register on every request.

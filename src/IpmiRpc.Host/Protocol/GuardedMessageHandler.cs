@@ -1,6 +1,8 @@
-using System.Collections.Concurrent;
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 using IpmiRpc.Host.Hosting;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
@@ -40,8 +42,9 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     private readonly ServerOptions _options;
     // Unbounded, yet bounded in practice: a request enters only with one of the _slots, a cancel only for a pending request.
     private readonly Channel<JsonRpcMessage> _inbound = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly InboundReader _reader;
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentDictionary<long, Pending> _pending = new();
+    private readonly PendingTable _pending = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ParamsMemo _paramsMemo = new();
     private long _nextId;
@@ -52,6 +55,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     {
         _options = options ?? new ServerOptions();
         _slots = new SemaphoreSlim(_options.MaxRequestsInFlight, _options.MaxRequestsInFlight);
+        _reader = new InboundReader(_inbound.Reader);
         _writer = writer;
         _formatter = formatter;
         _resultSerializer = resultSerializer;
@@ -73,18 +77,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// <summary>Told of each request as it is read and when it is answered: its place in the BMC write order.</summary>
     internal Hosting.RequestTickets? Tickets { get; init; }
 
-    public async ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
-    {
-        while (await _inbound.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (_inbound.Reader.TryRead(out var message))
-            {
-                return message;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The next message for StreamJsonRpc (its one read loop calls this, one read at a time); null once outbound is complete.</summary>
+    public ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken) => _reader.ReadAsync(cancellationToken);
 
     public async ValueTask WriteAsync(JsonRpcMessage jsonRpcMessage, CancellationToken cancellationToken)
     {
@@ -135,13 +129,15 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// </summary>
     private async Task DeliverAsync(JsonRpcMessage message, Pending pending)
     {
-        byte[] body;
+        ArraySegment<byte> body;
+        var rented = false;
         try
         {
-            var response = BuildResponse(message, pending);
+            // An answer of its own is written from a pooled array; a batch keeps each answer until the array is complete.
+            var response = BuildResponse(message, pending, rent: pending.Batch is null, out rented);
             if (pending.Batch is { } batch)
             {
-                if (batch.Add(response, pending.Echo) is not { } array)
+                if (batch.Add(response.Array!, pending.Echo) is not { } array)
                 {
                     return;
                 }
@@ -172,7 +168,17 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             }
         }
 
-        await _writer.WriteBodyAsync(body, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await _writer.WriteBodyAsync(body, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (rented)
+            {
+                ArrayPool<byte>.Shared.Return(body.Array!);
+            }
+        }
     }
 
     /// <summary>
@@ -303,7 +309,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// </summary>
     public void CancelInFlight()
     {
-        foreach (var internalId in _pending.Keys)
+        foreach (var (internalId, _) in _pending.Snapshot())
         {
             SendCancel(internalId);
         }
@@ -382,7 +388,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         forwarded = false;
         var internalId = Interlocked.Increment(ref _nextId);
         var forwardedRequest = parameters is null or JObject ? new ForwardedRequest(internalId, method, parameters as JObject) : null;
-        _pending[internalId] = new Pending(id, echo, method, batch, isNotification, forwardedRequest);
+        _pending.Add(internalId, new Pending(id, echo, method, batch, isNotification, forwardedRequest));
         batch?.Expect(isNotification);
         Interlocked.Increment(ref _inFlight);
 
@@ -450,7 +456,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 
         // Ids are the client's, per connection, and may repeat (across batches, even within one): every request
         // in flight on this connection with that id is cancelled.
-        foreach (var (internalId, pending) in _pending)
+        foreach (var (internalId, pending) in _pending.Snapshot())
         {
             if (!pending.IsNotification && JToken.DeepEquals(pending.ClientId, clientId))
             {
@@ -599,7 +605,16 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     /// building the response object with <c>JToken.FromObject</c> and writing it, without the tree in between.
     /// </summary>
     internal static byte[] ResultResponse(JToken? echo, object? result, JsonSerializer serializer) =>
-        JsonBytes.Write((Echo: echo, Result: result, Serializer: serializer), static (writer, r) =>
+        ResultResponse(echo, result, serializer, rent: false).Array!;
+
+    /// <summary>As <see cref="ResultResponse(JToken?, object?, JsonSerializer)"/>; <paramref name="rent"/>: in an array from the shared pool.</summary>
+    private static ArraySegment<byte> ResultResponse(JToken? echo, object? result, JsonSerializer serializer, bool rent)
+    {
+        var state = (Echo: echo, Result: result, Serializer: serializer);
+        return rent ? JsonBytes.WriteRented(state, WriteResultResponse) : JsonBytes.Write(state, WriteResultResponse);
+    }
+
+    private static readonly Action<JsonWriter, (JToken? Echo, object? Result, JsonSerializer Serializer)> WriteResultResponse = static (writer, r) =>
         {
             writer.WriteStartObject();
             writer.WritePropertyName("jsonrpc");
@@ -617,16 +632,22 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             writer.WritePropertyName("result");
             r.Serializer.Serialize(writer, r.Result);
             writer.WriteEndObject();
-        });
+        };
 
-    /// <summary>The answer's bytes: a result is serialized straight from the method's return value (no JSON tree).</summary>
-    private byte[] BuildResponse(JsonRpcMessage message, Pending pending)
+    /// <summary>
+    /// The answer's bytes: a result is serialized straight from the method's return value (no JSON tree), into a pooled
+    /// array when <paramref name="rent"/> (then <paramref name="rented"/>: the caller returns it).
+    /// </summary>
+    private ArraySegment<byte> BuildResponse(JsonRpcMessage message, Pending pending, bool rent, out bool rented)
     {
+        rented = false;
         if (message is JsonRpcResult result)
         {
             try
             {
-                return ResultResponse(pending.Echo, result.Result, _resultSerializer);
+                var bytes = ResultResponse(pending.Echo, result.Result, _resultSerializer, rent);
+                rented = rent;
+                return bytes;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -651,6 +672,175 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             },
         };
         return MessageWriter.Serialize(RpcError.Response(pending.Echo, error));
+    }
+
+    /// <summary>
+    /// Reads <see cref="_inbound"/> for StreamJsonRpc's read loop without an allocation per read: an async method that
+    /// waits cost a state machine box, and a wait given StreamJsonRpc's (cancellable) token a new channel waiter, per
+    /// request read one at a time. Here a read that has to wait waits on the channel without a token (its reused
+    /// waiter) and completes this one reused source; the token is registered once and fails a waiting read with
+    /// <see cref="OperationCanceledException"/>, as the channel's wait did.
+    /// </summary>
+    private sealed class InboundReader(ChannelReader<JsonRpcMessage> channel) : IValueTaskSource<JsonRpcMessage?>
+    {
+        private ManualResetValueTaskSourceCore<JsonRpcMessage?> _read;
+        private ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter _wait;
+        private CancellationToken _token;
+        private CancellationTokenRegistration _onCancel;
+        private Action? _onReadable;
+        private int _waiting;
+
+        public ValueTask<JsonRpcMessage?> ReadAsync(CancellationToken cancellationToken)
+        {
+            if (cancellationToken != _token)
+            {
+                _onCancel.Dispose();
+                _token = cancellationToken;
+                _onCancel = cancellationToken.UnsafeRegister(static reader => ((InboundReader)reader!).Cancel(), this);
+            }
+
+            while (true)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return ValueTask.FromCanceled<JsonRpcMessage?>(cancellationToken);
+                }
+
+                if (channel.TryRead(out var message))
+                {
+                    return new ValueTask<JsonRpcMessage?>(message);
+                }
+
+                var wait = channel.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false).GetAwaiter();
+                if (wait.IsCompleted)
+                {
+                    // Completed: false once outbound is complete (throws if it completed with an error, as before).
+                    if (!wait.GetResult())
+                    {
+                        return new ValueTask<JsonRpcMessage?>((JsonRpcMessage?)null);
+                    }
+
+                    continue;
+                }
+
+                _read.Reset();
+                _wait = wait;
+                Volatile.Write(ref _waiting, 1);
+                wait.UnsafeOnCompleted(_onReadable ??= OnReadable);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Cancelled before the read was waiting: the registration found nothing to fail.
+                    Cancel();
+                }
+
+                return new ValueTask<JsonRpcMessage?>(this, _read.Version);
+            }
+        }
+
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "The channel's failure is the read's, as awaiting it was.")]
+        private void OnReadable()
+        {
+            while (Volatile.Read(ref _waiting) == 1)
+            {
+                bool readable;
+                try
+                {
+                    readable = _wait.GetResult();
+                }
+                catch (Exception ex)
+                {
+                    Finish(null, ex);
+                    return;
+                }
+
+                if (!readable)
+                {
+                    Finish(null, null);
+                    return;
+                }
+
+                if (channel.TryRead(out var message))
+                {
+                    Finish(message, null);
+                    return;
+                }
+
+                _wait = channel.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false).GetAwaiter();
+                if (!_wait.IsCompleted)
+                {
+                    _wait.UnsafeOnCompleted(_onReadable!);
+                    return;
+                }
+            }
+        }
+
+        private void Cancel() => Finish(null, new OperationCanceledException(_token));
+
+        private void Finish(JsonRpcMessage? message, Exception? error)
+        {
+            if (Interlocked.Exchange(ref _waiting, 0) != 1)
+            {
+                return;
+            }
+
+            if (error is null)
+            {
+                _read.SetResult(message);
+            }
+            else
+            {
+                _read.SetException(error);
+            }
+        }
+
+        public JsonRpcMessage? GetResult(short token) => _read.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _read.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _read.OnCompleted(continuation, state, token, flags);
+    }
+
+    /// <summary>
+    /// The requests in flight by internal id, under a lock: a concurrent dictionary made a node per request, and the
+    /// table is touched twice per request (forwarded, answered), briefly, and walked only to cancel.
+    /// </summary>
+    private sealed class PendingTable
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<long, Pending> _byId = [];
+
+        public void Add(long internalId, Pending pending)
+        {
+            lock (_lock)
+            {
+                _byId[internalId] = pending;
+            }
+        }
+
+        public bool TryGetValue(long internalId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Pending? pending)
+        {
+            lock (_lock)
+            {
+                return _byId.TryGetValue(internalId, out pending);
+            }
+        }
+
+        public bool TryRemove(long internalId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Pending? pending)
+        {
+            lock (_lock)
+            {
+                return _byId.Remove(internalId, out pending);
+            }
+        }
+
+        public List<KeyValuePair<long, Pending>> Snapshot()
+        {
+            lock (_lock)
+            {
+                return [.. _byId];
+            }
+        }
     }
 
     /// <param name="ClientId">The id as parsed: what <c>$/cancelRequest</c> is matched against.</param>

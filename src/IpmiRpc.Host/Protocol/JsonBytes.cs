@@ -16,33 +16,62 @@ internal static class JsonBytes
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     [ThreadStatic]
-    private static CharBuffer? t_buffer;
+    private static Scratch? t_scratch;
 
     public static byte[] Write(JToken token) => Write(token, static (writer, t) => t.WriteTo(writer));
 
-    /// <summary>Runs <paramref name="write"/> on a fresh writer; what it wrote, as UTF-8. Nothing is kept if it throws.</summary>
-    public static byte[] Write<TState>(TState state, Action<JsonWriter, TState> write)
+    /// <summary>Runs <paramref name="write"/> on a writer at the start of a message; what it wrote, as UTF-8. Nothing is kept if it throws.</summary>
+    public static byte[] Write<TState>(TState state, Action<JsonWriter, TState> write) => Write(state, write, rent: false).Array!;
+
+    /// <summary>
+    /// As <see cref="Write{TState}(TState, Action{JsonWriter, TState})"/>, into an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/>: the caller returns it once the bytes are written.
+    /// </summary>
+    public static ArraySegment<byte> WriteRented<TState>(TState state, Action<JsonWriter, TState> write) => Write(state, write, rent: true);
+
+    private static ArraySegment<byte> Write<TState>(TState state, Action<JsonWriter, TState> write, bool rent)
     {
         // Taken off the thread while in use: a nested call (a converter that serializes a message) gets its own.
-        var buffer = t_buffer ?? new CharBuffer();
-        t_buffer = null;
+        var scratch = t_scratch ?? new Scratch();
+        t_scratch = null;
+        var complete = false;
         try
         {
-            using (var writer = new JsonTextWriter(buffer) { CloseOutput = false, ArrayPool = CharPool.Instance })
-            {
-                write(writer, state);
-                writer.Flush();
-            }
-
-            var bytes = new byte[Utf8.GetByteCount(buffer.Written)];
-            Utf8.GetBytes(buffer.Written, bytes);
-            return bytes;
+            write(scratch.Writer, state);
+            scratch.Writer.Flush();
+            var length = Utf8.GetByteCount(scratch.Buffer.Written);
+            var bytes = rent ? ArrayPool<byte>.Shared.Rent(length) : new byte[length];
+            Utf8.GetBytes(scratch.Buffer.Written, bytes);
+            // A writer back at the start (one whole value written) writes the next message as a new one would; a
+            // writer left anywhere else, or by an exception, is dropped.
+            complete = scratch.Writer.WriteState == WriteState.Start;
+            return new ArraySegment<byte>(bytes, 0, length);
         }
         finally
         {
-            buffer.Reset();
-            t_buffer = buffer;
+            scratch.Buffer.Reset();
+            if (complete)
+            {
+                t_scratch = scratch;
+            }
         }
+    }
+
+    /// <summary>
+    /// A thread's buffer and the writer over it, kept between messages: a new <see cref="JsonTextWriter"/> per message
+    /// cost the writer, its position stack and its number buffer every time.
+    /// </summary>
+    private sealed class Scratch
+    {
+        public Scratch()
+        {
+            Buffer = new CharBuffer();
+            Writer = new JsonTextWriter(Buffer) { CloseOutput = false, ArrayPool = CharPool.Instance };
+        }
+
+        public CharBuffer Buffer { get; }
+
+        public JsonTextWriter Writer { get; }
     }
 
     /// <summary>A growable character buffer from the shared pool; big ones go back to the pool after use.</summary>

@@ -27,8 +27,8 @@ internal sealed class MessageWriter(Stream output) : IDisposable
     /// <summary>One message as compact UTF-8 JSON (what <see cref="WriteAsync"/> sends).</summary>
     public static byte[] Serialize(JToken message) => JsonBytes.Write(message);
 
-    /// <summary>Writes one already serialized message body in the current framing.</summary>
-    public async Task WriteBodyAsync(byte[] body, CancellationToken cancellationToken = default)
+    /// <summary>Writes one already serialized message body in the current framing; <paramref name="body"/> is read until the task completes.</summary>
+    public async Task WriteBodyAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         byte[]? header = Framing == Framing.Headers
             ? Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n"))
@@ -52,7 +52,7 @@ internal sealed class MessageWriter(Stream output) : IDisposable
             try
             {
                 prefix.CopyTo(framed, 0);
-                body.CopyTo(framed, prefix.Length);
+                body.Span.CopyTo(framed.AsSpan(prefix.Length));
                 suffix.CopyTo(framed, prefix.Length + body.Length);
                 await output.WriteAsync(framed.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             }

@@ -92,4 +92,48 @@ public sealed class JsonBytesTests
         }));
         Assert.Equal("""{"a":1}""", Text(JsonBytes.Write(new JObject { ["a"] = 1 })));
     }
+
+    [Fact]
+    public void A_writer_left_inside_a_message_is_not_used_for_the_next_one()
+    {
+        // The thread's writer is kept between messages only once it is back at the start of one.
+        Assert.Equal("{", Text(JsonBytes.Write(0, static (writer, _) => writer.WriteStartObject())));
+        Assert.Equal("""{"a":1}""", Text(JsonBytes.Write(new JObject { ["a"] = 1 })));
+        Assert.Equal("[2]", Text(JsonBytes.Write(new JArray(2))));
+    }
+
+    [Fact]
+    public void A_message_written_while_another_is_being_written_on_the_same_thread_is_its_own()
+    {
+        var inner = Array.Empty<byte>();
+        var outer = JsonBytes.Write(0, (writer, _) =>
+        {
+            writer.WriteStartArray();
+            inner = JsonBytes.Write(new JObject { ["in"] = true });
+            writer.WriteValue(1);
+            writer.WriteEndArray();
+        });
+        Assert.Equal("[1]", Text(outer));
+        Assert.Equal("""{"in":true}""", Text(inner));
+        Assert.Equal("""{"a":1}""", Text(JsonBytes.Write(new JObject { ["a"] = 1 })));
+    }
+
+    [Fact]
+    public void A_message_written_into_a_pooled_array_is_the_same_bytes_and_only_those()
+    {
+        var json = Tree(3);
+        json.Sample(token =>
+        {
+            var rented = JsonBytes.WriteRented(token, static (writer, t) => t.WriteTo(writer));
+            try
+            {
+                Assert.Equal(JsonBytes.Write(token), rented.AsSpan().ToArray());
+                Assert.Equal(0, rented.Offset);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented.Array!);
+            }
+        }, iter: 200);
+    }
 }

@@ -36,4 +36,39 @@ public class RpcSerializerTests
     [MemberData(nameof(CoreEnums))]
     public void Core_enums_are_written_as_camelCase_strings(object value, string expected) =>
         Assert.Equal(expected, (string?)JToken.FromObject(value, RpcSerializer.Create()));
+
+    private sealed record Flags(bool On, bool Off, int Small, int Negative, int Large, int Edge, byte Full, byte Zero, int? Maybe, string Name)
+    {
+        public int Derived => Small * 2;
+    }
+
+    private record Base(int Id);
+
+    private sealed record Derived(int Id, bool Extra) : Base(Id);
+
+    private readonly record struct Plain(int Count, bool Ready);
+
+    [Fact]
+    public void Flags_and_numbers_are_written_as_by_Newtonsofts_own_property_reading()
+    {
+        // Shared boxes are written by value: every value (cached or not, of each type) must read as its own number.
+        var plain = Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
+        {
+            ContractResolver = new Newtonsoft.Json.Serialization.CamelCasePropertyNamesContractResolver(),
+        });
+        object[] results =
+        [
+            new Flags(true, false, 7, -1, 70_000, 4095, 255, 0, null, "a"),
+            new Flags(false, true, 4096, int.MinValue, int.MaxValue, 0, 128, 1, 5, "b"),
+            new Derived(12, true),
+            new Plain(3, true),
+            new[] { new Flags(true, true, 1, 2, 3, 4, 5, 6, 7, "c"), new Flags(false, false, 1, 2, 3, 4, 5, 6, 7, "d") },
+        ];
+        foreach (var result in results)
+        {
+            var expected = JToken.FromObject(result, plain).ToString(Newtonsoft.Json.Formatting.None);
+            Assert.Equal(expected, JToken.FromObject(result, RpcSerializer.Create()).ToString(Newtonsoft.Json.Formatting.None));
+            Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(JsonBytes.Write(result, static (writer, r) => RpcSerializer.Create().Serialize(writer, r))));
+        }
+    }
 }

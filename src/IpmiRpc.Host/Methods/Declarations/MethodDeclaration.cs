@@ -99,7 +99,7 @@ public sealed class MethodDeclaration
     internal void Validate(JObject values) => _ = Arguments(call: null, values);
 
     /// <summary>Binds <paramref name="values"/> (refusing unknown names) and runs the method.</summary>
-    public async Task<object?> InvokeAsync(RpcCall call, JObject values)
+    public async ValueTask<object?> InvokeAsync(RpcCall call, JObject values)
     {
         var task = (Task)Invoke(Arguments(call, values));
         await task.ConfigureAwait(false);
