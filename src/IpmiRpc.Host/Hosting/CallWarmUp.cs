@@ -7,7 +7,7 @@ namespace IpmiRpc.Host.Hosting;
 
 /// <summary>
 /// For <c>ipmirpc call METHOD</c>: what the request will need and the command line cannot change — the method catalog,
-/// the method's params binder, the lanplus target's binder, the crypto provider — is built on a thread of its own
+/// the method's params binder, the lanplus target's binder, the crypto provider, the result's contracts — is built on a thread of its own
 /// while the main thread reads the command line and composes the host. Started, NativeAOT's reflection over the
 /// declarations and OpenSSL's start (library, configuration, algorithm fetches) sat one after another on the main
 /// thread before the first datagram, while the second core idled (tests/bench/README.md, "Fourth pass: cold start").
@@ -24,9 +24,10 @@ internal static class CallWarmUp
 
     internal static void Run(string method)
     {
+        MethodDeclaration? declaration = null;
         try
         {
-            if (MethodCatalog.TryGet(method, out var declaration))
+            if (MethodCatalog.TryGet(method, out declaration))
             {
                 _ = declaration.Binder;
             }
@@ -39,6 +40,19 @@ internal static class CallWarmUp
         }
 
         WarmCrypto();
+        if (declaration is not null)
+        {
+            try
+            {
+                // Last: the result is serialized after the BMC answers, so these may still be building while the
+                // request is out; the call waits for them then instead of building them a second time.
+                _ = DirectCall.PrepareResultContracts(declaration.ResultType);
+            }
+            catch (Exception)
+            {
+                // Only a warm-up: whatever fails here fails again, and is reported, when the result is serialized.
+            }
+        }
     }
 
     /// <summary>The primitives a lanplus session (cipher suite 3 or 17) and the pool's target fingerprint use first.</summary>
