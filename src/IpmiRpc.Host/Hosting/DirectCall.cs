@@ -20,7 +20,8 @@ internal static class DirectCall
     /// <summary>The <c>result</c> (Error null) or the <c>error</c> of the response the server would send.</summary>
     public readonly record struct Outcome(JToken? Result, RpcError? Error);
 
-    private static readonly ConcurrentDictionary<Type, bool> Prepared = new();
+    /// <summary>Result types whose contracts are built or being built: the task completes when they are.</summary>
+    private static readonly ConcurrentDictionary<Type, Task> Prepared = new();
 
     /// <summary>Runs <paramref name="method"/> once; leaves <paramref name="host"/> (and its sessions) to the caller.</summary>
     /// <param name="progress">Told the progress of a fan-out (<c>targets</c>), if anyone listens.</param>
@@ -47,9 +48,10 @@ internal static class DirectCall
         // The first serialization of a type makes Newtonsoft build its contract by reflection over every member and
         // attribute: in a one-shot `ipmirpc call` that was most of the time between the BMC's answer and the exit. Built
         // on another core while the request goes out and back (once per type; the resolver caches contracts).
-        var contracts = Prepared.TryAdd(declaration.ResultType, true)
-            ? Task.Run(() => PrepareContracts(serializer.ContractResolver, declaration.ResultType), CancellationToken.None)
-            : Task.CompletedTask;
+        // `ipmirpc call` has usually started this from argv already (CallWarmUp).
+        var contracts = Prepared.TryGetValue(declaration.ResultType, out var started)
+            ? started
+            : Task.Run(() => PrepareResultContracts(declaration.ResultType), CancellationToken.None);
         object? result;
         try
         {
@@ -73,6 +75,31 @@ internal static class DirectCall
     }
 
     private static Outcome Fail(RpcError error) => new(null, error);
+
+    /// <summary>
+    /// Builds the contracts of <paramref name="resultType"/> on this thread, once per type (Newtonsoft's camel-case
+    /// resolver shares its contracts across instances); a caller that finds them claimed gets the task of the thread
+    /// building them instead of building them again.
+    /// </summary>
+    internal static Task PrepareResultContracts(Type resultType)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Prepared.TryAdd(resultType, done.Task))
+        {
+            return Prepared[resultType];
+        }
+
+        try
+        {
+            PrepareContracts(RpcSerializer.Create().ContractResolver, resultType);
+        }
+        finally
+        {
+            done.SetResult();
+        }
+
+        return done.Task;
+    }
 
     /// <summary>
     /// Resolves the contract of <paramref name="type"/> and of the declared types it reaches (properties, items, values).

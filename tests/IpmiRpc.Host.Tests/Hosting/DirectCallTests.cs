@@ -120,6 +120,18 @@ public sealed class DirectCallTests
         Assert.Contains(typeof(Outer), resolver.Created);
     }
 
+    [Fact]
+    public async Task A_result_type_s_contracts_are_built_once_and_later_callers_share_that_build()
+    {
+        var first = DirectCall.PrepareResultContracts(typeof(PreparedOnce));
+        var second = DirectCall.PrepareResultContracts(typeof(PreparedOnce));
+        Assert.Same(first, second);
+        await first;
+        Assert.True(first.IsCompletedSuccessfully);
+    }
+
+    private sealed record PreparedOnce(Leaf Leaf);
+
     private sealed record Leaf(int Value);
 
     private sealed record Hidden(int Value);
