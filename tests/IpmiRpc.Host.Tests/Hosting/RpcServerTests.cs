@@ -321,4 +321,111 @@ public sealed class RpcServerTests(ITestOutputHelper output)
         var names = doc["methods"]!.Select(m => (string)m["name"]!).ToHashSet();
         Assert.Equal(IpmiRpc.Host.Methods.Declarations.MethodCatalog.All.Keys.OrderBy(k => k, StringComparer.Ordinal), names.OrderBy(k => k, StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task A_request_starts_its_method_on_the_stdin_reader_thread()
+    {
+        // Sequential requests are cheapest when the thread the request line woke also sends it to the BMC: no
+        // thread-pool worker woken for the read, the dispatch or the method (tests/bench/README.md, "Fourth pass").
+        var sentOn = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        var transport = new FakeTransport
+        {
+            Responder = (r, _) =>
+            {
+                sentOn.Enqueue(Thread.CurrentThread.Name);
+                return Task.FromResult(new IpmiResponse(0, new byte[] { 0x01 }));
+            },
+        };
+        await using var host = Start(transport);
+        // The first call resolves and opens the target (that may hop); the repeats find it remembered.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.NotNull((await host.CallAsync("ipmi.requestResponse", Raw(0x06, 0x01)))["result"]);
+        }
+
+        Assert.Equal(["IpmiRpc stdin reader", "IpmiRpc stdin reader"], sentOn.Skip(1));
+    }
+
+    [Fact]
+    public async Task An_answer_is_written_by_the_thread_that_completed_the_request()
+    {
+        // The BMC's answer arrives on a transport thread; that thread writes the answer instead of handing it on.
+        var answers = new System.Collections.Concurrent.BlockingCollection<TaskCompletionSource<IpmiResponse>>();
+        var bmc = new Thread(() =>
+        {
+            foreach (var pending in answers.GetConsumingEnumerable())
+            {
+                pending.SetResult(new IpmiResponse(0, new byte[] { 0x01 }));
+            }
+        }) { IsBackground = true, Name = "test BMC answers" };
+        bmc.Start();
+        var transport = new FakeTransport
+        {
+            Responder = (_, _) =>
+            {
+                var pending = new TaskCompletionSource<IpmiResponse>();
+                answers.Add(pending);
+                return pending.Task;
+            },
+        };
+        var input = new System.IO.Pipelines.Pipe();
+        var output = new System.IO.Pipelines.Pipe();
+        var writes = new WriteRecordingStream(output.Writer.AsStream());
+        var context = new HostContext([transport], new IpmiRpc.Host.Targets.TargetResolver(new Dictionary<string, JObject>
+        {
+            [IpmiRpc.Host.Targets.TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
+        }), IpmiRpc.Host.Schema.OpenRpcDocument.Generated, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var run = Task.Run(() => new RpcServer(context).RunAsync(input.Reader.AsStream(), writes));
+        using var lines = new StreamReader(output.Reader.AsStream());
+        for (var i = 1; i <= 3; i++)
+        {
+            await input.Writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Request(i, "ipmi.requestResponse", Raw(0x06, 0x01)).ToString(Newtonsoft.Json.Formatting.None) + "\n"));
+            var line = await lines.ReadLineAsync().WaitAsync(DefaultWait);
+            Assert.Equal(i, (int?)JObject.Parse(line!)["id"]);
+        }
+
+        await input.Writer.CompleteAsync();
+        Assert.Equal(0, await run.WaitAsync(DefaultWait));
+        answers.CompleteAdding();
+        Assert.Equal(["test BMC answers", "test BMC answers", "test BMC answers"], writes.Threads);
+    }
+
+    /// <summary>Records the name of the thread of every write.</summary>
+    private sealed class WriteRecordingStream(Stream inner) : Stream
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string?> Threads { get; } = new();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Threads.Enqueue(Thread.CurrentThread.Name);
+            inner.Write(buffer, offset, count);
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield(); // what a pipe or file on stdout does: the write runs on a thread-pool thread
+            Threads.Enqueue(Thread.CurrentThread.Name);
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+    }
 }
