@@ -61,13 +61,8 @@ internal static class DedicatedReader
         // A read in progress when the stop came cannot be taken back: what it brought is dropped, not started.
         while (!stop.IsCancellationRequested && Wait(messages.MoveNextAsync()) && !stop.IsCancellationRequested)
         {
-            var accepted = accept(messages.Current, stop);
-            if (!accepted.IsCompleted)
-            {
-                accepted.Wait(CancellationToken.None);
-            }
-
-            accepted.GetAwaiter().GetResult();
+            // Blocks until the guard has taken the message, and throws what it threw (not an AggregateException).
+            accept(messages.Current, stop).GetAwaiter().GetResult();
         }
     }
 

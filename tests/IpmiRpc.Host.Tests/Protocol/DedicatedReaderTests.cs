@@ -134,6 +134,22 @@ public sealed class DedicatedReaderTests
     }
 
     [Fact]
+    public async Task AStop_WhileAMessageWaits_EndsTheLoopWithoutAFault()
+    {
+        var input = new Pipe();
+        using var stop = new CancellationTokenSource();
+        var recorder = new Recorder { Next = (_, ct) => Task.Delay(Timeout.Infinite, ct) }; // e.g. waiting for a slot
+        var run = Start(input, recorder, stop.Token);
+        await input.Writer.WriteAsync("{\"n\":1}\n"u8.ToArray());
+        await WaitForAsync(() => recorder.Seen.Count == 1);
+
+        await stop.CancelAsync();
+        await run.WaitAsync(Bound);
+
+        Assert.False(run.IsFaulted);
+    }
+
+    [Fact]
     public async Task AFailedRead_FaultsTheTask()
     {
         var recorder = new Recorder();
