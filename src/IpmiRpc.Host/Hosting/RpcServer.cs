@@ -22,9 +22,14 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
     /// fires (then cancels them), closes every pooled session (disposing <see cref="HostContext"/>; after a stop
     /// within <see cref="ServerOptions.ShutdownGrace"/>) and returns the exit code (0).
     /// </summary>
+    /// <remarks>
+    /// The input is read by a thread of its own (<see cref="DedicatedReader"/>) and the answers are written by the
+    /// thread that finished the request: a sequential request then wakes the reader when its line arrives and a
+    /// transport thread when the BMC answers, and no other thread.
+    /// </remarks>
     public async Task<int> RunAsync(Stream input, Stream output, CancellationToken stop = default)
     {
-        await ServeConnectionAsync(input, output, stop).ConfigureAwait(false);
+        await ServeAsync(input, output, stop, connectionLost: default, ownThreads: true).ConfigureAwait(false);
         await CloseSessionsAsync(host, stop.IsCancellationRequested ? _options.ShutdownGrace : Timeout.InfiniteTimeSpan, _logger).ConfigureAwait(false);
         return 0;
     }
@@ -50,14 +55,22 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
     /// <paramref name="connectionLost"/> fires — reading stops and the requests in flight are cancelled too, since
     /// nobody is left to read their answers.
     /// </summary>
-    public async Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stop = default, CancellationToken connectionLost = default)
+    public Task ServeConnectionAsync(Stream input, Stream output, CancellationToken stop = default, CancellationToken connectionLost = default) =>
+        ServeAsync(input, output, stop, connectionLost, ownThreads: false);
+
+    /// <param name="ownThreads">
+    /// Read on a dedicated thread with blocking reads and write answers with blocking writes on the thread that has
+    /// them (stdio: one client, whose own pipe is all a blocked write can hold up). Connections of the socket server
+    /// share the transports' threads with other clients, so they read and write asynchronously.
+    /// </param>
+    private async Task ServeAsync(Stream input, Stream output, CancellationToken stop, CancellationToken connectionLost, bool ownThreads)
     {
         var serializer = RpcSerializer.Create();
-        using var writer = new MessageWriter(output);
+        using var writer = new MessageWriter(output, writeInline: ownThreads);
         using var formatter = new JsonMessageFormatter();
         var tickets = new RequestTickets(host);
         var handler = new GuardedMessageHandler(writer, formatter, serializer, _logger, MethodCatalog.All.ContainsKey, _options) { Tickets = tickets };
-        using var rpc = new IpmiJsonRpc(handler, new ErrorMapper(serializer, _logger));
+        using var rpc = new IpmiJsonRpc(handler, new ErrorMapper(serializer, _logger)) { SynchronizationContext = new InlineDispatchContext() };
         rpc.TraceSource = new TraceSource("StreamJsonRpc", _logger.IsEnabled(LogLevel.Trace) ? SourceLevels.Warning : SourceLevels.Off);
         rpc.TraceSource.Listeners.Clear();
         rpc.TraceSource.Listeners.Add(new LoggerTraceListener(_logger));
@@ -69,11 +82,12 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
 
         rpc.StartListening();
 
-        var pipe = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
-        var reader = new MessageReader(pipe, _options.Framing, _options.MaxMessageBytes);
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stop, connectionLost, writer.Closed);
         using var onStop = stopAll.Token.Register(handler.CancelInFlight);
-        var readLoop = ReadLoopAsync(reader, writer, handler, stopAll.Token);
+        var readLoop = ownThreads
+            ? DedicatedReader.Start(input, _options.Framing, _options.MaxMessageBytes, handler.AcceptAsync, framing => UseFraming(writer, framing), stopAll.Token)
+            : ReadLoopAsync(new MessageReader(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true)), _options.Framing, _options.MaxMessageBytes),
+                writer, handler, stopAll.Token);
         var stopped = Task.Delay(Timeout.Infinite, stopAll.Token);
         // rpc.Completion only ends early if StreamJsonRpc itself broke; then stop rather than read into the void.
         await Task.WhenAny(readLoop, stopped, rpc.Completion).ConfigureAwait(false);
@@ -123,8 +137,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
                 return;
             }
 
-            writer.Framing = reader.Framing;
-            _logger.LogDebug("Framing: {Framing}", reader.Framing);
+            UseFraming(writer, reader.Framing);
             await foreach (var message in reader.ReadAllAsync(stopReading).ConfigureAwait(false))
             {
                 await handler.AcceptAsync(message, stopReading).ConfigureAwait(false);
@@ -133,6 +146,12 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
         {
         }
+    }
+
+    private void UseFraming(MessageWriter writer, Framing framing)
+    {
+        writer.Framing = framing;
+        _logger.LogDebug("Framing: {Framing}", framing);
     }
 
     private sealed class LoggerTraceListener(ILogger logger) : TraceListener

@@ -41,7 +41,9 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     private readonly Func<string, bool> _isKnownMethod;
     private readonly ServerOptions _options;
     // Unbounded, yet bounded in practice: a request enters only with one of the _slots, a cancel only for a pending request.
-    private readonly Channel<JsonRpcMessage> _inbound = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations: the thread that forwards a request runs StreamJsonRpc's read loop and (with
+    // InlineDispatchContext) the method's start itself, instead of waking a thread-pool worker to do it.
+    private readonly Channel<JsonRpcMessage> _inbound = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly InboundReader _reader;
     private readonly SemaphoreSlim _slots;
     private readonly PendingTable _pending = new();

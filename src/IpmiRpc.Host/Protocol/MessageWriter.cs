@@ -9,7 +9,13 @@ namespace IpmiRpc.Host.Protocol;
 /// The one writer of protocol bytes: every response goes through here, serialized, in the framing the input used,
 /// so concurrent responses never interleave.
 /// </summary>
-internal sealed class MessageWriter(Stream output) : IDisposable
+/// <param name="writeInline">
+/// Write with the stream's blocking write on the caller's thread. Stdout is a pipe or file whose asynchronous write
+/// .NET runs as a blocking write on a thread-pool thread, so the async path costs a wake of another thread per answer;
+/// inline, the thread that finished the request writes its answer. A client that stops reading then blocks that thread
+/// (a transport receive thread, or the reader for an error answer) until it reads again.
+/// </param>
+internal sealed class MessageWriter(Stream output, bool writeInline = false) : IDisposable
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -54,14 +60,22 @@ internal sealed class MessageWriter(Stream output) : IDisposable
                 prefix.CopyTo(framed, 0);
                 body.Span.CopyTo(framed.AsSpan(prefix.Length));
                 suffix.CopyTo(framed, prefix.Length + body.Length);
-                await output.WriteAsync(framed.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                if (writeInline)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    output.Write(framed, 0, length);
+                    output.Flush();
+                }
+                else
+                {
+                    await output.WriteAsync(framed.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(framed);
             }
-
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {

@@ -321,4 +321,170 @@ public sealed class RpcServerTests(ITestOutputHelper output)
         var names = doc["methods"]!.Select(m => (string)m["name"]!).ToHashSet();
         Assert.Equal(IpmiRpc.Host.Methods.Declarations.MethodCatalog.All.Keys.OrderBy(k => k, StringComparer.Ordinal), names.OrderBy(k => k, StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task A_request_starts_its_method_on_the_stdin_reader_thread()
+    {
+        // Sequential requests are cheapest when the thread the request line woke also sends it to the BMC: no
+        // thread-pool worker woken for the read, the dispatch or the method (tests/bench/README.md, "Fourth pass").
+        var sentOn = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        var transport = new FakeTransport
+        {
+            Responder = (r, _) =>
+            {
+                sentOn.Enqueue(Thread.CurrentThread.Name);
+                return Task.FromResult(new IpmiResponse(0, new byte[] { 0x01 }));
+            },
+        };
+        await using var host = Start(transport);
+        // The first call resolves and opens the target (that may hop); the repeats find it remembered.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.NotNull((await host.CallAsync("ipmi.requestResponse", Raw(0x06, 0x01)))["result"]);
+        }
+
+        Assert.Equal(["IpmiRpc stdin reader", "IpmiRpc stdin reader"], sentOn.Skip(1));
+    }
+
+    [Fact]
+    public async Task An_answer_is_written_by_the_thread_that_completed_the_request()
+    {
+        // The BMC's answer arrives on a transport thread; that thread writes the answer instead of handing it on.
+        // An answer is released only once the request's method has returned to the reader (the reader is back in a
+        // read): released earlier, the reader itself would find it complete and write it, which is right but not
+        // what this test is about.
+        var released = new System.Collections.Concurrent.BlockingCollection<TaskCompletionSource<IpmiResponse>>();
+        var bmc = new Thread(() =>
+        {
+            foreach (var answer in released.GetConsumingEnumerable())
+            {
+                answer.SetResult(new IpmiResponse(0, new byte[] { 0x01 }));
+            }
+        }) { IsBackground = true, Name = "test BMC answers" };
+        bmc.Start();
+        var input = new System.IO.Pipelines.Pipe();
+        var reads = new ReadCountingStream(input.Reader.AsStream());
+        var sent = new System.Collections.Concurrent.ConcurrentQueue<(TaskCompletionSource<IpmiResponse> Answer, int ReadsSoFar)>();
+        var transport = new FakeTransport
+        {
+            Responder = (_, _) =>
+            {
+                var answer = new TaskCompletionSource<IpmiResponse>();
+                sent.Enqueue((answer, reads.Entered));
+                return answer.Task;
+            },
+        };
+        var output = new System.IO.Pipelines.Pipe();
+        var writes = new WriteRecordingStream(output.Writer.AsStream());
+        var context = new HostContext([transport], new IpmiRpc.Host.Targets.TargetResolver(new Dictionary<string, JObject>
+        {
+            [IpmiRpc.Host.Targets.TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
+        }), IpmiRpc.Host.Schema.OpenRpcDocument.Generated, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var run = Task.Run(() => new RpcServer(context).RunAsync(reads, writes));
+        using var lines = new StreamReader(output.Reader.AsStream());
+        for (var i = 1; i <= 4; i++)
+        {
+            await input.Writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Request(i, "ipmi.requestResponse", Raw(0x06, 0x01)).ToString(Newtonsoft.Json.Formatting.None) + "\n"));
+            await WaitUntilAsync(() => sent.Count == i);
+            var (answer, readsSoFar) = sent.ElementAt(i - 1);
+            if (i > 1)
+            {
+                // The first request resolves its target on the thread pool; the others run on the reader.
+                await WaitUntilAsync(() => reads.Entered > readsSoFar);
+            }
+
+            released.Add(answer);
+            var line = await lines.ReadLineAsync().WaitAsync(DefaultWait);
+            Assert.Equal(i, (int?)JObject.Parse(line!)["id"]);
+        }
+
+        await input.Writer.CompleteAsync();
+        Assert.Equal(0, await run.WaitAsync(DefaultWait));
+        released.CompleteAdding();
+        Assert.Equal(["test BMC answers", "test BMC answers", "test BMC answers"], writes.Threads.Skip(1));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var bound = new CancellationTokenSource(DefaultWait);
+        while (!condition())
+        {
+            await Task.Delay(10, bound.Token); // a bounded poll for an event; its timeout only fails the test
+        }
+    }
+
+    /// <summary>Counts the reads begun on the input: the server's reader is back in a read once this grows.</summary>
+    private sealed class ReadCountingStream(Stream inner) : Stream
+    {
+        private int _entered;
+
+        public int Entered => Volatile.Read(ref _entered);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            Interlocked.Increment(ref _entered);
+            return inner.Read(buffer);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>Records the name of the thread of every write.</summary>
+    private sealed class WriteRecordingStream(Stream inner) : Stream
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string?> Threads { get; } = new();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Threads.Enqueue(Thread.CurrentThread.Name);
+            inner.Write(buffer, offset, count);
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield(); // what a pipe or file on stdout does: the write runs on a thread-pool thread
+            Threads.Enqueue(Thread.CurrentThread.Name);
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+    }
 }
