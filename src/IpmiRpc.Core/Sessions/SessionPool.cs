@@ -235,7 +235,7 @@ public sealed class SessionPool : IAsyncDisposable
             var budget = OpenBudget(target) + (slot.BackoffLeft(_time) ?? TimeSpan.Zero);
             try
             {
-                await slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target)).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
+                await slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target), _options.MaxSessionsPerTarget).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -611,7 +611,12 @@ public sealed class SessionPool : IAsyncDisposable
         }
 
         /// <summary>The open in progress, or a new one started by <paramref name="open"/>.</summary>
-        public Task JoinOrStartOpen(Func<Task> open)
+        /// <summary>
+        /// Joins the open in progress, or starts one unless <paramref name="maxSessions"/> usable sessions are already
+        /// here: the caller counted before an open it did not see finished, and starting another then would pass the
+        /// cap (a real BMC may allow one session). The caller's next pass leases from what is open.
+        /// </summary>
+        public Task JoinOrStartOpen(Func<Task> open, int maxSessions)
         {
             var start = new Task<Task>(open);
             var opening = start.Unwrap();
@@ -620,6 +625,17 @@ public sealed class SessionPool : IAsyncDisposable
                 if (_opening is { IsCompleted: false } running)
                 {
                     return running;
+                }
+
+                var usable = 0;
+                foreach (var entry in _entries)
+                {
+                    usable += entry.Session.IsUsable ? 1 : 0;
+                }
+
+                if (usable >= maxSessions)
+                {
+                    return Task.CompletedTask;
                 }
 
                 _opening = opening;
