@@ -20,6 +20,16 @@ internal sealed class HostHarness : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30); // a bound on a broken build, never a measurement
 
+    /// <summary>Polls <paramref name="condition"/> every 10 ms until it holds: waits for an event; the bound only fails the test.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var bound = new CancellationTokenSource(DefaultWait);
+        while (!condition())
+        {
+            await Task.Delay(10, bound.Token);
+        }
+    }
+
     private readonly Pipe _input = new();
     private readonly Pipe _output = new();
     private readonly MemoryStream _pending = new();

@@ -385,12 +385,12 @@ public sealed class RpcServerTests(ITestOutputHelper output)
         for (var i = 1; i <= 4; i++)
         {
             await input.Writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Request(i, "ipmi.requestResponse", Raw(0x06, 0x01)).ToString(Newtonsoft.Json.Formatting.None) + "\n"));
-            await WaitUntilAsync(() => sent.Count == i);
+            await HostHarness.WaitUntilAsync(() => sent.Count == i);
             var (answer, readsSoFar) = sent.ElementAt(i - 1);
             if (i > 1)
             {
                 // The first request resolves its target on the thread pool; the others run on the reader.
-                await WaitUntilAsync(() => reads.Entered > readsSoFar);
+                await HostHarness.WaitUntilAsync(() => reads.Entered > readsSoFar);
             }
 
             released.Add(answer);
@@ -402,15 +402,6 @@ public sealed class RpcServerTests(ITestOutputHelper output)
         Assert.Equal(0, await run.WaitAsync(DefaultWait));
         released.CompleteAdding();
         Assert.Equal(["test BMC answers", "test BMC answers", "test BMC answers"], writes.Threads.Skip(1));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var bound = new CancellationTokenSource(DefaultWait);
-        while (!condition())
-        {
-            await Task.Delay(10, bound.Token); // a bounded poll for an event; its timeout only fails the test
-        }
     }
 
     /// <summary>Counts the reads begun on the input: the server's reader is back in a read once this grows.</summary>

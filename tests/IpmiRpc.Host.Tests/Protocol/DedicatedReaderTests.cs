@@ -23,15 +23,6 @@ public sealed class DedicatedReaderTests
         }
     }
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Bound);
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token); // a poll for an event, bounded; its timeout only fails the test
-        }
-    }
-
     private static Task Start(Pipe input, Recorder recorder, CancellationToken stop = default, int maxMessageBytes = 1024) =>
         DedicatedReader.Start(input.Reader.AsStream(), Framing.Auto, maxMessageBytes, recorder.Accept, _ => { }, stop);
 
@@ -102,7 +93,7 @@ public sealed class DedicatedReaderTests
         };
         var run = Start(input, recorder);
         await input.Writer.WriteAsync("{\"n\":1}\n"u8.ToArray());
-        await WaitForAsync(() => recorder.Seen.Count == 1);
+        await HostHarness.WaitUntilAsync(() => recorder.Seen.Count == 1);
         await input.Writer.WriteAsync("{\"n\":2}\n"u8.ToArray());
         // Only a reader that does not wait hands the second line on now; give it a moment to show it (a correct one
         // passes whatever this window is: it cannot make the test flaky, only let a broken reader slip through).
@@ -123,7 +114,7 @@ public sealed class DedicatedReaderTests
         var recorder = new Recorder();
         var run = Start(input, recorder, stop.Token);
         await input.Writer.WriteAsync("{\"n\":1}\n"u8.ToArray());
-        await WaitForAsync(() => recorder.Seen.Count == 1);
+        await HostHarness.WaitUntilAsync(() => recorder.Seen.Count == 1);
 
         await stop.CancelAsync();
         await input.Writer.WriteAsync("{\"n\":2}\n"u8.ToArray()); // wakes the blocked read
@@ -141,7 +132,7 @@ public sealed class DedicatedReaderTests
         var recorder = new Recorder { Next = (_, ct) => Task.Delay(Timeout.Infinite, ct) }; // e.g. waiting for a slot
         var run = Start(input, recorder, stop.Token);
         await input.Writer.WriteAsync("{\"n\":1}\n"u8.ToArray());
-        await WaitForAsync(() => recorder.Seen.Count == 1);
+        await HostHarness.WaitUntilAsync(() => recorder.Seen.Count == 1);
 
         await stop.CancelAsync();
         await run.WaitAsync(Bound);

@@ -78,23 +78,13 @@ public sealed class IpmiJsonRpcTests
         // Cancelled while the BMC has not answered: -32800, and the connection keeps serving.
         Volatile.Write(ref hold, true);
         await server.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"bmc.getDeviceId\",\"params\":{" + Target + "}}");
-        await WaitForAsync(() => Volatile.Read(ref held) == 1);
+        await HostHarness.WaitUntilAsync(() => Volatile.Read(ref held) == 1);
         await server.SendAsync("{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":{\"id\":4}}");
         AssertError(await server.ReadAsync(), -32800, id: 4);
         await server.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"sessions.list\"}");
         var listed = await server.ReadAsync();
         Assert.Equal(5, (int)listed["id"]!);
         Assert.NotNull(listed["result"]);
-    }
-
-    /// <summary>Polls every 10 ms; the 30 s bound only fails the test.</summary>
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var bound = new CancellationTokenSource(DefaultWait);
-        while (!condition())
-        {
-            await Task.Delay(10, bound.Token);
-        }
     }
 
     /// <summary>Runs every post at once on the posting thread, counting them.</summary>
