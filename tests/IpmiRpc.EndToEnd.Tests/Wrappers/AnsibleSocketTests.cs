@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using IpmiRpc.Core.Sessions;
 using IpmiRpc.EndToEnd.Tests.Host;
 using IpmiRpc.TestSupport;
 using Newtonsoft.Json.Linq;
@@ -55,8 +56,20 @@ public sealed class AnsibleSocketTests(AnsibleCollectionTests.InstalledCollectio
             var again = await collection.PlaybookTextAsync("shared_socket.yml", sim, new() { ["ipmirpc_socket"] = "auto" }, env);
             Assert.True(again.Succeeded, again.ToString());
             var later = Assert.Single((JArray)(await client.CallAsync("sessions.list", new JObject(), Wait))["result"]!);
-            Assert.Equal((string)session["id"]!, (string)later["id"]!);
-            Assert.True((long)later["requestCount"]! >= (long)session["requestCount"]! + 3, later.ToString());
+            if ((string)session["id"]! == (string)later["id"]!)
+            {
+                Assert.True((long)later["requestCount"]! >= (long)session["requestCount"]! + 3, later.ToString());
+            }
+            else
+            {
+                // A loaded machine can take longer than the pool's idle timeout to start the second playbook; then the
+                // server rightly closed the idle session and opened a new one. By the server's own timestamps the gap
+                // must exceed that timeout, or the pool failed to reuse a live session.
+                var idleGap = (DateTimeOffset)later["openedAt"]! - (DateTimeOffset)session["lastUsedAt"]!;
+                output.WriteLine($"second run opened a new session after {idleGap} idle: {later}");
+                Assert.True(idleGap >= new SessionPoolOptions().IdleTimeout, $"a new session after only {idleGap} idle\nbefore: {session}\nafter: {later}");
+                Assert.True((long)later["requestCount"]! >= 3, later.ToString());
+            }
 
             // A module reaches a running server over its socket itself, without an `ipmirpc connect` per task, only
             // when its idea of the server's identity (ipmirpc_client.py: this build, the default settings) is exactly
