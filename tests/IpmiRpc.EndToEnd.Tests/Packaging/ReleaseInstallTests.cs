@@ -154,10 +154,7 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         var dir = WrapperSupport.NewTempDir("tarball");
         try
         {
-            var name = $"ipmirpc-{_release.Version}-linux-x64";
-            var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(name + ".tar.gz"), "-C", dir]);
-            Assert.True(untar.Succeeded, untar.ToString());
-            await AssertAnswersGetDeviceIdAsync(Path.Combine(dir, name, "ipmirpc"));
+            await AssertAnswersGetDeviceIdAsync(Path.Combine(await UntarLinuxX64Async(dir), "ipmirpc"));
         }
         finally
         {
@@ -173,16 +170,14 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         var dir = WrapperSupport.NewTempDir("tarball-mcp");
         try
         {
-            var name = $"ipmirpc-{_release.Version}-linux-x64";
-            var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(name + ".tar.gz"), "-C", dir]);
-            Assert.True(untar.Succeeded, untar.ToString());
+            var unpacked = await UntarLinuxX64Async(dir);
             await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { ExtraUsers = [(McpServerTests.User, McpServerTests.Password)] });
             using var work = new McpServerTests.TempDir();
             var targets = McpServerTests.WriteTargets(work, sim, deadPort: 9);
 
             var run = await McpServerTests.RunClientAsync(work, ["mcp", "--targets", targets],
                 [McpServerTests.Step("listTools"), McpServerTests.Call("bmc_getDeviceId", new JObject { ["target"] = "sim" })],
-                executable: Path.Combine(dir, name, "ipmirpc"));
+                executable: Path.Combine(unpacked, "ipmirpc"));
 
             var steps = (JArray)run["steps"]!;
             var tools = ((JArray)McpServerTests.Value(steps[0])["tools"]!).Select(t => (string)t["name"]!).ToArray();
@@ -207,14 +202,12 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         var dir = WrapperSupport.NewTempDir("tarball-alone");
         try
         {
-            var name = $"ipmirpc-{_release.Version}-linux-x64";
-            var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(name + ".tar.gz"), "-C", dir, $"{name}/ipmirpc"]);
-            Assert.True(untar.Succeeded, untar.ToString());
-            var alone = Path.Combine(dir, name, "ipmirpc");
+            var unpacked = await UntarLinuxX64Async(dir, "ipmirpc");
+            var alone = Path.Combine(unpacked, "ipmirpc");
             var mcp = await ProcessRunner.RunAsync(alone, ["mcp"], stdin: "", timeout: Wait);
             Assert.Equal(1, mcp.ExitCode);
             Assert.Equal("", mcp.StdOut);
-            Assert.Contains($"{Path.Combine(dir, name, "ipmirpc-mcp")}, which is missing", mcp.StdErr, StringComparison.Ordinal);
+            Assert.Contains($"{Path.Combine(unpacked, "ipmirpc-mcp")}, which is missing", mcp.StdErr, StringComparison.Ordinal);
             await AssertAnswersGetDeviceIdAsync(alone);
         }
         finally
@@ -387,6 +380,15 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         {
             WrapperSupport.DeleteQuietly(dir);
         }
+    }
+
+    /// <summary>Unpacks the linux-x64 tarball (only <paramref name="members"/> of its folder, when given) into <paramref name="dir"/>; its folder.</summary>
+    private async Task<string> UntarLinuxX64Async(string dir, params string[] members)
+    {
+        var name = $"ipmirpc-{_release.Version}-linux-x64";
+        var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(name + ".tar.gz"), "-C", dir, .. members.Select(m => $"{name}/{m}")]);
+        Assert.True(untar.Succeeded, untar.ToString());
+        return Path.Combine(dir, name);
     }
 
     private Task AssertAnswersGetDeviceIdAsync(string exe, params string[] launcher) =>
