@@ -30,8 +30,8 @@ echo "build: $((SECONDS - start)) s"
 start=$SECONDS
 inband_binary=()
 if bash tests/inband/build-assets.sh >/dev/null; then
-    # Its NativeAOT linux-x64 publish is the release's linux-x64 binary too (same sources, same settings): one
-    # NativeAOT compile fewer.
+    # Its NativeAOT linux-x64 publish is the release's linux-x64 ipmirpc too (same sources, same settings): one
+    # NativeAOT compile fewer; release.sh compiles only ipmirpc-mcp (the MCP server's image) itself.
     inband_cache="${INBAND_CACHE:-tests/inband/.cache}"
     if [[ "${INBAND_CONFIGURATION:-Release}" == Release && "$(cut -d' ' -f1 "$inband_cache/app.info" 2>/dev/null)" == aot ]]; then
         inband_binary=(--linux-x64-binary "$inband_cache/publish/ipmirpc")

@@ -514,6 +514,11 @@ public static class Program
         command.Options.Add(allowWrites);
         command.Options.Add(sdrCache);
         var fanOut = FanOutFlags.AddTo(command);
+#if IPMIRPC_MCP_SIBLING
+        // This image is built without the server (McpSibling says why): the sibling built with it takes over, given the
+        // same arguments, which it parses with this same definition.
+        command.SetAction(_ => OperatingSystem.IsLinux() ? McpSibling.Exec(Environment.GetCommandLineArgs()[1..]) : 1);
+#else
         command.SetAction(async (parse, ct) =>
         {
             using var loggerFactory = HostComposition.CreateLoggerFactory(ParseLevel(parse.GetValue(logLevel)!));
@@ -530,6 +535,7 @@ public static class Program
 
             return 0;
         });
+#endif
         return command;
     }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds every release artifact of IpmiRpc into artifacts/release/ (see README.md beside this script):
-#   ipmirpc-<v>-linux-x64.tar.gz     NativeAOT single binary
+#   ipmirpc-<v>-linux-x64.tar.gz     NativeAOT ipmirpc, and ipmirpc-mcp: the MCP server, left out of ipmirpc (it doubled
+#                                    the relocations every start applies); `ipmirpc mcp` runs it from beside ipmirpc
 #   ipmirpc-<v>-linux-arm64.tar.gz   self-contained single file (NativeAOT needs an arm64 linker and sysroot)
 #   ipmirpc-<v>-win-x64.zip          self-contained single file (NativeAOT for Windows only builds on Windows)
 #   ipmirpc.<v>.nupkg                the .NET tool (dotnet tool install -g ipmirpc --add-source artifacts/release)
@@ -92,11 +93,11 @@ publish() { # $1 = runtime id, $2 = output folder, rest = publish options
     rm -f "$dir"/*.pdb "$dir"/*.dbg
 }
 
-# One folder per archive: the binary, LICENSE and README.txt (this folder's archive-readme.txt, version filled in).
-stage() { # $1 = archive base name, $2 = binary path
+# One folder per archive: the binaries, LICENSE and README.txt (this folder's archive-readme.txt, version filled in).
+stage() { # $1 = archive base name, rest = binary paths
     local dir="$WORK/stage/$1"
     rm -rf "$dir" && mkdir -p "$dir"
-    cp -p "$2" "$dir/"
+    cp -p "${@:2}" "$dir/"
     cp "$ROOT/LICENSE" "$dir/LICENSE"
     sed "s/@VERSION@/$version/g; s/@RID@/${1##*-"$version"-}/g" "$HERE/archive-readme.txt" > "$dir/README.txt"
     echo "$dir"
@@ -113,8 +114,13 @@ if wants linux-x64; then
     else
         publish linux-x64 "$WORK/linux-x64" -p:PublishAot=true -p:StripSymbols=true -p:CustomAfterMicrosoftCommonTargets="$AOT_TARGETS"
     fi
+    # The same project with the MCP server compiled in (its own obj/ and bin/, see the Host csproj), shipped under the
+    # name ipmirpc's `mcp` command looks for.
+    publish linux-x64 "$WORK/linux-x64-mcp" -p:PublishAot=true -p:IpmiRpcMcpInProcess=true -p:StripSymbols=true \
+        -p:CustomAfterMicrosoftCommonTargets="$AOT_TARGETS"
+    mv "$WORK/linux-x64-mcp/ipmirpc" "$WORK/linux-x64-mcp/ipmirpc-mcp"
     name="ipmirpc-$version-linux-x64"
-    dir="$(stage "$name" "$WORK/linux-x64/ipmirpc")"
+    dir="$(stage "$name" "$WORK/linux-x64/ipmirpc" "$WORK/linux-x64-mcp/ipmirpc-mcp")"
     tar -C "$(dirname "$dir")" --owner=0 --group=0 -czf "$OUT/$name.tar.gz" "$name"
 fi
 single_file=(--self-contained -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=true)

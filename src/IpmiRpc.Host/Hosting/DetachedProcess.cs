@@ -21,7 +21,7 @@ internal static unsafe partial class DetachedProcess
     // glibc's posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336, sigset_t 128: generous room for each.
     private const int FileActionsBytes = 512;
     private const int AttributesBytes = 1024;
-    private const int SignalSetBytes = 256;
+    internal const int SignalSetBytes = 256;
 
     /// <summary>Starts <paramref name="executable"/> with <paramref name="arguments"/>; its pid, or the errno text.</summary>
     public static int Start(string executable, IReadOnlyList<string> arguments, SafeFileHandle stderr, out string? problem)
@@ -90,7 +90,8 @@ internal static unsafe partial class DetachedProcess
         return WaitPid(pid, &status, NoHang) == pid;
     }
 
-    private static nint ToNullTerminated(IReadOnlyList<string> values, List<nint> strings)
+    /// <summary>A C array of UTF-8 strings ending in NULL (argv, envp); every allocation is added to <paramref name="strings"/> to free.</summary>
+    internal static nint ToNullTerminated(IReadOnlyList<string> values, List<nint> strings)
     {
         var array = Marshal.AllocCoTaskMem((values.Count + 1) * IntPtr.Size);
         strings.Add(array);

@@ -29,6 +29,13 @@ internal static class RpcSerializer
     /// </summary>
     private sealed class ResultContractResolver : CamelCasePropertyNamesContractResolver
     {
+        /// <summary>
+        /// None: results are only ever written, and the creator parameters of a record (its constructor's, matched to
+        /// its properties) serve only reading. Building them reflected over every parameter's attributes: half of a
+        /// result contract's cost, paid at every cold `ipmirpc call` (tests/bench/README.md, "Fifth pass: cold start").
+        /// </summary>
+        protected override IList<JsonProperty> CreateConstructorParameters(ConstructorInfo constructor, JsonPropertyCollection memberProperties) => [];
+
         protected override IValueProvider CreateMemberValueProvider(MemberInfo member)
         {
             var provider = base.CreateMemberValueProvider(member);

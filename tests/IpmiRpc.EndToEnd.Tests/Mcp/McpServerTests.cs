@@ -16,8 +16,8 @@ namespace IpmiRpc.EndToEnd.Tests.Mcp;
 public sealed class McpServerTests
 {
     private const string PasswordVariable = "IPMIRPC_TEST_MCP_PASSWORD";
-    private const string User = "mcpuser";
-    private const string Password = "Mcp-Secret-4711";
+    internal const string User = "mcpuser";
+    internal const string Password = "Mcp-Secret-4711";
     private static readonly SemaphoreSlim SdkInstall = new(1, 1);
 
     [Fact]
@@ -231,19 +231,19 @@ public sealed class McpServerTests
     /// <summary>What the server logs when a tool call's token is cancelled (notifications/cancelled).</summary>
     private const string CancelledLine = "bmc_getDeviceId: cancelled by the client";
 
-    private static JObject Step(string op) => new() { ["op"] = op };
+    internal static JObject Step(string op) => new() { ["op"] = op };
 
     /// <summary>The client waits (bounded) until the server has logged <paramref name="text"/>: the log of a cancelled
     /// call may come after the next call's answer, and the client's stderr ends when it closes the server.</summary>
     private static JObject WaitForStderr(string text) => new() { ["op"] = "waitForStderr", ["text"] = text };
 
-    private static JObject Call(string name, JObject arguments, bool progress = false) =>
+    internal static JObject Call(string name, JObject arguments, bool progress = false) =>
         new() { ["op"] = "call", ["name"] = name, ["arguments"] = arguments, ["progress"] = progress };
 
-    private static JObject Value(JToken step) =>
+    internal static JObject Value(JToken step) =>
         (bool)step["ok"]! ? (JObject)step["value"]! : throw new Xunit.Sdk.XunitException($"client error: {step}");
 
-    private static JObject Structured(JToken step)
+    internal static JObject Structured(JToken step)
     {
         var value = Value(step);
         Assert.True(value["isError"] is null || !(bool)value["isError"]!, value.ToString());
@@ -263,14 +263,14 @@ public sealed class McpServerTests
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal); // no stack trace
     }
 
-    private static void AssertNoSecret(JObject run)
+    internal static void AssertNoSecret(JObject run)
     {
         Assert.DoesNotContain(Password, (string?)run["received"], StringComparison.Ordinal);
         Assert.DoesNotContain(Password, run["steps"]!.ToString(Formatting.None), StringComparison.Ordinal);
         Assert.DoesNotContain(Password, (string?)run["stderr"], StringComparison.Ordinal);
     }
 
-    private static string WriteTargets(TempDir dir, IpmiSim sim, int deadPort)
+    internal static string WriteTargets(TempDir dir, IpmiSim sim, int deadPort)
     {
         var targets = new JObject
         {
@@ -283,13 +283,14 @@ public sealed class McpServerTests
     }
 
     /// <param name="planExtras">More plan fields (silentUdp, files), see client.mjs.</param>
-    private static async Task<JObject> RunClientAsync(TempDir dir, string[] args, JObject[] steps, JObject? planExtras = null)
+    /// <param name="executable">The ipmirpc to start; the one under test when null.</param>
+    internal static async Task<JObject> RunClientAsync(TempDir dir, string[] args, JObject[] steps, JObject? planExtras = null, string? executable = null)
     {
         var node = Require.Tool("node");
         var sdk = await InstallSdkAsync();
         var plan = new JObject
         {
-            ["command"] = IpmiRpcProcess.ExecutablePath,
+            ["command"] = executable ?? IpmiRpcProcess.ExecutablePath,
             ["args"] = new JArray(args),
             ["env"] = new JObject { [PasswordVariable] = Password },
             ["steps"] = new JArray(steps),
@@ -327,7 +328,7 @@ public sealed class McpServerTests
         }
     }
 
-    private sealed class TempDir : IDisposable
+    internal sealed class TempDir : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("ipmirpc-mcp-").FullName;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using IpmiRpc.EndToEnd.Tests.Mcp;
 using IpmiRpc.EndToEnd.Tests.Wrappers;
 using IpmiRpc.TestSupport;
 using Newtonsoft.Json;
@@ -38,9 +39,9 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
     }
 
     [Theory]
-    [InlineData("linux-x64", "ipmirpc")]
+    [InlineData("linux-x64", "ipmirpc", "ipmirpc-mcp")]
     [InlineData("linux-arm64", "ipmirpc")]
-    public async Task Linux_tarballs_hold_the_binary_license_and_readme(string rid, string binary)
+    public async Task Linux_tarballs_hold_the_binary_license_and_readme(string rid, params string[] binaries)
     {
         var dir = WrapperSupport.NewTempDir("tarball");
         try
@@ -48,7 +49,7 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
             var name = $"ipmirpc-{_release.Version}-{rid}";
             var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(name + ".tar.gz"), "-C", dir]);
             Assert.True(untar.Succeeded, untar.ToString());
-            Assert.Equal(["LICENSE", "README.txt", binary],
+            Assert.Equal(["LICENSE", "README.txt", .. binaries],
                 Directory.GetFiles(Path.Combine(dir, name)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
             Assert.Contains("MIT License", await File.ReadAllTextAsync(Path.Combine(dir, name, "LICENSE")), StringComparison.Ordinal);
             Assert.Contains($"ipmirpc {_release.Version} ({rid})", await File.ReadAllTextAsync(Path.Combine(dir, name, "README.txt")), StringComparison.Ordinal);
@@ -153,10 +154,61 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         var dir = WrapperSupport.NewTempDir("tarball");
         try
         {
-            var name = $"ipmirpc-{_release.Version}-linux-x64";
-            var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(name + ".tar.gz"), "-C", dir]);
-            Assert.True(untar.Succeeded, untar.ToString());
-            await AssertAnswersGetDeviceIdAsync(Path.Combine(dir, name, "ipmirpc"));
+            await AssertAnswersGetDeviceIdAsync(Path.Combine(await UntarLinuxX64Async(dir), "ipmirpc"));
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
+    }
+
+    [Fact]
+    public async Task Tarball_ipmirpc_mcp_runs_the_sibling_server_which_answers_like_ipmitool()
+    {
+        // The tarball's ipmirpc is built without the MCP server: `ipmirpc mcp` execs ipmirpc-mcp beside it. The official
+        // SDK client initializes, lists the tools and calls one, through the path a user's MCP configuration takes.
+        var dir = WrapperSupport.NewTempDir("tarball-mcp");
+        try
+        {
+            var unpacked = await UntarLinuxX64Async(dir);
+            await using var sim = await IpmiSim.StartAsync(new IpmiSimOptions { ExtraUsers = [(McpServerTests.User, McpServerTests.Password)] });
+            using var work = new McpServerTests.TempDir();
+            var targets = McpServerTests.WriteTargets(work, sim, deadPort: 9);
+
+            var run = await McpServerTests.RunClientAsync(work, ["mcp", "--targets", targets],
+                [McpServerTests.Step("listTools"), McpServerTests.Call("bmc_getDeviceId", new JObject { ["target"] = "sim" })],
+                executable: Path.Combine(unpacked, "ipmirpc"));
+
+            var steps = (JArray)run["steps"]!;
+            var tools = ((JArray)McpServerTests.Value(steps[0])["tools"]!).Select(t => (string)t["name"]!).ToArray();
+            Assert.Contains("bmc_getDeviceId", tools);
+            var mcInfo = WrapperSupport.ParseIpmitoolFields((await IpmiTool.RunAsync(sim, "mc", "info")).StdOut);
+            var device = McpServerTests.Structured(steps[1]);
+            Assert.Equal(WrapperSupport.ParseInt(mcInfo["Product ID"]), (int)device["productId"]!);
+            Assert.Equal(mcInfo["Firmware Revision"], (string?)device["firmwareVersion"]);
+            McpServerTests.AssertNoSecret(run);
+        }
+        finally
+        {
+            WrapperSupport.DeleteQuietly(dir);
+        }
+    }
+
+    [Fact]
+    public async Task Tarball_ipmirpc_without_its_sibling_names_the_missing_server_for_mcp_and_still_calls()
+    {
+        // Only ipmirpc copied somewhere (a user who took the one file): every other command works, and `mcp` says which
+        // file is missing instead of starting a server that cannot exist in this image.
+        var dir = WrapperSupport.NewTempDir("tarball-alone");
+        try
+        {
+            var unpacked = await UntarLinuxX64Async(dir, "ipmirpc");
+            var alone = Path.Combine(unpacked, "ipmirpc");
+            var mcp = await ProcessRunner.RunAsync(alone, ["mcp"], stdin: "", timeout: Wait);
+            Assert.Equal(1, mcp.ExitCode);
+            Assert.Equal("", mcp.StdOut);
+            Assert.Contains($"{Path.Combine(unpacked, "ipmirpc-mcp")}, which is missing", mcp.StdErr, StringComparison.Ordinal);
+            await AssertAnswersGetDeviceIdAsync(alone);
         }
         finally
         {
@@ -328,6 +380,15 @@ public sealed class ReleaseInstallTests : IClassFixture<ReleaseArtifacts>
         {
             WrapperSupport.DeleteQuietly(dir);
         }
+    }
+
+    /// <summary>Unpacks the linux-x64 tarball (only <paramref name="members"/> of its folder, when given) into <paramref name="dir"/>; its folder.</summary>
+    private async Task<string> UntarLinuxX64Async(string dir, params string[] members)
+    {
+        var name = $"ipmirpc-{_release.Version}-linux-x64";
+        var untar = await ProcessRunner.RunAsync("tar", ["-xzf", _release.Artifact(name + ".tar.gz"), "-C", dir, .. members.Select(m => $"{name}/{m}")]);
+        Assert.True(untar.Succeeded, untar.ToString());
+        return Path.Combine(dir, name);
     }
 
     private Task AssertAnswersGetDeviceIdAsync(string exe, params string[] launcher) =>

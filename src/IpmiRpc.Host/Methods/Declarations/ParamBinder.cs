@@ -15,7 +15,9 @@ namespace IpmiRpc.Host.Methods.Declarations;
 /// </summary>
 public sealed class ParamBinder
 {
-    private static readonly ConcurrentDictionary<Type, ParamBinder> Cache = new();
+    // Lazy: a thread that asks while another builds the same binder waits for it instead of building it again (a cold
+    // `ipmirpc call` asks from its warm-up thread and from the request at once).
+    private static readonly ConcurrentDictionary<Type, Lazy<ParamBinder>> Cache = new();
 
     private readonly Type _type;
 
@@ -27,7 +29,7 @@ public sealed class ParamBinder
 
     public IReadOnlyList<ParamMember> Members { get; }
 
-    public static ParamBinder For(Type paramsType) => Cache.GetOrAdd(paramsType, static t => new ParamBinder(t));
+    public static ParamBinder For(Type paramsType) => Cache.GetOrAdd(paramsType, static t => new Lazy<ParamBinder>(() => new ParamBinder(t))).Value;
 
     /// <summary>
     /// Binds <paramref name="values"/>. Names in <paramref name="common"/> (target, timeoutMs, dryRun: read by the host)
