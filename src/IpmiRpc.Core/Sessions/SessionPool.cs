@@ -109,10 +109,13 @@ public sealed class SessionPool : IAsyncDisposable
             return known;
         }
 
-        IpmiSend send = (request, ct) => SendAsync(target, request, ct);
+        var send = NewSender(target);
         target.RememberSender(this, send);
         return send;
     }
+
+    // Apart from SenderFor: the closure over the target is made where the lambda's scope starts, memo hit or not.
+    private IpmiSend NewSender(IpmiTarget target) => (request, ct) => SendAsync(target, request, ct);
 
     /// <summary>
     /// The identity's slot, counted as in use until <see cref="TargetSlot.Exit"/> so the scavenger leaves it alone. A
