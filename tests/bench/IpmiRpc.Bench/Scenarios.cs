@@ -1052,11 +1052,19 @@ public static class Scenarios
         var batch = 5000;
         var calls = Enumerable.Repeat(("bmc.getDeviceId", p), batch).ToArray();
         var rounds = new List<double>();
+        // BENCH_THREAD_DIAG=1: each thread's CPU and context switches over the written-at-once rounds (bench client
+        // and host share the process: the host's stdin reader runs every request up to its answer here).
+        var threadsBefore = Environment.GetEnvironmentVariable("BENCH_THREAD_DIAG") == "1" ? ThreadTally.Read(Environment.ProcessId) : null;
         for (var r = 0; r < o.Rounds; r++)
         {
             var sw = Stopwatch.StartNew();
             await rpc.CallManyAsync(calls, TimeSpan.FromMinutes(1));
             rounds.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        if (threadsBefore is not null)
+        {
+            Console.Error.WriteLine($"threads over {o.Rounds} rounds of {batch} written at once ({rounds.Sum():0} ms): {ThreadTally.Read(Environment.ProcessId).Since(threadsBefore)}");
         }
 
         var piped = Stats.Of(rounds);
