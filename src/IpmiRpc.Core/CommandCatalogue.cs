@@ -12,7 +12,11 @@ namespace IpmiRpc.Core;
 /// C5h), so a read-only operation that reserves (reading SDRs in parts) is read-only as a whole, not command by command.
 /// </param>
 /// <param name="CompletionCodes">The command-specific completion codes (80h–BEh) the spec defines for it, with their text.</param>
-public sealed record CommandInfo(string Name, byte NetFn, byte Command, bool IsReadOnly, IReadOnlyDictionary<byte, string> CompletionCodes);
+public sealed record CommandInfo(string Name, byte NetFn, byte Command, bool IsReadOnly, IReadOnlyDictionary<byte, string> CompletionCodes)
+{
+    /// <summary>The command to the BMC's LUN 0 with no request data: shared by every such send (a request is immutable).</summary>
+    internal IpmiRequest ToBmcWithoutData { get; } = new(NetFn, Command, ReadOnlyMemory<byte>.Empty);
+}
 
 /// <summary>Standard network functions (request values; the response is NetFn + 1).</summary>
 public static class NetFns

@@ -29,6 +29,13 @@ public static class IpmiSendExtensions
     {
         var info = command.Info;
         var to = address ?? IpmiAddress.Bmc;
+        if (command.RequestData.IsEmpty && ReferenceEquals(to, IpmiAddress.Bmc)
+            && info.ToBmcWithoutData is { } shared && shared.NetFn == info.NetFn && shared.Command == info.Command)
+        {
+            // The checks after the first two keep a row copied with `with` from answering for the row it came from.
+            return shared;
+        }
+
         return new IpmiRequest(info.NetFn, info.Command, command.RequestData, to.Lun, to.ResponderAddress, to.Channel);
     }
 

@@ -52,19 +52,70 @@ public sealed class SessionPool : IAsyncDisposable
     public IReadOnlyCollection<string> TransportNames => _transports.Keys.ToArray();
 
     /// <summary>Sends one request on a pooled session for <paramref name="target"/>.</summary>
-    public async Task<IpmiResponse> SendAsync(IpmiTarget target, IpmiRequest request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The usual request (a session open with room, no hold, no pacing, no fresh session, no user change) is leased
+    /// under one lock and handed to the session as it is: an answer the session has at once comes back as the
+    /// session's own task, and nothing is allocated here. Anything else, and every answer still to come, takes
+    /// <see cref="SendInSlotAsync"/>.
+    /// </remarks>
+    public Task<IpmiResponse> SendAsync(IpmiTarget target, IpmiRequest request, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var slot = EnterSlot(target.Identity);
+        TargetSlot slot;
         try
         {
-            return await SendInSlotAsync(slot, target, request, cancellationToken).ConfigureAwait(false);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            slot = EnterSlot(target.Identity);
         }
-        finally
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
         {
-            slot.Exit();
+            return Task.FromException<IpmiResponse>(ex);
         }
+
+        if (target.FreshSession || (_options.ControlCommandInterval > TimeSpan.Zero && IsControl(request))
+            || !slot.TryLeaseAtOnce(_options.MaxInFlightPerSession, _options.MaxSessionAge, _time, out var lease))
+        {
+            return SendInSlotAsync(slot, target, request, lease: default, sent: null, cancellationToken);
+        }
+
+        Task<IpmiResponse> sent;
+        try
+        {
+            sent = lease.Session.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Awaited below, as if the session had returned it: the same retry and the same exception.
+            sent = Task.FromException<IpmiResponse>(ex);
+        }
+
+        if (!sent.IsCompletedSuccessfully || ChangesUser(request))
+        {
+            return SendInSlotAsync(slot, target, request, lease, sent, cancellationToken);
+        }
+
+        Release(lease);
+        slot.Exit();
+        return sent;
     }
+
+    /// <summary>
+    /// An <see cref="IpmiSend"/> bound to <paramref name="target"/> over this pool, made once per target instance
+    /// (a resolved target is reused request after request).
+    /// </summary>
+    public IpmiSend SenderFor(IpmiTarget target)
+    {
+        if (target.SenderMemo(this) is { } known)
+        {
+            return known;
+        }
+
+        var send = NewSender(target);
+        target.RememberSender(this, send);
+        return send;
+    }
+
+    // Apart from SenderFor: the closure over the target is made where the lambda's scope starts, memo hit or not.
+    private IpmiSend NewSender(IpmiTarget target) => (request, ct) => SendAsync(target, request, ct);
 
     /// <summary>
     /// The identity's slot, counted as in use until <see cref="TargetSlot.Exit"/> so the scavenger leaves it alone. A
@@ -87,7 +138,65 @@ public sealed class SessionPool : IAsyncDisposable
         throw new InvalidOperationException("The session pool kept pruning the slot of " + identity);
     }
 
-    private async Task<IpmiResponse> SendInSlotAsync(TargetSlot slot, IpmiTarget target, IpmiRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The request in <paramref name="slot"/> (entered: exits it when done), on <paramref name="lease"/> and its
+    /// <paramref name="sent"/> answer when <see cref="SendAsync"/> already sent it, else from the start. Retries once
+    /// on a fresh session when the BMC forgot this one; releases the lease. One method: one box per request waiting.
+    /// </summary>
+    private async Task<IpmiResponse> SendInSlotAsync(TargetSlot slot, IpmiTarget target, IpmiRequest request, Lease lease, Task<IpmiResponse>? sent,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (sent is null)
+            {
+                lease = await LeaseAsync(slot, target, request, cancellationToken).ConfigureAwait(false);
+            }
+
+            IpmiResponse response;
+            try
+            {
+                response = await (sent ?? lease.Session.SendAsync(request, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (IpmiException ex) when (!lease.Session.IsUsable && IsSessionLoss(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // The BMC forgot the session (restart, idle expiry): drop it and try once more on a fresh one.
+                Release(lease);
+                lease = default;
+                await RemoveAsync(slot, static s => !s.Session.IsUsable).ConfigureAwait(false);
+                var retry = await AcquireAsync(slot, target, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    response = await retry.Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Release(retry);
+                }
+            }
+            finally
+            {
+                if (lease.Session is not null)
+                {
+                    Release(lease);
+                }
+            }
+
+            if (response.IsSuccess && ChangesUser(request))
+            {
+                await CloseSameBmcAsync(target.Identity).ConfigureAwait(false);
+            }
+
+            return response;
+        }
+        finally
+        {
+            slot.Exit();
+        }
+    }
+
+    /// <summary>A lease for the request: after any authentication hold and control pacing, on a pooled or a fresh session.</summary>
+    private async Task<Lease> LeaseAsync(TargetSlot slot, IpmiTarget target, IpmiRequest request, CancellationToken cancellationToken)
     {
         if (slot.AuthenticationHeld(_time) is { } held)
         {
@@ -107,45 +216,15 @@ public sealed class SessionPool : IAsyncDisposable
             }
         }
 
-        var lease = target.FreshSession
+        return target.FreshSession
             ? await OpenFreshAsync(slot, target, cancellationToken).ConfigureAwait(false)
             : await AcquireAsync(slot, target, cancellationToken).ConfigureAwait(false);
-        IpmiResponse response;
-        try
-        {
-            response = await lease.Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IpmiException ex) when (!lease.Session.IsUsable && IsSessionLoss(ex) && !cancellationToken.IsCancellationRequested)
-        {
-            // The BMC forgot the session (restart, idle expiry): drop it and try once more on a fresh one.
-            Release(lease);
-            lease = default;
-            await RemoveAsync(slot, s => !s.Session.IsUsable).ConfigureAwait(false);
-            var retry = await AcquireAsync(slot, target, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                response = await retry.Session.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                Release(retry);
-            }
-        }
-        finally
-        {
-            if (lease.Session is not null)
-            {
-                Release(lease);
-            }
-        }
-
-        if (response.IsSuccess && ChangesUser(request))
-        {
-            await CloseAsync(info => SameBmc(info.Identity, target.Identity)).ConfigureAwait(false);
-        }
-
-        return response;
     }
+
+    // Not inline in the async method above: a lambda capturing its parameter would make its closure on every request.
+    private Task<int> CloseSameBmcAsync(TargetIdentity identity) => CloseAsync(info => SameBmc(info.Identity, identity));
+
+    private Task<int> CloseSameUserAsync(TargetIdentity identity) => CloseAsync(info => SameUser(info.Identity, identity));
 
     /// <summary>
     /// Set User Access, Set User Name, and Set User Password other than "test password" (IPMI v2.0 §22.26–22.30):
@@ -235,7 +314,7 @@ public sealed class SessionPool : IAsyncDisposable
             var budget = OpenBudget(target) + (slot.BackoffLeft(_time) ?? TimeSpan.Zero);
             try
             {
-                await slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target), _options.MaxSessionsPerTarget).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
+                await JoinOrStartOpen(slot, target).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -245,6 +324,10 @@ public sealed class SessionPool : IAsyncDisposable
             }
         }
     }
+
+    // Not inline in AcquireAsync: its closure would be made on every call, not only when an open is started.
+    private Task JoinOrStartOpen(TargetSlot slot, IpmiTarget target) =>
+        slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target), _options.MaxSessionsPerTarget);
 
     // The handshake's exchanges (auth capabilities, cipher suites, open session, RAKP 1 and 3, privilege), each with
     // the target's retransmits: the longest an open with this target's own settings can take.
@@ -271,7 +354,7 @@ public sealed class SessionPool : IAsyncDisposable
         catch (IpmiAuthenticationException ex)
         {
             // The BMC refuses this user's credentials now: sessions it opened with them earlier must not outlive that.
-            await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
+            await CloseSameUserAsync(slot.Identity).ConfigureAwait(false);
             slot.BackOff(_time, _options.FailedOpenBackoff);
             HoldIfRefused(slot, ex);
             throw;
@@ -305,7 +388,7 @@ public sealed class SessionPool : IAsyncDisposable
         }
         catch (IpmiAuthenticationException ex)
         {
-            await CloseAsync(info => SameUser(info.Identity, slot.Identity)).ConfigureAwait(false);
+            await CloseSameUserAsync(slot.Identity).ConfigureAwait(false);
             HoldIfRefused(slot, ex);
             throw;
         }
@@ -344,8 +427,10 @@ public sealed class SessionPool : IAsyncDisposable
     private Task<int> RetireAgedAsync(TargetSlot slot)
     {
         var now = _time.GetUtcNow();
-        return RemoveAsync(slot, e => now - e.OpenedAt >= _options.MaxSessionAge);
+        return slot.HasAged(now, _options.MaxSessionAge) ? RetireAsync(slot, now, _options.MaxSessionAge) : Task.FromResult(0);
     }
+
+    private static Task<int> RetireAsync(TargetSlot slot, DateTimeOffset now, TimeSpan maxAge) => RemoveAsync(slot, e => now - e.OpenedAt >= maxAge);
 
     private void Release(Lease lease)
     {
@@ -365,6 +450,11 @@ public sealed class SessionPool : IAsyncDisposable
     private static async Task<int> RemoveAsync(TargetSlot slot, Func<PooledEntry, bool> predicate)
     {
         var removed = slot.RemoveWhere(predicate);
+        if (removed is null)
+        {
+            return 0;
+        }
+
         foreach (var entry in removed)
         {
             // No new requests go to a removed session; requests still in flight on it finish first (a session that
@@ -483,11 +573,13 @@ public sealed class SessionPool : IAsyncDisposable
         public long RequestCount => Interlocked.Read(ref _requests);
         public DateTimeOffset LastUsedAt => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
-        public void Take(TimeProvider time)
+        public void Take(TimeProvider time) => Take(time.GetUtcNow());
+
+        public void Take(DateTimeOffset now)
         {
             Interlocked.Increment(ref _inFlight);
             Interlocked.Increment(ref _requests);
-            Interlocked.Exchange(ref _lastUsedTicks, time.GetUtcNow().UtcTicks);
+            Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
         }
 
         public void Return(TimeProvider time)
@@ -607,10 +699,80 @@ public sealed class SessionPool : IAsyncDisposable
 
         public bool HasUsable
         {
-            get { lock (_lock) { return _entries.Any(e => e.Session.IsUsable); } }
+            get
+            {
+                lock (_lock)
+                {
+                    foreach (var entry in _entries)
+                    {
+                        if (entry.Session.IsUsable)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                }
+            }
         }
 
-        /// <summary>The open in progress, or a new one started by <paramref name="open"/>.</summary>
+        /// <summary>Whether a session here is at least <paramref name="maxAge"/> old (and so to be retired before the next lease).</summary>
+        public bool HasAged(DateTimeOffset now, TimeSpan maxAge)
+        {
+            lock (_lock)
+            {
+                foreach (var entry in _entries)
+                {
+                    if (now - entry.OpenedAt >= maxAge)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// The lease <see cref="SendAsync"/> takes without waiting, under one lock: false when credentials are held,
+        /// a session is due for retirement, or no usable session has room (the caller then takes the full path).
+        /// </summary>
+        public bool TryLeaseAtOnce(int maxInFlight, TimeSpan maxAge, TimeProvider time, out Lease lease)
+        {
+            var now = time.GetUtcNow();
+            lock (_lock)
+            {
+                lease = default;
+                if (_authHeldUntil > now.UtcTicks)
+                {
+                    return false;
+                }
+
+                PooledEntry? free = null;
+                foreach (var entry in _entries)
+                {
+                    if (now - entry.OpenedAt >= maxAge)
+                    {
+                        return false;
+                    }
+
+                    if (free is null && entry.Session.IsUsable && entry.InFlight < maxInFlight)
+                    {
+                        free = entry;
+                    }
+                }
+
+                if (free is null)
+                {
+                    return false;
+                }
+
+                free.Take(now);
+                lease = new Lease(free);
+                return true;
+            }
+        }
+
         /// <summary>
         /// Joins the open in progress, or starts one unless <paramref name="maxSessions"/> usable sessions are already
         /// here: the caller counted before an open it did not see finished, and starting another then would pass the
@@ -688,7 +850,16 @@ public sealed class SessionPool : IAsyncDisposable
         {
             lock (_lock)
             {
-                var best = _entries.Where(e => e.Session.IsUsable).MinBy(e => e.InFlight);
+                PooledEntry? best = null;
+                foreach (var entry in _entries)
+                {
+                    // The first of the least loaded, as MinBy picked it.
+                    if (entry.Session.IsUsable && (best is null || entry.InFlight < best.InFlight))
+                    {
+                        best = entry;
+                    }
+                }
+
                 if (best is not null)
                 {
                     best.Take(time);
@@ -719,12 +890,27 @@ public sealed class SessionPool : IAsyncDisposable
             }
         }
 
-        public List<PooledEntry> RemoveWhere(Func<PooledEntry, bool> predicate)
+        /// <summary>The entries <paramref name="predicate"/> picked, taken out; null when it picked none.</summary>
+        public List<PooledEntry>? RemoveWhere(Func<PooledEntry, bool> predicate)
         {
             lock (_lock)
             {
-                var removed = _entries.Where(predicate).ToList();
-                _entries.RemoveAll(removed.Contains);
+                List<PooledEntry>? removed = null;
+                var kept = 0;
+                for (var i = 0; i < _entries.Count; i++)
+                {
+                    var entry = _entries[i];
+                    if (predicate(entry))
+                    {
+                        (removed ??= []).Add(entry);
+                    }
+                    else
+                    {
+                        _entries[kept++] = entry;
+                    }
+                }
+
+                _entries.RemoveRange(kept, _entries.Count - kept);
                 return removed;
             }
         }

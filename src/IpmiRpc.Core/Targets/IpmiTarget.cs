@@ -74,6 +74,14 @@ public sealed record IpmiTarget
 
     private IdentityMemo _identity;
 
+    // The session pool's sender for this target (SessionPool.SenderFor): one per target, not one per request.
+    private SenderMemoSlot _sender;
+
+    /// <summary>The sender <paramref name="pool"/> made for this very instance, if it made one.</summary>
+    internal IpmiSend? SenderMemo(Sessions.SessionPool pool) => _sender.Of(this, pool);
+
+    internal void RememberSender(Sessions.SessionPool pool, IpmiSend send) => _sender = new SenderMemoSlot(this, pool, send);
+
     private TargetIdentity MakeIdentity() => new(
         Transport,
         Transport switch
@@ -113,6 +121,27 @@ public sealed record IpmiTarget
         public override int GetHashCode() => 0;
 
         private sealed record Made(IpmiTarget Owner, TargetIdentity Identity);
+    }
+
+    /// <summary>
+    /// A pool's sender for the target that made it; like <see cref="IdentityMemo"/>, equal to every other memo (it
+    /// changes nothing about which BMC a target names) and bound to its owner, so a copy made with <c>with</c> makes its own.
+    /// </summary>
+    private readonly struct SenderMemoSlot(IpmiTarget owner, Sessions.SessionPool pool, IpmiSend send) : IEquatable<SenderMemoSlot>
+    {
+        // One reference: read and written whole, whichever thread asked first.
+        private readonly Made? _made = new(owner, pool, send);
+
+        public IpmiSend? Of(IpmiTarget target, Sessions.SessionPool pool) =>
+            _made is { } made && ReferenceEquals(made.Owner, target) && ReferenceEquals(made.Pool, pool) ? made.Send : null;
+
+        public bool Equals(SenderMemoSlot other) => true;
+
+        public override bool Equals(object? obj) => obj is SenderMemoSlot;
+
+        public override int GetHashCode() => 0;
+
+        private sealed record Made(IpmiTarget Owner, Sessions.SessionPool Pool, IpmiSend Send);
     }
 }
 

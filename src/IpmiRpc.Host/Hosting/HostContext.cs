@@ -61,7 +61,7 @@ public sealed class HostContext : IAsyncDisposable
     public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>An <see cref="IpmiSend"/> bound to one target over the pool (a pooled session, opened on first use).</summary>
-    public IpmiSend SendFor(IpmiTarget target) => (request, ct) => Pool.SendAsync(target, request, ct);
+    public IpmiSend SendFor(IpmiTarget target) => Pool.SenderFor(target);
 
     /// <summary>Closes every pooled session (IPMI Close Session) and disposes the transports.</summary>
     public async ValueTask DisposeAsync()

@@ -59,7 +59,7 @@ public sealed class RpcCall
     internal async Task ResolveTargetAsync(CancellationToken deadline)
     {
         var given = NamesTarget;
-        if (_resolveTarget is null && Host.Targets.TryResolveRemembered(Params.Get("target"), out var remembered))
+        if (_resolveTarget is null && Host.Targets.TryResolveRemembered(Params.Get("target"), out var remembered, readOnly: true))
         {
             // Resolved before and nothing to read: no trip through the thread pool.
             _target = remembered;

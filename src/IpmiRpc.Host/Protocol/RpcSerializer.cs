@@ -43,6 +43,13 @@ internal static class RpcSerializer
                 && property.GetIndexParameters().Length == 0 && property.DeclaringType is { IsValueType: false } declaring
                 && SharedBoxes.Of(property.PropertyType) is { } box)
             {
+                if (property.PropertyType == typeof(int))
+                {
+                    var instance = Expression.Parameter(typeof(object));
+                    var readInt = Expression.Property(Expression.Convert(instance, declaring), getter);
+                    return new IntReader(Expression.Lambda<Func<object, int>>(readInt, instance).Compile(), provider);
+                }
+
                 var target = Expression.Parameter(typeof(object));
                 var read = Expression.Call(box, Expression.Property(Expression.Convert(target, declaring), getter));
                 return new SharedBoxReader(Expression.Lambda<Func<object, object>>(read, target).Compile(), provider);
@@ -56,6 +63,38 @@ internal static class RpcSerializer
     private sealed class SharedBoxReader(Func<object, object> read, IValueProvider fallback) : IValueProvider
     {
         public object? GetValue(object target) => read(target);
+
+        public void SetValue(object target, object? value) => fallback.SetValue(target, value);
+    }
+
+    /// <summary>
+    /// An int property: shared boxes up to 4095, and above that the box of the last value this property had (a
+    /// manufacturer id, a serial number: the same on every answer of one BMC), so a repeated value is not boxed again.
+    /// </summary>
+    private sealed class IntReader(Func<object, int> read, IValueProvider fallback) : IValueProvider
+    {
+        // One reference, read and written whole; a box never changes its value.
+        private object? _last;
+
+        public object? GetValue(object target)
+        {
+            var value = read(target);
+            if (SharedBoxes.TryShared(value) is { } shared)
+            {
+                return shared;
+            }
+
+            // Read once: another thread may put another value's box here meanwhile.
+            var known = _last;
+            if (known is int last && last == value)
+            {
+                return known;
+            }
+
+            object boxed = value;
+            _last = boxed;
+            return boxed;
+        }
 
         public void SetValue(object target, object? value) => fallback.SetValue(target, value);
     }
@@ -78,16 +117,11 @@ internal static class RpcSerializer
 
         public static object Box(byte value) => Bytes[value] ??= value;
 
-        public static object Box(int value)
-        {
-            if ((uint)value >= CachedInts)
-            {
-                return value;
-            }
+        public static object Box(int value) => TryShared(value) ?? value;
 
-            // A race makes two boxes of one value: both hold the same number.
-            return Ints[value] ??= value;
-        }
+        /// <summary>The shared box of <paramref name="value"/>, or null above 4095 or below 0.</summary>
+        // A race makes two boxes of one value: both hold the same number.
+        public static object? TryShared(int value) => (uint)value >= CachedInts ? null : Ints[value] ??= value;
     }
 
     /// <summary>Newtonsoft writes byte[] as base64; IPMI users read bytes as numbers.</summary>

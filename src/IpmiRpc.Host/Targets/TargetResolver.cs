@@ -44,6 +44,11 @@ public sealed partial class TargetResolver
     /// <summary>Targets resolved before, by the content of their object (<see cref="ParseRemembered"/>).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<JToken, RememberedTarget> _remembered = new(JToken.EqualityComparer);
 
+    // The read-only object last found in _remembered, by reference: the guard hands one params object to every request
+    // that sends the same bytes (ParamsMemo), so the usual request finds its target without hashing the object by
+    // content (a walk of every field and a boxed enumerator). One reference, read and written whole.
+    private LastFound? _lastFound;
+
     public TargetResolver(IReadOnlyDictionary<string, JObject>? named = null, string? defaultTransport = null, Func<string, string?>? environment = null,
         IReadOnlyDictionary<string, JArray>? groups = null)
     {
@@ -139,7 +144,11 @@ public sealed partial class TargetResolver
     /// The target a <c>target</c> param resolved to before, if it needs no file read to resolve again (its secrets
     /// come from the params or the environment, and the environment still holds them): no I/O, never throws.
     /// </summary>
-    public bool TryResolveRemembered(JToken? target, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IpmiTarget? resolved)
+    /// <param name="readOnly">
+    /// The object is never changed once read (a request's params: the host only reads them), so the one found last
+    /// may be recognised by reference instead of by content.
+    /// </param>
+    public bool TryResolveRemembered(JToken? target, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IpmiTarget? resolved, bool readOnly = false)
     {
         var obj = target switch
         {
@@ -148,7 +157,25 @@ public sealed partial class TargetResolver
             JObject given => given,
             _ => null,
         };
-        resolved = obj is not null && _remembered.TryGetValue(obj, out var hit) && hit.IsCurrent(_environment) ? hit.Target : null;
+        if (obj is null)
+        {
+            resolved = null;
+            return false;
+        }
+
+        if (readOnly && _lastFound is { } last && ReferenceEquals(last.Source, obj) && last.Remembered.IsCurrent(_environment))
+        {
+            resolved = last.Remembered.Target;
+            return true;
+        }
+
+        resolved = _remembered.TryGetValue(obj, out var hit) && hit.IsCurrent(_environment) ? hit.Target : null;
+        if (readOnly && resolved is not null)
+        {
+            // Also replaces a memo whose environment secret changed once the target was resolved again.
+            _lastFound = new LastFound(obj, hit!);
+        }
+
         return resolved is not null;
     }
 
@@ -332,6 +359,8 @@ public sealed partial class TargetResolver
     }
 
     /// <param name="FromEnvironment">Secrets read from environment variables: the target holds only while they do.</param>
+    private sealed record LastFound(JObject Source, RememberedTarget Remembered);
+
     private sealed record RememberedTarget(IpmiTarget Target, (string Variable, Secret Value)[] FromEnvironment)
     {
         public bool IsCurrent(Func<string, string?> environment)

@@ -313,6 +313,95 @@ public sealed class SessionPoolTests
         Assert.DoesNotContain("s3cr3t-marker", Target(password: "s3cr3t-marker").ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_answer_the_session_has_at_once_comes_back_as_the_sessions_own_task_and_leaves_nothing_in_flight()
+    {
+        var answer = Task.FromResult(new IpmiResponse(0, new byte[] { 0x20 }));
+        var transport = new ScriptedTransport(_ => answer);
+        await using var pool = new SessionPool([transport]);
+        await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+
+        var sent = pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+
+        Assert.Same(answer, sent);
+        var info = Assert.Single(pool.List());
+        Assert.Equal(0, info.InFlight);
+        Assert.Equal(2, info.RequestCount);
+    }
+
+    [Fact]
+    public async Task A_request_still_waiting_for_its_answer_holds_its_lease_and_its_slot_until_the_answer()
+    {
+        var time = new FakeTimeProvider();
+        var pending = new TaskCompletionSource<IpmiResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answers = new Queue<Task<IpmiResponse>>([Task.FromResult(new IpmiResponse(0, ReadOnlyMemory<byte>.Empty)), pending.Task]);
+        var transport = new ScriptedTransport(_ => answers.Dequeue());
+        var options = new SessionPoolOptions { IdleTimeout = TimeSpan.FromSeconds(1), ScavengeInterval = TimeSpan.FromSeconds(1) };
+        await using var pool = new SessionPool([transport], options, time);
+        await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+
+        var sent = pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+        Assert.False(sent.IsCompleted);
+        Assert.Equal(1, Assert.Single(pool.List()).InFlight);
+
+        // Idle for the scavenger's clock, but in use: neither the session nor the slot may go.
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, pool.TargetCount);
+        Assert.False(transport.Sessions.Single().Disposed);
+
+        var response = new IpmiResponse(0, new byte[] { 0x01 });
+        pending.SetResult(response);
+        Assert.Same(response, await sent.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, Assert.Single(pool.List()).InFlight);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await WaitUntil(() => pool.TargetCount == 0);
+    }
+
+    [Fact]
+    public async Task A_session_that_throws_at_once_is_retried_and_reported_like_one_that_failed_later()
+    {
+        var calls = 0;
+        var transport = new ScriptedTransport(session => Interlocked.Increment(ref calls) switch
+        {
+            1 => Task.FromResult(new IpmiResponse(0, ReadOnlyMemory<byte>.Empty)),
+            // The BMC forgot the session: thrown, not returned, and the session now says it is dead.
+            2 => session.Die(new IpmiTimeoutException("no answer", 1000, 4)),
+            3 => Task.FromResult(new IpmiResponse(0, new byte[] { 0x03 })),
+            _ => throw new InvalidOperationException("not an IPMI failure"),
+        });
+        await using var pool = new SessionPool([transport]);
+        await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+
+        var retried = await pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+        Assert.Equal(0x03, retried.Data.Span[0]);
+        Assert.Equal(2, transport.Sessions.Count);
+
+        // Another exception thrown at once fails the returned task, as an async session's would, and frees the lease.
+        var failed = pool.SendAsync(Target(), GetDeviceId, CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
+        Assert.Equal(0, Assert.Single(pool.List()).InFlight);
+    }
+
+    [Fact]
+    public async Task A_sender_is_made_once_per_target_instance_and_pool_and_sends_to_its_own()
+    {
+        var transport = new FakeTransport();
+        await using var pool = new SessionPool([transport]);
+        await using var other = new SessionPool([transport]);
+        var target = Target();
+        var copy = target with { Host = "10.0.0.9" };
+
+        Assert.Same(pool.SenderFor(target), pool.SenderFor(target));
+        Assert.NotSame(pool.SenderFor(target), other.SenderFor(target));
+        Assert.NotSame(pool.SenderFor(target), pool.SenderFor(copy));
+        Assert.Equal(target, target with { });
+
+        await pool.SenderFor(copy)(GetDeviceId, CancellationToken.None);
+        await other.SenderFor(target)(GetDeviceId, CancellationToken.None);
+        Assert.Equal("10.0.0.9", Assert.Single(pool.List()).Identity.Address);
+        Assert.Equal("10.0.0.1", Assert.Single(other.List()).Identity.Address);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         // A bounded poll: the limit only fails a broken build, nothing depends on how long the wait took.
@@ -356,6 +445,46 @@ public sealed class SessionPoolTests
             var session = new FakeSession(SendDelay, SendGate);
             Sessions.Enqueue(session);
             return session;
+        }
+    }
+
+    /// <summary>Sessions whose every answer is what the script returns (or throws) at the moment of the send.</summary>
+    private sealed class ScriptedTransport(Func<ScriptedSession, Task<IpmiResponse>> script) : IIpmiTransport
+    {
+        public string Name => "fake";
+
+        public ConcurrentQueue<ScriptedSession> Sessions { get; } = new();
+
+        public Task<IIpmiSession> OpenAsync(IpmiTarget target, CancellationToken cancellationToken)
+        {
+            var session = new ScriptedSession(script);
+            Sessions.Enqueue(session);
+            return Task.FromResult<IIpmiSession>(session);
+        }
+    }
+
+    private sealed class ScriptedSession(Func<ScriptedSession, Task<IpmiResponse>> script) : IIpmiSession
+    {
+        public bool IsUsable { get; private set; } = true;
+
+        public bool Disposed { get; private set; }
+
+        /// <summary>Marks the session dead and throws <paramref name="error"/> from the send itself.</summary>
+        public Task<IpmiResponse> Die(IpmiException error)
+        {
+            IsUsable = false;
+            throw error;
+        }
+
+        public Task<IpmiResponse> SendAsync(IpmiRequest request, CancellationToken cancellationToken) => script(this);
+
+        public IReadOnlyDictionary<string, object?> Describe() => new Dictionary<string, object?>();
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            IsUsable = false;
+            return ValueTask.CompletedTask;
         }
     }
 

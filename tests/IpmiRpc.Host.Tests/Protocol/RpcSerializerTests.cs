@@ -71,4 +71,25 @@ public class RpcSerializerTests
             Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(JsonBytes.Write(result, static (writer, r) => RpcSerializer.Create().Serialize(writer, r))));
         }
     }
+
+    private sealed record Vendor(int ManufacturerId, int ProductId);
+
+    [Fact]
+    public async Task An_int_above_the_shared_boxes_is_written_as_its_own_value_whichever_value_another_thread_wrote_last()
+    {
+        // The box of a property's last value is reused for the same value only: values alternating between threads
+        // (two BMCs' manufacturer ids) must each come out as themselves.
+        var serializer = RpcSerializer.Create();
+        var writers = Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                var id = 4_096 + ((worker + i) % 3 * 100_000);
+                var json = JToken.FromObject(new Vendor(id, 70_000 + worker), serializer);
+                Assert.Equal(id, (int)json["manufacturerId"]!);
+                Assert.Equal(70_000 + worker, (int)json["productId"]!);
+            }
+        }));
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+    }
 }

@@ -90,4 +90,27 @@ public sealed class RememberedTargetTests
         Assert.Equal("other", resolver.Resolve(target).Host);
         Assert.Same(first, resolver.Resolve(JObject.Parse("""{"host":"h","password":"pw"}""")));
     }
+
+    [Fact]
+    public void A_read_only_request_object_is_found_by_reference_and_a_changed_environment_still_counts()
+    {
+        var resolver = Resolver();
+        var target = JObject.Parse("""{"host":"h","passwordEnv":"BMC_PW"}""");
+        var first = resolver.Resolve(target);
+
+        Assert.True(resolver.TryResolveRemembered(target, out var byContent, readOnly: true));
+        Assert.Same(first, byContent);
+        Assert.True(resolver.TryResolveRemembered(target, out var byReference, readOnly: true));
+        Assert.Same(first, byReference);
+
+        // Another object of another content is not taken for the one found last.
+        Assert.False(resolver.TryResolveRemembered(JObject.Parse("""{"host":"other","passwordEnv":"BMC_PW"}"""), out _, readOnly: true));
+
+        _env["BMC_PW"] = "second";
+        Assert.False(resolver.TryResolveRemembered(target, out _, readOnly: true));
+        var second = resolver.Resolve(target);
+        Assert.Equal(Secret.FromString("second"), second.Password);
+        Assert.True(resolver.TryResolveRemembered(target, out var again, readOnly: true));
+        Assert.Same(second, again);
+    }
 }

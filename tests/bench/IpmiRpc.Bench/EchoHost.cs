@@ -12,8 +12,8 @@ namespace IpmiRpc.Bench;
 /// </summary>
 public sealed class EchoHost : IAsyncDisposable
 {
-    private readonly Pipe _requests = new();
-    private readonly Pipe _responses = new();
+    private readonly Pipe _requests = new(InMemoryPipes.Options);
+    private readonly Pipe _responses = new(InMemoryPipes.Options);
     private readonly Task _responder;
 
     private EchoHost(string cannedResponse)

@@ -333,6 +333,37 @@ public static class Scenarios
         return (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)count;
     }
 
+    /// <summary>
+    /// BENCH_HEAP_DUMP=FILE: every object 10,000 sequential requests allocate, exactly (the sampled BENCH_ALLOC_DIAG
+    /// moves by 2× for the smaller types). A full collection empties the heap of garbage, a no-GC region keeps every
+    /// object the requests allocate, dead or alive, and the runtime's createdump writes the heap to FILE:
+    /// `dotnet-dump analyze FILE -c "dumpheap -stat"` then counts them by type (client and host together).
+    /// </summary>
+    private static async Task DumpRequestsHeapAsync(RpcClient rpc, string p, string file)
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        if (!GC.TryStartNoGCRegion(200_000_000))
+        {
+            throw new InvalidOperationException("no-GC region refused");
+        }
+
+        var collections = GC.CollectionCount(0);
+        await WarmAsync(rpc, "bmc.getDeviceId", p, 10_000);
+        var createdump = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
+        using (var dump = Process.Start(createdump, ["--withheap", "-f", file, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await dump.WaitForExitAsync();
+        }
+
+        Console.Error.WriteLine($"heap dump of 10,000 requests: {file} (gen0 collections meanwhile: {GC.CollectionCount(0) - collections})");
+        if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
+        {
+            GC.EndNoGCRegion();
+        }
+    }
+
     private static async Task WarmAsync(RpcClient rpc, string method, string p, int count)
     {
         for (var i = 0; i < count; i++)
@@ -1020,12 +1051,27 @@ public static class Scenarios
 
         var batch = 5000;
         var calls = Enumerable.Repeat(("bmc.getDeviceId", p), batch).ToArray();
+        // Two rounds unmeasured: written at once takes paths (the pipe's back-pressure, requests queued behind
+        // others) the sequential warm-up never ran, and their first rounds measured the JIT's tiering, not the host.
+        for (var r = 0; r < 2; r++)
+        {
+            await rpc.CallManyAsync(calls, TimeSpan.FromMinutes(1));
+        }
+
         var rounds = new List<double>();
+        // BENCH_THREAD_DIAG=1: each thread's CPU and context switches over the written-at-once rounds (bench client
+        // and host share the process: the host's stdin reader runs every request up to its answer here).
+        var threadsBefore = Environment.GetEnvironmentVariable("BENCH_THREAD_DIAG") == "1" ? ThreadTally.Read(Environment.ProcessId) : null;
         for (var r = 0; r < o.Rounds; r++)
         {
             var sw = Stopwatch.StartNew();
             await rpc.CallManyAsync(calls, TimeSpan.FromMinutes(1));
             rounds.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        if (threadsBefore is not null)
+        {
+            Console.Error.WriteLine($"threads over {o.Rounds} rounds of {batch} written at once ({rounds.Sum():0} ms): {ThreadTally.Read(Environment.ProcessId).Since(threadsBefore)}");
         }
 
         var piped = Stats.Of(rounds);
@@ -1043,6 +1089,11 @@ public static class Scenarios
             {
                 Console.Error.WriteLine($"alloc {bytes / (20.0 * allocCalls),8:0} B/request {type}");
             }
+        }
+
+        if (Environment.GetEnvironmentVariable("BENCH_HEAP_DUMP") is { Length: > 0 } dumpFile)
+        {
+            await DumpRequestsHeapAsync(rpc, p, dumpFile);
         }
 
         double clientAlone;

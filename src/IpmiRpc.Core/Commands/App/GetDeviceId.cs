@@ -10,6 +10,13 @@ public sealed record GetDeviceId : IIpmiCommand<GetDeviceIdResponse>
 
     private static readonly CommandInfo Row = CommandCatalogue.Get(nameof(GetDeviceId));
 
+    // What a BMC answers the same way poll after poll, made once per value instead of once per answer: the version
+    // strings (IPMI version by its byte; firmware by major, a row of minor bytes made when a major is first seen) and
+    // the support bits. Races only make a value twice; every copy is equal.
+    private static readonly string?[] IpmiVersions = new string?[256];
+    private static readonly string?[]?[] FirmwareVersions = new string?[]?[128];
+    private static readonly DeviceSupport?[] Supports = new DeviceSupport?[256];
+
     public CommandInfo Info => Row;
 
     public ReadOnlyMemory<byte> RequestData => ReadOnlyMemory<byte>.Empty;
@@ -36,22 +43,30 @@ public sealed record GetDeviceId : IIpmiCommand<GetDeviceIdResponse>
             FirmwareMajor: firmwareMajor,
             FirmwareMinor: Bcd.TryDecode(firmwareMinorRaw, out var minor) ? minor : firmwareMinorRaw,
             // As ipmitool prints it: the minor revision byte's BCD digits ("9.08").
-            FirmwareVersion: $"{firmwareMajor}.{firmwareMinorRaw:x2}",
-            IpmiVersion: $"{data[4] & 0x0F}.{data[4] >> 4}",
-            Support: new DeviceSupport(
-                Chassis: (support & 0b1000_0000) != 0,
-                Bridge: (support & 0b0100_0000) != 0,
-                IpmbEventGenerator: (support & 0b0010_0000) != 0,
-                IpmbEventReceiver: (support & 0b0001_0000) != 0,
-                FruInventory: (support & 0b0000_1000) != 0,
-                Sel: (support & 0b0000_0100) != 0,
-                SdrRepository: (support & 0b0000_0010) != 0,
-                Sensor: (support & 0b0000_0001) != 0),
+            FirmwareVersion: FirmwareVersion(firmwareMajor, firmwareMinorRaw),
+            IpmiVersion: IpmiVersions[data[4]] ??= $"{data[4] & 0x0F}.{data[4] >> 4}",
+            Support: Supports[support] ??= SupportOf(support),
             // 20-bit IANA enterprise number, least significant byte first; bits 23:20 are reserved.
             ManufacturerId: (data[6] | (data[7] << 8) | (data[8] << 16)) & 0x0F_FFFF,
             ProductId: BinaryPrimitives.ReadUInt16LittleEndian(data[9..11]),
             AuxiliaryFirmwareInfo: auxiliary);
     }
+
+    private static string FirmwareVersion(int major, byte minorRaw)
+    {
+        var row = FirmwareVersions[major] ??= new string?[256];
+        return row[minorRaw] ??= $"{major}.{minorRaw:x2}";
+    }
+
+    private static DeviceSupport SupportOf(byte support) => new(
+        Chassis: (support & 0b1000_0000) != 0,
+        Bridge: (support & 0b0100_0000) != 0,
+        IpmbEventGenerator: (support & 0b0010_0000) != 0,
+        IpmbEventReceiver: (support & 0b0001_0000) != 0,
+        FruInventory: (support & 0b0000_1000) != 0,
+        Sel: (support & 0b0000_0100) != 0,
+        SdrRepository: (support & 0b0000_0010) != 0,
+        Sensor: (support & 0b0000_0001) != 0);
 }
 
 /// <summary>The "Additional Device Support" bits of Get Device ID.</summary>

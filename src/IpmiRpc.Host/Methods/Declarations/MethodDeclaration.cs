@@ -17,6 +17,9 @@ public sealed class MethodDeclaration
     public const string AllowFanOutWritesParam = "allowFanOutWrites";
 
     private readonly MethodInfo _method;
+    // A method of the call alone, bound once: no argument array and no reflection invoke per request (its Task<T>
+    // is a Task, as a delegate's return may be).
+    private readonly Func<RpcCall, Task>? _callOnly;
     private readonly PropertyInfo _taskResult;
     private readonly Func<JObject?, bool>? _readOnlyWhen;
     // Built on first use: `ipmirpc call` runs one method, and reflecting over every params record and result type
@@ -36,6 +39,10 @@ public sealed class MethodDeclaration
         }
 
         ParamsType = parameters.Length == 2 ? parameters[1].ParameterType : null;
+        // JIT only, as RpcSerializer's compiled getters: NativeAOT keeps the reflection invoke it is known to run.
+        _callOnly = parameters.Length == 1 && System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled
+            ? method.CreateDelegate<Func<RpcCall, Task>>()
+            : null;
         ResultType = method.ReturnType.GetGenericArguments()[0];
         _resultNullability = new(() => new NullabilityInfoContext().Create(method.ReturnParameter).GenericTypeArguments[0]);
         _taskResult = method.ReturnType.GetProperty(nameof(Task<object>.Result))!;
@@ -101,7 +108,17 @@ public sealed class MethodDeclaration
     /// <summary>Binds <paramref name="values"/> (refusing unknown names) and runs the method.</summary>
     public async ValueTask<object?> InvokeAsync(RpcCall call, JObject values)
     {
-        var task = (Task)Invoke(Arguments(call, values));
+        Task task;
+        if (_callOnly is not null)
+        {
+            CheckCommonOnly(values);
+            task = _callOnly(call);
+        }
+        else
+        {
+            task = (Task)Invoke(Arguments(call, values));
+        }
+
         await task.ConfigureAwait(false);
         return _taskResult.GetValue(task);
     }
@@ -111,15 +128,7 @@ public sealed class MethodDeclaration
         object?[] arguments;
         if (Binder is null)
         {
-            // Linked, not Properties(): this runs for every request of a method without a params record.
-            for (var property = (JProperty?)values.First; property is not null; property = (JProperty?)property.Next)
-            {
-                if (!CommonParams.Contains(property.Name))
-                {
-                    throw new Protocol.RpcParamException(property.Name, "unknown parameter");
-                }
-            }
-
+            CheckCommonOnly(values);
             arguments = [call];
         }
         else
@@ -128,6 +137,19 @@ public sealed class MethodDeclaration
         }
 
         return arguments;
+    }
+
+    /// <summary>-32602 for a param a method without a params record does not take.</summary>
+    private void CheckCommonOnly(JObject values)
+    {
+        // Linked, not Properties(): this runs for every request of a method without a params record.
+        for (var property = (JProperty?)values.First; property is not null; property = (JProperty?)property.Next)
+        {
+            if (!CommonParams.Contains(property.Name))
+            {
+                throw new Protocol.RpcParamException(property.Name, "unknown parameter");
+            }
+        }
     }
 
     [SuppressMessage("Design", "CA1031", Justification = "Unwrapped and rethrown as is.")]

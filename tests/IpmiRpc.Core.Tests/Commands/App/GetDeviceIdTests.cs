@@ -73,6 +73,34 @@ public class GetDeviceIdTests
     }
 
     [Fact]
+    public void Version_strings_and_support_bits_match_their_bytes_for_every_value_and_repeat_as_one_instance()
+    {
+        // Made once per value and shared: a value cached under the wrong byte would show here as another's text.
+        var command = new GetDeviceId();
+        var data = new byte[11];
+        for (var major = 0; major < 128; major++)
+        {
+            for (var minor = 0; minor < 256; minor++)
+            {
+                data[2] = (byte)major;
+                data[3] = (byte)minor;
+                data[4] = (byte)minor;
+                data[5] = (byte)minor;
+                var first = command.Decode(data);
+                var again = command.Decode(data);
+                Assert.Equal($"{major}.{minor:x2}", first.FirmwareVersion);
+                Assert.Equal($"{minor & 0x0F}.{minor >> 4}", first.IpmiVersion);
+                Assert.Equal((minor & 0x80) != 0, first.Support.Chassis);
+                Assert.Equal((minor & 0x01) != 0, first.Support.Sensor);
+                Assert.Equal((minor & 0x0C) == 0x0C, first.Support.FruInventory && first.Support.Sel);
+                Assert.Same(first.FirmwareVersion, again.FirmwareVersion);
+                Assert.Same(first.IpmiVersion, again.IpmiVersion);
+                Assert.Same(first.Support, again.Support);
+            }
+        }
+    }
+
+    [Fact]
     public void Short_response_is_a_decode_error_naming_the_lengths()
     {
         var ex = Assert.Throws<IpmiDecodeException>(() => new GetDeviceId().Decode(new byte[10]));
