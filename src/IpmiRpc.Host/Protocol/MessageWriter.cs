@@ -40,7 +40,20 @@ internal sealed class MessageWriter(Stream output, bool writeInline = false) : I
             ? Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n"))
             : null;
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (writeInline && !Thread.CurrentThread.IsThreadPoolThread)
+        {
+            // A transport thread or the reader waits here on its own thread: an asynchronous wait on a SemaphoreSlim
+            // resumes through the thread pool, and once two transport threads met here the later answers of a burst
+            // went from writer to pool worker to pool worker, one queued item and often one wake each
+            // (tests/bench/README.md, "Fifth pass: burst evenness"). A pool thread still waits asynchronously, so a
+            // client that stops reading never piles pool threads up here.
+            _gate.Wait(cancellationToken);
+        }
+        else
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var brokeNow = false;
         try
         {
