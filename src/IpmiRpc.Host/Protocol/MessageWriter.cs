@@ -13,7 +13,8 @@ namespace IpmiRpc.Host.Protocol;
 /// Write with the stream's blocking write on the caller's thread. Stdout is a pipe or file whose asynchronous write
 /// .NET runs as a blocking write on a thread-pool thread, so the async path costs a wake of another thread per answer;
 /// inline, the thread that finished the request writes its answer. A client that stops reading then blocks that thread
-/// (a transport receive thread, or the reader for an error answer) until it reads again.
+/// (a transport receive thread, or the reader for an error answer) until it reads again, and every other transport
+/// thread that comes to write an answer meanwhile; their datagrams wait in the socket's buffer.
 /// </param>
 internal sealed class MessageWriter(Stream output, bool writeInline = false) : IDisposable
 {
