@@ -15,6 +15,15 @@ namespace IpmiRpc.Host.Protocol;
 /// </remarks>
 internal static class DedicatedReader
 {
+    [ThreadStatic]
+    private static bool t_isReader;
+
+    /// <summary>
+    /// True on a reader thread: code there may block instead of awaiting, since the thread waits for the message's
+    /// handling anyway, and an await resumed by another thread's release would go through the thread pool.
+    /// </summary>
+    public static bool OnReaderThread => t_isReader;
+
     /// <summary>Starts the thread; the task ends when the input ends, <paramref name="stop"/> is seen between reads, or a read fails.</summary>
     /// <param name="accept">Handles one message; called on the reader thread, in input order, one at a time.</param>
     /// <param name="framingKnown">Called once the framing is known (before the first message).</param>
@@ -24,6 +33,7 @@ internal static class DedicatedReader
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
+            t_isReader = true;
             try
             {
                 Run(input, framing, maxMessageBytes, accept, framingKnown, stop);

@@ -234,7 +234,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         if (System.Text.Unicode.Utf8.IsValid(body)
             && RequestScanner.TryScan(body, body.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0, _paramsMemo, out var scanned))
         {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForSlotAsync(cancellationToken).ConfigureAwait(false);
             var answer = Forward(scanned.Method, scanned.Id, scanned.Echo, scanned.Params, request: null, batch: null, scanned.IsNotification, out var sent);
             if (!sent)
             {
@@ -326,12 +326,28 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     }
 
     /// <summary>
+    /// Takes an in-flight slot. On the stdin reader thread the wait blocks that thread: an asynchronous wait on a
+    /// <see cref="SemaphoreSlim"/> resumes through the thread pool, so every request of a burst past
+    /// MaxRequestsInFlight woke a pool worker to start it while the reader waited for that worker in turn.
+    /// </summary>
+    private Task WaitForSlotAsync(CancellationToken cancellationToken)
+    {
+        if (DedicatedReader.OnReaderThread)
+        {
+            _slots.Wait(cancellationToken);
+            return Task.CompletedTask;
+        }
+
+        return _slots.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Waits for an in-flight slot, then dispatches. While the connection has MaxRequestsInFlight requests unanswered
     /// no more input is read, and the client's pipe pushes back on it.
     /// </summary>
     private async Task<JObject?> DispatchAsync(JToken token, Batch? batch, string? rawId, CancellationToken cancellationToken)
     {
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WaitForSlotAsync(cancellationToken).ConfigureAwait(false);
         var immediate = Dispatch(token, batch, rawId, out var forwarded);
         if (!forwarded)
         {

@@ -13,7 +13,8 @@ namespace IpmiRpc.Host.Protocol;
 /// Write with the stream's blocking write on the caller's thread. Stdout is a pipe or file whose asynchronous write
 /// .NET runs as a blocking write on a thread-pool thread, so the async path costs a wake of another thread per answer;
 /// inline, the thread that finished the request writes its answer. A client that stops reading then blocks that thread
-/// (a transport receive thread, or the reader for an error answer) until it reads again.
+/// (a transport receive thread, or the reader for an error answer) until it reads again, and every other transport
+/// thread that comes to write an answer meanwhile; their datagrams wait in the socket's buffer.
 /// </param>
 internal sealed class MessageWriter(Stream output, bool writeInline = false) : IDisposable
 {
@@ -40,7 +41,20 @@ internal sealed class MessageWriter(Stream output, bool writeInline = false) : I
             ? Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n"))
             : null;
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (writeInline && !Thread.CurrentThread.IsThreadPoolThread)
+        {
+            // A transport thread or the reader waits here on its own thread: an asynchronous wait on a SemaphoreSlim
+            // resumes through the thread pool, and once two transport threads met here the later answers of a burst
+            // went from writer to pool worker to pool worker, one queued item and often one wake each
+            // (tests/bench/README.md, "Fifth pass: burst evenness"). A pool thread still waits asynchronously, so a
+            // client that stops reading never piles pool threads up here.
+            _gate.Wait(cancellationToken);
+        }
+        else
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var brokeNow = false;
         try
         {

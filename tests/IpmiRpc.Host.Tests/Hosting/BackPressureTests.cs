@@ -1,3 +1,4 @@
+using IpmiRpc.Core;
 using System.Collections.Concurrent;
 using IpmiRpc.Host.Hosting;
 using Newtonsoft.Json.Linq;
@@ -52,6 +53,49 @@ public sealed class BackPressureTests
         {
             Assert.NotNull((await host.ReadAsync())["result"]);
         }
+    }
+
+    [Fact]
+    public async Task A_request_that_waited_for_a_slot_starts_on_the_stdin_reader_thread()
+    {
+        // The reader waits for the slot itself: an asynchronous wait resumed through the thread pool, so in a burst
+        // past the limit every request woke a pool worker to start it (tests/bench/README.md, "Fifth pass: burst evenness").
+        var held = new TaskCompletionSource<IpmiResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        Thread? reader = null;
+        string? nextStartedOn = null;
+        var transport = new FakeTransport
+        {
+            Responder = (_, _) =>
+            {
+                switch (Interlocked.Increment(ref calls))
+                {
+                    case 1:
+                        return Task.FromResult(DeviceIdResponse()); // resolves and opens the target
+                    case 2:
+                        reader = Thread.CurrentThread; // the held request starts on the reader
+                        return held.Task;
+                    default:
+                        nextStartedOn = Thread.CurrentThread.Name;
+                        return Task.FromResult(DeviceIdResponse());
+                }
+            },
+        };
+        await using var host = Start(transport, new ServerOptions { MaxRequestsInFlight = 1 });
+        // The first call of a fresh host compiles the whole path; under a saturated machine (a stress run at load
+        // ~50) it once took over the harness's 30 s, so its bound is wider. A bound, never a measurement.
+        await host.SendAsync(Request("warm", "bmc.getDeviceId"));
+        Assert.Equal("warm", (string?)(await host.ReadAsync(TimeSpan.FromSeconds(120)))["id"]);
+        await host.SendAsync(Request("held", "bmc.getDeviceId"));
+        await PollAsync(() => Volatile.Read(ref reader) is not null);
+        await host.SendAsync(Request("next", "bmc.getDeviceId"));
+        // Let the reader take the next line and stop at the full limit (it blocks either way: in a read or for the slot).
+        await PollAsync(() => reader!.ThreadState.HasFlag(ThreadState.WaitSleepJoin));
+        held.SetResult(DeviceIdResponse());
+
+        Assert.Equal("held", (string?)(await host.ReadAsync())["id"]);
+        Assert.Equal("next", (string?)(await host.ReadAsync())["id"]);
+        Assert.Equal("IpmiRpc stdin reader", nextStartedOn);
     }
 
     [Fact]

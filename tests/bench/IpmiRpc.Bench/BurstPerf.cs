@@ -7,6 +7,8 @@ namespace IpmiRpc.Bench;
 /// BENCH_BURST_DIAG with BENCH_BURST_PERF=1: `perf record -g` on the server over all timed burst rounds, on the
 /// monotonic clock, so one round's samples can be cut out afterwards with the window printed for it
 /// (`perf report -i FILE --time START,END`). File: BENCH_BURST_PERF_OUT, else /tmp/ipmirpc-burst.perf.data.
+/// BENCH_BURST_PERF_EVENTS=sched:sched_wakeup,sched:sched_switch records those events (each with the stack of the
+/// thread it happened on: for a wake-up, the waker's) instead of CPU samples: who wakes which thread, per round.
 /// </summary>
 internal sealed class BurstPerf : IDisposable
 {
@@ -23,7 +25,9 @@ internal sealed class BurstPerf : IDisposable
 
         var output = Environment.GetEnvironmentVariable("BENCH_BURST_PERF_OUT") is { Length: > 0 } o ? o : "/tmp/ipmirpc-burst.perf.data";
         var psi = new ProcessStartInfo("perf") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in new[] { "record", "-g", "-k", "CLOCK_MONOTONIC", "-F", "2000", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", output })
+        var events = Environment.GetEnvironmentVariable("BENCH_BURST_PERF_EVENTS");
+        string[] what = events is { Length: > 0 } ? ["-e", events] : ["-F", "2000"];
+        foreach (var a in (string[])["record", "-g", "-k", "CLOCK_MONOTONIC", .. what, "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", output])
         {
             psi.ArgumentList.Add(a);
         }
