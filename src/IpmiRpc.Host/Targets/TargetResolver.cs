@@ -358,9 +358,10 @@ public sealed partial class TargetResolver
         public List<(string Variable, Secret Value)> FromEnvironment { get; } = [];
     }
 
-    /// <param name="FromEnvironment">Secrets read from environment variables: the target holds only while they do.</param>
+    /// <summary>The read-only params object <see cref="TryResolveRemembered"/> found last, and what it found.</summary>
     private sealed record LastFound(JObject Source, RememberedTarget Remembered);
 
+    /// <param name="FromEnvironment">Secrets read from environment variables: the target holds only while they do.</param>
     private sealed record RememberedTarget(IpmiTarget Target, (string Variable, Secret Value)[] FromEnvironment)
     {
         public bool IsCurrent(Func<string, string?> environment)
