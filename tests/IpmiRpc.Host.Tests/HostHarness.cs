@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using IpmiRpc.Core;
 using IpmiRpc.Host.Hosting;
 using IpmiRpc.Host.Protocol;
 using IpmiRpc.Host.Schema;
 using IpmiRpc.Host.Targets;
+using IpmiRpc.TestSupport;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -20,15 +22,12 @@ internal sealed class HostHarness : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30); // a bound on a broken build, never a measurement
 
-    /// <summary>Polls <paramref name="condition"/> every 10 ms until it holds: waits for an event; the bound only fails the test.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var bound = new CancellationTokenSource(DefaultWait);
-        while (!condition())
-        {
-            await Task.Delay(10, bound.Token);
-        }
-    }
+    /// <summary>
+    /// Waits for an event: TestSupport's bounded poll (<see cref="Poll.UntilAsync(Func{bool}, string, TimeSpan?, TimeSpan?)"/>),
+    /// naming the condition if the bound, which only fails the test, is reached.
+    /// </summary>
+    public static Task WaitUntilAsync(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Poll.UntilAsync(condition, what, DefaultWait);
 
     private readonly Pipe _input = new();
     private readonly Pipe _output = new();
