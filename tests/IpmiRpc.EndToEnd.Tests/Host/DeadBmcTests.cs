@@ -88,15 +88,16 @@ public sealed class DeadBmcTests
         await using var rpc = await IpmiRpcProcess.StartAsync();
         var patient = Target(bmc.Port, timeoutMs: 60_000, retries: 20);
 
-        await rpc.SendRawAsync(Line("patient", new JObject { ["target"] = patient }) + "\n"
-            + Line("hurried", new JObject { ["target"] = Target(bmc.Port, timeoutMs: 200, retries: 0) }) + "\n");
+        // The patient request's open is under way before the hurried one comes: the open runs with the settings of the
+        // request that started it, so written together either could start it (they are dispatched concurrently).
+        await rpc.SendRawAsync(Line("patient", new JObject { ["target"] = patient }) + "\n");
+        await Poll.UntilAsync(() => bmc.Received > 0, "the patient request's first open datagram");
+        await rpc.SendRawAsync(Line("hurried", new JObject { ["target"] = Target(bmc.Port, timeoutMs: 200, retries: 0) }) + "\n");
 
         var first = await rpc.ReadMessageAsync(Wait) ?? throw new TimeoutException(rpc.StdErrText);
         Assert.Equal("hurried", (string?)first["id"]);
         Assert.Equal(-32004, (int?)first["error"]?["code"]);
         // The patient one is still waiting for the shared open (60 s per try): one datagram so far.
-        await Poll.UntilAsync(() => bmc.Received > 0, "the open's first datagram");
-
         Assert.Equal(1, bmc.Received);
         await rpc.SendLineAsync("{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":{\"id\":\"patient\"}}");
         var cancelled = await rpc.ReadMessageAsync(Wait) ?? throw new TimeoutException(rpc.StdErrText);
