@@ -46,6 +46,106 @@ public sealed class DeadBmcTests
         public void Dispose() => _udp.Dispose();
     }
 
+    /// <summary>
+    /// Relays to a BMC, but swallows the first datagrams the console sends (a BMC briefly silent: busy, rebooting its
+    /// network stack). Counts what it swallowed.
+    /// </summary>
+    private sealed class SilentAtFirst : IDisposable
+    {
+        private readonly UdpClient _front = new(new IPEndPoint(IPAddress.Loopback, 0));
+        private readonly UdpClient _back = new(new IPEndPoint(IPAddress.Loopback, 0));
+        private readonly IPEndPoint _bmc;
+        private readonly int _silentFor;
+        private readonly Task _toBmc;
+        private readonly Task _toConsole;
+        private IPEndPoint? _console;
+        private int _received;
+
+        public SilentAtFirst(int bmcPort, int silentFor)
+        {
+            _bmc = new IPEndPoint(IPAddress.Loopback, bmcPort);
+            _silentFor = silentFor;
+            _toBmc = Task.Run(ToBmcAsync);
+            _toConsole = Task.Run(ToConsoleAsync);
+        }
+
+        public int Port => ((IPEndPoint)_front.Client.LocalEndPoint!).Port;
+
+        public int Received => Volatile.Read(ref _received);
+
+        public int Swallowed => Math.Min(Received, _silentFor);
+
+        public void Dispose()
+        {
+            _front.Dispose();
+            _back.Dispose();
+        }
+
+        private async Task ToBmcAsync()
+        {
+            // Ends when the socket is disposed: every receive after that throws ObjectDisposedException.
+            while (true)
+            {
+                UdpReceiveResult datagram;
+                try
+                {
+                    datagram = await _front.ReceiveAsync();
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+
+                Volatile.Write(ref _console, datagram.RemoteEndPoint);
+                if (Interlocked.Increment(ref _received) > _silentFor)
+                {
+                    await SendQuietlyAsync(_back, datagram.Buffer, _bmc);
+                }
+            }
+        }
+
+        private async Task ToConsoleAsync()
+        {
+            while (true)
+            {
+                UdpReceiveResult datagram;
+                try
+                {
+                    datagram = await _back.ReceiveAsync();
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+
+                if (Volatile.Read(ref _console) is { } console)
+                {
+                    await SendQuietlyAsync(_front, datagram.Buffer, console);
+                }
+            }
+        }
+
+        private static async Task SendQuietlyAsync(UdpClient from, byte[] datagram, IPEndPoint to)
+        {
+            try
+            {
+                await from.SendAsync(datagram, to);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // The test is over or the peer went away: the datagram is lost, as on a network.
+            }
+        }
+    }
+
     private static JObject Target(int port, int timeoutMs, int retries) => new()
     {
         ["host"] = "127.0.0.1",
@@ -102,5 +202,43 @@ public sealed class DeadBmcTests
         await rpc.SendLineAsync("{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":{\"id\":\"patient\"}}");
         var cancelled = await rpc.ReadMessageAsync(Wait) ?? throw new TimeoutException(rpc.StdErrText);
         Assert.Equal("patient", (string?)cancelled["id"]);
+    }
+
+    [Fact]
+    public async Task A_patient_request_that_joined_a_hurried_open_gets_its_answer_when_the_bmc_answers_after_the_hurried_one_gave_up()
+    {
+        await using var sim = await IpmiSim.StartAsync();
+        using var bmc = new SilentAtFirst(sim.Port, silentFor: 1);
+        await using var rpc = await IpmiRpcProcess.StartAsync();
+        JObject SimTarget(int timeoutMs, int retries) => new()
+        {
+            ["host"] = "127.0.0.1",
+            ["port"] = bmc.Port,
+            ["username"] = sim.User,
+            ["password"] = sim.Password,
+            ["cipherSuite"] = 3,
+            ["timeoutMs"] = timeoutMs,
+            ["retries"] = retries,
+        };
+
+        // The hurried request starts the open, and its one try is swallowed: it times out after 3 s.
+        await rpc.SendRawAsync(Line("hurried", new JObject { ["target"] = SimTarget(3000, 0) }) + "\n");
+        await Poll.UntilAsync(() => bmc.Received > 0, "the hurried request's first open datagram");
+        // The patient one joins that open (it allows 4 tries of 3 s per exchange). Before, the hurried open's timeout
+        // was its answer too, though the BMC answers everything from the second datagram on.
+        await rpc.SendRawAsync(Line("patient", new JObject { ["target"] = SimTarget(3000, 3) }) + "\n");
+
+        var answers = new Dictionary<string, JObject>(StringComparer.Ordinal);
+        for (var i = 0; i < 2; i++)
+        {
+            var answer = await rpc.ReadMessageAsync(Wait) ?? throw new TimeoutException(rpc.StdErrText);
+            answers.Add((string)answer["id"]!, answer);
+        }
+
+        Assert.Equal(-32004, (int?)answers["hurried"]["error"]?["code"]);
+        var device = answers["patient"]["result"] as JObject;
+        Assert.True(device is not null, answers["patient"].ToString());
+        Assert.NotNull(device["manufacturerId"]);
+        Assert.Equal(1, bmc.Swallowed);
     }
 }
