@@ -370,8 +370,8 @@ public sealed class SessionPool : IAsyncDisposable
 
     // Opens a waiter retries because a less patient request had started the one it joined. Each retry follows a
     // failed open and normally starts the waiter's own (as patient as it: no further retry); more only when a
-    // less patient request starts the next open first. The waiter's deadline bounds them too; this bounds an open
-    // that fails at once.
+    // less patient request starts the next open first. The waiter's deadline bounds them; this count bounds them
+    // also when opens fail at once, with no time passing.
     private const int MaxRetriesForPatience = 3;
 
     /// <summary>
