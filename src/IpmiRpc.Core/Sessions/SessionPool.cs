@@ -16,6 +16,16 @@ namespace IpmiRpc.Core.Sessions;
 /// open, no back-off), so a long-lived server that has talked to thousands of BMCs, or seen passwords rotate, holds
 /// only what is in use.
 /// <para>
+/// The shared open runs with the settings (timeoutMs, retries) of the request that started it. A waiter whose own
+/// settings allow an open longer does not take its timeout for an answer: a slow or briefly silent BMC may still answer
+/// them, so it opens again with its own, within its own deadline — one open for every waiter as patient, who join it.
+/// That open skips the back-off the hurried one left: the back-off keeps a dead BMC from one probe per request, and
+/// this is one probe for all the patient waiters, which a timeout with less patience said nothing against. An open
+/// that skipped a back-off leaves one nobody skips, so a dead BMC sees at most two opens per back-off however many
+/// patience levels its callers use. A refusal or any other failure is the BMC's answer, shared and never retried
+/// (another try with refused credentials only brings a lock-out closer).
+/// </para>
+/// <para>
 /// A pooled session is not a credential check, so the pool re-authenticates after
 /// <see cref="SessionPoolOptions.MaxSessionAge"/>; <see cref="IpmiTarget.FreshSession"/> demands a handshake for one
 /// request; an authentication failure closes every pooled session of that user on that BMC; and a successful change
@@ -290,7 +300,13 @@ public sealed class SessionPool : IAsyncDisposable
         await RetireAgedAsync(slot).ConfigureAwait(false);
 
         // Each pass either leases or waits for one shared open; a session that opens already full or dead sends the
-        // request round again, a bounded number of times.
+        // request round again, a bounded number of times. A pass that retries an open a less patient request started
+        // (see below) keeps the deadline of the wait it follows and is not counted.
+        var patience = OpenBudget(target);
+        var budget = TimeSpan.Zero;
+        var deadline = DateTimeOffset.MinValue;
+        var retried = 0;
+        var retrying = false;
         for (var pass = 0; ; pass++)
         {
             if (slot.TryLease(_options.MaxInFlightPerSession, _time, out var lease))
@@ -311,10 +327,18 @@ public sealed class SessionPool : IAsyncDisposable
 
             // The open runs on the pool's token, not this request's: others wait on it too. Each waits within its own
             // deadline, and no longer than its own target's settings would have let an open of its own take.
-            var budget = OpenBudget(target) + (slot.BackoffLeft(_time) ?? TimeSpan.Zero);
+            if (!retrying)
+            {
+                budget = patience + (slot.BackoffLeft(_time, patience) ?? TimeSpan.Zero);
+                deadline = _time.GetUtcNow() + budget;
+            }
+
+            retrying = false;
+            var open = JoinOrStartOpen(slot, target, patience);
             try
             {
-                await JoinOrStartOpen(slot, target).WaitAsync(budget, _time, cancellationToken).ConfigureAwait(false);
+                var left = deadline - _time.GetUtcNow();
+                await open.Completion.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -322,28 +346,52 @@ public sealed class SessionPool : IAsyncDisposable
                     $"No session to {target.Identity} within this request's own open budget ({budget.TotalMilliseconds:0} ms)",
                     target.TimeoutMs, target.Retries);
             }
+            catch (IpmiException ex) when (ex.Kind == IpmiErrorKind.Timeout && open.Patience < patience && retried < MaxRetriesForPatience
+                                           && _time.GetUtcNow() < deadline)
+            {
+                // The open this request joined gave up sooner than this request's own settings would have: a BMC that
+                // is slow or was briefly silent may still answer them. Open again with them, once for every waiter
+                // as patient (they join this open), within the deadline of the wait that just failed. A refusal or
+                // any other failure is the BMC's answer, which waiting longer does not change.
+                retried++;
+                retrying = true;
+                pass--;
+            }
         }
     }
 
     // Not inline in AcquireAsync: its closure would be made on every call, not only when an open is started.
-    private Task JoinOrStartOpen(TargetSlot slot, IpmiTarget target) =>
-        slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target), _options.MaxSessionsPerTarget);
+    private SharedOpen JoinOrStartOpen(TargetSlot slot, IpmiTarget target, TimeSpan patience) =>
+        slot.JoinOrStartOpen(() => OpenIntoSlotAsync(slot, target, patience), _options.MaxSessionsPerTarget, patience);
 
     // The handshake's exchanges (auth capabilities, cipher suites, open session, RAKP 1 and 3, privilege), each with
     // the target's retransmits: the longest an open with this target's own settings can take.
     private const int HandshakeExchanges = 6;
 
+    // Opens a waiter retries because a less patient request had started the one it joined. Each retry follows a
+    // failed open and normally starts the waiter's own (as patient as it: no further retry); more only when a
+    // less patient request starts the next open first. The waiter's deadline bounds them; this count bounds them
+    // also when opens fail at once, with no time passing.
+    private const int MaxRetriesForPatience = 3;
+
+    /// <summary>
+    /// How long an open with <paramref name="target"/>'s settings may take: what a request waits for a session, and
+    /// how patient an open it starts is (a waiter more patient than the open it joined opens again if it times out).
+    /// </summary>
     private static TimeSpan OpenBudget(IpmiTarget target) =>
         TimeSpan.FromMilliseconds((double)HandshakeExchanges * (target.Retries + 1) * target.TimeoutMs);
 
     /// <summary>One open shared by every request waiting for a session to <paramref name="slot"/>'s identity.</summary>
-    private async Task OpenIntoSlotAsync(TargetSlot slot, IpmiTarget target)
+    /// <param name="patience">The <see cref="OpenBudget"/> of <paramref name="target"/>, whose settings the open runs with.</param>
+    private async Task OpenIntoSlotAsync(TargetSlot slot, IpmiTarget target, TimeSpan patience)
     {
         var transport = TransportFor(target);
-        if (slot.BackoffLeft(_time) is { } backoff)
+        var backoff = slot.BackoffLeft(_time, patience);
+        var skipsBackoff = backoff is null && slot.BackoffLeft(_time) is not null;
+        if (backoff is { } wait)
         {
             // The last open failed moments ago: probe a dead BMC once per back-off, not once per request.
-            await Task.Delay(backoff, _time, _closing.Token).ConfigureAwait(false);
+            await Task.Delay(wait, _time, _closing.Token).ConfigureAwait(false);
         }
 
         IIpmiSession session;
@@ -355,7 +403,7 @@ public sealed class SessionPool : IAsyncDisposable
         {
             // The BMC refuses this user's credentials now: sessions it opened with them earlier must not outlive that.
             await CloseSameUserAsync(slot.Identity).ConfigureAwait(false);
-            slot.BackOff(_time, _options.FailedOpenBackoff);
+            slot.BackOff(_time, _options.FailedOpenBackoff, skippedAbove: TimeSpan.MaxValue);
             HoldIfRefused(slot, ex);
             throw;
         }
@@ -367,9 +415,13 @@ public sealed class SessionPool : IAsyncDisposable
             slot.PauseGrowth(_time, _options.GrowthRetryDelay);
             return;
         }
-        catch (IpmiException)
+        catch (IpmiException ex)
         {
-            slot.BackOff(_time, _options.FailedOpenBackoff);
+            // Only a timeout says nothing against waiting longer: a more patient open may skip the back-off it
+            // leaves. Not the back-off of an open that itself skipped one, so a dead BMC sees at most two opens per
+            // back-off, however many patience levels its callers use.
+            var curable = ex.Kind == IpmiErrorKind.Timeout && !skipsBackoff;
+            slot.BackOff(_time, _options.FailedOpenBackoff, skippedAbove: curable ? patience : TimeSpan.MaxValue);
             throw;
         }
 
@@ -552,6 +604,9 @@ public sealed class SessionPool : IAsyncDisposable
 
     private readonly record struct AuthenticationHold(string Reason, TimeSpan Left);
 
+    /// <summary>An open to wait for, and how long its settings let it take (see <see cref="OpenBudget"/>).</summary>
+    private readonly record struct SharedOpen(Task Completion, TimeSpan Patience);
+
     private readonly record struct Lease(PooledEntry Entry)
     {
         public IIpmiSession Session => Entry?.Session!;
@@ -605,9 +660,12 @@ public sealed class SessionPool : IAsyncDisposable
         // UTC ticks until which no extra session is opened, after one failed to open.
         private long _growthPausedUntil;
 
-        // The open in progress (shared by its waiters), and the UTC ticks before which the next may not start.
+        // The open in progress (shared by its waiters) and its patience, and the UTC ticks before which the next may
+        // not start unless it is more patient than _backoffSkippedAbove (all under _lock).
         private Task? _opening;
+        private TimeSpan _openingPatience;
         private long _backoffUntil;
+        private TimeSpan _backoffSkippedAbove = TimeSpan.MaxValue;
 
         // Requests inside SendAsync for this identity, and whether the scavenger has let the slot go (under _lock).
         private int _users;
@@ -653,7 +711,7 @@ public sealed class SessionPool : IAsyncDisposable
         {
             lock (_lock)
             {
-                if (_users > 0 || _entries.Count > 0 || _opening is { IsCompleted: false } || BackoffLeft(time) is not null
+                if (_users > 0 || _entries.Count > 0 || _opening is { IsCompleted: false } || BackoffLeftLocked(time) is not null
                     || (_authRefusals > 0 && _authHeldUntil + refusalMemory.Ticks > time.GetUtcNow().UtcTicks))
                 {
                     return false;
@@ -776,9 +834,10 @@ public sealed class SessionPool : IAsyncDisposable
         /// <summary>
         /// Joins the open in progress, or starts one unless <paramref name="maxSessions"/> usable sessions are already
         /// here: the caller counted before an open it did not see finished, and starting another then would pass the
-        /// cap (a real BMC may allow one session). The caller's next pass leases from what is open.
+        /// cap (a real BMC may allow one session). The caller's next pass leases from what is open. The answer carries
+        /// the patience of the open joined (<paramref name="patience"/> for one started here).
         /// </summary>
-        public Task JoinOrStartOpen(Func<Task> open, int maxSessions)
+        public SharedOpen JoinOrStartOpen(Func<Task> open, int maxSessions, TimeSpan patience)
         {
             var start = new Task<Task>(open);
             var opening = start.Unwrap();
@@ -786,7 +845,7 @@ public sealed class SessionPool : IAsyncDisposable
             {
                 if (_opening is { IsCompleted: false } running)
                 {
-                    return running;
+                    return new SharedOpen(running, _openingPatience);
                 }
 
                 var usable = 0;
@@ -797,23 +856,52 @@ public sealed class SessionPool : IAsyncDisposable
 
                 if (usable >= maxSessions)
                 {
-                    return Task.CompletedTask;
+                    return new SharedOpen(Task.CompletedTask, TimeSpan.MaxValue);
                 }
 
                 _opening = opening;
+                _openingPatience = patience;
             }
 
             // Started outside the lock: an open that completes synchronously adds its session under the same lock.
             start.Start(TaskScheduler.Default);
-            return opening;
+            return new SharedOpen(opening, patience);
         }
 
-        public void BackOff(TimeProvider time, TimeSpan backoff) => Interlocked.Exchange(ref _backoffUntil, (time.GetUtcNow() + backoff).UtcTicks);
+        /// <summary>
+        /// After a failed open: the next waits <paramref name="backoff"/>, unless it is more patient than
+        /// <paramref name="skippedAbove"/> (<see cref="TimeSpan.MaxValue"/>: every open waits).
+        /// </summary>
+        public void BackOff(TimeProvider time, TimeSpan backoff, TimeSpan skippedAbove)
+        {
+            lock (_lock)
+            {
+                _backoffUntil = (time.GetUtcNow() + backoff).UtcTicks;
+                _backoffSkippedAbove = skippedAbove;
+            }
+        }
 
         /// <summary>How long the next open must wait after a failed one, if at all.</summary>
         public TimeSpan? BackoffLeft(TimeProvider time)
         {
-            var left = Interlocked.Read(ref _backoffUntil) - time.GetUtcNow().UtcTicks;
+            lock (_lock)
+            {
+                return BackoffLeftLocked(time);
+            }
+        }
+
+        /// <summary>How long an open with <paramref name="patience"/> must wait after a failed one, if at all.</summary>
+        public TimeSpan? BackoffLeft(TimeProvider time, TimeSpan patience)
+        {
+            lock (_lock)
+            {
+                return patience > _backoffSkippedAbove ? null : BackoffLeftLocked(time);
+            }
+        }
+
+        private TimeSpan? BackoffLeftLocked(TimeProvider time)
+        {
+            var left = _backoffUntil - time.GetUtcNow().UtcTicks;
             return left > 0 ? TimeSpan.FromTicks(left) : null;
         }
 

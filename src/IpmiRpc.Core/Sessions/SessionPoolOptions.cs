@@ -32,7 +32,8 @@ public sealed record SessionPoolOptions
     /// <summary>
     /// After an open failed, the next open to that target waits this long; requests arriving meanwhile wait for it
     /// within their own deadlines. A dead BMC is probed once per period, not once per request, and a BMC that comes
-    /// back is found within it (failing fast instead would keep failing requests to a BMC that is already up).
+    /// back is found within it (failing fast instead would keep failing requests to a BMC that is already up). An
+    /// open whose settings allow it longer than one that timed out does not wait (see <see cref="SessionPool"/>).
     /// </summary>
     public TimeSpan FailedOpenBackoff { get; init; } = TimeSpan.FromSeconds(2);
 

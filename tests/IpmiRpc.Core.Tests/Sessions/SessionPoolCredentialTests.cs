@@ -144,6 +144,181 @@ public sealed class SessionPoolCredentialTests
         Assert.Equal(1, transport.OpenAttempts);
     }
 
+    // The open budgets (6 exchanges × tries × timeout): 1.2 s for the hurried request, 24 s for the patient one.
+    private static IpmiTarget Hurried() => Target() with { TimeoutMs = 200, Retries = 0 };
+
+    private static IpmiTarget Patient() => Target() with { TimeoutMs = 1000, Retries = 3 };
+
+    /// <summary>
+    /// A pool on a fake clock whose opens the test holds: each open awaits the gate of its target's timeoutMs and is
+    /// recorded with the fake time it began. Made with a hurried request's open under way.
+    /// </summary>
+    private sealed class HeldOpens : IAsyncDisposable
+    {
+        private HeldOpens(int[] timeouts)
+        {
+            Gates = timeouts.ToDictionary(t => t, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            Transport = new ScriptedTransport
+            {
+                Open = (target, ct) =>
+                {
+                    Opens.Enqueue((target.TimeoutMs, Time.GetUtcNow()));
+                    return Gates[target.TimeoutMs].Task.WaitAsync(ct);
+                },
+            };
+            Pool = new SessionPool([Transport], new SessionPoolOptions { FailedOpenBackoff = TimeSpan.FromSeconds(2) }, Time);
+        }
+
+        public FakeTimeProvider Time { get; } = new();
+
+        public IReadOnlyDictionary<int, TaskCompletionSource> Gates { get; }
+
+        public ConcurrentQueue<(int TimeoutMs, DateTimeOffset At)> Opens { get; } = new();
+
+        public ScriptedTransport Transport { get; }
+
+        public SessionPool Pool { get; }
+
+        /// <summary>The request whose open (with <see cref="Hurried"/>'s settings) runs.</summary>
+        public Task<IpmiResponse> First { get; private set; } = null!;
+
+        public static async Task<HeldOpens> StartAsync(params int[] timeouts)
+        {
+            var held = new HeldOpens([200, .. timeouts]);
+            held.First = held.Send(Hurried());
+            await SessionPoolTests.WaitUntil(() => held.Transport.OpenAttempts == 1);
+            return held;
+        }
+
+        /// <summary>A request; one the open under way would serve has joined it when this returns.</summary>
+        public Task<IpmiResponse> Send(IpmiTarget target) => Pool.SendAsync(target, GetDeviceId, CancellationToken.None);
+
+        /// <summary>Until the <paramref name="n"/>th open began, or one of <paramref name="waiting"/> ended without it.</summary>
+        public Task OpenBegun(int n, params Task[] waiting) => SessionPoolTests.WaitUntil(() => Transport.OpenAttempts >= n || waiting.Any(w => w.IsCompleted));
+
+        public ValueTask DisposeAsync() => Pool.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_patient_request_that_joined_a_hurried_open_opens_again_with_its_own_settings_when_that_one_times_out()
+    {
+        await using var held = await HeldOpens.StartAsync(1000);
+
+        // Joins the hurried request's open: before the fix, its timeout was this request's answer too.
+        var patient = held.Send(Patient());
+        held.Gates[200].SetException(NoAnswer());
+
+        await Assert.ThrowsAsync<IpmiTimeoutException>(() => held.First);
+        await held.OpenBegun(2, patient);
+        Assert.False(patient.IsCompleted);
+        // With its own settings, and at once: the hurried open's back-off holds back opens no more patient than it.
+        Assert.Equal([200, 1000], held.Opens.Select(o => o.TimeoutMs));
+        Assert.Equal(held.Time.GetUtcNow(), held.Opens.Last().At);
+
+        held.Gates[1000].SetResult();
+        Assert.Equal(0, (await patient.WaitAsync(TimeSpan.FromSeconds(30))).CompletionCode);
+        Assert.Equal(2, held.Transport.OpenAttempts);
+        Assert.Single(held.Pool.List());
+    }
+
+    [Fact]
+    public async Task Patient_waiters_of_a_hurried_open_that_timed_out_share_one_open_and_as_hurried_ones_share_its_failure()
+    {
+        await using var held = await HeldOpens.StartAsync(1000);
+
+        var alsoHurried = Enumerable.Range(0, 3).Select(_ => held.Send(Hurried())).ToArray();
+        var patient = Enumerable.Range(0, 5).Select(_ => held.Send(Patient())).ToArray();
+        held.Gates[200].SetException(NoAnswer());
+
+        foreach (var request in alsoHurried.Prepend(held.First))
+        {
+            await Assert.ThrowsAsync<IpmiTimeoutException>(() => request);
+        }
+
+        await held.OpenBegun(2, patient);
+        Assert.All(patient, p => Assert.False(p.IsCompleted));
+        held.Gates[1000].SetResult();
+        foreach (var request in patient)
+        {
+            Assert.Equal(0, (await request.WaitAsync(TimeSpan.FromSeconds(30))).CompletionCode);
+        }
+
+        Assert.Equal(2, held.Transport.OpenAttempts);
+        Assert.Equal(5, Assert.Single(held.Pool.List()).RequestCount);
+    }
+
+    [Theory]
+    [InlineData("refused")]
+    [InlineData("mismatch")]
+    [InlineData("no free session slot")]
+    public async Task A_patient_request_shares_a_hurried_opens_failure_that_is_not_a_timeout(string failure)
+    {
+        await using var held = await HeldOpens.StartAsync(1000);
+        IpmiException error = failure switch
+        {
+            "refused" => BadPassword(),
+            "mismatch" => new IpmiAuthenticationException("scripted", "The BMC's RAKP 2 key exchange code does not match"),
+            _ => new TransportUnavailableException("scripted", "Open Session: RMCP+ status 0x01 (insufficient resources)", "close sessions"),
+        };
+
+        var patient = held.Send(Patient());
+        held.Gates[200].SetException(error);
+
+        // Waiting longer does not change a refusal, and another login with refused credentials brings a lock-out closer.
+        Assert.Same(error, await Assert.ThrowsAnyAsync<IpmiException>(() => held.First));
+        Assert.Same(error, await Assert.ThrowsAnyAsync<IpmiException>(() => patient.WaitAsync(TimeSpan.FromSeconds(30))));
+        Assert.Equal(1, held.Transport.OpenAttempts);
+    }
+
+    [Fact]
+    public async Task A_patient_retry_ends_at_the_deadline_of_the_wait_it_follows_not_a_fresh_one()
+    {
+        await using var held = await HeldOpens.StartAsync(1000);
+
+        // 6 s of open budget, 4 of them spent on the hurried open (whose own request gave up after its 1.2 s).
+        var patient = held.Send(Patient() with { Retries = 0 });
+        held.Time.Advance(TimeSpan.FromSeconds(4));
+        await Assert.ThrowsAsync<IpmiTimeoutException>(() => held.First);
+        held.Gates[200].SetException(NoAnswer());
+        await held.OpenBegun(2, patient);
+
+        held.Time.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.False(patient.IsCompleted);
+        // Past the first deadline (whenever the retry's timer started), short of a fresh 6 s one.
+        held.Time.Advance(TimeSpan.FromSeconds(2.1));
+        var error = await Assert.ThrowsAsync<IpmiTimeoutException>(() => patient.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("own open budget (6000 ms)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, held.Transport.OpenAttempts);
+    }
+
+    [Fact]
+    public async Task After_a_patient_retry_also_timed_out_every_open_waits_the_back_off_so_a_dead_bmc_sees_two_per_period()
+    {
+        await using var held = await HeldOpens.StartAsync(1000, 5000);
+
+        var patient = held.Send(Patient());
+        held.Gates[200].SetException(NoAnswer());
+        await held.OpenBegun(2, patient);
+        held.Gates[1000].SetException(NoAnswer());
+        await Assert.ThrowsAsync<IpmiTimeoutException>(() => patient.WaitAsync(TimeSpan.FromSeconds(30)));
+        var failedAt = held.Time.GetUtcNow();
+
+        // More patient still, yet the BMC was just given a patient try: this open waits out the back-off.
+        var morePatient = held.Send(Target() with { TimeoutMs = 5000, Retries = 3 });
+        held.Gates[5000].SetResult();
+        // The clock moves in steps until the open ran: however late its back-off timer started, the open's recorded
+        // time shows whether it waited.
+        await SessionPoolTests.WaitUntil(() =>
+        {
+            held.Time.Advance(TimeSpan.FromMilliseconds(250));
+            return morePatient.IsCompleted;
+        });
+        Assert.Equal(0, (await morePatient).CompletionCode);
+        Assert.Equal([200, 1000, 5000], held.Opens.Select(o => o.TimeoutMs));
+        Assert.True(held.Opens.Last().At >= failedAt + TimeSpan.FromSeconds(2), $"opened {held.Opens.Last().At - failedAt} after the failure");
+        await Assert.ThrowsAsync<IpmiTimeoutException>(() => held.First);
+    }
+
     [Fact]
     public async Task After_the_max_age_the_pool_authenticates_again_and_a_revoked_password_fails()
     {

@@ -402,7 +402,7 @@ public sealed class SessionPoolTests
         Assert.Equal("10.0.0.1", Assert.Single(other.List()).Identity.Address);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
+    internal static async Task WaitUntil(Func<bool> condition)
     {
         // A bounded poll: the limit only fails a broken build, nothing depends on how long the wait took.
         var deadline = DateTime.UtcNow.AddSeconds(30);
