@@ -51,7 +51,7 @@ public sealed class DirectCallTests
         _ = why;
         var parameters = paramsJson is null ? null : JToken.Parse(paramsJson, new JsonLoadSettings());
 
-        await using var server = Start(Transport());
+        await using var server = Start(Transport(), targets: DefaultTargets());
         var request = new JObject { ["jsonrpc"] = "2.0", ["id"] = 7, ["method"] = method };
         if (parameters is not null)
         {
@@ -161,9 +161,12 @@ public sealed class DirectCallTests
     private static void AssertSame(JToken expected, JToken actual) =>
         Assert.True(JToken.DeepEquals(expected, actual), $"server: {expected.ToString(Formatting.None)}\ncall:   {actual.ToString(Formatting.None)}");
 
+    // retries 0: a timeoutMs error reports the resolved target's retries, or 0 when the deadline passed before the
+    // target was resolved (a thread-pool hop that a loaded machine can delay past 50 ms); with 0 configured, the server
+    // and the call report the same whichever way their timing went.
     private static TargetResolver DefaultTargets() => new(new Dictionary<string, JObject>
     {
-        [TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
+        [TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw", ["retries"] = 0 },
     });
 
     /// <summary>Answers by NetFn so one transport serves every case: errors, a request that never ends, Get Device ID.</summary>
