@@ -27,8 +27,46 @@ internal static class RpcSerializer
     /// value: Newtonsoft reads every property as an object, and a decoded answer of a dozen flags and numbers cost a
     /// dozen boxes on every request. Without a JIT (NativeAOT) the compiled reader is not worth it: Newtonsoft's own.
     /// </summary>
-    private sealed class ResultContractResolver : CamelCasePropertyNamesContractResolver
+    internal class ResultContractResolver : CamelCasePropertyNamesContractResolver
     {
+        /// <summary>
+        /// The contract of one of ipmirpc's own types (results, their parts, error data) is built from its properties
+        /// alone. Newtonsoft's own also searches every method of the type and its bases for serialization callbacks
+        /// (<c>[OnSerializing]</c> …), every member for <c>[JsonExtensionData]</c> and every constructor for
+        /// <c>[JsonConstructor]</c>, and compiles creators that only reading uses: under NativeAOT each custom
+        /// attribute is resolved by name, and that search was the largest part of a cold <c>ipmirpc call</c>'s
+        /// result contracts (tests/bench/README.md, "Sixth pass: cold start"). Our types use none of those (RpcSerializerTests
+        /// checks it, and that both contracts write every declared result the same); a type-level
+        /// <c>[JsonConverter]</c> is honoured as Newtonsoft honours it. Other types get Newtonsoft's own contract.
+        /// </summary>
+        protected override JsonObjectContract CreateObjectContract(Type objectType)
+        {
+            if (!BuildsOwnContracts || !IsOwnType(objectType))
+            {
+                return base.CreateObjectContract(objectType);
+            }
+
+            var type = Nullable.GetUnderlyingType(objectType) ?? objectType;
+            var contract = new JsonObjectContract(objectType)
+            {
+                MemberSerialization = MemberSerialization.OptOut,
+                Converter = ResolveContractConverter(type),
+                ExtensionDataNameResolver = ResolveExtensionDataName,
+            };
+            foreach (var property in CreateProperties(type, MemberSerialization.OptOut))
+            {
+                contract.Properties.Add(property);
+            }
+
+            return contract;
+        }
+
+        /// <summary>False only in the test that compares these contracts with Newtonsoft's own.</summary>
+        private protected virtual bool BuildsOwnContracts => true;
+
+        /// <summary>A type of ipmirpc's own assemblies (IpmiRpc.Core, the transports, the host; tests' records too).</summary>
+        internal static bool IsOwnType(Type type) => type.Namespace is { } name && name.StartsWith("IpmiRpc.", StringComparison.Ordinal);
+
         /// <summary>
         /// None: results are only ever written, and the creator parameters of a record (its constructor's, matched to
         /// its properties) serve only reading. Building them reflected over every parameter's attributes: half of a
