@@ -61,6 +61,19 @@ internal static class RpcSerializer
             return contract;
         }
 
+        /// <summary>
+        /// An own record or class goes straight to its object contract: Newtonsoft's classification would first ask
+        /// the TypeDescriptor whether it converts to a string, which no own type does (no own type declares a
+        /// <c>[TypeConverter]</c>; the tests check it).
+        /// </summary>
+        protected override JsonContract CreateContract(Type objectType) =>
+            BuildsOwnContracts && IsOwnType(objectType) && IsPlainObject(objectType) ? CreateObjectContract(objectType) : base.CreateContract(objectType);
+
+        private static bool IsPlainObject(Type type) =>
+            !type.IsEnum && !type.IsPrimitive && !type.IsByRef && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type)
+            && !typeof(IConvertible).IsAssignableFrom(type) && !typeof(System.Runtime.Serialization.ISerializable).IsAssignableFrom(type)
+            && !typeof(System.Dynamic.IDynamicMetaObjectProvider).IsAssignableFrom(type);
+
         /// <summary>False only in the test that compares these contracts with Newtonsoft's own.</summary>
         private protected virtual bool BuildsOwnContracts => true;
 

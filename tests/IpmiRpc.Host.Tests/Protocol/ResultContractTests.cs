@@ -98,6 +98,11 @@ public class ResultContractTests
                 found.Add($"{type}: [JsonObject]/[JsonContainer]/[DataContract]");
             }
 
+            if (type.IsDefined(typeof(System.ComponentModel.TypeConverterAttribute), inherit: true))
+            {
+                found.Add($"{type}: [TypeConverter] (Newtonsoft would write it as a string)");
+            }
+
             foreach (var method in type.GetMethods(Everything).Where(m => callbacks.Any(c => m.IsDefined(c, inherit: false))))
             {
                 found.Add($"{type}.{method.Name}: a serialization callback");
