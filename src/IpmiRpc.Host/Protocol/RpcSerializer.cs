@@ -74,6 +74,16 @@ internal static class RpcSerializer
             && !typeof(IConvertible).IsAssignableFrom(type) && !typeof(System.Runtime.Serialization.ISerializable).IsAssignableFrom(type)
             && !typeof(System.Dynamic.IDynamicMetaObjectProvider).IsAssignableFrom(type);
 
+        /// <summary>
+        /// A number, string, enum …: the writer writes it itself and never calls a primitive's serialization callbacks,
+        /// so its contract skips Newtonsoft's search for them over every method of the type (and of <c>string</c>'s
+        /// hundreds); a type-level <c>[JsonConverter]</c> is still honoured.
+        /// </summary>
+        protected override JsonPrimitiveContract CreatePrimitiveContract(Type objectType) =>
+            BuildsOwnContracts
+                ? new JsonPrimitiveContract(objectType) { Converter = ResolveContractConverter(Nullable.GetUnderlyingType(objectType) ?? objectType) }
+                : base.CreatePrimitiveContract(objectType);
+
         /// <summary>False only in the test that compares these contracts with Newtonsoft's own.</summary>
         private protected virtual bool BuildsOwnContracts => true;
 

@@ -69,8 +69,10 @@ public class ResultContractTests
         AssertWrittenAlike(new Plain(2, false));
         AssertWrittenAlike(new Plain?(new Plain(2, true)));
         AssertWrittenAlike(new Computed(6));
-        // …and the converter is the one that wrote it.
+        AssertWrittenAlike(new Loud(Volume.Quiet, 3, "text", null));
+        // …and the converters are the ones that wrote them.
         Assert.Equal("\"converted 5\"", JsonConvert.SerializeObject(new Converted(5, "x"), RpcSerializer.Settings()));
+        Assert.Equal("{\"volume\":\"QUIET\",\"count\":3,\"text\":\"text\",\"maybe\":null}", JsonConvert.SerializeObject(new Loud(Volume.Quiet, 3, "text", null), RpcSerializer.Settings()));
     }
 
     [Fact]
@@ -253,6 +255,24 @@ public class ResultContractTests
 
         public override void WriteJson(JsonWriter writer, Converted? value, JsonSerializer serializer) => writer.WriteValue("converted " + value!.Id.ToString(CultureInfo.InvariantCulture));
     }
+
+    [JsonConverter(typeof(VolumeWriter))]
+    private enum Volume
+    {
+        Quiet,
+    }
+
+    private sealed class VolumeWriter : JsonConverter<Volume>
+    {
+        public override bool CanRead => false;
+
+        public override Volume ReadJson(JsonReader reader, Type objectType, Volume existingValue, bool hasExistingValue, JsonSerializer serializer) =>
+            throw new NotSupportedException();
+
+        public override void WriteJson(JsonWriter writer, Volume value, JsonSerializer serializer) => writer.WriteValue(value.ToString().ToUpperInvariant());
+    }
+
+    private sealed record Loud(Volume Volume, int Count, string Text, int? Maybe);
 
     private record Base(int Id);
 
