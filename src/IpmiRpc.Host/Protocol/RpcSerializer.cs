@@ -27,8 +27,69 @@ internal static class RpcSerializer
     /// value: Newtonsoft reads every property as an object, and a decoded answer of a dozen flags and numbers cost a
     /// dozen boxes on every request. Without a JIT (NativeAOT) the compiled reader is not worth it: Newtonsoft's own.
     /// </summary>
-    private sealed class ResultContractResolver : CamelCasePropertyNamesContractResolver
+    internal class ResultContractResolver : CamelCasePropertyNamesContractResolver
     {
+        /// <summary>
+        /// The contract of one of ipmirpc's own types (results, their parts, error data) is built from its properties
+        /// alone. Newtonsoft's own also searches every method of the type and its bases for serialization callbacks
+        /// (<c>[OnSerializing]</c> …), every member for <c>[JsonExtensionData]</c> and every constructor for
+        /// <c>[JsonConstructor]</c>, and compiles creators that only reading uses: under NativeAOT each custom
+        /// attribute is resolved by name, and that search was the largest part of a cold <c>ipmirpc call</c>'s
+        /// result contracts (tests/bench/README.md, "Sixth pass: cold start"). Our types use none of those (RpcSerializerTests
+        /// checks it, and that both contracts write every declared result the same); a type-level
+        /// <c>[JsonConverter]</c> is honoured as Newtonsoft honours it. Other types get Newtonsoft's own contract.
+        /// </summary>
+        protected override JsonObjectContract CreateObjectContract(Type objectType)
+        {
+            if (!BuildsOwnContracts || !IsOwnType(objectType))
+            {
+                return base.CreateObjectContract(objectType);
+            }
+
+            var type = Nullable.GetUnderlyingType(objectType) ?? objectType;
+            var contract = new JsonObjectContract(objectType)
+            {
+                MemberSerialization = MemberSerialization.OptOut,
+                Converter = ResolveContractConverter(type),
+                ExtensionDataNameResolver = ResolveExtensionDataName,
+            };
+            foreach (var property in CreateProperties(type, MemberSerialization.OptOut))
+            {
+                contract.Properties.Add(property);
+            }
+
+            return contract;
+        }
+
+        /// <summary>
+        /// An own record or class goes straight to its object contract: Newtonsoft's classification would first ask
+        /// the TypeDescriptor whether it converts to a string, which no own type does (no own type declares a
+        /// <c>[TypeConverter]</c>; the tests check it).
+        /// </summary>
+        protected override JsonContract CreateContract(Type objectType) =>
+            BuildsOwnContracts && IsOwnType(objectType) && IsPlainObject(objectType) ? CreateObjectContract(objectType) : base.CreateContract(objectType);
+
+        private static bool IsPlainObject(Type type) =>
+            !type.IsEnum && !type.IsPrimitive && !type.IsByRef && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type)
+            && !typeof(IConvertible).IsAssignableFrom(type) && !typeof(System.Runtime.Serialization.ISerializable).IsAssignableFrom(type)
+            && !typeof(System.Dynamic.IDynamicMetaObjectProvider).IsAssignableFrom(type);
+
+        /// <summary>
+        /// A number, string, enum …: the writer writes it itself and never calls a primitive's serialization callbacks,
+        /// so its contract skips Newtonsoft's search for them over every method of the type (and of <c>string</c>'s
+        /// hundreds); a type-level <c>[JsonConverter]</c> is still honoured.
+        /// </summary>
+        protected override JsonPrimitiveContract CreatePrimitiveContract(Type objectType) =>
+            BuildsOwnContracts
+                ? new JsonPrimitiveContract(objectType) { Converter = ResolveContractConverter(Nullable.GetUnderlyingType(objectType) ?? objectType) }
+                : base.CreatePrimitiveContract(objectType);
+
+        /// <summary>False only in the test that compares these contracts with Newtonsoft's own.</summary>
+        private protected virtual bool BuildsOwnContracts => true;
+
+        /// <summary>A type of ipmirpc's own assemblies (IpmiRpc.Core, the transports, the host; tests' records too).</summary>
+        internal static bool IsOwnType(Type type) => type.Namespace is { } name && name.StartsWith("IpmiRpc.", StringComparison.Ordinal);
+
         /// <summary>
         /// None: results are only ever written, and the creator parameters of a record (its constructor's, matched to
         /// its properties) serve only reading. Building them reflected over every parameter's attributes: half of a

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
@@ -11,34 +12,86 @@ public static class MethodCatalog
 {
     private static readonly Lazy<IReadOnlyDictionary<string, MethodDeclaration>> Declarations = new(Scan);
 
+    /// <summary>Declarations looked up one by one before the whole catalog was needed; <see cref="Scan"/> reuses them.</summary>
+    private static readonly ConcurrentDictionary<string, MethodDeclaration> FoundAlone = new(StringComparer.Ordinal);
+
     /// <summary>Method name → declaration, ordinal.</summary>
     public static IReadOnlyDictionary<string, MethodDeclaration> All => Declarations.Value;
 
-    public static bool TryGet(string name, [NotNullWhen(true)] out MethodDeclaration? declaration) =>
-        Declarations.Value.TryGetValue(name, out declaration);
+    /// <summary>
+    /// One declaration. Before anything needed the whole catalog (a one-shot <c>ipmirpc call</c>), the areas are searched
+    /// only until the name is found, and only its declaration is built: NativeAOT resolves every attribute of every
+    /// method it reads by name, and the whole scan was a large part of a cold call's time before its first datagram
+    /// (tests/bench/README.md, "Sixth pass: cold start").
+    /// </summary>
+    public static bool TryGet(string name, [NotNullWhen(true)] out MethodDeclaration? declaration)
+    {
+        if (Declarations.IsValueCreated)
+        {
+            return Declarations.Value.TryGetValue(name, out declaration);
+        }
+
+        if (FoundAlone.TryGetValue(name, out declaration))
+        {
+            return true;
+        }
+
+        // Two threads may build it at once; both then use the first one stored.
+        declaration = Find(name) is { } found ? FoundAlone.GetOrAdd(name, found) : null;
+        return declaration is not null;
+    }
+
+    /// <summary>A new declaration of <paramref name="name"/>, searching the areas in order until it is found.</summary>
+    internal static MethodDeclaration? Find(string name)
+    {
+        foreach (var area in Areas)
+        {
+            foreach (var (method, attribute) in Declared(area))
+            {
+                if (attribute.Name == name)
+                {
+                    return new MethodDeclaration(method, attribute);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly Type[] Areas =
+    [
+        typeof(RawMethods),
+        typeof(BmcMethods),
+        typeof(ChassisMethods),
+        typeof(LanMethods),
+        typeof(SystemInfoMethods),
+        typeof(InventoryMethods),
+        typeof(SensorMethods),
+        typeof(SessionMethods),
+        typeof(DiscoverMethods),
+    ];
 
     private static Dictionary<string, MethodDeclaration> Scan()
     {
         var methods = new Dictionary<string, MethodDeclaration>(StringComparer.Ordinal);
-        Add(methods, typeof(RawMethods));
-        Add(methods, typeof(BmcMethods));
-        Add(methods, typeof(ChassisMethods));
-        Add(methods, typeof(LanMethods));
-        Add(methods, typeof(SystemInfoMethods));
-        Add(methods, typeof(InventoryMethods));
-        Add(methods, typeof(SensorMethods));
-        Add(methods, typeof(SessionMethods));
-        Add(methods, typeof(DiscoverMethods));
+        foreach (var area in Areas)
+        {
+            foreach (var (method, attribute) in Declared(area))
+            {
+                methods.Add(attribute.Name, FoundAlone.TryGetValue(attribute.Name, out var found) ? found : new MethodDeclaration(method, attribute));
+            }
+        }
+
         return methods;
     }
 
-    private static void Add(Dictionary<string, MethodDeclaration> methods, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type area)
+    private static IEnumerable<(MethodInfo Method, RpcMethodAttribute Attribute)> Declared([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type area)
     {
         foreach (var method in area.GetMethods(BindingFlags.Public | BindingFlags.Static))
         {
             if (method.GetCustomAttribute<RpcMethodAttribute>() is { } attribute)
             {
-                methods.Add(attribute.Name, new MethodDeclaration(method, attribute));
+                yield return (method, attribute);
             }
         }
     }
