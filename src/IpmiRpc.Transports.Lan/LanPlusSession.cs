@@ -632,9 +632,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 $"The RMCP+ session to {Remote} stopped answering while this request waited its turn; not sent on it", timeoutMs, retries);
         }
 
-        var pending = new Pending(request, bridgeChannel, timeoutMs, retries, quickRetransmit) { Admission = admission };
-        var (slot, rqSeq) = Reserve(pending);
         var message = ArrayPool<byte>.Shared.Rent(MaxMessageLength);
+        var pending = new Pending(request, bridgeChannel, timeoutMs, retries, quickRetransmit, message) { Admission = admission };
+        var (slot, rqSeq) = Reserve(pending);
         var registration = default(CancellationTokenRegistration);
         try
         {
@@ -642,7 +642,6 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             pending.MessageLength = bridgeChannel is { } channelByte
                 ? IpmiLanMessage.EncodeBridgedRequest(message, channelByte, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span)
                 : IpmiLanMessage.EncodeRequest(message, request.ResponderAddress, request.NetFn, request.Lun, rqSeq, request.Command, request.Data.Span);
-            pending.Message = message;
             if (cancellationToken.CanBeCanceled)
             {
                 registration = cancellationToken.UnsafeRegister(
@@ -709,14 +708,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                 }
             }
 
-            lock (_sendLock)
-            {
-                // No retransmit seals from the buffer once it is back in the pool.
-                pending.Message = null;
-            }
-
+            // Back to the pool now, or by a retransmit still sealing from it when that is done: the send lock, held
+            // for a whole seal and send, is not waited for here.
+            pending.ReleaseMessage();
             _window.Exit();
-            ArrayPool<byte>.Shared.Return(message);
         }
     }
 
@@ -756,9 +751,26 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     /// </summary>
     private void SendNow(Pending pending)
     {
+        if (pending.IsFinished || !pending.TryUseMessage())
+        {
+            return;
+        }
+
+        try
+        {
+            SealAndSend(pending, pending.Message!);
+        }
+        finally
+        {
+            pending.ReleaseMessage();
+        }
+    }
+
+    private void SealAndSend(Pending pending, byte[] message)
+    {
         lock (_sendLock)
         {
-            if (pending.Message is not { } message || pending.IsFinished || _security is not { } security)
+            if (pending.IsFinished || _security is not { } security)
             {
                 return;
             }
@@ -1082,10 +1094,14 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         };
     }
 
-    private sealed class Pending(IpmiRequest request, byte? bridgeChannel, int timeoutMs, int retries, bool quickRetransmit)
+    private sealed class Pending(IpmiRequest request, byte? bridgeChannel, int timeoutMs, int retries, bool quickRetransmit, byte[] message)
     {
         // 0 while waiting; 1 once its outcome is decided (an answer, a failure, or given up): the first to decide wins.
         private int _finished;
+
+        // Holders of the encoded message: the request until it leaves, and each send sealing from it; the last one
+        // returns it to the pool (0: returned).
+        private int _messageUsers = 1;
         private IpmiResponse? _response;
         private Exception? _error;
 
@@ -1117,8 +1133,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         /// <summary>Its admission into the session's window (which loss event it belongs to).</summary>
         public long Admission;
 
-        /// <summary>The encoded IPMI message every attempt seals anew (under the send lock; null once it is back in the pool).</summary>
-        public byte[]? Message;
+        /// <summary>The encoded IPMI message every attempt seals anew (rented from the pool; read only while held, see <see cref="TryUseMessage"/>).</summary>
+        public byte[]? Message = message;
         public int MessageLength;
 
         /// <summary>The attempt being sent or waited for, 0 first (under the session lock).</summary>
@@ -1175,6 +1191,29 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
             _error = error;
             return true;
+        }
+
+        /// <summary>Holds the message for one seal; false once it went back to the pool (its request left).</summary>
+        public bool TryUseMessage()
+        {
+            for (var users = Volatile.Read(ref _messageUsers); users > 0; users = Volatile.Read(ref _messageUsers))
+            {
+                if (Interlocked.CompareExchange(ref _messageUsers, users + 1, users) == users)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Lets go of the message (the request leaving, or a seal done); the last holder returns it to the pool.</summary>
+        public void ReleaseMessage()
+        {
+            if (Interlocked.Decrement(ref _messageUsers) == 0 && Interlocked.Exchange(ref Message, null) is { } buffer)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         /// <summary>The requester left without an outcome (it failed before waiting): nothing may act on it any more.</summary>

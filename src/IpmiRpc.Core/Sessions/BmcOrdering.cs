@@ -98,22 +98,34 @@ public sealed class BmcOrdering
                 return;
             }
 
-            // Grant from the head: a leading write alone, or the reads up to the first write.
-            for (var next = queue.Head; next is not null; next = next.Next)
+            if (!ticket.IsWrite)
             {
-                if (next.IsWrite)
+                // A read leaving frees only a write it leaves at the head: every read with no write ahead of it was
+                // granted already. Walking the queue here cost a burst of reads (hundreds queued) a pass per request.
+                if (queue.Head is { IsWrite: true, IsReady: false } head)
                 {
-                    if (next.Previous is null && !next.IsReady)
+                    granted = [head];
+                }
+            }
+            else
+            {
+                // Grant from the head: a leading write alone, or the reads up to the first write.
+                for (var next = queue.Head; next is not null; next = next.Next)
+                {
+                    if (next.IsWrite)
+                    {
+                        if (next.Previous is null && !next.IsReady)
+                        {
+                            (granted ??= []).Add(next);
+                        }
+
+                        break;
+                    }
+
+                    if (!next.IsReady)
                     {
                         (granted ??= []).Add(next);
                     }
-
-                    break;
-                }
-
-                if (!next.IsReady)
-                {
-                    (granted ??= []).Add(next);
                 }
             }
         }

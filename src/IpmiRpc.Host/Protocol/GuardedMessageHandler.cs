@@ -23,6 +23,9 @@ namespace IpmiRpc.Host.Protocol;
 internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
 {
     private const string CancelRequestMethod = "$/cancelRequest";
+
+    /// <summary>The stdin reader, once out of in-flight slots, resumes when this fraction of them is free again.</summary>
+    internal const int ReaderResumeDivisor = 8;
     public const string ProgressMethod = "$/progress";
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
@@ -46,6 +49,11 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     private readonly Channel<JsonRpcMessage> _inbound = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly InboundReader _reader;
     private readonly SemaphoreSlim _slots;
+    // The stdin reader, out of slots, sleeps until this many are free again (see WaitForSlotOnReader): it is woken
+    // once per batch of answers, never spins, and still never has more than MaxRequestsInFlight in flight.
+    private readonly int _readerResumeSlots;
+    private readonly ManualResetEventSlim _readerSlotsFree = new(false, spinCount: 0);
+    private int _readerWaiting;
     private readonly PendingTable _pending = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ParamsMemo _paramsMemo = new();
@@ -57,6 +65,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     {
         _options = options ?? new ServerOptions();
         _slots = new SemaphoreSlim(_options.MaxRequestsInFlight, _options.MaxRequestsInFlight);
+        _readerResumeSlots = Math.Max(1, _options.MaxRequestsInFlight / ReaderResumeDivisor);
         _reader = new InboundReader(_inbound.Reader);
         _writer = writer;
         _formatter = formatter;
@@ -119,7 +128,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         finally
         {
             Interlocked.Decrement(ref _inFlight);
-            _slots.Release();
+            ReleaseSlot();
             CheckDrained();
         }
     }
@@ -238,7 +247,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
             var answer = Forward(scanned.Method, scanned.Id, scanned.Echo, scanned.Params, request: null, batch: null, scanned.IsNotification, out var sent);
             if (!sent)
             {
-                _slots.Release();
+                ReleaseSlot();
             }
 
             if (answer is not null)
@@ -334,11 +343,56 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
     {
         if (DedicatedReader.OnReaderThread)
         {
-            _slots.Wait(cancellationToken);
+            WaitForSlotOnReader(cancellationToken);
             return Task.CompletedTask;
         }
 
         return _slots.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The reader's wait for a slot: when none is free it sleeps, without spinning, until an eighth of them are. A
+    /// blocking <see cref="SemaphoreSlim.Wait(CancellationToken)"/> spins and yields before it sleeps, and in a burst
+    /// past the limit the reader met it once per request, burning the cores the receive threads and the BMC need and
+    /// waking once per answer (tests/bench/README.md, "Sixth pass: burst evenness"). While it sleeps, the requests
+    /// still in flight keep the session busy.
+    /// </summary>
+    private void WaitForSlotOnReader(CancellationToken cancellationToken)
+    {
+        while (!_slots.Wait(0, cancellationToken))
+        {
+            _readerSlotsFree.Reset();
+            // Announced before the count is read, a full fence between (ReleaseSlot reads them the other way round):
+            // either this thread sees the batch free or the releaser that freed it sees the reader waiting.
+            Interlocked.Exchange(ref _readerWaiting, 1);
+            try
+            {
+                if (_slots.CurrentCount < _readerResumeSlots)
+                {
+                    if (_logger.IsEnabled(LogLevel.Debug))
+                    {
+                        _logger.LogDebug("Out of in-flight slots: input is read on once {Slots} are free", _readerResumeSlots);
+                    }
+
+                    _readerSlotsFree.Wait(cancellationToken);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _readerWaiting, 0);
+            }
+        }
+    }
+
+    private void ReleaseSlot()
+    {
+        _slots.Release();
+        Interlocked.MemoryBarrier();
+        // One releaser wakes it: several receive threads setting the event at once contended for its lock.
+        if (Volatile.Read(ref _readerWaiting) != 0 && _slots.CurrentCount >= _readerResumeSlots && Interlocked.Exchange(ref _readerWaiting, 0) != 0)
+        {
+            _readerSlotsFree.Set();
+        }
     }
 
     /// <summary>
@@ -351,7 +405,7 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
         var immediate = Dispatch(token, batch, rawId, out var forwarded);
         if (!forwarded)
         {
-            _slots.Release();
+            ReleaseSlot();
         }
 
         return immediate;

@@ -99,6 +99,76 @@ public sealed class BackPressureTests
     }
 
     [Fact]
+    public async Task A_reader_out_of_slots_resumes_once_a_batch_of_them_is_free()
+    {
+        // The reader sleeps until an eighth of the slots are free, instead of spinning for (and waking at) every one:
+        // at the limit of 32, the next request starts only once 4 of the held ones are answered.
+        const int limit = 32;
+        const int batch = limit / 8;
+        var gates = new ConcurrentQueue<TaskCompletionSource>();
+        var released = 0;
+        var releasedWhenNextStarted = -1;
+        var calls = 0;
+        var transport = new FakeTransport
+        {
+            Responder = async (_, ct) =>
+            {
+                var call = Interlocked.Increment(ref calls);
+                if (call == 1 || call == limit + 2)
+                {
+                    if (call == limit + 2)
+                    {
+                        Volatile.Write(ref releasedWhenNextStarted, Volatile.Read(ref released));
+                    }
+
+                    return DeviceIdResponse(); // the first resolves and opens the target; then the one past the limit
+                }
+
+                var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                gates.Enqueue(gate);
+                await gate.Task.WaitAsync(ct);
+                return DeviceIdResponse();
+            },
+        };
+        await using var host = Start(transport, new ServerOptions { MaxRequestsInFlight = limit });
+        await host.SendAsync(Request("warm", "bmc.getDeviceId"));
+        Assert.Equal("warm", (string?)(await host.ReadAsync(TimeSpan.FromSeconds(120)))["id"]);
+        for (var i = 1; i <= limit; i++)
+        {
+            await host.SendAsync(Request(i, "bmc.getDeviceId"));
+        }
+
+        await PollAsync(() => gates.Count == limit);
+        await host.SendAsync(Request("next", "bmc.getDeviceId"));
+        await PollAsync(() => host.Log.Contains("Out of in-flight slots: input is read on once 4 are free"));
+
+        // The reader is asleep for "next"'s slot. One answer at a time, each read before the next is let go: a reader
+        // woken per free slot would start "next" after the first.
+        var seen = new List<string?>();
+        for (var i = 0; i < batch; i++)
+        {
+            Assert.True(gates.TryDequeue(out var gate));
+            Interlocked.Increment(ref released);
+            gate.SetResult();
+            seen.Add((string?)(await host.ReadAsync())["id"]);
+        }
+
+        seen.Add((string?)(await host.ReadAsync())["id"]);
+        Assert.Equal("next", seen[^1]);
+        Assert.Equal(batch, Volatile.Read(ref releasedWhenNextStarted));
+        Assert.Single(host.Log.Messages, m => m.StartsWith("Out of in-flight slots", StringComparison.Ordinal));
+        while (gates.TryDequeue(out var gate))
+        {
+            gate.SetResult();
+        }
+
+        for (var i = batch; i < limit; i++)
+        {
+            Assert.NotNull((await host.ReadAsync())["result"]);
+        }
+    }
+
+    [Fact]
     public async Task A_batch_wider_than_the_limit_is_still_answered_whole()
     {
         await using var host = Start(options: new ServerOptions { MaxRequestsInFlight = 2 });
