@@ -85,7 +85,7 @@ public sealed class RpcServer(HostContext host, ServerOptions? options = null)
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(stop, connectionLost, writer.Closed);
         using var onStop = stopAll.Token.Register(handler.CancelInFlight);
         var readLoop = ownThreads
-            ? DedicatedReader.Start(input, _options.Framing, _options.MaxMessageBytes, handler.AcceptAsync, framing => UseFraming(writer, framing), stopAll.Token)
+            ? DedicatedReader.Start(input, _options.Framing, _options.MaxMessageBytes, handler.AcceptAsync, framing => UseFraming(writer, framing), stopAll.Token, writer.FlushHeld)
             : ReadLoopAsync(new MessageReader(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true)), _options.Framing, _options.MaxMessageBytes),
                 writer, handler, stopAll.Token);
         var stopped = Task.Delay(Timeout.Infinite, stopAll.Token);

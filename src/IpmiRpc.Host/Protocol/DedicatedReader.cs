@@ -27,16 +27,29 @@ internal static class DedicatedReader
     /// <summary>Starts the thread; the task ends when the input ends, <paramref name="stop"/> is seen between reads, or a read fails.</summary>
     /// <param name="accept">Handles one message; called on the reader thread, in input order, one at a time.</param>
     /// <param name="framingKnown">Called once the framing is known (before the first message).</param>
+    /// <param name="beforeWait">
+    /// Called on the reader thread before every read of input, before waiting for a message's handling to finish, and
+    /// once reading is over: the writer writes the answers it held for the reader (<see cref="MessageWriter.FlushHeld"/>).
+    /// </param>
     public static Task Start(Stream input, Framing framing, int maxMessageBytes, Func<FramedMessage, CancellationToken, Task> accept,
-        Action<Framing> framingKnown, CancellationToken stop)
+        Action<Framing> framingKnown, CancellationToken stop, Action? beforeWait = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        beforeWait ??= static () => { };
         var thread = new Thread(() =>
         {
             t_isReader = true;
             try
             {
-                Run(input, framing, maxMessageBytes, accept, framingKnown, stop);
+                try
+                {
+                    Run(new BlockingReadStream(input, beforeWait), framing, maxMessageBytes, accept, framingKnown, beforeWait, stop);
+                }
+                finally
+                {
+                    beforeWait();
+                }
+
                 done.TrySetResult();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -57,9 +70,9 @@ internal static class DedicatedReader
     }
 
     private static void Run(Stream input, Framing framing, int maxMessageBytes, Func<FramedMessage, CancellationToken, Task> accept,
-        Action<Framing> framingKnown, CancellationToken stop)
+        Action<Framing> framingKnown, Action beforeWait, CancellationToken stop)
     {
-        var pipe = System.IO.Pipelines.PipeReader.Create(new BlockingReadStream(input), new System.IO.Pipelines.StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        var pipe = System.IO.Pipelines.PipeReader.Create(input, new System.IO.Pipelines.StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         var reader = new MessageReader(pipe, framing, maxMessageBytes);
         if (!Wait(reader.DetectAsync(stop)))
         {
@@ -72,7 +85,13 @@ internal static class DedicatedReader
         while (!stop.IsCancellationRequested && Wait(messages.MoveNextAsync()) && !stop.IsCancellationRequested)
         {
             // Blocks until the guard has taken the message, and throws what it threw (not an AggregateException).
-            accept(messages.Current, stop).GetAwaiter().GetResult();
+            var accepted = accept(messages.Current, stop);
+            if (!accepted.IsCompleted)
+            {
+                beforeWait();
+            }
+
+            accepted.GetAwaiter().GetResult();
         }
     }
 
@@ -84,9 +103,10 @@ internal static class DedicatedReader
 
     /// <summary>
     /// A stream whose asynchronous read is the inner stream's blocking read, done by the caller: the pipe reader above
-    /// it then fills its buffer on the reader thread instead of queueing the read to the thread pool.
+    /// it then fills its buffer on the reader thread instead of queueing the read to the thread pool. Each read is
+    /// preceded by <paramref name="beforeRead"/>.
     /// </summary>
-    private sealed class BlockingReadStream(Stream inner) : Stream
+    private sealed class BlockingReadStream(Stream inner, Action beforeRead) : Stream
     {
         public override bool CanRead => true;
 
@@ -98,14 +118,18 @@ internal static class DedicatedReader
 
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+        public override int Read(Span<byte> buffer)
+        {
+            beforeRead();
+            return inner.Read(buffer);
+        }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return new ValueTask<int>(inner.Read(buffer.Span));
+            return new ValueTask<int>(Read(buffer.Span));
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -374,6 +374,8 @@ internal sealed class GuardedMessageHandler : IJsonRpcMessageHandler
                         _logger.LogDebug("Out of in-flight slots: input is read on once {Slots} are free", _readerResumeSlots);
                     }
 
+                    // The answers the writer holds for the reader go out before it sleeps (MessageWriter.FlushHeld).
+                    _writer.FlushHeld();
                     _readerSlotsFree.Wait(cancellationToken);
                 }
             }

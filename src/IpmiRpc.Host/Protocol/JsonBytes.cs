@@ -15,6 +15,9 @@ internal static class JsonBytes
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>Up to this many characters a rented answer is encoded into room for the longest encoding, in one pass.</summary>
+    private const int OnePassChars = 16 * 1024;
+
     [ThreadStatic]
     private static Scratch? t_scratch;
 
@@ -39,9 +42,21 @@ internal static class JsonBytes
         {
             write(scratch.Writer, state);
             scratch.Writer.Flush();
-            var length = Utf8.GetByteCount(scratch.Buffer.Written);
-            var bytes = rent ? ArrayPool<byte>.Shared.Rent(length) : new byte[length];
-            Utf8.GetBytes(scratch.Buffer.Written, bytes);
+            var written = scratch.Buffer.Written;
+            byte[] bytes;
+            int length;
+            if (rent && written.Length <= OnePassChars)
+            {
+                // Room for the longest encoding (3 bytes per UTF-16 unit): one pass instead of counting first.
+                bytes = ArrayPool<byte>.Shared.Rent(written.Length * 3);
+                length = Utf8.GetBytes(written, bytes);
+            }
+            else
+            {
+                length = Utf8.GetByteCount(written);
+                bytes = rent ? ArrayPool<byte>.Shared.Rent(length) : new byte[length];
+                Utf8.GetBytes(written, bytes);
+            }
             // A writer back at the start (one whole value written) writes the next message as a new one would; a
             // writer left anywhere else, or by an exception, is dropped.
             complete = scratch.Writer.WriteState == WriteState.Start;
@@ -85,10 +100,20 @@ internal static class JsonBytes
 
         public ReadOnlySpan<char> Written => _chars.AsSpan(0, _length);
 
+        // Newtonsoft writes most of a message a character or a short string at a time: the room check stays here and
+        // only growing is a call.
         public override void Write(char value)
         {
-            Ensure(1);
-            _chars[_length++] = value;
+            var chars = _chars;
+            var length = _length;
+            if ((uint)length >= (uint)chars.Length)
+            {
+                Ensure(1);
+                chars = _chars;
+            }
+
+            chars[length] = value;
+            _length = length + 1;
         }
 
         public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
@@ -97,7 +122,11 @@ internal static class JsonBytes
 
         public override void Write(ReadOnlySpan<char> buffer)
         {
-            Ensure(buffer.Length);
+            if (_length + buffer.Length > _chars.Length)
+            {
+                Ensure(buffer.Length);
+            }
+
             buffer.CopyTo(_chars.AsSpan(_length));
             _length += buffer.Length;
         }

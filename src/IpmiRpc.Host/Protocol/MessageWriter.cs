@@ -16,12 +16,23 @@ namespace IpmiRpc.Host.Protocol;
 /// (a transport receive thread, or the reader for an error answer) until it reads again, and every other transport
 /// thread that comes to write an answer meanwhile; their datagrams wait in the socket's buffer.
 /// </param>
+/// <remarks>
+/// Inline, the answers the stdin reader finishes itself (the request answered at once, an error) are held, under the
+/// writer's lock, until the reader is about to wait — for input, an in-flight slot, or anything else — or until
+/// <see cref="HeldBytes"/> have gathered: requests written at once then get their answers in one write per read of
+/// input instead of one write (and one wake of the client) per answer. Any other thread's answer takes the held ones
+/// along in its own write, so the bytes leave in the order their writes were called, as before.
+/// </remarks>
 internal sealed class MessageWriter(Stream output, bool writeInline = false) : IDisposable
 {
+    /// <summary>At most this many bytes of the reader's answers are held before they are written.</summary>
+    internal const int HeldBytes = 32 * 1024;
     private static readonly byte[] Newline = "\n"u8.ToArray();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
     private bool _broken;
+    private byte[]? _held;
+    private int _heldLength;
 
     public Framing Framing { get; set; } = Framing.Ndjson;
 
@@ -68,6 +79,34 @@ internal sealed class MessageWriter(Stream output, bool writeInline = false) : I
             var prefix = header ?? [];
             var suffix = header is null ? Newline : [];
             var length = prefix.Length + body.Length + suffix.Length;
+            var onReader = writeInline && DedicatedReader.OnReaderThread;
+            if (onReader || _heldLength > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (_heldLength > 0 && _heldLength + length > HeldBytes)
+                {
+                    WriteHeld();
+                }
+
+                if (_heldLength + length <= HeldBytes)
+                {
+                    _held ??= new byte[HeldBytes];
+                    prefix.CopyTo(_held, _heldLength);
+                    body.Span.CopyTo(_held.AsSpan(_heldLength + prefix.Length));
+                    suffix.CopyTo(_held, _heldLength + prefix.Length + body.Length);
+                    _heldLength += length;
+                    if (!onReader)
+                    {
+                        // Another thread's answer: out now, in one write with the reader's held before it.
+                        WriteHeld();
+                    }
+
+                    return;
+                }
+
+                // Larger than what is held at most: a write of its own, the held ones written before it.
+            }
+
             var framed = ArrayPool<byte>.Shared.Rent(length);
             try
             {
@@ -107,6 +146,53 @@ internal sealed class MessageWriter(Stream output, bool writeInline = false) : I
         {
             await _closed.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Writes the answers the reader holds (see the remarks). The reader calls this before it waits for anything, so
+    /// no answer waits for the next input. Inline writers only.
+    /// </summary>
+    public void FlushHeld()
+    {
+        if (Volatile.Read(ref _heldLength) == 0)
+        {
+            return;
+        }
+
+        _gate.Wait();
+        var brokeNow = false;
+        try
+        {
+            if (_heldLength > 0 && !_broken)
+            {
+                WriteHeld();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            brokeNow = !_broken;
+            _broken = true;
+        }
+        finally
+        {
+            _heldLength = 0;
+            _gate.Release();
+        }
+
+        if (brokeNow)
+        {
+            // Not inline: the reader calls this from where the connection's cancellation must not run.
+            _ = _closed.CancelAsync();
+        }
+    }
+
+    /// <summary>Under the gate: the held answers in one write.</summary>
+    private void WriteHeld()
+    {
+        var length = _heldLength;
+        _heldLength = 0;
+        output.Write(_held!, 0, length);
+        output.Flush();
     }
 
     public void Dispose()

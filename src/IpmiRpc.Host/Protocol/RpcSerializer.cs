@@ -10,10 +10,17 @@ namespace IpmiRpc.Host.Protocol;
 /// <summary>How results leave the process: camelCase names, enums as camelCase strings, bytes as int arrays.</summary>
 internal static class RpcSerializer
 {
+    /// <summary>
+    /// Enums as camelCase strings, bytes as numbers. Given to each contract by <see cref="ResultContractResolver"/>, not
+    /// listed in the settings: Newtonsoft asks every converter of the settings' list <c>CanConvert</c> for every value it
+    /// writes that has no converter of its own (a type test each, on every property of every answer), while a contract's
+    /// converter is found once, when the contract is made.
+    /// </summary>
+    internal static readonly JsonConverter[] Converters = [new StringEnumConverter(new CamelCaseNamingStrategy()), new ByteArrayAsNumbersConverter(), new ReadOnlyMemoryOfByteConverter()];
+
     public static JsonSerializerSettings Settings() => new()
     {
         ContractResolver = new ResultContractResolver(),
-        Converters = { new StringEnumConverter(new CamelCaseNamingStrategy()), new ByteArrayAsNumbersConverter(), new ReadOnlyMemoryOfByteConverter() },
         NullValueHandling = NullValueHandling.Include,
         DateParseHandling = DateParseHandling.None,
         MaxDepth = 64,
@@ -66,8 +73,21 @@ internal static class RpcSerializer
         /// the TypeDescriptor whether it converts to a string, which no own type does (no own type declares a
         /// <c>[TypeConverter]</c>; the tests check it).
         /// </summary>
-        protected override JsonContract CreateContract(Type objectType) =>
-            BuildsOwnContracts && IsOwnType(objectType) && IsPlainObject(objectType) ? CreateObjectContract(objectType) : base.CreateContract(objectType);
+        protected override JsonContract CreateContract(Type objectType)
+        {
+            var contract = BuildsOwnContracts && IsOwnType(objectType) && IsPlainObject(objectType) ? CreateObjectContract(objectType) : base.CreateContract(objectType);
+            // A type-level [JsonConverter] comes first, as it did over the settings' list; then the first of ours that
+            // converts the type, as Newtonsoft's search of that list would find it for each value.
+            if (GivesConverters)
+            {
+                contract.Converter ??= Array.Find(Converters, converter => converter.CanConvert(contract.UnderlyingType));
+            }
+
+            return contract;
+        }
+
+        /// <summary>False only in the test that compares this with the converters listed in the settings.</summary>
+        private protected virtual bool GivesConverters => true;
 
         private static bool IsPlainObject(Type type) =>
             !type.IsEnum && !type.IsPrimitive && !type.IsByRef && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type)

@@ -404,6 +404,97 @@ public sealed class RpcServerTests(ITestOutputHelper output)
         Assert.Equal(["test BMC answers", "test BMC answers", "test BMC answers"], writes.Threads.Skip(1));
     }
 
+    [Fact]
+    public async Task Answers_the_reader_finishes_from_one_read_of_input_leave_in_one_write_with_the_same_bytes()
+    {
+        // Requests written at once and answered at once (the reader runs each to its answer) used to cost one write,
+        // and one wake of the client, per answer; the reader now holds its answers until it is about to wait again.
+        // Fails on 3e7a17a: one write per answer.
+        var transport = new FakeTransport { Responder = (_, _) => Task.FromResult(new IpmiResponse(0, new byte[] { 0x01 })) };
+        var input = new System.IO.Pipelines.Pipe();
+        var output = new System.IO.Pipelines.Pipe();
+        var writes = new WriteRecordingStream(output.Writer.AsStream());
+        var context = new HostContext([transport], new IpmiRpc.Host.Targets.TargetResolver(new Dictionary<string, JObject>
+        {
+            [IpmiRpc.Host.Targets.TargetResolver.DefaultName] = new() { ["host"] = "bmc.test", ["username"] = "admin", ["password"] = "pw" },
+        }), IpmiRpc.Host.Schema.OpenRpcDocument.Generated, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var run = Task.Run(() => new RpcServer(context).RunAsync(input.Reader.AsStream(), writes));
+        using var lines = new StreamReader(output.Reader.AsStream());
+        static byte[] Line(object id, string method, object? @params) =>
+            System.Text.Encoding.UTF8.GetBytes(Request(id, method, @params).ToString(Newtonsoft.Json.Formatting.None) + "\n");
+
+        // The first request resolves its target on the thread pool and is answered there.
+        await input.Writer.WriteAsync(Line(0, "ipmi.requestResponse", Raw(0x06, 0x01)));
+        var first = await lines.ReadLineAsync().WaitAsync(DefaultWait);
+        var writesBefore = writes.Threads.Count;
+
+        // Answered at once on the reader: 40 answers, an error answer among them, and one answer of a request sent
+        // with a string id.
+        const int n = 40;
+        var batch = new MemoryStream();
+        for (var i = 1; i <= n; i++)
+        {
+            batch.Write(i == 7 ? Line(i, "no.suchMethod", null) : Line(i == 9 ? "nine" : i, "ipmi.requestResponse", Raw(0x06, 0x01)));
+        }
+
+        await input.Writer.WriteAsync(batch.ToArray());
+        var answers = new List<string>();
+        for (var i = 1; i <= n; i++)
+        {
+            answers.Add((await lines.ReadLineAsync().WaitAsync(DefaultWait))!);
+        }
+
+        Assert.Equal(1, writes.Threads.Count - writesBefore);
+        Assert.All(writes.Threads.Skip(writesBefore), thread => Assert.Equal("IpmiRpc stdin reader", thread));
+        // The bytes of each answer as before: the first one's text with its own id, in input order.
+        for (var i = 1; i <= n; i++)
+        {
+            if (i == 7)
+            {
+                AssertError(JObject.Parse(answers[i - 1]), -32601, 7, "method");
+                continue;
+            }
+
+            var id = i == 9 ? "\"nine\"" : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(first!.Replace("\"id\":0,", $"\"id\":{id},", StringComparison.Ordinal), answers[i - 1]);
+        }
+
+        await input.Writer.CompleteAsync();
+        Assert.Equal(0, await run.WaitAsync(DefaultWait));
+    }
+
+    [Fact]
+    public async Task An_answer_the_reader_holds_is_written_before_the_reader_waits_for_an_in_flight_slot()
+    {
+        // Two requests the BMC does not answer take both slots; the answer of the one before them, finished on the
+        // reader, must not wait for a slot to come free (nor for more input).
+        var stuck = new TaskCompletionSource<IpmiResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var transport = new FakeTransport
+        {
+            Responder = (r, _) => r.Data.Length > 0 && r.Data.Span[0] == 0xEE ? stuck.Task : Task.FromResult(new IpmiResponse(0, new byte[] { 0x01 })),
+        };
+        await using var host = Start(transport, new ServerOptions { MaxRequestsInFlight = 2 });
+        Assert.NotNull((await host.CallAsync("ipmi.requestResponse", Raw(0x06, 0x01)))["result"]); // target resolved and remembered
+
+        var text = new System.Text.StringBuilder();
+        foreach (var (id, data) in new[] { ("fast", 0x00), ("stuck1", 0xEE), ("stuck2", 0xEE), ("after", 0x00) })
+        {
+            text.Append(Request(id, "ipmi.requestResponse", Raw(0x06, 0x01, new[] { data })).ToString(Newtonsoft.Json.Formatting.None)).Append('\n');
+        }
+
+        await host.SendRawAsync(text.ToString());
+        Assert.Equal("fast", (string?)(await host.ReadAsync())["id"]);
+
+        stuck.SetResult(new IpmiResponse(0, new byte[] { 0x02 }));
+        var rest = new List<string?>();
+        for (var i = 0; i < 3; i++)
+        {
+            rest.Add((string?)(await host.ReadAsync())["id"]);
+        }
+
+        Assert.Equal(["after", "stuck1", "stuck2"], rest.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Counts the reads begun on the input: the server's reader is back in a read once this grows.</summary>
     private sealed class ReadCountingStream(Stream inner) : Stream
     {

@@ -30,6 +30,25 @@ public class ResultContractTests
         return JsonSerializer.Create(settings);
     }
 
+    /// <summary>The same resolver without converters on its contracts (its own type: the contract cache is per type).</summary>
+    private sealed class WithoutContractConverters : RpcSerializer.ResultContractResolver
+    {
+        private protected override bool GivesConverters => false;
+    }
+
+    /// <summary>The converters in the settings' list, where Newtonsoft asks each of them about every value (as before).</summary>
+    private static JsonSerializer ListedConverters()
+    {
+        var settings = RpcSerializer.Settings();
+        settings.ContractResolver = new WithoutContractConverters();
+        foreach (var converter in RpcSerializer.Converters)
+        {
+            settings.Converters.Add(converter);
+        }
+
+        return JsonSerializer.Create(settings);
+    }
+
     private static readonly Assembly[] OwnAssemblies =
     [
         typeof(RpcSerializer).Assembly,
@@ -59,6 +78,22 @@ public class ResultContractTests
         {
             Assert.NotEmpty(samples.Built);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void A_declared_result_is_written_as_with_the_converters_listed_in_the_settings(string method)
+    {
+        var resultType = MethodCatalog.All[method].ResultType;
+        var samples = new Samples();
+        var listed = ListedConverters();
+        foreach (var variant in new[] { 0, 1, 2 })
+        {
+            var result = samples.Of(resultType, variant, depth: 0);
+            Assert.Equal(Write(listed, result), Write(RpcSerializer.Create(), result));
+        }
+
+        Assert.Empty(RpcSerializer.Create().Converters);
     }
 
     [Fact]
@@ -118,6 +153,9 @@ public class ResultContractTests
 
         Assert.True(found.Count == 0, "RpcSerializer's own object contracts ignore these; give the type Newtonsoft's contract or drop them:\n" + string.Join("\n", found));
     }
+
+    private static string Write(JsonSerializer serializer, object? value) =>
+        System.Text.Encoding.UTF8.GetString(JsonBytes.Write(value, (writer, v) => serializer.Serialize(writer, v)));
 
     private static void AssertWrittenAlike(object value)
     {

@@ -1051,17 +1051,25 @@ public static class Scenarios
 
         var batch = 5000;
         var calls = Enumerable.Repeat(("bmc.getDeviceId", p), batch).ToArray();
-        // Two rounds unmeasured: written at once takes paths (the pipe's back-pressure, requests queued behind
-        // others) the sequential warm-up never ran, and their first rounds measured the JIT's tiering, not the host.
-        for (var r = 0; r < 2; r++)
+        // Rounds unmeasured until two in a row compile no method (at least 2, at most 30; BENCH_WARM_ROUNDS=N: exactly N):
+        // written at once takes paths (the pipe's back-pressure, requests queued behind others) the sequential warm-up
+        // never ran, and the JIT kept promoting them to tier 1 for several rounds — measured, those rounds were the
+        // JIT's tiering (its thread competing for the two cores, the reader running tier-0 code), not the host.
+        var fixedWarmRounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARM_ROUNDS"), CultureInfo.InvariantCulture, out var n) ? n : (int?)null;
+        var warmRounds = 0;
+        for (var quietRounds = 0; fixedWarmRounds is { } f ? warmRounds < f : warmRounds < 2 || (quietRounds < 2 && warmRounds < 30); warmRounds++)
         {
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             await rpc.CallManyAsync(calls, TimeSpan.FromMinutes(1));
+            quietRounds = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quietRounds + 1 : 0;
         }
 
         var rounds = new List<double>();
         // BENCH_THREAD_DIAG=1: each thread's CPU and context switches over the written-at-once rounds (bench client
         // and host share the process: the host's stdin reader runs every request up to its answer here).
         var threadsBefore = Environment.GetEnvironmentVariable("BENCH_THREAD_DIAG") == "1" ? ThreadTally.Read(Environment.ProcessId) : null;
+        var jitBefore = (Methods: System.Runtime.JitInfo.GetCompiledMethodCount(), Time: System.Runtime.JitInfo.GetCompilationTime());
+        using var roundsJitListener = Environment.GetEnvironmentVariable("BENCH_JIT_DIAG") == "1" ? RuntimeEventTally.JitCompiled() : null;
         for (var r = 0; r < o.Rounds; r++)
         {
             var sw = Stopwatch.StartNew();
@@ -1069,9 +1077,20 @@ public static class Scenarios
             rounds.Add(sw.Elapsed.TotalMilliseconds);
         }
 
+        var roundsJit = (Methods: System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore.Methods, Ms: (System.Runtime.JitInfo.GetCompilationTime() - jitBefore.Time).TotalMilliseconds);
         if (threadsBefore is not null)
         {
-            Console.Error.WriteLine($"threads over {o.Rounds} rounds of {batch} written at once ({rounds.Sum():0} ms): {ThreadTally.Read(Environment.ProcessId).Since(threadsBefore)}");
+            // The JIT's share: methods compiled (tier-up included) and the JIT's time during the measured rounds.
+            Console.Error.WriteLine($"threads over {o.Rounds} rounds of {batch} written at once ({rounds.Sum():0} ms; after {warmRounds} warm rounds; JIT +{roundsJit.Methods} methods, {roundsJit.Ms:0} ms; rounds {string.Join(' ', rounds.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))} ms): " +
+                ThreadTally.Read(Environment.ProcessId).Since(threadsBefore));
+        }
+
+        if (roundsJitListener is not null)
+        {
+            foreach (var (name, count) in roundsJitListener.Counts.OrderByDescending(x => x.Value).Take(40))
+            {
+                Console.Error.WriteLine($"jit (written at once) {count,6} {name}");
+            }
         }
 
         var piped = Stats.Of(rounds);
@@ -1104,7 +1123,7 @@ public static class Scenarios
         }
 
         var hostBytes = hostAndClient - clientAlone;
-        report.Note($"In-memory host: {jitWarm} methods JIT-compiled during requests 2001–5000, {jitted} during the 5000 measured sequential requests after them; bench-process CPU {Fmt.Ms(seqCpu)} per request (client included).");
+        report.Note($"In-memory host: {jitWarm} methods JIT-compiled during requests 2001–5000, {jitted} during the 5000 measured sequential requests after them; bench-process CPU {Fmt.Ms(seqCpu)} per request (client included); written at once: {warmRounds} unmeasured rounds first, {roundsJit.Methods} methods JIT-compiled ({roundsJit.Ms:0} ms) during the {o.Rounds} measured ones.");
         if (rpc.Errors > 0)
         {
             report.Fail($"in-memory host: {rpc.Errors} errors, last {rpc.LastError}");
