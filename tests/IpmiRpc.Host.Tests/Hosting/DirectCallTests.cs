@@ -130,6 +130,50 @@ public sealed class DirectCallTests
         Assert.True(first.IsCompletedSuccessfully);
     }
 
+    /// <summary>
+    /// The warm-up thread of <c>ipmirpc call</c> claims the result's contracts as soon as it knows the method and builds
+    /// them last: a request reaching them meanwhile must wait for that claim instead of building them again (on main's
+    /// code it started a thread-pool worker to build them beside the warm-up thread, before its first datagram).
+    /// </summary>
+    [Fact]
+    public async Task Contracts_claimed_by_another_thread_are_waited_for_not_built_again()
+    {
+        var claim = DirectCall.ClaimResultContracts(typeof(ClaimedElsewhere));
+        Assert.NotNull(claim);
+        Assert.Null(DirectCall.ClaimResultContracts(typeof(ClaimedElsewhere)));
+        var waiting = DirectCall.PrepareResultContracts(typeof(ClaimedElsewhere));
+        Assert.False(waiting.IsCompleted);
+        DirectCall.BuildClaimedResultContracts(typeof(ClaimedElsewhere), claim);
+        await waiting;
+        Assert.True(waiting.IsCompletedSuccessfully);
+        Assert.Same(waiting, DirectCall.PrepareResultContracts(typeof(ClaimedElsewhere)));
+    }
+
+    [Fact]
+    public void A_claim_is_released_even_when_building_the_contracts_fails()
+    {
+        var claim = DirectCall.ClaimResultContracts(typeof(ClaimedThenFailing));
+        Assert.NotNull(claim);
+        // A converter that is no converter fails the build (and later the serialization); the claim completes all the same.
+        Assert.Throws<InvalidCastException>(() => DirectCall.BuildClaimedResultContracts(typeof(ClaimedThenFailing), claim));
+        Assert.True(DirectCall.PrepareResultContracts(typeof(ClaimedThenFailing)).IsCompletedSuccessfully);
+    }
+
+    [Theory]
+    [MemberData(nameof(CallWarmUpTests.Names), MemberType = typeof(CallWarmUpTests))]
+    public void After_the_warm_up_of_a_method_its_result_contracts_are_built(string method)
+    {
+        CallWarmUp.Run(method);
+        if (IpmiRpc.Host.Methods.Declarations.MethodCatalog.TryGet(method, out var declaration))
+        {
+            Assert.True(DirectCall.PrepareResultContracts(declaration.ResultType).IsCompletedSuccessfully);
+        }
+    }
+
+    private sealed record ClaimedElsewhere(Leaf Leaf);
+
+    private sealed record ClaimedThenFailing(Leaf Leaf, [property: JsonConverter(typeof(int))] int Broken);
+
     private sealed record PreparedOnce(Leaf Leaf);
 
     private sealed record Leaf(int Value);
