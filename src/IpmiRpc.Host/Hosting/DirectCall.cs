@@ -26,8 +26,12 @@ internal static class DirectCall
 
     /// <summary>Runs <paramref name="method"/> once; leaves <paramref name="host"/> (and its sessions) to the caller.</summary>
     /// <param name="progress">Told the progress of a fan-out (<c>targets</c>), if anyone listens.</param>
+    /// <param name="oneShot">
+    /// <c>ipmirpc call</c>: the only request of the process, so its target (when no file is read for it) is resolved on
+    /// the calling thread instead of the thread pool.
+    /// </param>
     public static async Task<Outcome> InvokeAsync(HostContext host, string method, JToken? parameters, CancellationToken cancellationToken,
-        Methods.FanOut.IProgressSink? progress = null)
+        Methods.FanOut.IProgressSink? progress = null, bool oneShot = false)
     {
         if (method.Length == 0)
         {
@@ -56,7 +60,7 @@ internal static class DirectCall
         object? result;
         try
         {
-            result = await new MethodEndpoint(declaration, host, progress: () => progress).InvokeAsync(parameters, cancellationToken).ConfigureAwait(false);
+            result = await new MethodEndpoint(declaration, host, progress: () => progress, resolvesTargetOnCallerThread: oneShot).InvokeAsync(parameters, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

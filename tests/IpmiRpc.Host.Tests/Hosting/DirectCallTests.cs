@@ -42,11 +42,27 @@ public sealed class DirectCallTests
         { "unexpected exception", "ipmi.requestResponse", """{"netFn":50,"command":1}""" },
         { "timeoutMs expires", "ipmi.requestResponse", """{"netFn":48,"command":1,"timeoutMs":50}""" },
         { "string that looks like a date stays a string", "systemInfo.set", """{"values":{"hostName":"2020-01-01T00:00:00"},"x":"2020-01-01"}""" },
+        { "target with an unknown field", "bmc.getDeviceId", """{"target":{"host":"b.test","nope":1}}""" },
+        { "target named, not configured", "bmc.getDeviceId", """{"target":"nobody"}""" },
+        { "target password file unreadable", "bmc.getDeviceId", """{"target":{"host":"b.test","username":"admin","passwordFile":"/nonexistent/ipmirpc-test/pw"}}""" },
+        { "target password environment unset", "bmc.getDeviceId", """{"target":{"host":"b.test","username":"admin","passwordEnv":"NO_SUCH_VARIABLE_FOR_TEST"}}""" },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Outcome_equals_what_the_server_answers(string why, string method, string? paramsJson)
+    public Task Outcome_equals_what_the_server_answers(string why, string method, string? paramsJson) =>
+        AssertOutcomeEqualsServersAsync(why, method, paramsJson, oneShot: false);
+
+    /// <summary>
+    /// <c>ipmirpc call</c> resolves a target that needs no file read on its own thread, without the thread-pool hop the
+    /// server makes: the outcome must stay what the server answers, errors of a bad or unreadable target included.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task One_shot_outcome_equals_what_the_server_answers(string why, string method, string? paramsJson) =>
+        AssertOutcomeEqualsServersAsync(why, method, paramsJson, oneShot: true);
+
+    private static async Task AssertOutcomeEqualsServersAsync(string why, string method, string? paramsJson, bool oneShot)
     {
         _ = why;
         var parameters = paramsJson is null ? null : JToken.Parse(paramsJson, new JsonLoadSettings());
@@ -67,7 +83,7 @@ public sealed class DirectCallTests
         await using (context)
         {
             using var deadline = new CancellationTokenSource(DefaultWait);
-            outcome = await DirectCall.InvokeAsync(context, method, parameters, deadline.Token);
+            outcome = await DirectCall.InvokeAsync(context, method, parameters, deadline.Token, oneShot: oneShot);
         }
 
         if (expected["error"] is JObject error)
