@@ -28,9 +28,6 @@ internal static class CallWarmUp
         TaskCompletionSource? contracts = null;
         try
         {
-            // The thread pool's first worker, started here rather than where the request first needs the pool (the
-            // session open), where the request's thread would spin until the new thread ran.
-            ThreadPool.UnsafeQueueUserWorkItem(static _ => { }, state: null);
             try
             {
                 if (MethodCatalog.TryGet(method, out declaration))
