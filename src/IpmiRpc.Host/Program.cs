@@ -464,7 +464,7 @@ public static class Program
             DirectCall.Outcome outcome;
             try
             {
-                outcome = await DirectCall.InvokeAsync(context, parse.GetValue(method)!, paramsToken, ct).ConfigureAwait(false);
+                outcome = await DirectCall.InvokeAsync(context, parse.GetValue(method)!, paramsToken, ct, oneShot: true).ConfigureAwait(false);
             }
             finally
             {

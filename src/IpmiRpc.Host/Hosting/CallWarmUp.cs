@@ -25,33 +25,40 @@ internal static class CallWarmUp
     internal static void Run(string method)
     {
         MethodDeclaration? declaration = null;
+        TaskCompletionSource? contracts = null;
         try
-        {
-            if (MethodCatalog.TryGet(method, out declaration))
-            {
-                _ = declaration.Binder;
-            }
-
-            _ = TargetCatalog.For(IpmiTarget.LanPlus).Binder;
-        }
-        catch (InvalidOperationException)
-        {
-            // A broken declaration fails the same way, and is reported, when the request looks it up.
-        }
-
-        WarmCrypto();
-        if (declaration is not null)
         {
             try
             {
-                // Last: the result is serialized after the BMC answers, so these may still be building while the
-                // request is out; the call waits for them then instead of building them a second time.
-                _ = DirectCall.PrepareResultContracts(declaration.ResultType);
+                if (MethodCatalog.TryGet(method, out declaration))
+                {
+                    // Claimed first, built last: the result is serialized after the BMC answers, so the request waits for
+                    // this thread then instead of building them beside it before its first datagram.
+                    contracts = DirectCall.ClaimResultContracts(declaration.ResultType);
+                    _ = declaration.Binder;
+                }
+
+                _ = TargetCatalog.For(IpmiTarget.LanPlus).Binder;
             }
-            catch (Exception)
+            catch (InvalidOperationException)
             {
-                // Only a warm-up: whatever fails here fails again, and is reported, when the result is serialized.
+                // A broken declaration fails the same way, and is reported, when the request looks it up.
             }
+
+            WarmCrypto();
+            if (contracts is not null)
+            {
+                DirectCall.BuildClaimedResultContracts(declaration!.ResultType, contracts);
+            }
+        }
+        catch (Exception)
+        {
+            // Only a warm-up: whatever fails here fails again, and is reported, where the request needs it.
+        }
+        finally
+        {
+            // Whatever happened above, a request waiting for the claimed contracts goes on (and builds what is missing).
+            contracts?.TrySetResult();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using IpmiRpc.Host.Methods;
 using IpmiRpc.Host.Methods.Declarations;
 using IpmiRpc.Host.Protocol;
@@ -25,8 +26,12 @@ internal static class DirectCall
 
     /// <summary>Runs <paramref name="method"/> once; leaves <paramref name="host"/> (and its sessions) to the caller.</summary>
     /// <param name="progress">Told the progress of a fan-out (<c>targets</c>), if anyone listens.</param>
+    /// <param name="oneShot">
+    /// <c>ipmirpc call</c>: the only request of the process, so its target (when no file is read for it) is resolved on
+    /// the calling thread instead of the thread pool.
+    /// </param>
     public static async Task<Outcome> InvokeAsync(HostContext host, string method, JToken? parameters, CancellationToken cancellationToken,
-        Methods.FanOut.IProgressSink? progress = null)
+        Methods.FanOut.IProgressSink? progress = null, bool oneShot = false)
     {
         if (method.Length == 0)
         {
@@ -55,7 +60,7 @@ internal static class DirectCall
         object? result;
         try
         {
-            result = await new MethodEndpoint(declaration, host, progress: () => progress).InvokeAsync(parameters, cancellationToken).ConfigureAwait(false);
+            result = await new MethodEndpoint(declaration, host, progress: () => progress, resolvesTargetOnCallerThread: oneShot).InvokeAsync(parameters, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -83,22 +88,41 @@ internal static class DirectCall
     /// </summary>
     internal static Task PrepareResultContracts(Type resultType)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!Prepared.TryAdd(resultType, done.Task))
+        if (ClaimResultContracts(resultType) is not { } claim)
         {
             return Prepared[resultType];
         }
 
+        BuildClaimedResultContracts(resultType, claim);
+        return claim.Task;
+    }
+
+    /// <summary>
+    /// Claims the building of <paramref name="resultType"/>'s contracts for the caller, which must then call
+    /// <see cref="BuildClaimedResultContracts"/> (or complete the claim) whatever happens; null if another caller has
+    /// claimed them. <see cref="CallWarmUp"/> claims them as soon as it knows the method, so the request waits for that
+    /// thread instead of starting a thread-pool worker to build them beside it before its first datagram.
+    /// </summary>
+    internal static TaskCompletionSource? ClaimResultContracts(Type resultType)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return Prepared.TryAdd(resultType, done.Task) ? done : null;
+    }
+
+    /// <summary>Builds the contracts claimed by <see cref="ClaimResultContracts"/>, then completes the claim.</summary>
+    internal static void BuildClaimedResultContracts(Type resultType, TaskCompletionSource claim)
+    {
         try
         {
             PrepareContracts(RpcSerializer.Create().ContractResolver, resultType);
+            // The writers' shared state tables (built by reflection over Newtonsoft's token enums on first use), which the
+            // result's serialization would otherwise build after the BMC's answer.
+            RuntimeHelpers.RunClassConstructor(typeof(JsonWriter).TypeHandle);
         }
         finally
         {
-            done.SetResult();
+            claim.TrySetResult();
         }
-
-        return done.Task;
     }
 
     /// <summary>

@@ -21,7 +21,9 @@ namespace IpmiRpc.Host.Methods;
 /// </summary>
 /// <param name="progressOf">The sink for a forwarded request's progress, by its internal id.</param>
 /// <param name="progress">The sink for a direct call's progress (<see cref="InvokeAsync"/>), if it can be told progress.</param>
-internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host, Func<long, IProgressSink?>? progressOf = null, Func<IProgressSink?>? progress = null)
+/// <param name="resolvesTargetOnCallerThread">A one-shot <c>ipmirpc call</c> (<see cref="RpcCall.ResolveTargetAsync"/>).</param>
+internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext host, Func<long, IProgressSink?>? progressOf = null, Func<IProgressSink?>? progress = null,
+    bool resolvesTargetOnCallerThread = false)
 {
     public const int MaxTimeoutMs = 3_600_000;
 
@@ -89,7 +91,7 @@ internal sealed class MethodEndpoint(MethodDeclaration declaration, HostContext 
             if (declaration.Attribute.TakesTarget)
             {
                 // The given target or the default one (--targets "default" entry): either may name a passwordFile.
-                await call.ResolveTargetAsync(deadlineToken).ConfigureAwait(false);
+                await call.ResolveTargetAsync(deadlineToken, onThisThread: resolvesTargetOnCallerThread && resolveTarget is null).ConfigureAwait(false);
             }
 
             return await declaration.InvokeAsync(call, values).ConfigureAwait(false);

@@ -56,9 +56,32 @@ public sealed class RpcCall
     /// behind. A given <c>target</c> that is bad fails the request here; the default target's problem is kept until
     /// the method uses <see cref="Target"/> (<c>sessions.close</c> without a target never does).
     /// </summary>
-    internal async Task ResolveTargetAsync(CancellationToken deadline)
+    /// <param name="onThisThread">
+    /// A one-shot <c>ipmirpc call</c>: a target that needs no file read is resolved on this thread (nothing there can
+    /// block, and no other request waits behind it), without the hop to the thread pool on the way to the first datagram.
+    /// </param>
+    internal async Task ResolveTargetAsync(CancellationToken deadline, bool onThisThread = false)
     {
         var given = NamesTarget;
+        if (onThisThread && _resolveTarget is null)
+        {
+            deadline.ThrowIfCancellationRequested();
+            try
+            {
+                if (Host.Targets.TryResolveWithoutFileReads(Params.Get("target"), out var resolved))
+                {
+                    _target = resolved;
+                    return;
+                }
+            }
+            catch (Exception ex) when (!given)
+            {
+                // As below: the default target's problem waits until the method uses it.
+                _defaultTargetError = ExceptionDispatchInfo.Capture(ex);
+                return;
+            }
+        }
+
         if (_resolveTarget is null && Host.Targets.TryResolveRemembered(Params.Get("target"), out var remembered, readOnly: true))
         {
             // Resolved before and nothing to read: no trip through the thread pool.

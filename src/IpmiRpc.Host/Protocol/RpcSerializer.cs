@@ -97,12 +97,22 @@ internal static class RpcSerializer
         /// <summary>
         /// A number, string, enum …: the writer writes it itself and never calls a primitive's serialization callbacks,
         /// so its contract skips Newtonsoft's search for them over every method of the type (and of <c>string</c>'s
-        /// hundreds); a type-level <c>[JsonConverter]</c> is still honoured.
+        /// hundreds); a type-level <c>[JsonConverter]</c> is still honoured. A number, string, bool or date of the base
+        /// library (a non-enum type with a <see cref="TypeCode"/> of its own) cannot carry Newtonsoft's
+        /// <c>[JsonConverter]</c>, so it is not searched for one: under NativeAOT that search resolves every attribute of
+        /// <c>int</c> or <c>string</c> by name.
         /// </summary>
-        protected override JsonPrimitiveContract CreatePrimitiveContract(Type objectType) =>
-            BuildsOwnContracts
-                ? new JsonPrimitiveContract(objectType) { Converter = ResolveContractConverter(Nullable.GetUnderlyingType(objectType) ?? objectType) }
-                : base.CreatePrimitiveContract(objectType);
+        protected override JsonPrimitiveContract CreatePrimitiveContract(Type objectType)
+        {
+            if (!BuildsOwnContracts)
+            {
+                return base.CreatePrimitiveContract(objectType);
+            }
+
+            var type = Nullable.GetUnderlyingType(objectType) ?? objectType;
+            var baseLibrary = !type.IsEnum && Type.GetTypeCode(type) is not (TypeCode.Object or TypeCode.Empty or TypeCode.DBNull);
+            return new JsonPrimitiveContract(objectType) { Converter = baseLibrary ? null : ResolveContractConverter(type) };
+        }
 
         /// <summary>False only in the test that compares these contracts with Newtonsoft's own.</summary>
         private protected virtual bool BuildsOwnContracts => true;

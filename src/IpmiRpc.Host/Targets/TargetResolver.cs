@@ -123,18 +123,38 @@ public sealed partial class TargetResolver
     }
 
     /// <summary>Resolves a <c>target</c> param; null means the default target.</summary>
-    public IpmiTarget Resolve(JToken? target, string field = "target")
+    public IpmiTarget Resolve(JToken? target, string field = "target") => Resolve(target, field, refuseFileReads: false);
+
+    /// <summary>
+    /// <see cref="Resolve"/> when that reads no file (no passwordFile/kgFile in the target, given or named): false,
+    /// having read nothing, when it would read one. What is left is memory and the environment: nothing that can block.
+    /// </summary>
+    public bool TryResolveWithoutFileReads(JToken? target, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IpmiTarget? resolved, string field = "target")
+    {
+        try
+        {
+            resolved = Resolve(target, field, refuseFileReads: true);
+            return true;
+        }
+        catch (FileReadRefusedException)
+        {
+            resolved = null;
+            return false;
+        }
+    }
+
+    private IpmiTarget Resolve(JToken? target, string field, bool refuseFileReads)
     {
         switch (target)
         {
             case null or { Type: JTokenType.Null }:
-                return ParseRemembered(_named.GetValueOrDefault(DefaultName) ?? [], field);
+                return ParseRemembered(_named.GetValueOrDefault(DefaultName) ?? [], field, refuseFileReads);
             case JValue { Type: JTokenType.String } name:
-                return _named.TryGetValue((string)name!, out var entry) ? ParseRemembered(entry, field)
+                return _named.TryGetValue((string)name!, out var entry) ? ParseRemembered(entry, field, refuseFileReads)
                     : _groups.ContainsKey((string)name!) ? throw new RpcParamException(field, $"'{(string)name!}' is a group: give it in targets (fan-out)")
                     : throw new RpcParamException(field, $"no configured target named '{(string)name!}' (see --targets)");
             case JObject obj:
-                return ParseRemembered(obj, field);
+                return ParseRemembered(obj, field, refuseFileReads);
             default:
                 throw new RpcParamException(field, "must be a target object or the name of a configured target");
         }
@@ -185,14 +205,14 @@ public sealed partial class TargetResolver
     /// request's host work. A target that reads a file is never remembered (the file may change between requests); one
     /// that reads the environment is checked against it on every use.
     /// </summary>
-    private IpmiTarget ParseRemembered(JObject obj, string field)
+    private IpmiTarget ParseRemembered(JObject obj, string field, bool refuseFileReads = false)
     {
         if (_remembered.TryGetValue(obj, out var hit) && hit.IsCurrent(_environment))
         {
             return hit.Target;
         }
 
-        var origins = new SecretOrigins();
+        var origins = new SecretOrigins { RefuseFileReads = refuseFileReads };
         var target = Parse(obj, field, origins);
         if (!origins.FromFile)
         {
@@ -325,7 +345,7 @@ public sealed partial class TargetResolver
                 bytes = Encoding.UTF8.GetBytes(_environment(value) ?? throw p.Error(source, "the environment variable it names is not set in the ipmirpc process"));
                 break;
             default:
-                bytes = ReadSecretFile(p, source, value);
+                bytes = origins is { RefuseFileReads: true } ? throw new FileReadRefusedException() : ReadSecretFile(p, source, value);
                 break;
         }
 
@@ -354,6 +374,9 @@ public sealed partial class TargetResolver
     private sealed class SecretOrigins
     {
         public bool FromFile { get; set; }
+
+        /// <summary>Stop before reading a file (<see cref="TryResolveWithoutFileReads"/>).</summary>
+        public bool RefuseFileReads { get; init; }
 
         public List<(string Variable, Secret Value)> FromEnvironment { get; } = [];
     }
@@ -416,4 +439,7 @@ public sealed partial class TargetResolver
 
         return Encoding.UTF8.GetBytes(text);
     }
+
+    /// <summary>A secret file would have been read: <see cref="TryResolveWithoutFileReads"/> says false.</summary>
+    private sealed class FileReadRefusedException : Exception;
 }

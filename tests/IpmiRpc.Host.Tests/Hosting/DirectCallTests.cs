@@ -42,11 +42,27 @@ public sealed class DirectCallTests
         { "unexpected exception", "ipmi.requestResponse", """{"netFn":50,"command":1}""" },
         { "timeoutMs expires", "ipmi.requestResponse", """{"netFn":48,"command":1,"timeoutMs":50}""" },
         { "string that looks like a date stays a string", "systemInfo.set", """{"values":{"hostName":"2020-01-01T00:00:00"},"x":"2020-01-01"}""" },
+        { "target with an unknown field", "bmc.getDeviceId", """{"target":{"host":"b.test","nope":1}}""" },
+        { "target named, not configured", "bmc.getDeviceId", """{"target":"nobody"}""" },
+        { "target password file unreadable", "bmc.getDeviceId", """{"target":{"host":"b.test","username":"admin","passwordFile":"/nonexistent/ipmirpc-test/pw"}}""" },
+        { "target password environment unset", "bmc.getDeviceId", """{"target":{"host":"b.test","username":"admin","passwordEnv":"NO_SUCH_VARIABLE_FOR_TEST"}}""" },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Outcome_equals_what_the_server_answers(string why, string method, string? paramsJson)
+    public Task Outcome_equals_what_the_server_answers(string why, string method, string? paramsJson) =>
+        AssertOutcomeEqualsServersAsync(why, method, paramsJson, oneShot: false);
+
+    /// <summary>
+    /// <c>ipmirpc call</c> resolves a target that needs no file read on its own thread, without the thread-pool hop the
+    /// server makes: the outcome must stay what the server answers, errors of a bad or unreadable target included.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task One_shot_outcome_equals_what_the_server_answers(string why, string method, string? paramsJson) =>
+        AssertOutcomeEqualsServersAsync(why, method, paramsJson, oneShot: true);
+
+    private static async Task AssertOutcomeEqualsServersAsync(string why, string method, string? paramsJson, bool oneShot)
     {
         _ = why;
         var parameters = paramsJson is null ? null : JToken.Parse(paramsJson, new JsonLoadSettings());
@@ -67,7 +83,7 @@ public sealed class DirectCallTests
         await using (context)
         {
             using var deadline = new CancellationTokenSource(DefaultWait);
-            outcome = await DirectCall.InvokeAsync(context, method, parameters, deadline.Token);
+            outcome = await DirectCall.InvokeAsync(context, method, parameters, deadline.Token, oneShot: oneShot);
         }
 
         if (expected["error"] is JObject error)
@@ -129,6 +145,50 @@ public sealed class DirectCallTests
         await first;
         Assert.True(first.IsCompletedSuccessfully);
     }
+
+    /// <summary>
+    /// The warm-up thread of <c>ipmirpc call</c> claims the result's contracts as soon as it knows the method and builds
+    /// them last: a request reaching them meanwhile must wait for that claim instead of building them again (on main's
+    /// code it started a thread-pool worker to build them beside the warm-up thread, before its first datagram).
+    /// </summary>
+    [Fact]
+    public async Task Contracts_claimed_by_another_thread_are_waited_for_not_built_again()
+    {
+        var claim = DirectCall.ClaimResultContracts(typeof(ClaimedElsewhere));
+        Assert.NotNull(claim);
+        Assert.Null(DirectCall.ClaimResultContracts(typeof(ClaimedElsewhere)));
+        var waiting = DirectCall.PrepareResultContracts(typeof(ClaimedElsewhere));
+        Assert.False(waiting.IsCompleted);
+        DirectCall.BuildClaimedResultContracts(typeof(ClaimedElsewhere), claim);
+        await waiting;
+        Assert.True(waiting.IsCompletedSuccessfully);
+        Assert.Same(waiting, DirectCall.PrepareResultContracts(typeof(ClaimedElsewhere)));
+    }
+
+    [Fact]
+    public void A_claim_is_released_even_when_building_the_contracts_fails()
+    {
+        var claim = DirectCall.ClaimResultContracts(typeof(ClaimedThenFailing));
+        Assert.NotNull(claim);
+        // A converter that is no converter fails the build (and later the serialization); the claim completes all the same.
+        Assert.Throws<InvalidCastException>(() => DirectCall.BuildClaimedResultContracts(typeof(ClaimedThenFailing), claim));
+        Assert.True(DirectCall.PrepareResultContracts(typeof(ClaimedThenFailing)).IsCompletedSuccessfully);
+    }
+
+    [Theory]
+    [MemberData(nameof(CallWarmUpTests.Names), MemberType = typeof(CallWarmUpTests))]
+    public void After_the_warm_up_of_a_method_its_result_contracts_are_built(string method)
+    {
+        CallWarmUp.Run(method);
+        if (IpmiRpc.Host.Methods.Declarations.MethodCatalog.TryGet(method, out var declaration))
+        {
+            Assert.True(DirectCall.PrepareResultContracts(declaration.ResultType).IsCompletedSuccessfully);
+        }
+    }
+
+    private sealed record ClaimedElsewhere(Leaf Leaf);
+
+    private sealed record ClaimedThenFailing(Leaf Leaf, [property: JsonConverter(typeof(int))] int Broken);
 
     private sealed record PreparedOnce(Leaf Leaf);
 

@@ -80,6 +80,55 @@ public sealed class RememberedTargetTests
         }
     }
 
+    /// <summary>
+    /// A one-shot call resolves on its own thread only what reads no file: a target naming a passwordFile (given, or in
+    /// the targets file) says false without touching the file, and is then resolved, file read, as before.
+    /// </summary>
+    [Fact]
+    public void Resolving_without_file_reads_refuses_a_target_that_names_a_secret_file_and_reads_nothing()
+    {
+        var fifo = Path.Combine(Path.GetTempPath(), "ipmirpc-test-" + Guid.NewGuid().ToString("N"));
+        var file = Path.GetTempFileName();
+        try
+        {
+            // A FIFO without a writer blocks whoever opens it: a read here would hang the test.
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+            {
+                mkfifo.WaitForExit();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            var resolver = Resolver(new Dictionary<string, JObject>
+            {
+                ["blocking"] = new() { ["host"] = "h", ["passwordFile"] = fifo },
+                ["plain"] = new() { ["host"] = "h", ["username"] = "u", ["password"] = "pw" },
+            });
+            Assert.False(resolver.TryResolveWithoutFileReads("blocking", out _));
+            Assert.False(resolver.TryResolveWithoutFileReads(new JObject { ["host"] = "h", ["kgFile"] = fifo }, out _));
+
+            Assert.True(resolver.TryResolveWithoutFileReads("plain", out var plain));
+            Assert.Equal(Secret.FromString("pw"), plain.Password);
+            _env["BMC_PW"] = "from-env";
+            Assert.True(resolver.TryResolveWithoutFileReads(new JObject { ["host"] = "h", ["passwordEnv"] = "BMC_PW" }, out var fromEnvironment));
+            Assert.Equal(Secret.FromString("from-env"), fromEnvironment.Password);
+
+            File.WriteAllText(file, "from-file\n");
+            var withFile = new JObject { ["host"] = "h", ["passwordFile"] = file };
+            Assert.False(resolver.TryResolveWithoutFileReads(withFile, out _));
+            Assert.Equal(Secret.FromString("from-file"), resolver.Resolve(withFile).Password);
+
+            // Refusals of a bad target are the same errors Resolve gives.
+            var bad = new JObject { ["host"] = "h", ["nope"] = 1 };
+            Assert.Equal(Assert.Throws<RpcParamException>(() => resolver.Resolve(bad)).Message,
+                Assert.Throws<RpcParamException>(() => resolver.TryResolveWithoutFileReads(bad, out _)).Message);
+        }
+        finally
+        {
+            File.Delete(fifo);
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void A_remembered_target_is_not_changed_by_the_request_object_it_came_from()
     {

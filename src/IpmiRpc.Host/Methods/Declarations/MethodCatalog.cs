@@ -13,7 +13,9 @@ public static class MethodCatalog
     private static readonly Lazy<IReadOnlyDictionary<string, MethodDeclaration>> Declarations = new(Scan);
 
     /// <summary>Declarations looked up one by one before the whole catalog was needed; <see cref="Scan"/> reuses them.</summary>
-    private static readonly ConcurrentDictionary<string, MethodDeclaration> FoundAlone = new(StringComparer.Ordinal);
+    // Lazy: a thread asking for a name another thread is looking up waits for that search instead of repeating it (a
+    // cold `ipmirpc call` asks from its warm-up thread and from the request at about the same time).
+    private static readonly ConcurrentDictionary<string, Lazy<MethodDeclaration?>> FoundAlone = new(StringComparer.Ordinal);
 
     /// <summary>Method name → declaration, ordinal.</summary>
     public static IReadOnlyDictionary<string, MethodDeclaration> All => Declarations.Value;
@@ -31,14 +33,15 @@ public static class MethodCatalog
             return Declarations.Value.TryGetValue(name, out declaration);
         }
 
-        if (FoundAlone.TryGetValue(name, out declaration))
+        declaration = FoundAlone.GetOrAdd(name, static n => new Lazy<MethodDeclaration?>(() => Find(n))).Value;
+        if (declaration is null)
         {
-            return true;
+            // No such method: nothing kept for a name nobody declared.
+            FoundAlone.TryRemove(name, out _);
+            return false;
         }
 
-        // Two threads may build it at once; both then use the first one stored.
-        declaration = Find(name) is { } found ? FoundAlone.GetOrAdd(name, found) : null;
-        return declaration is not null;
+        return true;
     }
 
     /// <summary>A new declaration of <paramref name="name"/>, searching the areas in order until it is found.</summary>
@@ -78,7 +81,7 @@ public static class MethodCatalog
         {
             foreach (var (method, attribute) in Declared(area))
             {
-                methods.Add(attribute.Name, FoundAlone.TryGetValue(attribute.Name, out var found) ? found : new MethodDeclaration(method, attribute));
+                methods.Add(attribute.Name, FoundAlone.TryGetValue(attribute.Name, out var alone) && alone.Value is { } found ? found : new MethodDeclaration(method, attribute));
             }
         }
 
