@@ -45,6 +45,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly ITimer _retransmitTimer;
     private readonly byte[] _sendBuffer = new byte[SessionSecurity.MaxSealedLength(MaxMessageLength)];
     private long _timerDue = long.MaxValue;
+
+    // Attempts waiting for the thread whose turn it is to send (see SendNow); _sending is 1 while a thread has the turn.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Pending> _sendQueue = new();
+    private int _sending;
     private bool _closed;
     private HandshakeWait? _handshakeWait;
     private volatile SessionSecurity? _security;
@@ -744,10 +748,13 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     /// <summary>
     /// Seals and sends the request's current attempt with a new session sequence number (a BMC drops repeats as
     /// replays); the rqSeq stays, so a late answer to an earlier attempt still completes the request. Numbering and
-    /// sending happen under one lock so datagrams leave in sequence order: with many requests in flight, a packet
-    /// overtaken by later ones can fall below the BMC's acceptance window and be dropped (ipmi_sim did, costing a 1 s
-    /// retransmit; see tests/bench). The attempt's deadline is set before its datagram leaves: whoever sees the
-    /// datagram (a test counting them on a fake clock) knows the timer that will retransmit it already runs.
+    /// sending happen on one thread at a time so datagrams leave in sequence order: with many requests in flight, a
+    /// packet overtaken by later ones can fall below the BMC's acceptance window and be dropped (ipmi_sim did, costing a
+    /// 1 s retransmit; see tests/bench). A thread that finds another sending leaves its request in the session's send
+    /// queue and goes on, and the sending thread sends it before it stops: waiting for the send lock instead spun, then
+    /// yielded the core, then slept, while the other thread sealed and sent (tests/bench README, "Seventh pass: burst
+    /// evenness"). The attempt's deadline is set before its datagram leaves: whoever sees the datagram (a test counting
+    /// them on a fake clock) knows the timer that will retransmit it already runs.
     /// </summary>
     private void SendNow(Pending pending)
     {
@@ -756,65 +763,98 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             return;
         }
 
-        try
+        _sendQueue.Enqueue(pending);
+
+        // The queue holds this session's requests in flight and their retransmits, so a turn ends once the window's
+        // worth queued meanwhile is out; the loop only repeats for a request queued just as the last turn ended.
+        while (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
         {
-            SealAndSend(pending, pending.Message!);
-        }
-        finally
-        {
-            pending.ReleaseMessage();
+            try
+            {
+                lock (_sendLock)
+                {
+                    while (_sendQueue.TryDequeue(out var next))
+                    {
+                        try
+                        {
+                            SealAndSendLocked(next, next.Message!);
+                        }
+                        catch (Exception ex)
+                        {
+                            // Its own sender would have seen this; the requests queued behind it must still go out.
+                            if (next.TryFinish(ex))
+                            {
+                                next.CompleteOnThreadPool();
+                            }
+                        }
+                        finally
+                        {
+                            next.ReleaseMessage();
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                // A full fence: the queue must be read after the turn is given back, or a request queued by a thread
+                // that still saw the turn taken could be left behind with no one to send it.
+                Interlocked.Exchange(ref _sending, 0);
+            }
+
+            if (_sendQueue.IsEmpty)
+            {
+                return;
+            }
         }
     }
 
-    private void SealAndSend(Pending pending, byte[] message)
+    /// <summary>Seals and sends one attempt (under <see cref="_sendLock"/>, by the thread whose turn it is to send).</summary>
+    private void SealAndSendLocked(Pending pending, byte[] message)
     {
-        lock (_sendLock)
+        if (pending.IsFinished || _security is not { } security)
         {
-            if (pending.IsFinished || _security is not { } security)
-            {
-                return;
-            }
-
-            var attempt = pending.Attempt;
-            var now = _options.TimeProvider.GetTimestamp();
-            var timeout = pending.QuickRetransmit
-                ? _rtt.AttemptTimeout(attempt, pending.TimeoutMs, last: attempt == pending.Retries)
-                : TimeSpan.FromMilliseconds(Math.Max(1, pending.TimeoutMs));
-            bool closed;
-            lock (_lock)
-            {
-                closed = _closed;
-                if (!closed)
-                {
-                    pending.Deadline = now + (long)(timeout.TotalSeconds * _options.TimeProvider.TimestampFrequency);
-                    ArmTimerLocked(pending.Deadline, now);
-                }
-            }
-
-            if (closed)
-            {
-                // Reserved after disposal failed the requests in flight: no timer would ever end this one.
-                if (pending.TryFinish(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session")))
-                {
-                    pending.CompleteOnThreadPool();
-                }
-
-                return;
-            }
-
-            var sequence = NextSequence(out var sendOrder);
-            var length = security.Seal(_sendBuffer, PayloadType.Ipmi, sequence, message.AsSpan(0, pending.MessageLength));
-            Interlocked.Exchange(ref _lastSendTimestamp, now);
-            if (attempt == 0)
-            {
-                pending.SentAt = now;
-                pending.FirstSentSequence = sendOrder;
-            }
-
-            Volatile.Write(ref pending.LastSentSequence, sendOrder);
-            Volatile.Write(ref pending.Copies, attempt + 1);
-            _socket.Send(_address, _sendBuffer.AsSpan(0, length));
+            return;
         }
+
+        var attempt = pending.Attempt;
+        var now = _options.TimeProvider.GetTimestamp();
+        var timeout = pending.QuickRetransmit
+            ? _rtt.AttemptTimeout(attempt, pending.TimeoutMs, last: attempt == pending.Retries)
+            : TimeSpan.FromMilliseconds(Math.Max(1, pending.TimeoutMs));
+        bool closed;
+        lock (_lock)
+        {
+            closed = _closed;
+            if (!closed)
+            {
+                pending.Deadline = now + (long)(timeout.TotalSeconds * _options.TimeProvider.TimestampFrequency);
+                ArmTimerLocked(pending.Deadline, now);
+            }
+        }
+
+        if (closed)
+        {
+            // Reserved after disposal failed the requests in flight: no timer would ever end this one.
+            if (pending.TryFinish(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session")))
+            {
+                pending.CompleteOnThreadPool();
+            }
+
+            return;
+        }
+
+        var sequence = NextSequence(out var sendOrder);
+        var length = security.Seal(_sendBuffer, PayloadType.Ipmi, sequence, message.AsSpan(0, pending.MessageLength));
+        Interlocked.Exchange(ref _lastSendTimestamp, now);
+        if (attempt == 0)
+        {
+            pending.SentAt = now;
+            pending.FirstSentSequence = sendOrder;
+        }
+
+        Volatile.Write(ref pending.LastSentSequence, sendOrder);
+        Volatile.Write(ref pending.Copies, attempt + 1);
+        _socket.Send(_address, _sendBuffer.AsSpan(0, length));
     }
 
     /// <summary>Makes the session's one retransmit timer fire by <paramref name="deadline"/> (under <see cref="_lock"/>).</summary>
