@@ -922,7 +922,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             }
             else
             {
-                RetransmitAttempt(pending, attempt);
+                RetransmitAttempt(pending, attempt, "its attempt timed out");
             }
         }
     }
@@ -931,7 +931,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     /// Sends attempt <paramref name="attempt"/> + 1 of <paramref name="pending"/> unless that attempt ended otherwise
     /// meanwhile (answered, failed, or already retransmitted by the timer or by later answers).
     /// </summary>
-    private void RetransmitAttempt(Pending pending, int attempt)
+    /// <param name="cause">Why, for the debug log (which rule retransmits is what tells a spurious copy's origin).</param>
+    private void RetransmitAttempt(Pending pending, int attempt, string cause)
     {
         lock (_lock)
         {
@@ -948,6 +949,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         pending.Retransmitted = true;
         Interlocked.Increment(ref _retransmits);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.LogDebug("Retransmitting rqSeq {RqSeq} of console session 0x{ConsoleSession:X8}: {Cause}", pending.RqSeq, ConsoleSessionId, cause);
+        }
+
         _window.OnLoss(pending.Admission);
         SendAttempt(pending);
     }
@@ -995,7 +1001,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         // Outside the lock: the copy is sealed and sent under the send lock.
         foreach (var (pending, attempt) in lost ?? [])
         {
-            RetransmitAttempt(pending, attempt);
+            RetransmitAttempt(pending, attempt, "later requests were answered");
         }
     }
 
@@ -1047,7 +1053,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         foreach (var (pending, attempt) in lost ?? [])
         {
-            RetransmitAttempt(pending, attempt);
+            RetransmitAttempt(pending, attempt, "later requests were answered (decided once no answer was in hand)");
         }
     }
 
