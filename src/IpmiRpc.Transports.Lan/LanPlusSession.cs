@@ -69,6 +69,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private volatile bool _lossesSuspected;
     private uint _bmcSessionId;
 
+    // How long after its latest copy a request must still be unanswered before later answers count it lost (TCP RACK's
+    // reordering window, RFC 8985; Stopwatch-style ticks of the options' clock, under _lock). 0 until a retransmit by
+    // later answers proves spurious: with several receive threads, the thread holding an answer can be preempted for
+    // milliseconds while the others open later ones (tests/bench README, "Seventh pass: burst evenness"). Each
+    // spurious one doubles it, up to a quarter of the shortest retransmit timeout; it halves every
+    // ReorderingDecayAnswers answers without one, so a BMC that really drops gets its early retransmits back.
+    private const int ReorderingDecayAnswers = 1024;
+    private long _reorderingWindow;
+    private int _answersSinceReordering;
+
     // The last request that left after exactly one retransmit: a second answer to its rqSeq arriving after it left
     // proves its first copy was not lost (see SendWindow.OnSpuriousLoss). Admission 0: none.
     private int _leftRetransmittedRqSeq = -1;
@@ -423,6 +433,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             if (Volatile.Read(ref pending.Copies) == 2)
             {
                 _window.OnSpuriousLoss(pending.Admission);
+                OnReorderingSeen();
             }
 
             DiscardLate("request on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
@@ -852,6 +863,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             pending.FirstSentSequence = sendOrder;
         }
 
+        Volatile.Write(ref pending.LastSentAt, now);
         Volatile.Write(ref pending.LastSentSequence, sendOrder);
         Volatile.Write(ref pending.Copies, attempt + 1);
         _socket.Send(_address, _sendBuffer.AsSpan(0, length));
@@ -966,8 +978,15 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private void CountAnswerPast(Pending answered)
     {
         List<(Pending Request, int Attempt)>? lost = null;
+        long now = 0;
         lock (_lock)
         {
+            if (_reorderingWindow > 0 && ++_answersSinceReordering >= ReorderingDecayAnswers)
+            {
+                _reorderingWindow /= 2;
+                _answersSinceReordering = 0;
+            }
+
             foreach (var other in _slots)
             {
                 if (other is null || ReferenceEquals(other, answered) || other.IsFinished || !other.EarlyRetransmit
@@ -976,8 +995,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     continue;
                 }
 
-                if (++other.LaterAnswers < LaterAnswersMeaningLoss)
+                if (++other.LaterAnswers < LaterAnswersMeaningLoss
+                    || (_reorderingWindow > 0 && (now = now == 0 ? _options.TimeProvider.GetTimestamp() : now) - Volatile.Read(ref other.LastSentAt) < _reorderingWindow))
                 {
+                    // Not yet: each later answer looks again, and the retransmit timer still covers a loss.
                     continue;
                 }
 
@@ -1024,6 +1045,20 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
 
         _window.OnSpuriousLoss(admission);
+        OnReorderingSeen();
+    }
+
+    /// <summary>A retransmit proved spurious: its first answer was only late. Later answers wait longer before the next.</summary>
+    private void OnReorderingSeen()
+    {
+        var frequency = _options.TimeProvider.TimestampFrequency;
+        var least = frequency / 1000;
+        var most = Math.Max(least, (long)(_options.MinRetransmitTimeout.TotalSeconds * frequency / 4));
+        lock (_lock)
+        {
+            _reorderingWindow = Math.Clamp(2 * _reorderingWindow, least, most);
+            _answersSinceReordering = 0;
+        }
     }
 
     /// <summary>Requests suspected lost while other answers were in hand, still unanswered now that none is: retransmit.</summary>
@@ -1195,6 +1230,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         /// <summary>Timestamps of the first send and of the answer's arrival on the receive thread.</summary>
         public long SentAt;
         public long AnsweredAt;
+
+        /// <summary>When the latest copy was sent (a timestamp of the options' clock).</summary>
+        public long LastSentAt;
 
         /// <summary>Session sequence numbers of the first and the latest copy sent (send order; 0: not sent yet).</summary>
         public long FirstSentSequence;
