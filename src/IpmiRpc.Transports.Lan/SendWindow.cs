@@ -282,8 +282,8 @@ internal sealed class SendWindow
     /// <summary>
     /// A request waiting for room, with its cancellation. The registration needs no closure (the waiter is its state)
     /// and is undone by whoever finishes second, the admitter or the thread still registering: a continuation that
-    /// disposed it cost a closure, a delegate and a continuation task per waiting request, several hundred bytes a
-    /// request in a burst (tests/bench README, "Seventh pass: burst evenness").
+    /// disposed it cost a closure, a delegate and a continuation task per waiting request, which in a burst is nearly
+    /// every request (tests/bench README, "Seventh pass: burst evenness").
     /// </summary>
     private sealed class Waiter(SendWindow window) : TaskCompletionSource<long>
     {
