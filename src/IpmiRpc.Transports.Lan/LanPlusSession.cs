@@ -46,8 +46,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly byte[] _sendBuffer = new byte[SessionSecurity.MaxSealedLength(MaxMessageLength)];
     private long _timerDue = long.MaxValue;
 
-    // Attempts waiting for the thread whose turn it is to send (see SendNow); _sending is 1 while a thread has the turn.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<Pending> _sendQueue = new();
+    // Attempts waiting for the thread whose turn it is to send (see SendNow; created the first time one waits); _sending
+    // is 1 while a thread has the turn.
+    private System.Collections.Concurrent.ConcurrentQueue<Pending>? _sendQueue;
     private int _sending;
     private bool _closed;
     private HandshakeWait? _handshakeWait;
@@ -774,48 +775,80 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             return;
         }
 
-        _sendQueue.Enqueue(pending);
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+        {
+            // Another thread has the turn: leave the attempt to it. The queue exists only once that happened (a session
+            // used one request at a time never needs it). Taking the turn again here covers a turn that ended just now.
+            LazyInitializer.EnsureInitialized(ref _sendQueue).Enqueue(pending);
+            if (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+            {
+                return;
+            }
 
-        // The queue holds this session's requests in flight and their retransmits, so a turn ends once the window's
-        // worth queued meanwhile is out; the loop only repeats for a request queued just as the last turn ended.
-        while (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+            SendTurn(null);
+            return;
+        }
+
+        SendTurn(pending);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="first"/> and whatever other threads queued, on the thread that holds the turn. The queue holds
+    /// this session's requests in flight and their retransmits, so a turn ends once the window's worth queued meanwhile
+    /// is out; the loop only repeats for an attempt queued just as the last turn ended.
+    /// </summary>
+    private void SendTurn(Pending? first)
+    {
+        while (true)
         {
             try
             {
                 lock (_sendLock)
                 {
-                    while (_sendQueue.TryDequeue(out var next))
+                    if (first is not null)
                     {
-                        try
-                        {
-                            SealAndSendLocked(next, next.Message!);
-                        }
-                        catch (Exception ex)
-                        {
-                            // Its own sender would have seen this; the requests queued behind it must still go out.
-                            if (next.TryFinish(ex))
-                            {
-                                next.CompleteOnThreadPool();
-                            }
-                        }
-                        finally
-                        {
-                            next.ReleaseMessage();
-                        }
+                        SendOneQueued(first);
+                        first = null;
+                    }
+
+                    while (_sendQueue is { } queue && queue.TryDequeue(out var next))
+                    {
+                        SendOneQueued(next);
                     }
                 }
             }
             finally
             {
-                // A full fence: the queue must be read after the turn is given back, or a request queued by a thread
+                // A full fence: the queue must be read after the turn is given back, or an attempt queued by a thread
                 // that still saw the turn taken could be left behind with no one to send it.
                 Interlocked.Exchange(ref _sending, 0);
             }
 
-            if (_sendQueue.IsEmpty)
+            if (_sendQueue is not { IsEmpty: false } || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>One attempt of the turn: sealed and sent, or failed alone (the ones queued behind it must still go out).</summary>
+    private void SendOneQueued(Pending pending)
+    {
+        try
+        {
+            SealAndSendLocked(pending, pending.Message!);
+        }
+        catch (Exception ex)
+        {
+            // Its own sender would have seen this; the attempts queued behind it must still go out.
+            if (pending.TryFinish(ex))
+            {
+                pending.CompleteOnThreadPool();
+            }
+        }
+        finally
+        {
+            pending.ReleaseMessage();
         }
     }
 
