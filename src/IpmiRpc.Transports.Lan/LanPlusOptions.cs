@@ -38,13 +38,14 @@ public sealed record LanPlusOptions
     public double MaxPacketsPerSecond { get; init; }
 
     /// <summary>
-    /// Inbound sequence numbers accepted below the newest one seen (1–64). Several receive threads open one session's
+    /// Inbound sequence numbers accepted below the newest one seen (1–1024). Several receive threads open one session's
     /// answers at once: a thread preempted between taking an answer off the socket and checking it (or waiting for the
-    /// integrity lock) can find 32 later answers accepted meanwhile on a busy 2-core machine, and the genuine answer was
-    /// then rejected as stale, its request retransmitted and the window halved with nothing to undo it (tests/bench
-    /// README, "Fourth pass: burst evenness"). Each sequence number is still accepted once.
+    /// integrity lock) can find many later answers accepted meanwhile on a busy 2-core machine, and the genuine answer
+    /// was then rejected as stale, its request retransmitted and the window halved with nothing to undo it (tests/bench
+    /// README, "Fourth pass" and "Seventh pass: burst evenness": 32 and then 64 were not enough). Each sequence number
+    /// is still accepted once.
     /// </summary>
-    public int ReplayWindow { get; init; } = 64;
+    public int ReplayWindow { get; init; } = Lan.ReplayWindow.MaxSize;
 
     /// <summary>
     /// Threads blocked in receive on the one UDP socket; each verifies and decrypts an answer and completes its waiter

@@ -45,6 +45,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private readonly ITimer _retransmitTimer;
     private readonly byte[] _sendBuffer = new byte[SessionSecurity.MaxSealedLength(MaxMessageLength)];
     private long _timerDue = long.MaxValue;
+
+    // Attempts waiting for the thread whose turn it is to send (see SendNow; created the first time one waits); _sending
+    // is 1 while a thread has the turn.
+    private System.Collections.Concurrent.ConcurrentQueue<Pending>? _sendQueue;
+    private int _sending;
     private bool _closed;
     private HandshakeWait? _handshakeWait;
     private volatile SessionSecurity? _security;
@@ -64,6 +69,16 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private int _datagramsInHand;
     private volatile bool _lossesSuspected;
     private uint _bmcSessionId;
+
+    // How long after its latest copy a request must still be unanswered before later answers count it lost (TCP RACK's
+    // reordering window, RFC 8985; Stopwatch-style ticks of the options' clock, under _lock). 0 until a retransmit by
+    // later answers proves spurious: with several receive threads, the thread holding an answer can be preempted for
+    // milliseconds while the others open later ones (tests/bench README, "Seventh pass: burst evenness"). Each
+    // spurious one doubles it, up to a quarter of the shortest retransmit timeout; it halves every
+    // ReorderingDecayAnswers answers without one, so a BMC that really drops gets its early retransmits back.
+    private const int ReorderingDecayAnswers = 1024;
+    private long _reorderingWindow;
+    private int _answersSinceReordering;
 
     // The last request that left after exactly one retransmit: a second answer to its rqSeq arriving after it left
     // proves its first copy was not lost (see SendWindow.OnSpuriousLoss). Admission 0: none.
@@ -419,6 +434,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             if (Volatile.Read(ref pending.Copies) == 2)
             {
                 _window.OnSpuriousLoss(pending.Admission);
+                OnReorderingSeen();
             }
 
             DiscardLate("request on rqSeq " + response.RqSeq.ToString(CultureInfo.InvariantCulture) + " already answered");
@@ -744,10 +760,13 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     /// <summary>
     /// Seals and sends the request's current attempt with a new session sequence number (a BMC drops repeats as
     /// replays); the rqSeq stays, so a late answer to an earlier attempt still completes the request. Numbering and
-    /// sending happen under one lock so datagrams leave in sequence order: with many requests in flight, a packet
-    /// overtaken by later ones can fall below the BMC's acceptance window and be dropped (ipmi_sim did, costing a 1 s
-    /// retransmit; see tests/bench). The attempt's deadline is set before its datagram leaves: whoever sees the
-    /// datagram (a test counting them on a fake clock) knows the timer that will retransmit it already runs.
+    /// sending happen on one thread at a time so datagrams leave in sequence order: with many requests in flight, a
+    /// packet overtaken by later ones can fall below the BMC's acceptance window and be dropped (ipmi_sim did, costing a
+    /// 1 s retransmit; see tests/bench). A thread that finds another sending leaves its request in the session's send
+    /// queue and goes on, and the sending thread sends it before it stops: waiting for the send lock instead spun, then
+    /// yielded the core, then slept, while the other thread sealed and sent (tests/bench README, "Seventh pass: burst
+    /// evenness"). The attempt's deadline is set before its datagram leaves: whoever sees the datagram (a test counting
+    /// them on a fake clock) knows the timer that will retransmit it already runs.
     /// </summary>
     private void SendNow(Pending pending)
     {
@@ -756,9 +775,76 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             return;
         }
 
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+        {
+            // Another thread has the turn: leave the attempt to it. The queue exists only once that happened (a session
+            // used one request at a time never needs it). Taking the turn again here covers a turn that ended just now.
+            LazyInitializer.EnsureInitialized(ref _sendQueue).Enqueue(pending);
+            if (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+            {
+                return;
+            }
+
+            SendTurn(null);
+            return;
+        }
+
+        SendTurn(pending);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="first"/> and whatever other threads queued, on the thread that holds the turn. The queue holds
+    /// this session's requests in flight and their retransmits, so a turn ends once the window's worth queued meanwhile
+    /// is out; the loop only repeats for an attempt queued just as the last turn ended.
+    /// </summary>
+    private void SendTurn(Pending? first)
+    {
+        while (true)
+        {
+            try
+            {
+                lock (_sendLock)
+                {
+                    if (first is not null)
+                    {
+                        SendOneQueued(first);
+                        first = null;
+                    }
+
+                    while (_sendQueue is { } queue && queue.TryDequeue(out var next))
+                    {
+                        SendOneQueued(next);
+                    }
+                }
+            }
+            finally
+            {
+                // A full fence: the queue must be read after the turn is given back, or an attempt queued by a thread
+                // that still saw the turn taken could be left behind with no one to send it.
+                Interlocked.Exchange(ref _sending, 0);
+            }
+
+            if (_sendQueue is not { IsEmpty: false } || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One attempt of the turn: sealed and sent, or failed alone (the ones queued behind it must still go out).</summary>
+    private void SendOneQueued(Pending pending)
+    {
         try
         {
-            SealAndSend(pending, pending.Message!);
+            SealAndSendLocked(pending, pending.Message!);
+        }
+        catch (Exception ex)
+        {
+            // Its own sender would have seen this; the attempts queued behind it must still go out.
+            if (pending.TryFinish(ex))
+            {
+                pending.CompleteOnThreadPool();
+            }
         }
         finally
         {
@@ -766,55 +852,54 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
     }
 
-    private void SealAndSend(Pending pending, byte[] message)
+    /// <summary>Seals and sends one attempt (under <see cref="_sendLock"/>, by the thread whose turn it is to send).</summary>
+    private void SealAndSendLocked(Pending pending, byte[] message)
     {
-        lock (_sendLock)
+        if (pending.IsFinished || _security is not { } security)
         {
-            if (pending.IsFinished || _security is not { } security)
-            {
-                return;
-            }
-
-            var attempt = pending.Attempt;
-            var now = _options.TimeProvider.GetTimestamp();
-            var timeout = pending.QuickRetransmit
-                ? _rtt.AttemptTimeout(attempt, pending.TimeoutMs, last: attempt == pending.Retries)
-                : TimeSpan.FromMilliseconds(Math.Max(1, pending.TimeoutMs));
-            bool closed;
-            lock (_lock)
-            {
-                closed = _closed;
-                if (!closed)
-                {
-                    pending.Deadline = now + (long)(timeout.TotalSeconds * _options.TimeProvider.TimestampFrequency);
-                    ArmTimerLocked(pending.Deadline, now);
-                }
-            }
-
-            if (closed)
-            {
-                // Reserved after disposal failed the requests in flight: no timer would ever end this one.
-                if (pending.TryFinish(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session")))
-                {
-                    pending.CompleteOnThreadPool();
-                }
-
-                return;
-            }
-
-            var sequence = NextSequence(out var sendOrder);
-            var length = security.Seal(_sendBuffer, PayloadType.Ipmi, sequence, message.AsSpan(0, pending.MessageLength));
-            Interlocked.Exchange(ref _lastSendTimestamp, now);
-            if (attempt == 0)
-            {
-                pending.SentAt = now;
-                pending.FirstSentSequence = sendOrder;
-            }
-
-            Volatile.Write(ref pending.LastSentSequence, sendOrder);
-            Volatile.Write(ref pending.Copies, attempt + 1);
-            _socket.Send(_address, _sendBuffer.AsSpan(0, length));
+            return;
         }
+
+        var attempt = pending.Attempt;
+        var now = _options.TimeProvider.GetTimestamp();
+        var timeout = pending.QuickRetransmit
+            ? _rtt.AttemptTimeout(attempt, pending.TimeoutMs, last: attempt == pending.Retries)
+            : TimeSpan.FromMilliseconds(Math.Max(1, pending.TimeoutMs));
+        bool closed;
+        lock (_lock)
+        {
+            closed = _closed;
+            if (!closed)
+            {
+                pending.Deadline = now + (long)(timeout.TotalSeconds * _options.TimeProvider.TimestampFrequency);
+                ArmTimerLocked(pending.Deadline, now);
+            }
+        }
+
+        if (closed)
+        {
+            // Reserved after disposal failed the requests in flight: no timer would ever end this one.
+            if (pending.TryFinish(new TransportUnavailableException(TransportName, "The RMCP+ session was closed", "Retry on a new session")))
+            {
+                pending.CompleteOnThreadPool();
+            }
+
+            return;
+        }
+
+        var sequence = NextSequence(out var sendOrder);
+        var length = security.Seal(_sendBuffer, PayloadType.Ipmi, sequence, message.AsSpan(0, pending.MessageLength));
+        Interlocked.Exchange(ref _lastSendTimestamp, now);
+        if (attempt == 0)
+        {
+            pending.SentAt = now;
+            pending.FirstSentSequence = sendOrder;
+        }
+
+        Volatile.Write(ref pending.LastSentAt, now);
+        Volatile.Write(ref pending.LastSentSequence, sendOrder);
+        Volatile.Write(ref pending.Copies, attempt + 1);
+        _socket.Send(_address, _sendBuffer.AsSpan(0, length));
     }
 
     /// <summary>Makes the session's one retransmit timer fire by <paramref name="deadline"/> (under <see cref="_lock"/>).</summary>
@@ -882,7 +967,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
             }
             else
             {
-                RetransmitAttempt(pending, attempt);
+                RetransmitAttempt(pending, attempt, "its attempt timed out");
             }
         }
     }
@@ -891,7 +976,8 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     /// Sends attempt <paramref name="attempt"/> + 1 of <paramref name="pending"/> unless that attempt ended otherwise
     /// meanwhile (answered, failed, or already retransmitted by the timer or by later answers).
     /// </summary>
-    private void RetransmitAttempt(Pending pending, int attempt)
+    /// <param name="cause">Why, for the debug log (which rule retransmits is what tells a spurious copy's origin).</param>
+    private void RetransmitAttempt(Pending pending, int attempt, string cause)
     {
         lock (_lock)
         {
@@ -908,6 +994,11 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         pending.Retransmitted = true;
         Interlocked.Increment(ref _retransmits);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.LogDebug("Retransmitting rqSeq {RqSeq} of console session 0x{ConsoleSession:X8}: {Cause}", pending.RqSeq, ConsoleSessionId, cause);
+        }
+
         _window.OnLoss(pending.Admission);
         SendAttempt(pending);
     }
@@ -920,8 +1011,15 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
     private void CountAnswerPast(Pending answered)
     {
         List<(Pending Request, int Attempt)>? lost = null;
+        long now = 0;
         lock (_lock)
         {
+            if (_reorderingWindow > 0 && ++_answersSinceReordering >= ReorderingDecayAnswers)
+            {
+                _reorderingWindow /= 2;
+                _answersSinceReordering = 0;
+            }
+
             foreach (var other in _slots)
             {
                 if (other is null || ReferenceEquals(other, answered) || other.IsFinished || !other.EarlyRetransmit
@@ -930,8 +1028,10 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
                     continue;
                 }
 
-                if (++other.LaterAnswers < LaterAnswersMeaningLoss)
+                if (++other.LaterAnswers < LaterAnswersMeaningLoss
+                    || (_reorderingWindow > 0 && (now = now == 0 ? _options.TimeProvider.GetTimestamp() : now) - Volatile.Read(ref other.LastSentAt) < _reorderingWindow))
                 {
+                    // Not yet: each later answer looks again, and the retransmit timer still covers a loss.
                     continue;
                 }
 
@@ -955,7 +1055,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         // Outside the lock: the copy is sealed and sent under the send lock.
         foreach (var (pending, attempt) in lost ?? [])
         {
-            RetransmitAttempt(pending, attempt);
+            RetransmitAttempt(pending, attempt, "later requests were answered");
         }
     }
 
@@ -978,6 +1078,20 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         }
 
         _window.OnSpuriousLoss(admission);
+        OnReorderingSeen();
+    }
+
+    /// <summary>A retransmit proved spurious: its first answer was only late. Later answers wait longer before the next.</summary>
+    private void OnReorderingSeen()
+    {
+        var frequency = _options.TimeProvider.TimestampFrequency;
+        var least = frequency / 1000;
+        var most = Math.Max(least, (long)(_options.MinRetransmitTimeout.TotalSeconds * frequency / 4));
+        lock (_lock)
+        {
+            _reorderingWindow = Math.Clamp(2 * _reorderingWindow, least, most);
+            _answersSinceReordering = 0;
+        }
     }
 
     /// <summary>Requests suspected lost while other answers were in hand, still unanswered now that none is: retransmit.</summary>
@@ -1007,7 +1121,7 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
 
         foreach (var (pending, attempt) in lost ?? [])
         {
-            RetransmitAttempt(pending, attempt);
+            RetransmitAttempt(pending, attempt, "later requests were answered (decided once no answer was in hand)");
         }
     }
 
@@ -1149,6 +1263,9 @@ internal sealed class LanPlusSession : IIpmiSession, IDatagramSink
         /// <summary>Timestamps of the first send and of the answer's arrival on the receive thread.</summary>
         public long SentAt;
         public long AnsweredAt;
+
+        /// <summary>When the latest copy was sent (a timestamp of the options' clock).</summary>
+        public long LastSentAt;
 
         /// <summary>Session sequence numbers of the first and the latest copy sent (send order; 0: not sent yet).</summary>
         public long FirstSentSequence;

@@ -5,17 +5,30 @@ namespace IpmiRpc.Transports.Lan;
 /// any seen, or within <see cref="Size"/> below the newest and not seen before. Duplicates and older packets are
 /// replays. Only authenticated packets are fed here (an unauthenticated sequence number proves nothing).
 /// </summary>
+/// <remarks>
+/// The numbers seen are bits in a ring of 64-bit words indexed by the sequence number itself, as in RFC 6479: moving
+/// the newest number forward clears the words it enters instead of shifting the whole bitmap, so a window of a
+/// thousand costs no more per packet than one of 64. The ring holds one word more than the window needs, so every
+/// number within <see cref="Size"/> of the newest still has its own bit.
+/// </remarks>
 internal sealed class ReplayWindow
 {
+    /// <summary>The largest window: 16 words of 64 numbers, 128 bytes per session.</summary>
+    public const int MaxSize = 1024;
+
     private readonly Lock _lock = new();
+    private readonly ulong[] _seen;
+    private readonly uint _wordMask;
     private uint _highest;
-    private ulong _seen = 1; // bit i: _highest - i was accepted; sequence 0 is never valid in a session
 
     public ReplayWindow(int size = 32)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, 64);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSize);
         Size = size;
+        _seen = new ulong[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)((size + 63) / 64) + 1)];
+        _wordMask = (uint)_seen.Length - 1;
+        _seen[0] = 1; // sequence 0 is never valid in a session
     }
 
     public int Size { get; }
@@ -27,25 +40,28 @@ internal sealed class ReplayWindow
         {
             if (sequence > _highest)
             {
-                var shift = sequence - _highest;
-                _seen = shift >= 64 ? 1UL : (_seen << (int)shift) | 1UL;
+                // The words past the newest one's, up to the new number's, held numbers a whole ring older: clear them.
+                var words = Math.Min((sequence >> 6) - (_highest >> 6), (uint)_seen.Length);
+                for (var i = 1u; i <= words; i++)
+                {
+                    _seen[((_highest >> 6) + i) & _wordMask] = 0;
+                }
+
                 _highest = sequence;
-                return true;
             }
-
-            var behind = _highest - sequence;
-            if (behind >= (uint)Size)
+            else if (_highest - sequence >= (uint)Size)
             {
                 return false;
             }
 
-            var bit = 1UL << (int)behind;
-            if ((_seen & bit) != 0)
+            ref var word = ref _seen[(sequence >> 6) & _wordMask];
+            var bit = 1UL << (int)(sequence & 63);
+            if ((word & bit) != 0)
             {
                 return false;
             }
 
-            _seen |= bit;
+            word |= bit;
             return true;
         }
     }

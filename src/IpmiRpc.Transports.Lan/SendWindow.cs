@@ -22,7 +22,7 @@ internal sealed class SendWindow
     private static bool t_resuming;
 
     private readonly Lock _lock = new();
-    private readonly LinkedList<TaskCompletionSource<long>> _waiters = new();
+    private readonly LinkedList<Waiter> _waiters = new();
     private readonly int _ceiling;
     private int _size;
     private int _inFlight;
@@ -72,8 +72,7 @@ internal sealed class SendWindow
     public Task<long> EnterAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        TaskCompletionSource<long> waiter;
-        LinkedListNode<TaskCompletionSource<long>> node;
+        Waiter waiter;
         lock (_lock)
         {
             if (_inFlight < _size && _waiters.Count == 0)
@@ -85,27 +84,13 @@ internal sealed class SendWindow
             // Resumed synchronously, by whoever makes room, once it has released the lock (see Admitted): the rest of
             // the request up to its wait for the answer (seal and send) is short, and a hop to the thread pool per
             // admitted request cost a queued work item and often a worker's wake-up for every request of a burst.
-            waiter = new TaskCompletionSource<long>();
-            node = _waiters.AddLast(waiter);
+            waiter = new Waiter(this);
+            waiter.Node = _waiters.AddLast(waiter);
         }
 
         if (cancellationToken.CanBeCanceled)
         {
-            var registration = cancellationToken.Register(() =>
-            {
-                lock (_lock)
-                {
-                    if (node.List is null)
-                    {
-                        return; // admitted already
-                    }
-
-                    _waiters.Remove(node);
-                }
-
-                waiter.TrySetCanceled(cancellationToken);
-            });
-            _ = waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            waiter.Register(cancellationToken);
         }
 
         return waiter.Task;
@@ -236,11 +221,11 @@ internal sealed class SendWindow
     /// <summary>Waiters admitted under the lock, resumed after it (usually one: a request left, the next goes in).</summary>
     private struct Admitted
     {
-        private TaskCompletionSource<long>? _first;
+        private Waiter? _first;
         private long _firstAdmission;
-        private List<(TaskCompletionSource<long> Waiter, long Admission)>? _more;
+        private List<(Waiter Waiter, long Admission)>? _more;
 
-        public void Add(TaskCompletionSource<long> waiter, long admission)
+        public void Add(Waiter waiter, long admission)
         {
             if (_first is null)
             {
@@ -278,10 +263,10 @@ internal sealed class SendWindow
             t_resuming = true;
             try
             {
-                _first.TrySetResult(_firstAdmission);
+                _first.Admit(_firstAdmission);
                 foreach (var (waiter, admission) in _more ?? [])
                 {
-                    waiter.TrySetResult(admission);
+                    waiter.Admit(admission);
                 }
             }
             finally
@@ -290,7 +275,59 @@ internal sealed class SendWindow
             }
         }
 
-        private static void Queue(TaskCompletionSource<long> waiter, long admission) =>
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Waiter.TrySetResult(state.Admission), (Waiter: waiter, Admission: admission), preferLocal: false);
+        private static void Queue(Waiter waiter, long admission) =>
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Waiter.Admit(state.Admission), (Waiter: waiter, Admission: admission), preferLocal: false);
+    }
+
+    /// <summary>
+    /// A request waiting for room, with its cancellation. The registration needs no closure (the waiter is its state)
+    /// and is undone by whoever finishes second, the admitter or the thread still registering: a continuation that
+    /// disposed it cost a closure, a delegate and a continuation task per waiting request, which in a burst is nearly
+    /// every request (tests/bench README, "Seventh pass: burst evenness").
+    /// </summary>
+    private sealed class Waiter(SendWindow window) : TaskCompletionSource<long>
+    {
+        private const int Registered = 1;
+        private const int Finished = 2;
+
+        // 0, then Registered or Finished, whichever came first; the second to come undoes the registration.
+        private int _state;
+        private CancellationTokenRegistration _registration;
+
+        /// <summary>Its place among the waiters (set under the window's lock; no list once admitted or cancelled).</summary>
+        public LinkedListNode<Waiter>? Node;
+
+        public void Register(CancellationToken cancellationToken)
+        {
+            _registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), this);
+            if (Interlocked.Exchange(ref _state, Registered) == Finished)
+            {
+                _registration.Unregister();
+            }
+        }
+
+        public void Admit(long admission)
+        {
+            TrySetResult(admission);
+            if (Interlocked.Exchange(ref _state, Finished) == Registered)
+            {
+                _registration.Unregister();
+            }
+        }
+
+        private void Cancel(CancellationToken token)
+        {
+            lock (window._lock)
+            {
+                if (Node?.List is null)
+                {
+                    return; // admitted already
+                }
+
+                window._waiters.Remove(Node);
+            }
+
+            TrySetCanceled(token);
+        }
     }
 }

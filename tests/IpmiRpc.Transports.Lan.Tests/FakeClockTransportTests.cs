@@ -101,6 +101,37 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_spurious_retransmit_by_later_answers_the_next_late_answer_is_waited_for()
+    {
+        await using var relay = new UdpRelay(_sim.Port);
+        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
+        await using var session = await transport.OpenAsync(
+            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        var info = (ILanPlusSessionInfo)session;
+        Assert.Equal(4, info.Window);
+
+        // The first answer of four is held (a receive thread preempted while holding it): the three later answers
+        // retransmit its request, whose copy is answered; the held answer then comes as a second one (spurious).
+        var held = HoldFirstAnswer(relay);
+        var first = Enumerable.Range(0, 4).Select(_ => session.SendAsync(GetDeviceId, CancellationToken.None)).ToArray();
+        Assert.All(await Task.WhenAll(first).WaitAsync(Poll.DefaultLimit), a => Assert.Equal(0, a.CompletionCode));
+        Assert.Equal(1, info.PacketsRetransmitted);
+        await relay.SendToClientAsync(held.Value!);
+        await Poll.UntilAsync(() => info.WindowReductionsUndone == 1, "the held answer to prove the retransmit spurious");
+
+        // The same again, with the clock standing still: the three later answers no longer retransmit it at once.
+        held = HoldFirstAnswer(relay);
+        var second = Enumerable.Range(0, 4).Select(_ => session.SendAsync(GetDeviceId, CancellationToken.None)).ToArray();
+        Assert.All(await Task.WhenAll(second[1..]).WaitAsync(Poll.DefaultLimit), a => Assert.Equal(0, a.CompletionCode));
+        Assert.False(second[0].IsCompleted);
+        Assert.Equal(1, info.PacketsRetransmitted);
+        await relay.SendToClientAsync(held.Value!);
+        Assert.Equal(0, (await second[0].WaitAsync(Poll.DefaultLimit)).CompletionCode);
+        Assert.Equal(1, info.PacketsRetransmitted);
+        relay.FromBmc = d => [d];
+    }
+
+    [Fact]
     public async Task A_request_lost_for_good_keeps_the_window_halved()
     {
         await using var relay = new UdpRelay(_sim.Port);
@@ -298,6 +329,14 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
         {
             _time.Advance(TimeSpan.FromSeconds(1));
         }
+    }
+
+    /// <summary>Holds the BMC's first in-session answer (in the box) and delivers the others.</summary>
+    private static StrongBox<byte[]?> HoldFirstAnswer(UdpRelay relay)
+    {
+        var held = new StrongBox<byte[]?>();
+        relay.FromBmc = d => HostileResponseTests.IsInSession(d) && Interlocked.CompareExchange(ref held.Value, d, null) is null ? [] : [d];
+        return held;
     }
 
     /// <summary>Holds the BMC's first in-session answer and delivers it after the next one, as a slow network would;

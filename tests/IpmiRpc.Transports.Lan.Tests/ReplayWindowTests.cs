@@ -29,4 +29,30 @@ public sealed class ReplayWindowTests
         Assert.True(window.TryAccept(uint.MaxValue));
         Assert.False(window.TryAccept(uint.MaxValue));
     }
+
+    [Fact]
+    public void A_wide_window_tracks_every_number_within_it_as_the_newest_moves_through_many_words()
+    {
+        // The ring of words is reused as the newest number moves on: a word entered again must hold nothing from its
+        // last turn, and every number within the window must keep its own bit.
+        var window = new ReplayWindow(ReplayWindow.MaxSize);
+        var random = new Random(15);
+        var accepted = new HashSet<uint>();
+        uint highest = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            // Mostly forward by 1–3, sometimes a late one from up to 1,100 behind (some beyond the window).
+            var sequence = random.Next(8) == 0 && highest > 1 ? highest - (uint)random.Next(1, (int)Math.Min(highest, 1100)) : highest + (uint)random.Next(1, 4);
+            var fresh = sequence > highest || (highest - sequence < ReplayWindow.MaxSize && !accepted.Contains(sequence));
+            Assert.Equal(fresh, window.TryAccept(sequence));
+            if (fresh)
+            {
+                accepted.Add(sequence);
+                highest = Math.Max(highest, sequence);
+            }
+        }
+
+        Assert.False(window.TryAccept(highest));
+        Assert.False(window.TryAccept(highest - ReplayWindow.MaxSize));
+    }
 }

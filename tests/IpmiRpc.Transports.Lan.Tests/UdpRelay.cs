@@ -37,6 +37,9 @@ internal sealed class UdpRelay : IAsyncDisposable
 
     public List<byte[]> BmcToClient { get; } = [];
 
+    /// <summary>Delivers a datagram to the transport now (one held back earlier).</summary>
+    public Task SendToClientAsync(byte[] datagram) => _front.SendAsync(datagram, _client!).AsTask();
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -55,6 +55,51 @@ public sealed class AesCbc128Tests
         Assert.NotEqual(a, b);
     }
 
+    [Fact]
+    public void Chains_blocks_as_the_one_shot_cbc_of_the_library_does_for_every_length()
+    {
+        // The class runs CBC over a session-long block transform; .NET's one-shot EncryptCbc/DecryptCbc is the reference.
+        using var reference = System.Security.Cryptography.Aes.Create();
+        reference.Key = K2[..16];
+        using var aes = new AesCbc128(K2);
+        var random = new Random(15);
+        for (var length = 0; length <= 100; length++)
+        {
+            var payload = new byte[length];
+            var iv = new byte[16];
+            random.NextBytes(payload);
+            random.NextBytes(iv);
+            var wire = new byte[AesCbc128.EncryptedLength(length)];
+            aes.Encrypt(payload, iv, wire);
+
+            var padded = new byte[wire.Length - 16];
+            payload.CopyTo(padded, 0);
+            for (var i = length; i < padded.Length - 1; i++)
+            {
+                padded[i] = (byte)(i - length + 1);
+            }
+
+            padded[^1] = (byte)(padded.Length - length - 1);
+            Assert.Equal(reference.EncryptCbc(padded, iv, System.Security.Cryptography.PaddingMode.None), wire[16..]);
+
+            var back = new byte[wire.Length];
+            Assert.Equal(payload, back[..aes.Decrypt(wire, back)]);
+        }
+    }
+
+    [Fact]
+    public void Random_ivs_are_never_repeated_across_batches()
+    {
+        using var aes = new AesCbc128(K2);
+        var ivs = new HashSet<string>();
+        var wire = new byte[32];
+        for (var i = 0; i < 100; i++)
+        {
+            aes.Encrypt("abc"u8, wire);
+            Assert.True(ivs.Add(Convert.ToHexString(wire, 0, 16)));
+        }
+    }
+
     [Theory]
     [InlineData(16)] // IV only
     [InlineData(40)] // not whole blocks

@@ -14,7 +14,8 @@ internal sealed record BurstCounters(
 {
     public static async Task<BurstCounters> ReadAsync(RpcClient rpc, Func<double> simulatorCpuMs, Func<double> simulatorWaitMs)
     {
-        var rpcCpu = rpc.CpuMs;
+        // Both from schedstat (ns): /proc/PID/stat's 10 ms ticks were too coarse for rounds of 30–80 ms of CPU.
+        var rpcCpu = ProcStatus.RunTimeMs(rpc.Pid);
         var simCpu = simulatorCpuMs();
         var rpcWait = ProcStatus.RunQueueWaitMs(rpc.Pid);
         var simWait = simulatorWaitMs();

@@ -38,7 +38,7 @@ try
         sims.Add(one);
         if (o.Only is null || o.Only.Contains('1') || o.Only.Contains('2'))
         {
-            await Scenarios.SequentialAndPipelinedAsync(o, env, one.BasePort, report, one.TotalCpuMs, one.TotalRunQueueWaitMs);
+            await Scenarios.SequentialAndPipelinedAsync(o, env, one.BasePort, report, one.TotalRunTimeMs, one.TotalRunQueueWaitMs);
         }
 
         if (o.Only is null || o.Only.Contains('4'))

@@ -87,7 +87,9 @@ public static class Scenarios
         {
             await WarmAsync(rpc, "bmc.getDeviceId", p, Warmup);
             var cpu0 = rpc.CpuMs;
+            var run0 = ProcStatus.RunTimeMs(rpc.Pid);
             rpcSeq = Stats.Of(await SequentialAsync(rpc, "bmc.getDeviceId", p, n));
+            var seqRunPerRequest = (ProcStatus.RunTimeMs(rpc.Pid) - run0) / n;
             rows.Add(new Row("ipmirpc", $"`bmc.getDeviceId`, one process, pooled session{(serverExe == o.Fdd ? "" : $" ({serverLabel})")}", rpcSeq, (rpc.CpuMs - cpu0) / n, Reference: true));
             throughput.Add(("ipmirpc", "sequential (1/mean)", 1000 / rpcSeq.Mean));
             cpu0 = rpc.CpuMs;
@@ -178,6 +180,7 @@ public static class Scenarios
             throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session, {serverLabel} server ({o.Rounds} rounds after {warmupBursts} untimed: {coldRound}; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
             CheckErrors(rpc, report, "ipmirpc sequential/pipelined");
             report.Note($"ipmirpc ({serverLabel}) peak RSS after scenarios 1–2 (one session): {rpc.PeakRssKb / 1024} MB.");
+            report.Note(string.Create(CultureInfo.InvariantCulture, $"ipmirpc ({serverLabel}) CPU per sequential `bmc.getDeviceId` from schedstat (ns): {seqRunPerRequest:0.0000} ms."));
         }
 
         if (o.Only is not null && !o.Only.Contains('1'))

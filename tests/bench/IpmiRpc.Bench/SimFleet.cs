@@ -163,6 +163,9 @@ public sealed class SimFleet : IAsyncDisposable
     /// <summary>Time the simulators' threads were runnable but waited for a core, so far (ms).</summary>
     public double TotalRunQueueWaitMs() => _processes.Where(p => !p.HasExited).Sum(p => ProcStatus.RunQueueWaitMs(p.Id));
 
+    /// <summary>CPU of every simulator so far from schedstat (ms, to the nanosecond; see <see cref="ProcStatus.RunTimeMs"/>).</summary>
+    public double TotalRunTimeMs() => _processes.Where(p => !p.HasExited).Sum(p => ProcStatus.RunTimeMs(p.Id));
+
     public long TotalRssKb() => _processes.Where(p => !p.HasExited).Sum(p => ProcStatus.ReadKb(p.Id, "VmRSS:"));
 
     public async ValueTask DisposeAsync()
@@ -228,7 +231,15 @@ public static class ProcStatus
     /// Time every thread of a process spent runnable but waiting for a core (/proc/PID/task/*/schedstat, second field,
     /// ns), in ms; threads that ended are not counted. 0 without schedstats.
     /// </summary>
-    public static double RunQueueWaitMs(int pid)
+    public static double RunQueueWaitMs(int pid) => SchedstatMs(pid, 1);
+
+    /// <summary>
+    /// Time every thread of a process ran on a core (/proc/PID/task/*/schedstat, first field, ns), in ms: the CPU time
+    /// to the nanosecond, where /proc/PID/stat counts 10 ms ticks; threads that ended are not counted.
+    /// </summary>
+    public static double RunTimeMs(int pid) => SchedstatMs(pid, 0);
+
+    private static double SchedstatMs(int pid, int field)
     {
         double ns = 0;
         try
@@ -238,7 +249,7 @@ public static class ProcStatus
                 try
                 {
                     var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
-                    ns += fields.Length > 1 ? double.Parse(fields[1], CultureInfo.InvariantCulture) : 0;
+                    ns += fields.Length > field ? double.Parse(fields[field], CultureInfo.InvariantCulture) : 0;
                 }
                 catch (IOException)
                 {
