@@ -77,11 +77,19 @@ internal static class CallWarmUp
                 hmac.AppendData(block);
             }
 
+            // As AesCbc128 keys a session: the bare block cipher in one transform each way.
             using var aes = Aes.Create();
             aes.Key = block.ToArray();
-            Span<byte> cipher = stackalloc byte[16];
-            aes.EncryptCbc(block, block, cipher, PaddingMode.None);
-            aes.DecryptCbc(cipher, block, block, PaddingMode.None);
+            aes.Mode = CipherMode.ECB;
+            aes.Padding = PaddingMode.None;
+            var blocks = new byte[32];
+            using (var encrypt = aes.CreateEncryptor())
+            {
+                encrypt.TransformBlock(blocks, 0, 16, blocks, 16);
+            }
+
+            using var decrypt = aes.CreateDecryptor();
+            decrypt.TransformBlock(blocks, 16, 16, blocks, 0);
         }
         catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException or TypeInitializationException or DllNotFoundException)
         {
