@@ -317,7 +317,8 @@ internal sealed class FakeBmc : IAsyncDisposable
                 // A sequence number the console has already accepted (the last good answer's).
                 return [session.Seal(PayloadType.Ipmi, session.LastSequence, evil)];
             case Hostility.StaleSequence:
-                return [session.Seal(PayloadType.Ipmi, session.LastSequence - 200, evil)];
+                // Below the console's replay window (ReplayWindow.MaxSize, the default): too old to be told from a replay.
+                return [session.Seal(PayloadType.Ipmi, session.LastSequence - (ReplayWindow.MaxSize + 200), evil)];
             case Hostility.LengthOverrun:
                 return [session.Reauthenticate(session.Seal(PayloadType.Ipmi, session.NextSequence(), evil), +48)];
             case Hostility.LengthUnderrun:
@@ -378,7 +379,7 @@ internal sealed class FakeBmc : IAsyncDisposable
 
     private sealed class Session(uint consoleSid, uint bmcSid, CipherSuite suite)
     {
-        private long _sequence = 1000;
+        private long _sequence = 10_000;
 
         public uint ConsoleSid { get; } = consoleSid;
         public uint BmcSid { get; } = bmcSid;
