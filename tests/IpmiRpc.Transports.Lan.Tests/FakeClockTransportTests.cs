@@ -49,8 +49,7 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     {
         await using var relay = new UdpRelay(_sim.Port);
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time });
-        await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        await using var session = await OpenThroughAsync(transport, relay);
         var info = (ILanPlusSessionInfo)session;
         Assert.Equal(0, info.PacketsRetransmitted); // the clock never moved: the handshake had no timeout to spend
 
@@ -77,9 +76,8 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     public async Task A_retransmit_whose_first_copy_is_answered_after_all_gives_the_window_back()
     {
         await using var relay = new UdpRelay(_sim.Port);
-        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
-        await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        await using var transport = WindowOfFour();
+        await using var session = await OpenThroughAsync(transport, relay);
         var info = (ILanPlusSessionInfo)session;
         Assert.Equal(4, info.Window);
 
@@ -104,9 +102,8 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     public async Task After_a_spurious_retransmit_by_later_answers_the_next_late_answer_is_waited_for()
     {
         await using var relay = new UdpRelay(_sim.Port);
-        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
-        await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        await using var transport = WindowOfFour();
+        await using var session = await OpenThroughAsync(transport, relay);
         var info = (ILanPlusSessionInfo)session;
         Assert.Equal(4, info.Window);
 
@@ -135,9 +132,8 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     public async Task A_request_lost_for_good_keeps_the_window_halved()
     {
         await using var relay = new UdpRelay(_sim.Port);
-        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
-        await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        await using var transport = WindowOfFour();
+        await using var session = await OpenThroughAsync(transport, relay);
         var info = (ILanPlusSessionInfo)session;
 
         // The first in-session request never reaches the BMC; its retransmit does.
@@ -162,8 +158,7 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     {
         await using var relay = new UdpRelay(_sim.Port);
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 1 });
-        await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 200, retries: 0, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        await using var session = await OpenThroughAsync(transport, relay, timeoutMs: 200, retries: 0);
         relay.FromBmc = d => HostileResponseTests.IsInSession(d) ? [] : [d]; // the BMC restarted: in-session answers stop
         var sent = transport.DatagramsSent;
 
@@ -196,9 +191,8 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     public async Task Requests_in_flight_together_each_retransmit_and_give_up_at_their_own_deadlines()
     {
         await using var relay = new UdpRelay(_sim.Port);
-        await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
-        await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 1, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        await using var transport = WindowOfFour();
+        await using var session = await OpenThroughAsync(transport, relay, timeoutMs: 1000, retries: 1);
         relay.ToBmc = d => !HostileResponseTests.IsInSession(d); // every in-session copy is lost
         var sent = transport.DatagramsSent;
 
@@ -237,8 +231,7 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     {
         await using var relay = new UdpRelay(_sim.Port);
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time });
-        await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 1000, retries: 4, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        await using var session = await OpenThroughAsync(transport, relay, timeoutMs: 1000, retries: 4);
         relay.ToBmc = d => !HostileResponseTests.IsInSession(d);
         var sent = transport.DatagramsSent;
 
@@ -264,8 +257,7 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
     {
         await using var relay = new UdpRelay(_sim.Port);
         await using var transport = new LanPlusTransport(new LanPlusOptions { TimeProvider = _time, ReceiveThreads = receiveThreads });
-        await using var session = await transport.OpenAsync(
-            LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: 200, retries: 2, port: relay.Port), CancellationToken.None).WaitAsync(Poll.DefaultLimit);
+        await using var session = await OpenThroughAsync(transport, relay, timeoutMs: 200, retries: 2);
 
         // The first answer is lost, so the continuation is in place before the retransmit's answer can come.
         var dropped = 0;
@@ -322,6 +314,15 @@ public sealed class FakeClockTransportTests : IAsyncLifetime
         Assert.Equal(0, ((ILanPlusSessionInfo)session).KeepalivesSent);
         Assert.Equal(sent, transport.DatagramsSent);
     }
+
+    /// <summary>A transport on the fake clock whose sessions keep four requests in flight from the start.</summary>
+    private LanPlusTransport WindowOfFour() =>
+        new(new LanPlusOptions { TimeProvider = _time, InitialInFlightPerSession = 4, MaxInFlightPerSession = 4 });
+
+    /// <summary>A session of <paramref name="transport"/> with the simulator, through <paramref name="relay"/>.</summary>
+    private Task<IIpmiSession> OpenThroughAsync(LanPlusTransport transport, UdpRelay relay, int timeoutMs = 1000, int retries = 2) =>
+        transport.OpenAsync(LanPlusTransportSimTests.TargetFor(_sim, timeoutMs: timeoutMs, retries: retries, port: relay.Port), CancellationToken.None)
+            .WaitAsync(Poll.DefaultLimit);
 
     private void AdvanceSeconds(int seconds)
     {
