@@ -10,7 +10,7 @@ namespace IpmiRpc.Bench;
 /// </summary>
 internal sealed record BurstCounters(
     double RpcCpuMs, double SimulatorCpuMs, double RpcWaitMs, double SimulatorWaitMs, long RcvbufErrors, long Retransmits, long LateAnswers, long Rejected,
-    long WindowReductions, long WindowUndone, long Window, double SmoothedRttMs, string LoadAverage)
+    long WindowReductions, long WindowUndone, long Window, double SmoothedRttMs, string LoadAverage, double DriverCpuMs, double DriverWaitMs)
 {
     public static async Task<BurstCounters> ReadAsync(RpcClient rpc, Func<double> simulatorCpuMs, Func<double> simulatorWaitMs)
     {
@@ -38,7 +38,8 @@ internal sealed record BurstCounters(
         }
 
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        return new BurstCounters(rpcCpu, simCpu, rpcWait, simWait, drops, retransmits, late, rejected, reductions, undone, window, srtt, load);
+        return new BurstCounters(rpcCpu, simCpu, rpcWait, simWait, drops, retransmits, late, rejected, reductions, undone, window, srtt, load,
+            ProcStatus.RunTimeMs(Environment.ProcessId), ProcStatus.RunQueueWaitMs(Environment.ProcessId));
     }
 
     public string Since(BurstCounters before) => string.Create(CultureInfo.InvariantCulture,
@@ -46,7 +47,7 @@ internal sealed record BurstCounters(
         $"waiting for a core: ipmirpc {RpcWaitMs - before.RpcWaitMs:0} ms, ipmi_sim {SimulatorWaitMs - before.SimulatorWaitMs:0} ms, " +
         $"retransmits +{Retransmits - before.Retransmits}, late answers +{LateAnswers - before.LateAnswers}, rejected +{Rejected - before.Rejected}, " +
         $"window halvings +{WindowReductions - before.WindowReductions} (undone +{WindowUndone - before.WindowUndone}), window now {Window}, SRTT {SmoothedRttMs:0.###} ms, " +
-        $"RcvbufErrors +{RcvbufErrors - before.RcvbufErrors}, load {LoadAverage}");
+        $"RcvbufErrors +{RcvbufErrors - before.RcvbufErrors}, load {LoadAverage}, bench driver CPU {DriverCpuMs - before.DriverCpuMs:0} ms (waiting {DriverWaitMs - before.DriverWaitMs:0} ms)");
 
     // sessions.list answers {"result": {"sessions": [...]}} or a bare array, depending on the method's declaration.
     private static IEnumerable<JsonElement> Sessions(JsonElement root)

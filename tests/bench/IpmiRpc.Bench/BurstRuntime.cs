@@ -64,9 +64,9 @@ internal sealed record ThreadTally(IReadOnlyDictionary<string, (double CpuMs, lo
                 try
                 {
                     var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    var cpu = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+                    // schedstat's first field: ns on a CPU (stat's utime/stime are 10 ms ticks, too coarse for a round).
+                    var schedstat = File.ReadAllText(Path.Combine(task, "schedstat"));
+                    var cpu = long.Parse(schedstat.AsSpan(0, schedstat.IndexOf(' ')), CultureInfo.InvariantCulture) / 1e6;
                     long vol = 0, invol = 0;
                     foreach (var line in File.ReadLines(Path.Combine(task, "status")))
                     {
@@ -100,7 +100,7 @@ internal sealed record ThreadTally(IReadOnlyDictionary<string, (double CpuMs, lo
     public string Since(ThreadTally before) => string.Join("; ", ByName
         .Select(kv => (kv.Key, Now: kv.Value, Was: before.ByName.GetValueOrDefault(kv.Key)))
         .Select(t => (t.Key, Cpu: t.Now.CpuMs - t.Was.CpuMs, Vol: t.Now.Voluntary - t.Was.Voluntary, Invol: t.Now.Involuntary - t.Was.Involuntary, t.Now.Count))
-        .Where(t => t.Cpu > 0 || t.Vol > 0 || t.Invol > 0)
+        .Where(t => t.Cpu >= 0.05 || t.Vol > 0 || t.Invol > 0)
         .OrderByDescending(t => t.Cpu)
-        .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key}×{t.Count} {t.Cpu:0} ms cs {t.Vol}/{t.Invol}")));
+        .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key}×{t.Count} {t.Cpu:0.0} ms cs {t.Vol}/{t.Invol}")));
 }

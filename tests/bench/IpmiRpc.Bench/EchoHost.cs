@@ -28,7 +28,7 @@ public sealed class EchoHost : IAsyncDisposable
         var before = Encoding.UTF8.GetBytes(cannedResponse[..at]);
         var after = Encoding.UTF8.GetBytes(cannedResponse[end..].TrimEnd('\n') + "\n");
         _responder = Task.Run(() => RespondAsync(before, after));
-        Client = RpcClient.Over(_requests.Writer.AsStream(), new StreamReader(_responses.Reader.AsStream()));
+        Client = RpcClient.Over(_requests.Writer.AsStream(), _responses.Reader.AsStream());
     }
 
     public RpcClient Client { get; }

@@ -28,7 +28,7 @@ public sealed class InMemoryHost : IAsyncDisposable
         var resolver = new TargetResolver(environment: name => name == "IPMI_PASSWORD" ? "test" : null);
         Context = new HostContext([new MemoryTransport()], resolver, OpenRpcDocument.Generated, _loggerFactory);
         _server = Task.Run(() => new RpcServer(Context).RunAsync(_requests.Reader.AsStream(), _responses.Writer.AsStream()));
-        Client = RpcClient.Over(_requests.Writer.AsStream(), new StreamReader(_responses.Reader.AsStream()));
+        Client = RpcClient.Over(_requests.Writer.AsStream(), _responses.Reader.AsStream());
     }
 
     public HostContext Context { get; }

@@ -99,56 +99,54 @@ public static class Scenarios
             // 2: everything written at once.
             var pipelined = new List<double>();
             var calls = Enumerable.Repeat(("bmc.getDeviceId", p), n).ToArray();
-            // Untimed bursts first (BENCH_BURST_WARMUP, default 3). The sequential warm-up never has more than one request
+            // Untimed bursts first (BENCH_BURST_WARMUP=N: exactly N). The sequential warm-up never has more than one request
             // in flight, so the code of a full window (queued waiters, answers past unanswered ones) is still at tier 0
             // until a burst has run it; and the framework-dependent server's tiering holds call counting and tier-1
             // compilation back while any new method is still being compiled at tier 0, so after one untimed burst
             // hundreds of methods still reached tier 1 during the timed rounds, and those rounds were the slow ones
             // (README, "Fourth pass: burst evenness"). More untimed bursts absorb part of it; NativeAOT
-            // (BENCH_BURST_SERVER=aot) has none.
-            var warmupBursts = int.TryParse(Environment.GetEnvironmentVariable("BENCH_BURST_WARMUP"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? Math.Max(1, w) : 3;
+            // (BENCH_BURST_SERVER=aot) has none. The driver tiers up too, and its tier-up in the timed rounds took up to
+            // 40 ms of a core in a round from the two the server runs on: the code it runs once a round (a batch's
+            // set-up and checks, the diagnostics) reaches tier 1 only after 30 calls, so at least 40 untimed bursts
+            // (~2 s), then more until two in a row compile nothing.
+            var fixedWarmupBursts = int.TryParse(Environment.GetEnvironmentVariable("BENCH_BURST_WARMUP"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) ? Math.Max(1, w) : (int?)null;
             var coldRounds = new List<double>();
             var coldBad = 0;
-            var warmRuntime = diagSocket is null ? null : RuntimeSnapshot.Read(diagSocket);
-            for (var i = 0; i < warmupBursts; i++)
+            var diagnosis = burstDiag ? await BurstDiagnosis.StartAsync(rpc, simulatorCpuMs, simulatorWaitMs, diagSocket) : null;
+            await WarmUntilJitQuietAsync(async () =>
             {
                 var coldSw = Stopwatch.StartNew();
                 var coldAnswers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
                 coldRounds.Add(coldSw.Elapsed.TotalMilliseconds);
-                if (diagSocket is not null && RuntimeSnapshot.Read(diagSocket) is { } now && warmRuntime is not null)
+                if (diagnosis is not null)
                 {
-                    Console.Error.WriteLine($"untimed burst {i}: {Fmt.Ms(coldRounds[^1])}; runtime: {now.Since(warmRuntime)}");
-                    warmRuntime = now;
+                    var text = await diagnosis.SinceLastAsync();
+                    Console.Error.WriteLine($"untimed burst {coldRounds.Count - 1}: {Fmt.Ms(coldRounds[^1])}; {text[..text.IndexOf('\n', StringComparison.Ordinal)]}");
                 }
-                coldBad += coldAnswers.Count(a => !Json.IsResult(a)) + (n - coldAnswers.Length);
-            }
 
-            var coldRound = string.Join(", ", coldRounds.Select(Fmt.Ms));
+                coldBad += coldAnswers.Count(a => !Json.IsResult(a)) + (n - coldAnswers.Length);
+            }, 40, fixedWarmupBursts);
+
+            var coldRound = $"{coldRounds.Count} untimed, first {Fmt.Ms(coldRounds[0])}, median {Fmt.Ms(Stats.Of(coldRounds).Median)}";
             cpu0 = rpc.CpuMs;
             var burstDrops0 = ProcStatus.UdpRcvbufErrors();
             var burstLost = coldBad;
-            var counters = burstDiag ? await BurstCounters.ReadAsync(rpc, simulatorCpuMs, simulatorWaitMs) : null;
-            var runtime = diagSocket is null ? null : RuntimeSnapshot.Read(diagSocket);
-            var threads = burstDiag ? ThreadTally.Read(rpc.Pid) : null;
-            using var perf = burstDiag ? BurstPerf.Start(rpc.Pid, o.WorkDir) : null;
+            using var perf = diagnosis is not null ? BurstPerf.Start(rpc.Pid, o.WorkDir) : null;
+            if (diagnosis is not null)
+            {
+                await diagnosis.SinceLastAsync(); // the timed rounds' baseline
+            }
+
             for (var round = 0; round < o.Rounds; round++)
             {
                 var start = Stopwatch.GetTimestamp();
                 var sw = Stopwatch.StartNew();
                 var answers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
                 var elapsed = sw.Elapsed.TotalMilliseconds;
-                if (counters is not null)
+                if (diagnosis is not null)
                 {
                     var end = Stopwatch.GetTimestamp();
-                    var after = await BurstCounters.ReadAsync(rpc, simulatorCpuMs, simulatorWaitMs);
-                    Console.Error.WriteLine($"burst round {round}: {Fmt.Ms(elapsed)}; {after.Since(counters)}");
-                    counters = after;
-                    var runtimeAfter = diagSocket is null ? null : RuntimeSnapshot.Read(diagSocket);
-                    Console.Error.WriteLine($"  runtime: {(runtimeAfter is not null && runtime is not null ? runtimeAfter.Since(runtime) : "n/a (no startup hook)")}");
-                    runtime = runtimeAfter;
-                    var threadsAfter = ThreadTally.Read(rpc.Pid);
-                    Console.Error.WriteLine($"  threads (CPU, switches voluntary/involuntary): {threadsAfter.Since(threads!)}");
-                    threads = threadsAfter;
+                    Console.Error.WriteLine($"burst round {round}: {Fmt.Ms(elapsed)}; {await diagnosis.SinceLastAsync()}");
                     if (perf is not null)
                     {
                         Console.Error.WriteLine($"  perf window: --time {BurstPerf.Seconds(start)},{BurstPerf.Seconds(end)}");
@@ -177,7 +175,7 @@ public static class Scenarios
             report.Target($"Burst: {n} requests at once, {o.Rounds} rounds ({serverLabel} server): slowest round ≤ 1.5× the fastest, 0 lost",
                 $"fastest {Fmt.Ms(ps.Min)}, slowest {Fmt.Ms(ps.Max)} ({Fmt.Ratio(ps.Max / ps.Min)}); {burstLost} lost or failed; UDP RcvbufErrors +{burstDrops}; {Fmt.Ratio(n * 1000 / ps.Median / (1000 / rpcSeq.Mean))} the sequential rate",
                 ps.Max <= 1.5 * ps.Min && burstLost == 0);
-            throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session, {serverLabel} server ({o.Rounds} rounds after {warmupBursts} untimed: {coldRound}; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
+            throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session, {serverLabel} server ({o.Rounds} rounds after {coldRound}; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
             CheckErrors(rpc, report, "ipmirpc sequential/pipelined");
             report.Note($"ipmirpc ({serverLabel}) peak RSS after scenarios 1–2 (one session): {rpc.PeakRssKb / 1024} MB.");
             report.Note(string.Create(CultureInfo.InvariantCulture, $"ipmirpc ({serverLabel}) CPU per sequential `bmc.getDeviceId` from schedstat (ns): {seqRunPerRequest:0.0000} ms."));
@@ -1027,6 +1025,25 @@ public static class Scenarios
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="round"/> unmeasured until two rounds in a row compile no method in this process (at least
+    /// <paramref name="minRounds"/>, at most 20 more; <paramref name="fixedRounds"/>: exactly that many), and returns
+    /// how many ran. The driver is framework-dependent: its own tier-up (reading 1,000 answers, a batch's bookkeeping)
+    /// otherwise lands in measured rounds and competes with the server for the two cores.
+    /// </summary>
+    private static async Task<int> WarmUntilJitQuietAsync(Func<Task> round, int minRounds, int? fixedRounds = null)
+    {
+        var rounds = 0;
+        for (var quietRounds = 0; fixedRounds is { } f ? rounds < f : rounds < minRounds || (quietRounds < 2 && rounds < Math.Max(30, minRounds + 20)); rounds++)
+        {
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await round();
+            quietRounds = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quietRounds + 1 : 0;
+        }
+
+        return rounds;
+    }
+
     // ---- 6 --------------------------------------------------------------------------------------------------------
     public static async Task HostOverheadAsync(BenchOptions o, Report report)
     {
@@ -1059,13 +1076,7 @@ public static class Scenarios
         // never ran, and the JIT kept promoting them to tier 1 for several rounds — measured, those rounds were the
         // JIT's tiering (its thread competing for the two cores, the reader running tier-0 code), not the host.
         var fixedWarmRounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARM_ROUNDS"), CultureInfo.InvariantCulture, out var n) ? n : (int?)null;
-        var warmRounds = 0;
-        for (var quietRounds = 0; fixedWarmRounds is { } f ? warmRounds < f : warmRounds < 2 || (quietRounds < 2 && warmRounds < 30); warmRounds++)
-        {
-            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-            await rpc.CallManyAsync(calls, TimeSpan.FromMinutes(1));
-            quietRounds = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quietRounds + 1 : 0;
-        }
+        var warmRounds = await WarmUntilJitQuietAsync(() => rpc.CallManyAsync(calls, TimeSpan.FromMinutes(1)), 2, fixedWarmRounds);
 
         var rounds = new List<double>();
         // BENCH_THREAD_DIAG=1: each thread's CPU and context switches over the written-at-once rounds (bench client
