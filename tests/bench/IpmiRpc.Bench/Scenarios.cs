@@ -113,18 +113,35 @@ public static class Scenarios
             var coldRounds = new List<double>();
             var coldBad = 0;
             var diagnosis = burstDiag ? await BurstDiagnosis.StartAsync(rpc, simulatorCpuMs, simulatorWaitMs, diagSocket) : null;
+
+            // One round, untimed or timed alike: code the driver first runs in the timed rounds is compiled and tiered
+            // up there, on the cores the server needs (a per-round CPU reading added only to the timed rounds cost the
+            // driver 18–36 ms in the slowest round). Each round's CPU of both processes is read outside the timed part:
+            // the simulator does the same work every round, so a round where its CPU rose too is one where the machine,
+            // not ipmirpc, was slower (README, "Eighth pass: burst evenness").
+            async Task<BurstRound> RoundAsync()
+            {
+                var (rpcCpu0, simulatorCpu0, driverCpu0, rpcWait0) = (ProcStatus.RunTimeMs(rpc.Pid), simulatorCpuMs(), ProcStatus.RunTimeMs(Environment.ProcessId), ProcStatus.RunQueueWaitMs(rpc.Pid));
+                var start = Stopwatch.GetTimestamp();
+                var answers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
+                var end = Stopwatch.GetTimestamp();
+                var round = new BurstRound(
+                    Stopwatch.GetElapsedTime(start, end).TotalMilliseconds, answers.Count(a => !Json.IsResult(a)), n - answers.Length,
+                    ProcStatus.RunTimeMs(rpc.Pid) - rpcCpu0, simulatorCpuMs() - simulatorCpu0, ProcStatus.RunTimeMs(Environment.ProcessId) - driverCpu0, ProcStatus.RunQueueWaitMs(rpc.Pid) - rpcWait0,
+                    start, end);
+                return diagnosis is null ? round : round with { Diagnosis = await diagnosis.SinceLastAsync() };
+            }
+
             await WarmUntilJitQuietAsync(async () =>
             {
-                var coldSw = Stopwatch.StartNew();
-                var coldAnswers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
-                coldRounds.Add(coldSw.Elapsed.TotalMilliseconds);
-                if (diagnosis is not null)
+                var cold = await RoundAsync();
+                coldRounds.Add(cold.ElapsedMs);
+                if (cold.Diagnosis is { } text)
                 {
-                    var text = await diagnosis.SinceLastAsync();
-                    Console.Error.WriteLine($"untimed burst {coldRounds.Count - 1}: {Fmt.Ms(coldRounds[^1])}; {text[..text.IndexOf('\n', StringComparison.Ordinal)]}");
+                    Console.Error.WriteLine($"untimed burst {coldRounds.Count - 1}: {Fmt.Ms(cold.ElapsedMs)}; {text[..text.IndexOf('\n', StringComparison.Ordinal)]}");
                 }
 
-                coldBad += coldAnswers.Count(a => !Json.IsResult(a)) + (n - coldAnswers.Length);
+                coldBad += cold.Errors + cold.Missing;
             }, 40, fixedWarmupBursts);
 
             var coldRound = $"{coldRounds.Count} untimed, first {Fmt.Ms(coldRounds[0])}, median {Fmt.Ms(Stats.Of(coldRounds).Median)}";
@@ -137,30 +154,27 @@ public static class Scenarios
                 await diagnosis.SinceLastAsync(); // the timed rounds' baseline
             }
 
+            var timed = new List<BurstRound>();
             for (var round = 0; round < o.Rounds; round++)
             {
-                var start = Stopwatch.GetTimestamp();
-                var sw = Stopwatch.StartNew();
-                var answers = await rpc.CallManyAsync(calls, TimeSpan.FromSeconds(60));
-                var elapsed = sw.Elapsed.TotalMilliseconds;
-                if (diagnosis is not null)
+                var r = await RoundAsync();
+                if (r.Diagnosis is { } text)
                 {
-                    var end = Stopwatch.GetTimestamp();
-                    Console.Error.WriteLine($"burst round {round}: {Fmt.Ms(elapsed)}; {await diagnosis.SinceLastAsync()}");
+                    Console.Error.WriteLine($"burst round {round}: {Fmt.Ms(r.ElapsedMs)}; {text}");
                     if (perf is not null)
                     {
-                        Console.Error.WriteLine($"  perf window: --time {BurstPerf.Seconds(start)},{BurstPerf.Seconds(end)}");
+                        Console.Error.WriteLine($"  perf window: --time {BurstPerf.Seconds(r.Start)},{BurstPerf.Seconds(r.End)}");
                     }
                 }
 
-                var bad = answers.Count(a => !Json.IsResult(a));
-                burstLost += bad + (n - answers.Length);
-                if (bad > 0)
+                burstLost += r.Errors + r.Missing;
+                if (r.Errors > 0)
                 {
-                    report.Fail($"pipelined round {round}: {bad} of {n} answers were errors ({rpc.LastError})");
+                    report.Fail($"pipelined round {round}: {r.Errors} of {n} answers were errors ({rpc.LastError})");
                 }
 
-                pipelined.Add(elapsed);
+                pipelined.Add(r.ElapsedMs);
+                timed.Add(r);
             }
 
             var pipelinedCpu = (rpc.CpuMs - cpu0) / (n * o.Rounds);
@@ -172,8 +186,11 @@ public static class Scenarios
 
             var ps = Stats.Of(pipelined);
             var burstDrops = ProcStatus.UdpRcvbufErrors() - burstDrops0;
+            var (fastest, slowest) = (timed[pipelined.IndexOf(ps.Min)], timed[pipelined.IndexOf(ps.Max)]);
             report.Target($"Burst: {n} requests at once, {o.Rounds} rounds ({serverLabel} server): slowest round ≤ 1.5× the fastest, 0 lost",
-                $"fastest {Fmt.Ms(ps.Min)}, slowest {Fmt.Ms(ps.Max)} ({Fmt.Ratio(ps.Max / ps.Min)}); {burstLost} lost or failed; UDP RcvbufErrors +{burstDrops}; {Fmt.Ratio(n * 1000 / ps.Median / (1000 / rpcSeq.Mean))} the sequential rate",
+                $"fastest {Fmt.Ms(ps.Min)}, slowest {Fmt.Ms(ps.Max)} ({Fmt.Ratio(ps.Max / ps.Min)}); {burstLost} lost or failed; UDP RcvbufErrors +{burstDrops}; {Fmt.Ratio(n * 1000 / ps.Median / (1000 / rpcSeq.Mean))} the sequential rate; " +
+                $"fastest and slowest rounds' CPU: ipmirpc {Fmt.Ms(fastest.RpcCpuMs)} and {Fmt.Ms(slowest.RpcCpuMs)} (its threads waiting for a core {Fmt.Ms(fastest.RpcWaitMs)} and {Fmt.Ms(slowest.RpcWaitMs)}), " +
+                $"ipmi_sim {Fmt.Ms(fastest.SimulatorCpuMs)} and {Fmt.Ms(slowest.SimulatorCpuMs)}, bench driver {Fmt.Ms(fastest.DriverCpuMs)} and {Fmt.Ms(slowest.DriverCpuMs)} (the same work every round)",
                 ps.Max <= 1.5 * ps.Min && burstLost == 0);
             throughput.Insert(0, ("ipmirpc", $"{n} requests written at once, one session, {serverLabel} server ({o.Rounds} rounds after {coldRound}; median round {Fmt.Ms(ps.Median)}; ipmirpc CPU {Fmt.Ms(pipelinedCpu)} per request)", n * 1000 / ps.Median));
             CheckErrors(rpc, report, "ipmirpc sequential/pipelined");
@@ -1175,4 +1192,12 @@ public static class Scenarios
             ["`SessionPool.SendAsync` alone (no JSON), sequential", poolCalls.ToString(CultureInfo.InvariantCulture), $"{poolNs:0} ns", "–", $"{Fmt.Rate(1e9 / poolNs)} ({poolBytes:0} B allocated/call)"],
         ]);
     }
+}
+
+/// <summary>One burst round of scenario 2: its time, its failures, and what each process spent on it.</summary>
+internal sealed record BurstRound(
+    double ElapsedMs, int Errors, int Missing, double RpcCpuMs, double SimulatorCpuMs, double DriverCpuMs, double RpcWaitMs, long Start, long End)
+{
+    /// <summary>BENCH_BURST_DIAG's lines for the round; null without it.</summary>
+    public string? Diagnosis { get; init; }
 }
