@@ -97,7 +97,6 @@ public static class Scenarios
             rows.Add(new Row("ipmirpc", "`ipmi.requestResponse` GetDeviceId, same process", raw, (rpc.CpuMs - cpu0) / n));
 
             // 2: everything written at once.
-            var pipelined = new List<double>();
             var calls = Enumerable.Repeat(("bmc.getDeviceId", p), n).ToArray();
             // Untimed bursts first (BENCH_BURST_WARMUP=N: exactly N). The sequential warm-up never has more than one request
             // in flight, so the code of a full window (queued waiters, answers past unanswered ones) is still at tier 0
@@ -173,9 +172,10 @@ public static class Scenarios
                     report.Fail($"pipelined round {round}: {r.Errors} of {n} answers were errors ({rpc.LastError})");
                 }
 
-                pipelined.Add(r.ElapsedMs);
                 timed.Add(r);
             }
+
+            var pipelined = timed.Select(r => r.ElapsedMs).ToList();
 
             var pipelinedCpu = (rpc.CpuMs - cpu0) / (n * o.Rounds);
             if (burstDiag)
